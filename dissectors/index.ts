@@ -1,0 +1,24 @@
+// The default registry: every dissector shipped with wiretrace.
+// Each protocol's file adds one import line and one entry below (keep them grouped by layer).
+
+import { Registry } from '../src/dissect/registry.js';
+import type { Dissector } from '../src/dissect/types.js';
+import { data } from './data.js';
+import { ethernet } from './ethernet.js';
+// -- link layer
+// -- network layer
+// -- transport layer
+// -- application layer
+
+export const ALL_DISSECTORS: readonly Dissector[] = [
+  data,
+  ethernet,
+  // -- link layer
+  // -- network layer
+  // -- transport layer
+  // -- application layer
+];
+
+export function defaultRegistry(): Registry {
+  return new Registry(ALL_DISSECTORS);
+}

@@ -1,0 +1,71 @@
+// Decoded header values (`layer.d`) that stateful analysis and other outputs read.
+// The dissectors in dissectors/ fill these; analysis (src/analysis/) reads them and never
+// re-parses bytes. Keep these shapes stable: both sides depend on them.
+
+/** dissectors/ipv4.ts and ipv6.ts: layer.d of 'ip' and 'ipv6'. */
+export interface IpD {
+  version: 4 | 6;
+  /** Addresses as text (ip.src / ipv6.src form). '' when the header is short. */
+  src: string;
+  dst: string;
+  /** Upper-layer protocol (after IPv6 extension headers). -1 when unknown. */
+  proto: number;
+  /** TTL / hop limit. */
+  ttl: number;
+  /** IPv4 total length / IPv6 payload length + 40 (0 if short). */
+  totalLen: number;
+  /** True when this packet is a fragment (not yet the reassembled datagram). */
+  fragment: boolean;
+}
+
+/** dissectors/udp.ts: layer.d of 'udp'. */
+export interface UdpD {
+  srcport: number;
+  dstport: number;
+  /** UDP length field. */
+  length: number;
+  /** Payload range in layer.buf. */
+  payloadStart: number;
+  payloadEnd: number;
+}
+
+/** TCP options as decoded (absent option = undefined). */
+export interface TcpOptions {
+  mss?: number;
+  wscale?: number;
+  sackPerm?: boolean;
+  /** SACK blocks as [left, right) raw sequence numbers. */
+  sack?: [number, number][];
+  tsval?: number;
+  tsecr?: number;
+  /** TCP Fast Open cookie present (kind 34, or experimental 254/0xF989); cookie length 0 = request. */
+  tfo?: { cookieLen: number };
+  mptcp?: boolean;
+}
+
+/** dissectors/tcp.ts: layer.d of 'tcp'. */
+export interface TcpD {
+  srcport: number;
+  dstport: number;
+  /** Raw sequence and acknowledgement numbers (unsigned 32-bit). */
+  seq: number;
+  ack: number;
+  /** Header length in bytes (data offset * 4). */
+  hdrLen: number;
+  /** The 12 flag bits: FIN 0x001, SYN 0x002, RST 0x004, PSH 0x008, ACK 0x010, URG 0x020, ECE 0x040, CWR 0x080, AE 0x100. */
+  flags: number;
+  /** Raw (unscaled) window field. */
+  window: number;
+  urgent: number;
+  /** TCP segment length (tcp.len) = IP payload - header length; payload bytes actually captured may be fewer. */
+  len: number;
+  /** Captured payload range in layer.buf (may be shorter than len when cut by snaplen). */
+  payloadStart: number;
+  payloadEnd: number;
+  options: TcpOptions;
+  /** false when the header is short (nothing above is valid then). */
+  ok: boolean;
+}
+
+export const TCP_FIN = 0x001, TCP_SYN = 0x002, TCP_RST = 0x004, TCP_PSH = 0x008, TCP_ACK = 0x010,
+  TCP_URG = 0x020, TCP_ECE = 0x040, TCP_CWR = 0x080, TCP_AE = 0x100;

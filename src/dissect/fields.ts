@@ -1,0 +1,161 @@
+// Field constructors and the address/number formatters every dissector shares.
+// `show` must equal what `tshark -T fields -e KEY` prints (tshark 4.0, as installed by apt on
+// Debian 12); check new kinds of field against it.
+
+import type { Field, FieldValue } from './types.js';
+
+const HEX = '0123456789abcdef';
+const HEX2: string[] = [];
+for (let i = 0; i < 256; i++) HEX2.push(HEX[i >> 4] + HEX[i & 15]);
+
+export function hex2(b: number): string {
+  return HEX2[b & 255];
+}
+
+/** "0x" + value in hex, zero-padded to `digits` (tshark BASE_HEX: 2 digits per byte of the type). */
+export function hexN(v: number, digits: number): string {
+  let s = (v >>> 0).toString(16);
+  while (s.length < digits) s = '0' + s;
+  return '0x' + s;
+}
+
+export function fmtIPv4(buf: Uint8Array, at: number): string {
+  return buf[at] + '.' + buf[at + 1] + '.' + buf[at + 2] + '.' + buf[at + 3];
+}
+
+export function fmtMAC(buf: Uint8Array, at: number): string {
+  return (
+    HEX2[buf[at]] + ':' + HEX2[buf[at + 1]] + ':' + HEX2[buf[at + 2]] + ':' +
+    HEX2[buf[at + 3]] + ':' + HEX2[buf[at + 4]] + ':' + HEX2[buf[at + 5]]
+  );
+}
+
+/** IPv6 text form per RFC 5952 (longest run of ≥2 zero groups compressed, first on ties; IPv4-mapped as ::ffff:a.b.c.d). */
+export function fmtIPv6(buf: Uint8Array, at: number): string {
+  const g: number[] = new Array(8);
+  for (let i = 0; i < 8; i++) g[i] = (buf[at + 2 * i] << 8) | buf[at + 2 * i + 1];
+  // IPv4-mapped and IPv4-compatible forms as inet_ntop writes them
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return '::ffff:' + fmtIPv4(buf, at + 12);
+  }
+  let bestStart = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
+    i = j;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += i === 0 ? '::' : ':';
+      i += bestLen - 1;
+      continue;
+    }
+    out += g[i].toString(16);
+    if (i < 7) out += ':';
+  }
+  return out;
+}
+
+/** Bytes as tshark shows FT_BYTES in -T fields: lower-case hex, no separators. */
+export function fmtBytesHex(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += HEX2[buf[i]];
+  return s;
+}
+
+/** Bytes with a separator (e.g. ':' as tshark shows FT_BYTES in the tree). */
+export function fmtBytesSep(buf: Uint8Array, start: number, end: number, sep = ':'): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += (i > start ? sep : '') + HEX2[buf[i]];
+  return s;
+}
+
+export function u16(buf: Uint8Array, at: number): number {
+  return (buf[at] << 8) | buf[at + 1];
+}
+export function u32(buf: Uint8Array, at: number): number {
+  return ((buf[at] << 24) >>> 0) + ((buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3]);
+}
+export function u16le(buf: Uint8Array, at: number): number {
+  return buf[at] | (buf[at + 1] << 8);
+}
+export function u32le(buf: Uint8Array, at: number): number {
+  return (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16)) + ((buf[at + 3] << 24) >>> 0);
+}
+
+// ---- constructors ------------------------------------------------------------------------
+
+function mk(key: string, label: string, value: FieldValue, show: string, start: number, len: number): Field {
+  return { key, label, value, show, start, len };
+}
+
+/** Unsigned integer, decimal (BASE_DEC). */
+export function fUint(key: string, label: string, v: number, start: number, len: number): Field {
+  return mk(key, label, v, String(v), start, len);
+}
+
+/** Unsigned integer shown in hex (BASE_HEX), `digits` wide (default 2 per byte of len). */
+export function fHex(key: string, label: string, v: number, start: number, len: number, digits = len * 2): Field {
+  return mk(key, label, v, hexN(v, digits), start, len);
+}
+
+/** Boolean / single flag bit: shows "1" or "0" (tshark 4.0 -T fields). `mask` is the bit in the bytes. */
+export function fBool(key: string, label: string, v: boolean, start: number, len: number, mask?: number): Field {
+  const f = mk(key, label, v, v ? '1' : '0', start, len);
+  if (mask !== undefined) f.mask = mask;
+  return f;
+}
+
+/** A multi-bit subfield: value already shifted down; shown in decimal; `mask` marks the bits. */
+export function fBits(key: string, label: string, v: number, start: number, len: number, mask: number): Field {
+  const f = mk(key, label, v, String(v), start, len);
+  f.mask = mask;
+  return f;
+}
+
+export function fStr(key: string, label: string, v: string, start: number, len: number): Field {
+  return mk(key, label, v, v, start, len);
+}
+
+export function fIPv4(key: string, label: string, buf: Uint8Array, at: number): Field {
+  const s = fmtIPv4(buf, at);
+  return mk(key, label, s, s, at, 4);
+}
+
+export function fIPv6(key: string, label: string, buf: Uint8Array, at: number): Field {
+  const s = fmtIPv6(buf, at);
+  return mk(key, label, s, s, at, 16);
+}
+
+export function fMAC(key: string, label: string, buf: Uint8Array, at: number): Field {
+  const s = fmtMAC(buf, at);
+  return mk(key, label, s, s, at, 6);
+}
+
+/** Raw bytes (FT_BYTES); value is a view (subarray) of the buffer. */
+export function fBytes(key: string, label: string, buf: Uint8Array, start: number, end: number): Field {
+  return mk(key, label, buf.subarray(start, end), fmtBytesHex(buf, start, end), start, end - start);
+}
+
+/** A text-only tree line (no key of its own), e.g. a subtree header. Not output by -T fields. */
+export function fText(text: string, start: number, len: number, children?: Field[]): Field {
+  const f = mk('', text, null, '', start, len);
+  f.text = text;
+  if (children) f.children = children;
+  return f;
+}
+
+/** Mark a field as generated (computed, not on the wire); returns it for chaining. */
+export function gen(f: Field): Field {
+  f.generated = true;
+  return f;
+}
+
+/** Attach children to a field; returns it for chaining. */
+export function withChildren(f: Field, children: Field[]): Field {
+  f.children = children;
+  return f;
+}

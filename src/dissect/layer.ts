@@ -1,0 +1,85 @@
+// One node of the encapsulation tree: a protocol layer over a byte range of a buffer.
+
+import type { Dissector, Field, Next, Problem, ProblemKind } from './types.js';
+
+export class Layer<D = any> {
+  /** Decoded header values (protocol-specific; set by the dissector, read by analysis and info). */
+  d: D;
+  problems: Problem[] | null = null;
+  next: Next | null = null;
+  /** Nested layers (e.g. the packet quoted in an ICMP error), shown inside this layer. */
+  inner: Layer[] | null = null;
+  /** Fields added by stateful analysis (tcp.stream, tcp.analysis.*), shown after the layer's own. */
+  extra: Field[] | null = null;
+  /** Analysis annotations for this layer (e.g. the TCP tracker's relative seq), read by info(). */
+  ann: any = null;
+  /** Name of the data source if buf is not the frame (e.g. "Reassembled IPv4"). */
+  bufName: string | null = null;
+  private cache: Field[] | null = null;
+
+  constructor(
+    readonly dis: Dissector<D>,
+    /** The buffer this layer's byte ranges refer to (frame data, or a reassembled buffer). */
+    readonly buf: Uint8Array,
+    readonly start: number,
+    /** End of this layer including its payload (the range the layer covers in the tree). */
+    public end: number,
+    d: D,
+  ) {
+    this.d = d;
+  }
+
+  get proto(): string {
+    return this.dis.proto;
+  }
+
+  /** The layer's own fields (materialised once), without analysis extras. */
+  fields(): Field[] {
+    if (this.cache === null) {
+      try {
+        this.cache = this.dis.fields(this);
+      } catch (e) {
+        // A dissector must not throw; if it does, keep the run going and say so.
+        this.cache = [];
+        this.problem('malformed', `dissector error in fields: ${(e as Error).message}`, this.start, this.end);
+      }
+    }
+    return this.cache;
+  }
+
+  /** Own fields followed by analysis extras. */
+  allFields(): Field[] {
+    const f = this.fields();
+    return this.extra === null ? f : f.concat(this.extra);
+  }
+
+  problem(kind: ProblemKind, message: string, start: number, end: number): void {
+    const p: Problem = { kind, message, start, end };
+    if (this.problems === null) this.problems = [p];
+    else this.problems.push(p);
+  }
+
+  /**
+   * Report that `need` bytes are required at `at` but the layer's range ends first.
+   * It is 'truncated' when the capture was cut by the snaplen (the missing bytes lie beyond the
+   * captured data), 'malformed' when a header says there is more than the packet carries.
+   * `snapCut` is true when the frame's captured length is below its original length and the
+   * range ends at the end of the captured data.
+   */
+  short(what: string, at: number, need: number, snapCut: boolean): void {
+    const have = Math.max(0, this.end - at);
+    this.problem(
+      snapCut ? 'truncated' : 'malformed',
+      snapCut
+        ? `${what}: captured data ends after ${have} of ${need} bytes (cut by snaplen)`
+        : `${what}: needs ${need} bytes, only ${have} present`,
+      at,
+      this.end,
+    );
+  }
+
+  addExtra(f: Field): void {
+    if (this.extra === null) this.extra = [f];
+    else this.extra.push(f);
+  }
+}

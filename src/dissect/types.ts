@@ -1,0 +1,126 @@
+// The dissector contract. See docs/ARCHITECTURE.md ("Dissector contract").
+//
+// A dissector is data + pure functions over (buf, start, end). It holds no state, does no I/O,
+// prints nothing and never throws: a short or lying header becomes a Problem on its Layer.
+// `dissect` does the cheap work needed by every output (decode the header into `layer.d`, set
+// `layer.next`); `fields` materialises the full field list only when an output asks for it.
+
+import type { Frame } from '../capture/types.js';
+import type { Layer } from './layer.js';
+
+export type ProblemKind =
+  /** The bytes stop early because the capture was cut by the snaplen (caplen < len). */
+  | 'truncated'
+  /** A header lies: a length or offset that does not fit, an impossible value. */
+  | 'malformed'
+  /** A checksum that does not verify. */
+  | 'checksum'
+  /** Valid but not dissected here (unknown option kind, unsupported version). */
+  | 'unsupported';
+
+export interface Problem {
+  kind: ProblemKind;
+  message: string;
+  /** Byte range (in the layer's buf) that is wrong. */
+  start: number;
+  end: number;
+}
+
+export type FieldValue = number | bigint | string | boolean | Uint8Array | null;
+
+/**
+ * One field of a layer. `key` is Wireshark's display-filter name where Wireshark has one.
+ * `show` is exactly what `tshark -T fields -e key` prints for it (e.g. "0x0012", "1",
+ * "192.0.2.1", "00:11:22:33:44:55"). Use the constructors in fields.ts.
+ */
+export interface Field {
+  key: string;
+  /** Human label for the tree, e.g. "Source Address". */
+  label: string;
+  value: FieldValue;
+  show: string;
+  /** Byte range in the layer's buf (absolute offset, length). len 0 = not tied to bytes. */
+  start: number;
+  len: number;
+  /** Tree text override; default `${label}: ${show}`. */
+  text?: string;
+  /** Bit mask within the bytes, for bitfield lines like ".... ..1. = Syn: Set". */
+  mask?: number;
+  children?: Field[];
+  /** Generated (not on the wire): tree shows it in [brackets], like Wireshark. */
+  generated?: boolean;
+}
+
+/** Where the dissector chain goes next. */
+export interface Next {
+  /** Dispatch table: 'link', 'ethertype', 'ip.proto', 'tcp.port', 'udp.port', 'null.af', … */
+  table: string;
+  key: number;
+  /** Second key to try (ports: the dissector passes the lower port in key, higher in key2). */
+  key2?: number;
+  /** Heuristic table to try when no key matches (e.g. 'tcp', 'udp'). */
+  heuristic?: string;
+  /** Buffer for the next layer; default: the same buf (a reassembled datagram sets its own). */
+  buf?: Uint8Array;
+  /** Name of that buffer for displays, e.g. "Reassembled IPv4" (when buf is set). */
+  bufName?: string;
+  start: number;
+  end: number;
+}
+
+/** What a dissector sees of the rest of the world. */
+export interface DissectContext {
+  frame: Frame;
+  /** Layers dissected so far in this packet (outermost first). */
+  layers: Layer[];
+  /**
+   * Dissect bytes as a nested packet (e.g. the IP header quoted inside an ICMP error), through
+   * the same registry, starting at table/key. Returns the layers; the caller stores them in
+   * `layer.inner`. Nesting depth is bounded by the driver.
+   */
+  dissectInner(table: string, key: number, buf: Uint8Array, start: number, end: number): Layer[];
+  /** Stateful helpers (fragment reassembly) owned by the driver; see state.ts. */
+  state: DissectState;
+  /**
+   * True when bytes up to `end` of `buf` are missing because the capture was cut by the snaplen:
+   * buf is the frame's data, it ends at or before `end`, and caplen < original length. Use it to
+   * choose Layer.short()'s 'truncated' (true) over 'malformed' (false).
+   */
+  snapCut(buf: Uint8Array, end: number): boolean;
+}
+
+/** Mutable per-capture state the driver owns and passes to dissectors that need it. */
+export interface DissectState {
+  /** Frame timestamp (ns) of the packet being dissected, for reassembly timeouts. */
+  now: bigint;
+  /** Per-key helpers registered lazily by dissectors (e.g. 'ipv4.frag' → reassembler). */
+  slots: Map<string, unknown>;
+}
+
+export interface Dissector<D = any> {
+  /** Filter name of the protocol: 'eth', 'ip', 'ipv6', 'tcp', 'dns', … */
+  proto: string;
+  /** Full name for the tree: 'Ethernet II', 'Internet Protocol Version 4', … */
+  name: string;
+  /** Every field key this dissector may emit (for `-e` validation and the docs). */
+  fieldKeys: readonly string[];
+  /** Dispatch keys it registers: { table: 'ethertype', key: 0x0800 }. */
+  registers?: readonly { table: string; key: number }[];
+  /** Heuristic registration: tried when no key matches in `table` (e.g. 'tcp'). */
+  heuristic?: { table: string; test(buf: Uint8Array, start: number, end: number): boolean };
+  /** Decode the header. Never throws. Sets layer.d, layer.next and problems. */
+  dissect(buf: Uint8Array, start: number, end: number, ctx: DissectContext): Layer<D>;
+  /** Materialise the full field list (called lazily, cached by Layer). */
+  fields(layer: Layer<D>): Field[];
+  /** Tree title, e.g. "Internet Protocol Version 4, Src: 10.0.0.1, Dst: 10.0.0.2". Default: name. */
+  title?(layer: Layer<D>): string;
+  /** Source and destination for the table's Source/Destination columns (last layer with it wins). */
+  addresses?(layer: Layer<D>): [string, string] | null;
+  /** Protocol column text, e.g. 'TCP', 'DNS', 'HTTP', 'IPv4'. Default proto.toUpperCase(). */
+  column?(layer: Layer<D>): string;
+  /**
+   * Info column text as tshark writes it. The table uses the outermost-last layer that returns
+   * non-null. `layers` is the whole packet (e.g. UDP payload of unknown protocol).
+   */
+  info?(layer: Layer<D>, layers: readonly Layer[]): string | null;
+}
