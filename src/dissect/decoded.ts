@@ -16,6 +16,9 @@ export interface IpD {
   totalLen: number;
   /** True when this packet is a fragment (not yet the reassembled datagram). */
   fragment: boolean;
+  /** Offsets in layer.buf of the source and destination address bytes (4 or 16 bytes), for pseudo-header checksums. -1 if short. */
+  srcAt: number;
+  dstAt: number;
 }
 
 /** dissectors/udp.ts: layer.d of 'udp'. */
@@ -69,3 +72,20 @@ export interface TcpD {
 
 export const TCP_FIN = 0x001, TCP_SYN = 0x002, TCP_RST = 0x004, TCP_PSH = 0x008, TCP_ACK = 0x010,
   TCP_URG = 0x020, TCP_ECE = 0x040, TCP_CWR = 0x080, TCP_AE = 0x100;
+
+/**
+ * What the TCP tracker (src/analysis/tcp/) puts in the tcp layer's `ann`; the TCP dissector's
+ * info() reads it to write tshark's Info text (relative Seq/Ack, scaled Win, "[TCP Retransmission]").
+ * The tracker also appends the tcp.stream / tcp.seq / tcp.analysis.* fields to layer.extra.
+ */
+export interface TcpAnn {
+  stream: number;
+  /** Relative sequence / ack / next sequence numbers (tcp.seq, tcp.ack, tcp.nxtseq). */
+  seq: number;
+  ack: number;
+  nxtseq: number;
+  /** Scaled window (tcp.window_size); -1 when the scale is unknown (SYN not seen): then info shows the raw value. */
+  window: number;
+  /** Info column prefixes in tshark's words, in order, e.g. ["TCP Retransmission"], ["TCP Dup ACK 12#1"]. */
+  infoPrefix: string[];
+}
