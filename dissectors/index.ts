@@ -7,6 +7,7 @@ import { data } from './data.js';
 import { ethernet } from './ethernet.js';
 // -- link layer
 // -- network layer
+import { ipv4 } from './ipv4.js';
 // -- transport layer
 // -- application layer
 
@@ -15,6 +16,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ethernet,
   // -- link layer
   // -- network layer
+  ipv4,
   // -- transport layer
   // -- application layer
 ];
