@@ -1,0 +1,380 @@
+// Capture file writers: classic pcap (µs or ns magic) and pcapng (SHB, one IDB per interface and
+// link type, EPBs), streaming to a file descriptor (a file, or stdout for pipes).
+//
+// Records are encoded whole into a pending buffer and written with fs.writeSync in whole-record
+// chunks, so a file that is closed (or a process that stops between two writes) never ends in a
+// partial record. Output is little-endian (what tcpdump and dumpcap write on x86/ARM).
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import type { Frame, InterfaceInfo } from './types.js';
+
+export type WriteFormat = 'pcap' | 'pcapng';
+
+export interface WriterOptions {
+  format: WriteFormat;
+  /** Classic pcap only: 'us' writes the 0xa1b2c3d4 magic (µs), 'ns' the 0xa1b23c4d magic. Default 'us'. */
+  precision?: 'us' | 'ns';
+  /** Snapshot length written in the pcap header / each IDB (default 262144, tcpdump's). */
+  snaplen?: number;
+  /**
+   * Link type for the pcap header. When absent, the first frame's link type is used (the header is
+   * then written with the first frame, or LINKTYPE_ETHERNET when closed with no frame).
+   */
+  linkType?: number;
+  /**
+   * pcapng: known interfaces, indexed by Frame.ifIndex. An IDB is written (lazily, before the first
+   * EPB that needs it) for each distinct (ifIndex, linkType) seen; its name, description and
+   * snaplen come from here when the link type matches.
+   */
+  interfaces?: InterfaceInfo[];
+  /** pcapng shb_userappl (default "wiretrace"). */
+  application?: string;
+  /** pcapng shb_os (default from os.type()/os.release()). Empty string: omit. */
+  os?: string;
+  /** pcapng SHB comment (opt_comment). */
+  comment?: string;
+  /** Flush to the fd once this many bytes are pending (default 1 MiB). */
+  flushBytes?: number;
+}
+
+/** Where the encoded bytes go. */
+export interface ByteSink {
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
+/** A write failed or the input does not fit the format (e.g. two link types in one classic pcap). */
+export class CaptureWriteError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'CaptureWriteError';
+  }
+}
+
+const sleepArr = new Int32Array(new SharedArrayBuffer(4));
+
+/** Write all of `buf` to `fd`, retrying short writes and EAGAIN (non-blocking pipes). */
+export function writeAllSync(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  let waits = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off, buf.length - off);
+      waits = 0;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' && waits < 60_000) {
+        // The reader of a non-blocking pipe is slow: wait 1 ms and retry (at most ~60 s in a row).
+        Atomics.wait(sleepArr, 0, 0, 1);
+        waits++;
+        continue;
+      }
+      throw new CaptureWriteError(`write failed: ${(e as Error).message}`, code);
+    }
+  }
+}
+
+/** A sink that writes to a file descriptor (owned: closed by close(), unless it is 0/1/2). */
+export class FdSink implements ByteSink {
+  private closed = false;
+  constructor(readonly fd: number, private readonly owned = fd > 2) {}
+  write(chunk: Uint8Array): void {
+    if (this.closed) throw new CaptureWriteError('write after close');
+    writeAllSync(this.fd, chunk);
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.owned) fs.closeSync(this.fd);
+  }
+}
+
+/** Open `path` for writing ('-' = stdout). The file is created with mode 0644 (minus umask). */
+export function openSink(path: string): FdSink {
+  if (path === '-') return new FdSink(1, false);
+  try {
+    return new FdSink(fs.openSync(path, 'w', 0o644), true);
+  } catch (e) {
+    throw new CaptureWriteError(`cannot write ${path}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code);
+  }
+}
+
+/** A sink collecting the bytes in memory (tests, conversions into a Buffer). */
+export class MemorySink implements ByteSink {
+  readonly chunks: Uint8Array[] = [];
+  write(chunk: Uint8Array): void {
+    this.chunks.push(chunk.slice());
+  }
+  close(): void {}
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+/** The format `-w FILE` implies: classic pcap for *.pcap (and *.cap), pcapng otherwise. */
+export function formatForPath(path: string): WriteFormat {
+  return /\.(pcap|cap|dmp)$/i.test(path) ? 'pcap' : 'pcapng';
+}
+
+// --- pcapng constants
+const SHB = 0x0a0d0d0a;
+const IDB = 0x00000001;
+const EPB = 0x00000006;
+const OPT_ENDOFOPT = 0;
+const OPT_COMMENT = 1;
+const SHB_HARDWARE = 2;
+const SHB_OS = 3;
+const SHB_USERAPPL = 4;
+const IF_NAME = 2;
+const IF_DESCRIPTION = 3;
+const IF_TSRESOL = 9;
+const EPB_FLAGS = 2;
+
+const pad4 = (n: number) => (n + 3) & ~3;
+const enc = new TextEncoder();
+
+interface Opt {
+  code: number;
+  value: Uint8Array;
+}
+
+function optsLength(opts: Opt[]): number {
+  if (opts.length === 0) return 0;
+  let n = 4; // opt_endofopt
+  for (const o of opts) n += 4 + pad4(o.value.length);
+  return n;
+}
+
+function putOpts(b: Buffer, off: number, opts: Opt[]): number {
+  if (opts.length === 0) return off;
+  for (const o of opts) {
+    b.writeUInt16LE(o.code, off);
+    b.writeUInt16LE(o.value.length, off + 2);
+    b.set(o.value, off + 4);
+    const end = off + 4 + pad4(o.value.length);
+    b.fill(0, off + 4 + o.value.length, end);
+    off = end;
+  }
+  b.writeUInt32LE(OPT_ENDOFOPT, off); // code 0, length 0
+  return off + 4;
+}
+
+function strOpt(code: number, s: string | undefined): Opt[] {
+  if (s === undefined || s === '') return [];
+  const v = enc.encode(s);
+  // Option lengths are 16 bits: cut (on a byte boundary) anything longer.
+  return [{ code, value: v.length > 0xfff0 ? v.subarray(0, 0xfff0) : v }];
+}
+
+/** A pcapng block: type, total length, body, total length again. */
+function block(type: number, bodyLen: number, fill: (b: Buffer, off: number) => void): Buffer {
+  const total = 12 + bodyLen;
+  const b = Buffer.alloc(total);
+  b.writeUInt32LE(type >>> 0, 0);
+  b.writeUInt32LE(total, 4);
+  fill(b, 8);
+  b.writeUInt32LE(total, total - 4);
+  return b;
+}
+
+export function encodeShb(o: { application?: string; os?: string; hardware?: string; comment?: string }): Buffer {
+  const opts = [
+    ...strOpt(OPT_COMMENT, o.comment),
+    ...strOpt(SHB_HARDWARE, o.hardware),
+    ...strOpt(SHB_OS, o.os),
+    ...strOpt(SHB_USERAPPL, o.application),
+  ];
+  return block(SHB, 16 + optsLength(opts), (b, off) => {
+    b.writeUInt32LE(0x1a2b3c4d, off); // byte-order magic
+    b.writeUInt16LE(1, off + 4); // major
+    b.writeUInt16LE(0, off + 6); // minor
+    b.writeInt32LE(-1, off + 8); // section length: unknown (-1, 64 bits)
+    b.writeInt32LE(-1, off + 12);
+    putOpts(b, off + 16, opts);
+  });
+}
+
+export function encodeIdb(i: { linkType: number; snaplen: number; name?: string; description?: string }): Buffer {
+  const opts = [
+    ...strOpt(IF_NAME, i.name),
+    ...strOpt(IF_DESCRIPTION, i.description),
+    { code: IF_TSRESOL, value: Uint8Array.of(9) },
+  ];
+  return block(IDB, 8 + optsLength(opts), (b, off) => {
+    b.writeUInt16LE(i.linkType & 0xffff, off);
+    b.writeUInt16LE(0, off + 2);
+    b.writeUInt32LE(i.snaplen >>> 0, off + 4);
+    putOpts(b, off + 8, opts);
+  });
+}
+
+/** An EPB with the timestamp in nanoseconds (the IDB says if_tsresol=9). */
+export function encodeEpb(ifId: number, f: Frame): Buffer {
+  const opts: Opt[] = [];
+  if (f.comments) for (const c of f.comments) opts.push(...strOpt(OPT_COMMENT, c));
+  if (f.epbFlags !== undefined) {
+    const v = new Uint8Array(4);
+    new DataView(v.buffer).setUint32(0, f.epbFlags >>> 0, true);
+    opts.push({ code: EPB_FLAGS, value: v });
+  }
+  const cap = f.data.length;
+  const ts = f.ts < 0n ? 0n : f.ts;
+  return block(EPB, 20 + pad4(cap) + optsLength(opts), (b, off) => {
+    b.writeUInt32LE(ifId, off);
+    b.writeUInt32LE(Number((ts >> 32n) & 0xffffffffn), off + 4);
+    b.writeUInt32LE(Number(ts & 0xffffffffn), off + 8);
+    b.writeUInt32LE(cap, off + 12);
+    b.writeUInt32LE(Math.max(f.origLen, cap), off + 16);
+    b.set(f.data, off + 20); // padding bytes stay 0 (Buffer.alloc)
+    putOpts(b, off + 20 + pad4(cap), opts);
+  });
+}
+
+export function encodePcapHeader(linkType: number, snaplen: number, precision: 'us' | 'ns'): Buffer {
+  const b = Buffer.alloc(24);
+  b.writeUInt32LE(precision === 'ns' ? 0xa1b23c4d : 0xa1b2c3d4, 0);
+  b.writeUInt16LE(2, 4);
+  b.writeUInt16LE(4, 6);
+  b.writeInt32LE(0, 8); // thiszone
+  b.writeUInt32LE(0, 12); // sigfigs
+  b.writeUInt32LE(snaplen >>> 0, 16);
+  b.writeUInt32LE(linkType >>> 0, 20);
+  return b;
+}
+
+export function encodePcapRecord(f: Frame, precision: 'us' | 'ns'): Buffer {
+  const cap = f.data.length;
+  const b = Buffer.allocUnsafe(16 + cap);
+  const ts = f.ts < 0n ? 0n : f.ts;
+  const sec = ts / 1_000_000_000n;
+  const ns = ts % 1_000_000_000n;
+  b.writeUInt32LE(Number(sec & 0xffffffffn), 0);
+  b.writeUInt32LE(precision === 'ns' ? Number(ns) : Number(ns / 1000n), 4);
+  b.writeUInt32LE(cap, 8);
+  b.writeUInt32LE(Math.max(f.origLen, cap), 12);
+  b.set(f.data, 16);
+  return b;
+}
+
+/**
+ * A streaming capture writer. `write(frame)` encodes one record (pcap) or EPB (pcapng, preceded by
+ * an IDB the first time an interface/link type is seen); bytes go to the sink when `flush()` is
+ * called or when enough are pending; `close()` flushes and closes the sink.
+ */
+export class CaptureWriter {
+  readonly format: WriteFormat;
+  private readonly precision: 'us' | 'ns';
+  private readonly snaplen: number;
+  private readonly flushBytes: number;
+  private linkType: number | undefined;
+  private headerDone = false;
+  private readonly idbs = new Map<string, number>();
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private closed = false;
+  /** Frames written so far. */
+  packets = 0;
+  /** Bytes handed to the sink so far. */
+  bytesWritten = 0;
+
+  constructor(private readonly sink: ByteSink, private readonly opts: WriterOptions) {
+    this.format = opts.format;
+    this.precision = opts.precision ?? 'us';
+    this.snaplen = opts.snaplen ?? 262144;
+    this.flushBytes = opts.flushBytes ?? 1 << 20;
+    this.linkType = opts.linkType;
+    if (this.format === 'pcapng') {
+      this.push(
+        encodeShb({
+          application: opts.application ?? 'wiretrace',
+          os: opts.os ?? `${os.type()} ${os.release()}`,
+          comment: opts.comment,
+        }),
+      );
+      this.headerDone = true;
+    } else if (this.linkType !== undefined) {
+      this.push(encodePcapHeader(this.linkType, this.snaplen, this.precision));
+      this.headerDone = true;
+    }
+  }
+
+  private push(b: Buffer): void {
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+  }
+
+  /** Declare an interface up front (pcapng): writes its IDB now. Returns its IDB index. */
+  addInterface(ifIndex: number, info: InterfaceInfo): number {
+    if (this.format !== 'pcapng') return 0;
+    const key = `${ifIndex}:${info.linkType}`;
+    const have = this.idbs.get(key);
+    if (have !== undefined) return have;
+    const id = this.idbs.size;
+    this.idbs.set(key, id);
+    this.push(encodeIdb({ ...info, snaplen: info.snaplen || this.snaplen }));
+    return id;
+  }
+
+  write(f: Frame): void {
+    if (this.closed) throw new CaptureWriteError('write after close');
+    if (this.format === 'pcap') {
+      if (!this.headerDone) {
+        this.linkType = f.linkType;
+        this.push(encodePcapHeader(f.linkType, this.snaplen, this.precision));
+        this.headerDone = true;
+      } else if (f.linkType !== this.linkType) {
+        throw new CaptureWriteError(
+          `frame ${f.index} has link type ${f.linkType} but this pcap file holds ${this.linkType}: a classic pcap file has one link type, write pcapng instead`,
+        );
+      }
+      this.push(encodePcapRecord(f, this.precision));
+    } else {
+      let id = this.idbs.get(`${f.ifIndex}:${f.linkType}`);
+      if (id === undefined) {
+        const known = this.opts.interfaces?.[f.ifIndex];
+        id = this.addInterface(
+          f.ifIndex,
+          known && known.linkType === f.linkType ? known : { linkType: f.linkType, snaplen: this.snaplen, tsPrecision: 9 },
+        );
+      }
+      this.push(encodeEpb(id, f));
+    }
+    this.packets++;
+    if (this.pendingBytes >= this.flushBytes) this.flush();
+  }
+
+  /** Hand pending bytes (whole records only) to the sink. */
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const b = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.sink.write(b);
+    this.bytesWritten += b.length;
+  }
+
+  /** Flush and close the sink. A pcap writer that saw no frame still writes its header. */
+  close(): void {
+    if (this.closed) return;
+    if (!this.headerDone) {
+      this.push(encodePcapHeader(this.linkType ?? 1, this.snaplen, this.precision));
+      this.headerDone = true;
+    }
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      this.sink.close();
+    }
+  }
+}
+
+/** Encode frames into a whole capture file in memory. */
+export function writeCaptureBuffer(frames: Iterable<Frame>, opts: WriterOptions): Buffer {
+  const sink = new MemorySink();
+  const w = new CaptureWriter(sink, { ...opts, flushBytes: Infinity });
+  for (const f of frames) w.write(f);
+  w.close();
+  return sink.bytes();
+}
