@@ -9,6 +9,8 @@ import { ethernet } from './ethernet.js';
 // -- network layer
 import { ipv4 } from './ipv4.js';
 // -- transport layer
+import { tcp } from './tcp.js';
+import { udp } from './udp.js';
 // -- application layer
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
@@ -18,6 +20,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- network layer
   ipv4,
   // -- transport layer
+  tcp,
+  udp,
   // -- application layer
 ];
 
