@@ -1,0 +1,178 @@
+// `-T fields -e KEY … -E option=value`: one line per packet with the values of the named fields,
+// equal to tshark's output for the same packet and options:
+//   header=y|n          a first line with the keys (unquoted)
+//   separator=/t|/s|c   between columns (default tab; c = any single character)
+//   occurrence=f|l|a    first, last or all values of a key that occurs several times (default a)
+//   aggregator=,|/s|c   between those values (default ',')
+//   quote=d|s|n         wrap non-empty values in double or single quotes, or not (default n)
+//   bom=y|n             start the output with a UTF-8 byte order mark
+// A key absent from the packet gives an empty column. Values are Field.show strings found by
+// walking the layers in tree order (fields, inner layers, analysis extras).
+
+import type { Packet } from '../dissect/chain.js';
+import type { Layer } from '../dissect/layer.js';
+import type { Dissector, Field } from '../dissect/types.js';
+
+export interface FieldsOptions {
+  header: boolean;
+  separator: string;
+  occurrence: 'f' | 'l' | 'a';
+  aggregator: string;
+  quote: string;
+  bom: boolean;
+}
+
+export function defaultFieldsOptions(): FieldsOptions {
+  return { header: false, separator: '\t', occurrence: 'a', aggregator: ',', quote: '', bom: false };
+}
+
+function sepChar(v: string): string {
+  if (v === '/t') return '\t';
+  if (v === '/s') return ' ';
+  return v.charAt(0);
+}
+
+/** Apply one -E "name=value" to `o`; returns an error message or null. */
+export function applyFieldOption(o: FieldsOptions, opt: string): string | null {
+  const eq = opt.indexOf('=');
+  const name = eq < 0 ? opt : opt.slice(0, eq);
+  const v = eq < 0 ? '' : opt.slice(eq + 1);
+  const bad = (allowed: string) => `bad -E ${opt}: ${name} takes ${allowed}`;
+  switch (name) {
+    case 'header':
+    case 'bom':
+      if (v !== 'y' && v !== 'n') return bad('y or n');
+      o[name] = v === 'y';
+      return null;
+    case 'separator':
+      if (v === '') return bad('/t, /s or one character');
+      o.separator = sepChar(v);
+      return null;
+    case 'aggregator':
+      if (v === '') return bad(',, /s or one character');
+      o.aggregator = sepChar(v);
+      return null;
+    case 'occurrence':
+      if (v !== 'f' && v !== 'l' && v !== 'a') return bad('f (first), l (last) or a (all)');
+      o.occurrence = v;
+      return null;
+    case 'quote':
+      if (v === 'd') o.quote = '"';
+      else if (v === 's') o.quote = "'";
+      else if (v === 'n') o.quote = '';
+      else return bad('d (double), s (single) or n (none)');
+      return null;
+    default:
+      return `unknown -E option "${name}" (known: header, separator, occurrence, aggregator, quote, bom)`;
+  }
+}
+
+/** Builds the -T fields lines. */
+export class FieldsFormatter {
+  private index = new Map<string, number[]>();
+  private wanted = new Set<string>();
+  private disCache = new WeakMap<Dissector, boolean>();
+  private values: string[][];
+
+  constructor(
+    readonly keys: readonly string[],
+    readonly opts: FieldsOptions = defaultFieldsOptions(),
+  ) {
+    keys.forEach((k, i) => {
+      const l = this.index.get(k);
+      if (l) l.push(i);
+      else this.index.set(k, [i]);
+      this.wanted.add(k);
+    });
+    this.values = keys.map(() => []);
+  }
+
+  /** The header line (with its newline, and the BOM when asked), or ''. */
+  header(): string {
+    return (this.opts.bom ? '\ufeff' : '') + (this.opts.header ? this.keys.join(this.opts.separator) + '\n' : '');
+  }
+
+  private wants(dis: Dissector): boolean {
+    let w = this.disCache.get(dis);
+    if (w === undefined) {
+      w = false;
+      for (const k of dis.fieldKeys) if (this.wanted.has(k)) w = true;
+      this.disCache.set(dis, w);
+    }
+    return w;
+  }
+
+  private visit(fs: readonly Field[]): void {
+    for (let i = 0; i < fs.length; i++) {
+      const f = fs[i];
+      const cols = this.index.get(f.key);
+      if (cols !== undefined) for (let c = 0; c < cols.length; c++) this.values[cols[c]].push(f.show);
+      if (f.children !== undefined) this.visit(f.children);
+    }
+  }
+
+  private walk(layers: readonly Layer[]): void {
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i];
+      // A layer can only emit keys its dissector declares; skip building fields nobody asked for.
+      if (this.wants(l.dis)) this.visit(l.fields());
+      if (l.inner !== null) this.walk(l.inner);
+      if (l.extra !== null) this.visit(l.extra);
+    }
+  }
+
+  line(pkt: Packet): string {
+    const vals = this.values;
+    for (let i = 0; i < vals.length; i++) vals[i].length = 0;
+    this.walk(pkt.layers);
+    const o = this.opts;
+    let out = '';
+    for (let i = 0; i < vals.length; i++) {
+      if (i > 0) out += o.separator;
+      const v = vals[i];
+      if (v.length === 0) continue;
+      const s = o.occurrence === 'a' ? (v.length === 1 ? v[0] : v.join(o.aggregator)) : o.occurrence === 'f' ? v[0] : v[v.length - 1];
+      out += o.quote === '' ? s : o.quote + s + o.quote;
+    }
+    return out + '\n';
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const m = a.length, n = b.length;
+  let prev = new Array<number>(n + 1);
+  let cur = new Array<number>(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
+  for (let i = 1; i <= m; i++) {
+    cur[0] = i;
+    for (let j = 1; j <= n; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    [prev, cur] = [cur, prev];
+  }
+  return prev[n];
+}
+
+/** Known keys close to `key`: small edit distance first, then keys sharing its protocol prefix. */
+export function closeMatches(key: string, known: Iterable<string>, max = 5): string[] {
+  const scored: [number, string][] = [];
+  const dot = key.lastIndexOf('.');
+  const prefix = dot > 0 ? key.slice(0, dot + 1) : key + '.';
+  for (const k of known) {
+    const d = editDistance(key, k);
+    if (d <= Math.max(2, Math.floor(key.length / 4))) scored.push([d, k]);
+    else if (k.startsWith(prefix)) scored.push([10 + d, k]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : 1));
+  return scored.slice(0, max).map((s) => s[1]);
+}
+
+/** Error line for the first -e key not in `known`, or null when all are known. */
+export function checkFieldKeys(keys: readonly string[], known: ReadonlySet<string>): string | null {
+  for (const k of keys) {
+    if (known.has(k)) continue;
+    const near = closeMatches(k, known);
+    return `unknown field "${k}" for -e` + (near.length ? `; did you mean ${near.join(', ')}?` : `; no known field is close (${known.size} known)`);
+  }
+  return null;
+}

@@ -1,0 +1,137 @@
+// Output sinks: where dissected packets go. `createSink(opts, out)` builds one for each -T format;
+// `wiretrace read` and `wiretrace capture` share it (options come from src/cli/output-options.ts).
+//
+//   sink.packet(pkt)   format one packet (synchronous; text is buffered, ~64 KiB per write)
+//   sink.drain()       null, or a promise to await before feeding more (stream backpressure)
+//   sink.end()         write any trailer (the JSON array's "]"), flush, and wait for the stream
+//   sink.broken        the reader went away (EPIPE): stop feeding, exit 0
+
+import type { Writable } from 'node:stream';
+import type { Packet } from '../dissect/chain.js';
+import { FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './fields.js';
+import { packetHex } from './hexdump.js';
+import { packetJson } from './json.js';
+import { TableFormatter } from './table.js';
+import type { TimeFormat } from './time.js';
+import { packetTree } from './tree.js';
+import { OutputWriter } from './writer.js';
+
+export const OUTPUT_FORMATS = ['table', 'tree', 'fields', 'json', 'ndjson'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export interface SinkOptions {
+  format: OutputFormat;
+  /** -e keys (format 'fields'). */
+  fields: string[];
+  fieldOptions: FieldsOptions;
+  /** -x: hex + ASCII dump after each packet (table and tree). */
+  hex: boolean;
+  /** -t: time column format (table). */
+  time: TimeFormat;
+  /** ANSI colours (decided by the caller: TTY, NO_COLOR, --no-color). */
+  color: boolean;
+}
+
+export function defaultSinkOptions(): SinkOptions {
+  return { format: 'table', fields: [], fieldOptions: defaultFieldsOptions(), hex: false, time: 'r', color: false };
+}
+
+export interface OutputSink {
+  packet(pkt: Packet): void;
+  drain(): Promise<void> | null;
+  end(): Promise<void>;
+  readonly broken: boolean;
+  /** A write error other than EPIPE, if one happened. */
+  readonly error: Error | null;
+}
+
+abstract class TextSink implements OutputSink {
+  readonly w: OutputWriter;
+  constructor(out: Writable | OutputWriter) {
+    this.w = out instanceof OutputWriter ? out : new OutputWriter(out);
+  }
+  abstract packet(pkt: Packet): void;
+  get broken(): boolean {
+    return this.w.broken;
+  }
+  get error(): Error | null {
+    return this.w.error;
+  }
+  drain(): Promise<void> | null {
+    return this.w.drain();
+  }
+  protected trailer(): string {
+    return '';
+  }
+  async end(): Promise<void> {
+    const t = this.trailer();
+    if (t !== '') this.w.write(t);
+    await this.w.end();
+  }
+}
+
+class TableSink extends TextSink {
+  private fmt: TableFormatter;
+  constructor(out: Writable | OutputWriter, private o: SinkOptions) {
+    super(out);
+    this.fmt = new TableFormatter(o.time);
+  }
+  packet(pkt: Packet): void {
+    this.w.write(this.fmt.text(pkt, this.o.color));
+    if (this.o.hex) this.w.write(packetHex(pkt));
+  }
+}
+
+class TreeSink extends TextSink {
+  constructor(out: Writable | OutputWriter, private o: SinkOptions) {
+    super(out);
+  }
+  packet(pkt: Packet): void {
+    this.w.write(packetTree(pkt));
+    if (this.o.hex) this.w.write(packetHex(pkt));
+  }
+}
+
+class FieldsSink extends TextSink {
+  private fmt: FieldsFormatter;
+  constructor(out: Writable | OutputWriter, o: SinkOptions) {
+    super(out);
+    this.fmt = new FieldsFormatter(o.fields, o.fieldOptions);
+    const h = this.fmt.header();
+    if (h !== '') this.w.write(h);
+  }
+  packet(pkt: Packet): void {
+    this.w.write(this.fmt.line(pkt));
+  }
+}
+
+class JsonSink extends TextSink {
+  private n = 0;
+  packet(pkt: Packet): void {
+    this.w.write((this.n++ === 0 ? '[\n' : ',\n') + packetJson(pkt));
+  }
+  protected override trailer(): string {
+    return this.n === 0 ? '[]\n' : '\n]\n';
+  }
+}
+
+class NdjsonSink extends TextSink {
+  packet(pkt: Packet): void {
+    this.w.write(packetJson(pkt) + '\n');
+  }
+}
+
+export function createSink(opts: SinkOptions, out: Writable | OutputWriter): OutputSink {
+  switch (opts.format) {
+    case 'table':
+      return new TableSink(out, opts);
+    case 'tree':
+      return new TreeSink(out, opts);
+    case 'fields':
+      return new FieldsSink(out, opts);
+    case 'json':
+      return new JsonSink(out);
+    case 'ndjson':
+      return new NdjsonSink(out);
+  }
+}

@@ -1,0 +1,102 @@
+// The packet table: one line per packet, laid out like `tshark -n -r FILE`:
+//
+//     No. right-aligned in ≥5 · Time right-aligned in ≥10 · Source right-aligned in ≥12 " → "
+//     Destination left-aligned in ≥12 · Protocol · Length (frame.origLen) · Info
+//
+// Protocol and Info come from the last layer whose column()/info() returns non-null (a dissector
+// without column() counts as its proto in upper case); Source/Destination from the last layer with
+// addresses(). Problems show like tshark: a problem where the bytes ran out ('truncated', or a
+// 'malformed' range that runs to the end of its layer, i.e. what makes Wireshark throw) appends
+// "[Packet size limited during capture]" / "[Malformed Packet]" to the Info text. On a TTY the row
+// is coloured by the worst problem, else by the protocol column.
+//
+// Hot path: only addresses/column/info of the last few layers are asked for; no fields are built.
+
+import type { Packet } from '../dissect/chain.js';
+import type { Layer } from '../dissect/layer.js';
+import { problemLevel, RESET, rowColor } from './color.js';
+import { TimeColumn, type TimeFormat } from './time.js';
+
+export interface RowParts {
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+}
+
+export const MALFORMED_SUFFIX = '[Malformed Packet]';
+export const TRUNCATED_SUFFIX = '[Packet size limited during capture]';
+
+/** tshark's Info suffix for a packet whose dissection ran out of bytes, or ''. */
+export function problemSuffix(layers: readonly Layer[]): string {
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i];
+    const ps = l.problems;
+    if (ps !== null) {
+      for (let j = 0; j < ps.length; j++) {
+        const p = ps[j];
+        if (p.kind === 'truncated') return TRUNCATED_SUFFIX;
+        if (p.kind === 'malformed' && p.end >= l.end) return MALFORMED_SUFFIX;
+      }
+    }
+    if (l.inner !== null) {
+      const s = problemSuffix(l.inner);
+      if (s !== '') return s;
+    }
+  }
+  return '';
+}
+
+/** Source, Destination, Protocol and Info of a packet (Info including any problem suffix). */
+export function rowParts(layers: readonly Layer[]): RowParts {
+  let info: string | null = null;
+  let proto: string | null = null;
+  let addr: [string, string] | null = null;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const l = layers[i];
+    const dis = l.dis;
+    if (info === null && dis.info !== undefined) info = dis.info(l, layers);
+    if (proto === null) proto = dis.column !== undefined ? dis.column(l) || null : dis.proto.toUpperCase();
+    if (addr === null && dis.addresses !== undefined) addr = dis.addresses(l);
+    if (info !== null && proto !== null && addr !== null) break;
+  }
+  return {
+    source: addr === null ? '' : addr[0],
+    destination: addr === null ? '' : addr[1],
+    protocol: proto ?? '',
+    info: (info ?? '') + problemSuffix(layers),
+  };
+}
+
+function padStart(s: string, w: number): string {
+  return s.length >= w ? s : ' '.repeat(w - s.length) + s;
+}
+function padEnd(s: string, w: number): string {
+  return s.length >= w ? s : s + ' '.repeat(w - s.length);
+}
+
+/** Builds table lines (without colour or newline) for packets in order. */
+export class TableFormatter {
+  readonly time: TimeColumn;
+  constructor(timeFormat: TimeFormat = 'r') {
+    this.time = new TimeColumn(timeFormat);
+  }
+
+  /** The row text and its parts (for colouring). */
+  row(pkt: Packet): { line: string; parts: RowParts } {
+    const fr = pkt.frame;
+    const parts = rowParts(pkt.layers);
+    const t = this.time.next(fr.ts, fr.tsPrecision);
+    const line =
+      padStart(String(fr.index), 5) + ' ' + padStart(t, 10) + ' ' + padStart(parts.source, 12) + ' \u2192 ' +
+      padEnd(parts.destination, 12) + ' ' + parts.protocol + ' ' + fr.origLen + ' ' + parts.info;
+    return { line, parts };
+  }
+
+  /** Line plus "\n", coloured when asked. */
+  text(pkt: Packet, color: boolean): string {
+    const { line, parts } = this.row(pkt);
+    if (!color) return line + '\n';
+    return rowColor(parts.protocol, problemLevel(pkt.layers)) + line + RESET + '\n';
+  }
+}
