@@ -34,8 +34,13 @@ export function tcpFlagsText(flags: number): string {
   return s || '<None>';
 }
 
-function flagsStr(flags: number): string {
+function flagsStr(flags: number, ace = false): string {
   let s = '';
+  if (ace) {
+    s = '\u00b7\u00b7\u00b7-' + ((flags >> 6) & 7) + '-';
+    for (let i = 6; i < 12; i++) s += flags & (1 << (11 - i)) ? FLAG_LETTERS[i] : '\u00b7';
+    return s;
+  }
   for (let i = 0; i < 12; i++) s += flags & (1 << (11 - i)) ? FLAG_LETTERS[i] : '\u00b7';
   return s;
 }
@@ -131,7 +136,7 @@ export const tcp: Dissector<TcpDx> = {
   name: 'Transmission Control Protocol',
   fieldKeys: [
     'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags',
-    'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack',
+    'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.ace', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack',
     'tcp.flags.push', 'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.fin', 'tcp.flags.str', 'tcp.window_size_value',
     'tcp.checksum', 'tcp.checksum.status', 'tcp.checksum_calculated', 'tcp.urgent_pointer', 'tcp.options',
     'tcp.option_kind', 'tcp.option_len', 'tcp.options.eol', 'tcp.options.nop', 'tcp.options.mss', 'tcp.options.mss_val',
@@ -251,18 +256,24 @@ export const tcp: Dissector<TcpDx> = {
     const res = fBits('tcp.flags.res', 'Reserved', (fl >> 9) & 7, start + 12, 1, 0x0e);
     res.text = `${((fl >> 9) & 7).toString(2).padStart(3, '0')}. .... .... = Reserved: ${fl & 0xe00 ? 'Set' : 'Not set'}`;
     const b = (m: number) => (fl & m ? '1' : '0');
+    // AccECN negotiated on this connection (the tracker says so): AE/CWR/ECE form the ACE counter.
+    const ace = (l.ann as { accEcn?: boolean } | null)?.accEcn === true && !(fl & 0x002);
+    const aceF = fBits('tcp.flags.ace', 'ACE', (fl >> 6) & 7, start + 12, 2, 0x01c0);
+    aceF.text = `...${b(0x100)} ${b(0x80)}${b(0x40)}.. .... = ACE: ${(fl >> 6) & 7}`;
     flags.children = [
       res,
-      bit('tcp.flags.ae', 'Accurate ECN', 0x100, start + 12, `...${b(0x100)} .... ....`),
-      bit('tcp.flags.cwr', 'Congestion Window Reduced', 0x80, start + 13, `.... ${b(0x80)}... ....`),
-      bit('tcp.flags.ece', 'ECN-Echo', 0x40, start + 13, `.... .${b(0x40)}.. ....`),
+      ...(ace ? [aceF] : [
+        bit('tcp.flags.ae', 'Accurate ECN', 0x100, start + 12, `...${b(0x100)} .... ....`),
+        bit('tcp.flags.cwr', 'Congestion Window Reduced', 0x80, start + 13, `.... ${b(0x80)}... ....`),
+        bit('tcp.flags.ece', 'ECN-Echo', 0x40, start + 13, `.... .${b(0x40)}.. ....`),
+      ]),
       bit('tcp.flags.urg', 'Urgent', 0x20, start + 13, `.... ..${b(0x20)}. ....`),
       bit('tcp.flags.ack', 'Acknowledgment', 0x10, start + 13, `.... ...${b(0x10)} ....`),
       bit('tcp.flags.push', 'Push', 0x08, start + 13, `.... .... ${b(0x08)}...`),
       bit('tcp.flags.reset', 'Reset', 0x04, start + 13, `.... .... .${b(0x04)}..`),
       bit('tcp.flags.syn', 'Syn', 0x02, start + 13, `.... .... ..${b(0x02)}.`),
       bit('tcp.flags.fin', 'Fin', 0x01, start + 13, `.... .... ...${b(0x01)}`),
-      gen(fStr('tcp.flags.str', 'TCP Flags', flagsStr(fl), start + 12, 2)),
+      gen(fStr('tcp.flags.str', 'TCP Flags', flagsStr(fl, ace), start + 12, 2)),
     ];
     out.push(flags);
     out.push(fUint('tcp.window_size_value', 'Window', d.window, start + 14, 2));
