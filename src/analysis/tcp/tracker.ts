@@ -1,0 +1,675 @@
+// The TCP tracker: stream numbering and Wireshark's sequence analysis, one packet at a time.
+//
+// It follows packet-tcp.c (Wireshark 4.0, tcp_analyze_sequence_number and friends) rule by rule
+// so that tcp.stream, the relative numbers, bytes in flight, RTTs and every tcp.analysis.* flag
+// agree with tshark; where we deliberately differ (Linux zero-window probes) it is documented in
+// docs/tcp-analysis.md. Each flag keeps the rule that fired with its evidence (`why`).
+//
+// Incremental: call packet() for each packet as it arrives (file or live); the result is also
+// stored on the tcp layer (`layer.ann`). Memory is bounded: the unacked-segment list of a
+// direction has a cap, idle streams expire, and the number of tracked streams has a cap; every
+// cap that is hit is counted in `stats` (never silent).
+
+import type { Packet } from '../../dissect/chain.js';
+import type { IpD, TcpAnn, TcpD } from '../../dissect/decoded.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
+import type { Layer } from '../../dissect/layer.js';
+import * as F from './flags.js';
+import { seqGT, seqLE, seqLT, seqSub } from './seq.js';
+import { analysisFields } from './fields.js';
+
+/** Window scale states (as Wireshark): -1 unknown (SYN not seen), -2 no scaling used, else the shift. */
+export const WS_UNKNOWN = -1;
+export const WS_NONE = -2;
+
+const NO_PREFIX: string[] = [];
+
+/** Per-packet result. Implements the TcpAnn contract read by the TCP dissector's info(). */
+export class TcpAnalysis implements TcpAnn {
+  stream = 0;
+  /** tcp.seq / tcp.ack / tcp.nxtseq (relative). */
+  seq = 0;
+  ack = 0;
+  nxtseq = 0;
+  /** Scaled window (tcp.window_size); -1 when the scale is unknown (then rawWindow is what tshark shows). */
+  window = -1;
+  infoPrefix: string[] = NO_PREFIX;
+  /** Frame number and time (ns since the first packet the tracker saw). */
+  frame = 0;
+  time = 0;
+  /** 0 = sent by the side that sent the stream's first packet (client when the SYN was seen), 1 = the other. */
+  dir = 0;
+  /** TCP header flags (TcpD.flags) and segment length (tcp.len). */
+  tcpFlags = 0;
+  len = 0;
+  rawWindow = 0;
+  /** tcp.window_size_scalefactor: -1 unknown, -2 no scaling, 0 not shown (SYN), else the multiplier. */
+  scaleFactor = 0;
+  /** Analysis flag bits (flags.ts). */
+  flags = 0;
+  dupAckNum = 0;
+  dupAckFrame = 0;
+  /** tcp.analysis.acks_frame (0 = none) and tcp.analysis.ack_rtt (ns, -1 = none). */
+  acksFrame = 0;
+  ackRtt = -1;
+  /** tcp.analysis.bytes_in_flight (-1 = not shown). */
+  bif = -1;
+  /** tcp.analysis.initial_rtt (ns, -1 = not known yet). */
+  initialRtt = -1;
+  /** True when Wireshark shows the SEQ/ACK analysis subtree for this packet. */
+  hasAnalysis = false;
+  /** tcp.time_relative / tcp.time_delta (ns). */
+  timeRel = 0;
+  timeDelta = 0;
+  /** Retransmission: time since the original (tcp.analysis.rto) and its frame; -1/0 when none. */
+  rto = -1;
+  rtoFrame = 0;
+  /** Bytes the peer's advertised window still allows after this segment (ack + window - nxtseq); NaN when unknown. */
+  rwndLeft = NaN;
+  /** Relative SACK blocks carried by this packet (left, right) or null. */
+  sack: number[] | null = null;
+  /** The rule and evidence of each flag that fired, in firing order ("seq 4381 = next expected 4382 - 1, …"). */
+  why: string[] | null = null;
+}
+
+/** Unacknowledged segments of one direction (Wireshark's tcp_unacked_t list), oldest first. */
+class Unacked {
+  seq: number[] = [];
+  next: number[] = [];
+  frame: number[] = [];
+  ts: number[] = [];
+  get length(): number {
+    return this.seq.length;
+  }
+  push(seq: number, next: number, frame: number, ts: number): void {
+    this.seq.push(seq);
+    this.next.push(next);
+    this.frame.push(frame);
+    this.ts.push(ts);
+  }
+}
+
+/** One direction of a stream. */
+export class Flow {
+  baseSet = false;
+  baseSeq = 0;
+  sawSyn = false;
+  /** Highest next sequence number seen (raw); valid when nextSet. */
+  nextSet = false;
+  nextseq = 0;
+  nextseqFrame = 0;
+  nextseqTime = 0;
+  maxSet = false;
+  maxseqtobeacked = 0;
+  lastack = 0;
+  lastackTime = 0;
+  lastnondupack = 0;
+  dupacknum = 0;
+  /** Last raw window field (Wireshark's fwd->window), and whether that packet was a SYN (never scaled). */
+  window = 0;
+  windowSeen = false;
+  windowWasSyn = false;
+  winScale = WS_UNKNOWN;
+  lastSegFlags = 0;
+  validBif = true;
+  segs = new Unacked();
+  /** SACK blocks (raw) of the last packet of this direction, for the other direction's bytes in flight. */
+  sack: [number, number][] | null = null;
+  // ---- summary -------------------------------------------------------------
+  packets = 0;
+  bytes = 0;
+  payload = 0;
+  retrans = 0;
+  zeroWin = 0;
+  finFrame = 0;
+  rstFrame = 0;
+  /** Options offered in this side's SYN. */
+  syn: SynInfo | null = null;
+}
+
+export interface SynInfo {
+  frame: number;
+  time: number;
+  mss?: number;
+  wscale?: number;
+  sackPerm: boolean;
+  timestamps: boolean;
+  tfo?: { cookieLen: number };
+  window: number;
+}
+
+/** Per-stream state; `a`/`b` are the sides as they appear in the stream's first packet. */
+export class TcpStream {
+  readonly flows: [Flow, Flow] = [new Flow(), new Flow()];
+  firstTime = 0;
+  lastTime = 0;
+  firstFrame = 0;
+  lastFrame = 0;
+  /** Time of the most recent SYN (ns) or -1. */
+  mruSyn = -1;
+  /** Handshake RTT: first ACK minus most recent SYN (ns), -1 until known. */
+  firstRtt = -1;
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly family: 4 | 6,
+    readonly addrA: string,
+    readonly portA: number,
+    readonly addrB: string,
+    readonly portB: number,
+  ) {}
+  /** How it ended so far: RST, FIN (both sides), half-closed (one FIN) or open. */
+  get end(): 'RST' | 'FIN' | 'half-closed' | 'open' {
+    const [a, b] = this.flows;
+    if (a.rstFrame || b.rstFrame) return 'RST';
+    if (a.finFrame && b.finFrame) return 'FIN';
+    if (a.finFrame || b.finFrame) return 'half-closed';
+    return 'open';
+  }
+  /** Side index (0 = A) of the client: the side that sent the first pure SYN; A when no SYN was seen. */
+  client: 0 | 1 = 0;
+  clientKnown = false;
+}
+
+export interface TrackerOptions {
+  /** Append Wireshark-keyed Fields to layer.extra for every TCP packet (needed by -T fields / -V). Default true. */
+  fields?: boolean;
+  /** Keep finished/expired streams' summaries in `streams` (conversations, follow). Default true. */
+  keepSummaries?: boolean;
+  /**
+   * Linux zero-window probes (len 0 or 1 at next-expected - 1 while the peer's window is 0) are
+   * zero-window probes, not keep-alives as tshark 4.0 calls them. Default true; false = tshark's rule.
+   */
+  linuxZeroWindowProbe?: boolean;
+  /** Keep the rule/evidence of each flag (`why`). Default true (flags are rare). */
+  explain?: boolean;
+  /** Streams idle this long (capture time, seconds) are forgotten. Default 600. */
+  idleTimeout?: number;
+  /** Most streams tracked at once; the least recently active is dropped beyond it. Default 100000. */
+  maxStreams?: number;
+  /** Most unacknowledged segments remembered per direction (Wireshark: 10000). Default 10000. */
+  maxUnacked?: number;
+}
+
+export interface TrackerStats {
+  packets: number;
+  streams: number;
+  /** Streams forgotten after idleTimeout (a later packet on the same ports starts a new stream). */
+  expired: number;
+  /** Streams dropped because maxStreams were tracked. */
+  evicted: number;
+  /** Segments not remembered because the unacked list was full (their RTT/bytes in flight are unknown). */
+  unackedCapHits: number;
+  /** TCP packets skipped: no IP layer in front or a short header. */
+  skipped: number;
+}
+
+function rel(v: number, base: number): number {
+  return seqSub(v, base);
+}
+
+export class TcpTracker {
+  readonly opts: Required<TrackerOptions>;
+  /** Active streams by canonical 4-tuple. */
+  private readonly active = new Map<string, TcpStream>();
+  /** Every stream by index (when keepSummaries), index = tcp.stream. */
+  readonly streams: TcpStream[] = [];
+  readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, evicted: 0, unackedCapHits: 0, skipped: 0 };
+  private epoch: bigint | null = null;
+  private nextId = 0;
+  private sinceSweep = 0;
+  /** Called for each analysed packet (timeline, follow); set by the user. */
+  onPacket: ((a: TcpAnalysis, st: TcpStream, pkt: Packet, layer: Layer<TcpD>) => void) | null = null;
+
+  constructor(opts: TrackerOptions = {}) {
+    this.opts = {
+      fields: opts.fields ?? true,
+      keepSummaries: opts.keepSummaries ?? true,
+      linuxZeroWindowProbe: opts.linuxZeroWindowProbe ?? true,
+      explain: opts.explain ?? true,
+      idleTimeout: opts.idleTimeout ?? 600,
+      maxStreams: opts.maxStreams ?? 100000,
+      maxUnacked: opts.maxUnacked ?? 10000,
+    };
+  }
+
+  /** Time (ns, relative to the first packet seen) of a frame timestamp. */
+  timeOf(ts: bigint): number {
+    if (this.epoch === null) this.epoch = ts;
+    return Number(ts - this.epoch);
+  }
+  /** The absolute timestamp (ns since the epoch) of the tracker's time 0, or null before the first packet. */
+  get epochNs(): bigint | null {
+    return this.epoch;
+  }
+
+  /** The Analyzer hook: analyse one packet (no-op for non-TCP packets). */
+  packet(pkt: Packet): TcpAnalysis | null {
+    const layers = pkt.layers;
+    let ti = -1;
+    for (let i = layers.length - 1; i > 0; i--) {
+      if (layers[i].dis.proto === 'tcp') {
+        ti = i;
+        break;
+      }
+    }
+    if (ti < 0) return null;
+    const tl = layers[ti] as Layer<TcpD>;
+    const d = tl.d;
+    let ip: IpD | null = null;
+    for (let i = ti - 1; i > 0; i--) {
+      const p = layers[i].dis.proto;
+      if (p === 'ip' || p === 'ipv6') {
+        ip = layers[i].d as IpD;
+        break;
+      }
+    }
+    if (!d || !d.ok || ip === null || !ip.src) {
+      this.stats.skipped++;
+      return null;
+    }
+    const a = this.analyse(pkt, ip, d);
+    tl.ann = a;
+    if (this.opts.fields) for (const f of analysisFields(a)) tl.addExtra(f);
+    if (this.onPacket !== null) this.onPacket(a, this.streams[a.stream] ?? this.lastStream!, pkt, tl);
+    return a;
+  }
+
+  finish(): void {}
+
+  private lastStream: TcpStream | null = null;
+
+  private newStream(key: string, ip: IpD, d: TcpD, now: number, frame: number): TcpStream {
+    const st = new TcpStream(this.nextId++, key, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
+    st.firstTime = now;
+    st.lastTime = now;
+    st.firstFrame = frame;
+    this.stats.streams++;
+    if (this.opts.keepSummaries) this.streams.push(st);
+    if (this.active.size >= this.opts.maxStreams) this.evictOldest();
+    this.active.set(key, st);
+    return st;
+  }
+
+  private evictOldest(): void {
+    let oldKey: string | null = null;
+    let oldT = Infinity;
+    for (const [k, s] of this.active) {
+      if (s.lastTime < oldT) {
+        oldT = s.lastTime;
+        oldKey = k;
+      }
+    }
+    if (oldKey !== null) {
+      this.release(this.active.get(oldKey)!);
+      this.active.delete(oldKey);
+      this.stats.evicted++;
+    }
+  }
+
+  /** Drop the heavy per-direction state of a stream that is no longer tracked. */
+  private release(st: TcpStream): void {
+    for (const f of st.flows) {
+      f.segs = new Unacked();
+      f.sack = null;
+    }
+  }
+
+  private sweep(now: number): void {
+    const limit = this.opts.idleTimeout * 1e9;
+    for (const [k, s] of this.active) {
+      if (now - s.lastTime > limit) {
+        this.release(s);
+        this.active.delete(k);
+        this.stats.expired++;
+      }
+    }
+  }
+
+  /** Streams currently tracked. */
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  private analyse(pkt: Packet, ip: IpD, d: TcpD): TcpAnalysis {
+    this.stats.packets++;
+    const now = this.timeOf(pkt.frame.ts);
+    const frame = pkt.frame.index;
+    if (++this.sinceSweep >= 8192) {
+      this.sinceSweep = 0;
+      this.sweep(now);
+    }
+    const src = ip.src, dst = ip.dst, sp = d.srcport, dp = d.dstport;
+    const fwdFirst = src < dst || (src === dst && sp <= dp);
+    const key = fwdFirst ? `${src}|${sp}|${dst}|${dp}` : `${dst}|${dp}|${src}|${sp}`;
+    const flags = d.flags;
+    const seq = d.seq >>> 0, ack = d.ack >>> 0, seglen = d.len;
+    const a = new TcpAnalysis();
+    let st = this.active.get(key);
+    if (st !== undefined && now - st.lastTime > this.opts.idleTimeout * 1e9) {
+      this.release(st);
+      this.active.delete(key);
+      this.stats.expired++;
+      st = undefined;
+    }
+    let reused = false;
+    if (st === undefined) {
+      st = this.newStream(key, ip, d, now, frame);
+    } else {
+      const di = st.portA === sp && st.addrA === src ? 0 : 1;
+      const f0 = st.flows[di];
+      // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
+      if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
+        this.release(st);
+        st = this.newStream(key, ip, d, now, frame);
+        reused = true;
+      }
+    }
+    this.lastStream = st;
+    const di = st.portA === sp && st.addrA === src ? 0 : 1;
+    const fwd = st.flows[di], rev = st.flows[1 - di];
+    a.stream = st.id;
+    a.frame = frame;
+    a.time = now;
+    a.dir = di;
+    a.tcpFlags = flags;
+    a.len = seglen;
+    a.rawWindow = d.window;
+    a.timeRel = now - st.firstTime;
+    a.timeDelta = now - st.lastTime;
+    st.lastTime = now;
+    st.lastFrame = frame;
+
+    // ---- per-side summary ------------------------------------------------------------------
+    fwd.packets++;
+    fwd.bytes += pkt.frame.origLen;
+    fwd.payload += seglen;
+    if (flags & TCP_FIN && !fwd.finFrame) fwd.finFrame = frame;
+    if (flags & TCP_RST && !fwd.rstFrame) fwd.rstFrame = frame;
+
+    // ---- options of a SYN, window scale (dissect_tcpopt_wscale + verify_tcp_window_scaling) ----
+    const o = d.options;
+    if (flags & TCP_SYN) {
+      fwd.syn = {
+        frame, time: now, mss: o.mss, wscale: o.wscale, sackPerm: !!o.sackPerm,
+        timestamps: o.tsval !== undefined, tfo: o.tfo, window: d.window,
+      };
+      if (o.wscale !== undefined) fwd.winScale = Math.min(o.wscale, 14);
+      if (fwd.winScale === WS_UNKNOWN) {
+        fwd.winScale = WS_NONE;
+        rev.winScale = WS_NONE;
+      } else if (flags & TCP_ACK && rev.winScale === WS_NONE) {
+        fwd.winScale = WS_NONE;
+      }
+      if (!(flags & TCP_ACK)) {
+        st.mruSyn = now;
+        if (!st.clientKnown) {
+          st.client = di as 0 | 1;
+          st.clientKnown = true;
+        }
+      }
+    }
+    // Initial RTT: the first pure ACK after a SYN (either side, like Wireshark).
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_ACK && st.mruSyn >= 0 && st.firstRtt < 0) {
+      st.firstRtt = now - st.mruSyn;
+    }
+
+    // ---- window --------------------------------------------------------------------------
+    if (flags & TCP_SYN) {
+      a.window = d.window;
+      a.scaleFactor = 0;
+    } else if (fwd.winScale >= 0) {
+      a.window = d.window * (1 << fwd.winScale);
+      a.scaleFactor = 1 << fwd.winScale;
+    } else {
+      a.window = fwd.winScale === WS_NONE ? d.window : -1;
+      a.scaleFactor = fwd.winScale;
+    }
+
+    this.sequence(a, st, fwd, rev, seq, ack, seglen, flags, d, now, frame);
+    if (reused) this.flag(a, F.A_REUSED_PORTS, () => `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream`);
+
+    // ---- relative numbers ------------------------------------------------------------------
+    a.seq = rel(seq, fwd.baseSeq);
+    a.ack = flags & TCP_ACK ? rel(ack, rev.baseSeq) : ack;
+    a.nxtseq = rel(seq, fwd.baseSeq) + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0);
+    if (o.sack !== undefined && o.sack.length > 0) {
+      const s: number[] = [];
+      for (const [l, r] of o.sack) s.push(rel(l, rev.baseSeq), rel(r, rev.baseSeq));
+      a.sack = s;
+    }
+    // receive window left after this segment: the peer's last ack + its scaled window - our next seq
+    if (rev.windowSeen && rev.winScale !== WS_UNKNOWN && rev.baseSet && fwd.nextSet) {
+      const rw = rev.windowWasSyn || rev.winScale < 0 ? rev.window : rev.window * (1 << rev.winScale);
+      a.rwndLeft = ((rev.lastack + rw - fwd.nextseq) | 0);
+    }
+
+    if (a.flags & F.ANY_RETRANSMISSION) fwd.retrans++;
+    if (a.flags & F.A_ZERO_WINDOW) fwd.zeroWin++;
+    if (a.hasAnalysis && st.firstRtt >= 0) a.initialRtt = st.firstRtt;
+    if (a.flags !== 0) a.infoPrefix = F.infoPrefixes(a.flags, a.dupAckFrame, a.dupAckNum);
+    return a;
+  }
+
+  private flag(a: TcpAnalysis, bit: number, why: () => string): void {
+    a.flags |= bit;
+    a.hasAnalysis = true;
+    if (this.opts.explain) (a.why ??= []).push(why());
+  }
+
+  /** Wireshark's tcp_analyze_sequence_number(), rule by rule. */
+  private sequence(
+    a: TcpAnalysis, st: TcpStream, fwd: Flow, rev: Flow,
+    seq: number, ack: number, seglen: number, flags: number, d: TcpD, now: number, frame: number,
+  ): void {
+    const R = (v: number) => rel(v, fwd.baseSeq);
+    const RA = (v: number) => rel(v, rev.baseSeq);
+    if (!fwd.baseSet) {
+      if (flags & TCP_SYN) {
+        fwd.baseSeq = seq;
+        fwd.sawSyn = true;
+      } else {
+        fwd.baseSeq = (seq - 1) >>> 0;
+      }
+      fwd.baseSet = true;
+    }
+    if (!rev.baseSet && flags & TCP_ACK) {
+      rev.baseSeq = (ack - 1) >>> 0;
+      rev.baseSet = true;
+    }
+    if (flags & TCP_ACK) rev.validBif = true;
+    const window = d.window;
+    const noSFR = (flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
+    let zwp = false;
+    let linuxZwp = false;
+
+    fwdChecks: {
+      // ZERO WINDOW PROBE: 1 byte at the next expected seq while the peer's window is 0.
+      if (seglen === 1 && fwd.nextSet && seq === fwd.nextseq && rev.windowSeen && rev.window === 0) {
+        zwp = true;
+        this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${R(seq)} = next expected, len 1, peer window 0 → zero-window probe`);
+        break fwdChecks;
+      }
+      // ZERO WINDOW: window 0 without SYN/FIN/RST.
+      if (window === 0 && noSFR) {
+        this.flag(a, F.A_ZERO_WINDOW, () => `window 0, no SYN/FIN/RST → zero window (receiver buffer full)`);
+      }
+      // LOST SEGMENT: seq beyond the highest next seq seen.
+      if (fwd.nextSet && seqGT(seq, fwd.nextseq) && !(flags & TCP_RST)) {
+        this.flag(a, F.A_LOST_PACKET, () => `seq ${R(seq)} > next expected ${R(fwd.nextseq)} → ${seqSub(seq, fwd.nextseq)} bytes before it were not captured`);
+        fwd.validBif = false;
+      }
+      // KEEP-ALIVE: 0 or 1 byte at next expected - 1.
+      if ((seglen === 0 || seglen === 1) && fwd.nextSet && seq === ((fwd.nextseq - 1) >>> 0) && noSFR) {
+        if (this.opts.linuxZeroWindowProbe && rev.windowSeen && rev.window === 0) {
+          zwp = linuxZwp = true;
+          this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${R(seq)} = next expected ${R(fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)`);
+        } else {
+          this.flag(a, F.A_KEEP_ALIVE, () => `seq ${R(seq)} = next expected ${R(fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive`);
+        }
+      }
+      // WINDOW UPDATE: no data, same seq/ack as before, new non-zero window.
+      if (seglen === 0 && window !== 0 && fwd.windowSeen && window !== fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && noSFR) {
+        this.flag(a, F.A_WINDOW_UPDATE, () => `len 0, seq ${R(seq)} and ack ${RA(ack)} unchanged, window ${fwd.window} → ${window} → window update`);
+      }
+      // WINDOW FULL: the segment reaches the right edge of the peer's advertised window.
+      if (seglen > 0 && rev.winScale !== WS_UNKNOWN && rev.windowSeen && noSFR) {
+        const rw = rev.windowWasSyn || rev.winScale < 0 ? rev.window : rev.window * (1 << rev.winScale);
+        if (((seq + seglen) >>> 0) === ((rev.lastack + rw) >>> 0)) {
+          this.flag(a, F.A_WINDOW_FULL, () => `seq ${R(seq)} + len ${seglen} = peer ack ${R(rev.lastack)} + window ${rw} → window full`);
+        }
+      }
+      // KEEP-ALIVE ACK: repeats the previous ack after a keep-alive from the peer.
+      if (seglen === 0 && window !== 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && rev.lastSegFlags & F.A_KEEP_ALIVE && noSFR) {
+        this.flag(a, F.A_KEEP_ALIVE_ACK, () => `len 0, same seq/ack/window as before, peer's last segment was a keep-alive → keep-alive ACK`);
+        break fwdChecks;
+      }
+      // ZERO WINDOW PROBE ACK: repeats the zero window after a probe from the peer.
+      if (seglen === 0 && window === 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq &&
+        (ack === fwd.lastack || ack === ((fwd.lastack + 1) >>> 0)) && rev.lastSegFlags & F.A_ZERO_WINDOW_PROBE && noSFR) {
+        this.flag(a, F.A_ZERO_WINDOW_PROBE_ACK, () => `len 0, window still 0, ack ${RA(ack)}, peer's last segment was a zero-window probe → probe ACK`);
+        if (ack === ((fwd.lastack + 1) >>> 0)) {
+          rev.nextseq = ack;
+          rev.maxseqtobeacked = ack;
+        }
+        break fwdChecks;
+      }
+      // DUPLICATE ACK: no data, same seq/ack/window as the previous segment.
+      if (seglen === 0 && window !== 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && noSFR) {
+        fwd.dupacknum++;
+        a.dupAckNum = fwd.dupacknum;
+        a.dupAckFrame = fwd.lastnondupack;
+        this.flag(a, F.A_DUPLICATE_ACK, () => `len 0, seq ${R(seq)}, ack ${RA(ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}`);
+      }
+    }
+    // finished_fwd
+    if (ack !== fwd.lastack) {
+      fwd.lastnondupack = frame;
+      fwd.dupacknum = 0;
+    }
+    // ACKED LOST SEGMENT: acks beyond what the peer was seen to send.
+    if (rev.maxSet && seqGT(ack, rev.maxseqtobeacked) && flags & TCP_ACK) {
+      const m = rev.maxseqtobeacked;
+      this.flag(a, F.A_ACK_LOST_PACKET, () => `ack ${RA(ack)} > highest seq seen from the peer ${RA(m)} → acks data that was not captured`);
+      rev.maxseqtobeacked = rev.nextseq;
+    }
+    // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
+    if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
+      const notAdvanced = fwd.nextSet && seqLT(seq, fwd.nextseq);
+      retx: {
+        if (a.flags & F.A_KEEP_ALIVE || linuxZwp) break retx;
+        const tAck = now - rev.lastackTime;
+        if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && tAck < 20e6) {
+          const n = rev.dupacknum;
+          this.flag(a, F.A_FAST_RETRANSMISSION, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission`);
+          break retx;
+        }
+        const tSeq = now - fwd.nextseqTime;
+        const thres = st.firstRtt > 0 ? st.firstRtt : 3e6;
+        if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen) >>> 0)) {
+          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.firstRtt > 0 ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
+          break retx;
+        }
+        if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
+          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, () => `seq ${R(seq)} + len ${seglen} ≤ peer's ack ${R(rev.lastack)}: data already acknowledged → spurious retransmission`);
+          break retx;
+        }
+        if (notAdvanced) {
+          a.rto = now - fwd.nextseqTime;
+          a.rtoFrame = fwd.nextseqFrame;
+          this.flag(a, F.A_RETRANSMISSION, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission`);
+        }
+      }
+    }
+    // finished_checking_retransmission_type
+    let nextseq = (seq + seglen) >>> 0;
+    if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
+      if (flags & (TCP_SYN | TCP_FIN)) nextseq = (nextseq + 1) >>> 0;
+      if (fwd.segs.length < this.opts.maxUnacked) fwd.segs.push(seq, nextseq, frame, now);
+      else this.stats.unackedCapHits++;
+    }
+    if (!fwd.nextSet || seqGT(nextseq, fwd.nextseq)) {
+      if (!(a.flags & F.A_ZERO_WINDOW_PROBE)) {
+        fwd.nextseq = nextseq;
+        fwd.nextSet = true;
+        fwd.nextseqFrame = frame;
+        fwd.nextseqTime = now;
+      }
+    }
+    if (!fwd.maxSet || seq === fwd.maxseqtobeacked) {
+      if (!(a.flags & F.A_ZERO_WINDOW_PROBE)) {
+        fwd.maxseqtobeacked = fwd.nextseq;
+        fwd.maxSet = true;
+      }
+    }
+    fwd.window = window;
+    fwd.windowSeen = true;
+    fwd.windowWasSyn = (flags & TCP_SYN) !== 0;
+    fwd.lastack = ack;
+    fwd.lastackTime = now;
+    fwd.lastSegFlags = a.flags;
+
+    // Remove what this packet acknowledges from the peer's unacked list (newest first, as Wireshark).
+    const u = rev.segs;
+    const n = u.length;
+    if (n > 0) {
+      let w = n; // compaction: walk newest→oldest marking deletions
+      let del = 0;
+      const keep = new Uint8Array(n);
+      for (let i = n - 1; i >= 0; i--) {
+        if (ack === u.next[i]) {
+          a.acksFrame = u.frame[i];
+          a.ackRtt = now - u.ts[i];
+          a.hasAnalysis = true;
+        } else if (seqGT(ack, u.seq[i]) && seqLE(ack, u.next[i])) {
+          u.seq[i] = ack;
+          keep[i] = 1;
+          continue;
+        } else if (seqGT(u.next[i], ack)) {
+          keep[i] = 1;
+          continue;
+        }
+        del++;
+      }
+      if (del > 0) {
+        w = 0;
+        for (let i = 0; i < n; i++) {
+          if (!keep[i]) continue;
+          u.seq[w] = u.seq[i];
+          u.next[w] = u.next[i];
+          u.frame[w] = u.frame[i];
+          u.ts[w] = u.ts[i];
+          w++;
+        }
+        u.seq.length = u.next.length = u.frame.length = u.ts.length = w;
+      }
+    }
+    // SACK blocks of this packet (for the peer's bytes in flight)
+    fwd.sack = d.options.sack !== undefined && d.options.sack.length > 0 ? d.options.sack : null;
+
+    // Bytes in flight after this segment
+    const s = fwd.segs;
+    if (seglen !== 0 && s.length > 0 && fwd.validBif) {
+      const base = fwd.baseSeq;
+      let first = rel(s.seq[s.length - 1], base), last = rel(s.next[s.length - 1], base);
+      for (let i = s.length - 2; i >= 0; i--) {
+        const ns = rel(s.next[i], base), ss = rel(s.seq[i], base);
+        if (ns > last) last = ns;
+        if (ss < first) first = ss;
+      }
+      let inFlight = last - first;
+      const sk = rev.sack;
+      if (sk !== null) {
+        for (let i = 0; i < sk.length; i++) {
+          let dup = false;
+          for (let j = 0; j < i; j++) if (sk[j][0] === sk[i][0] && sk[j][1] === sk[i][1]) dup = true;
+          if (!dup) inFlight -= seqSub(sk[i][1], sk[i][0]);
+        }
+      }
+      if (inFlight > 0 && inFlight < 2000000000) {
+        a.bif = inFlight;
+        a.hasAnalysis = true;
+      }
+    }
+  }
+}
