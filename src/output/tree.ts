@@ -2,7 +2,8 @@
 //
 //   Layer title                          (one line per layer, at the layer's depth)
 //       Label: show                      (fields, 4 spaces deeper per level)
-//       .... ..1. = Syn: Set             (a field with a mask: its bits drawn over the field's bytes)
+//       .... ..1. = Syn: Set             (a field with a mask and no text: its bits drawn over its bytes;
+//                                         a field with text: the text as given, bits and all)
 //       [Generated field: value]         (generated fields in brackets)
 //       Inner layer title …              (layer.inner, nested inside the layer that quotes it)
 //       [Expert Info (Error/Malformed): message]   (problems, with severity and group)
@@ -38,8 +39,14 @@ export function bitPattern(buf: Uint8Array, start: number, len: number, mask: nu
 }
 
 export function fieldText(f: Field, buf: Uint8Array): string {
-  let t = f.text ?? (f.show === '' && f.key === '' ? f.label : `${f.label}: ${f.show}`);
-  if (f.mask !== undefined && f.mask !== 0) t = bitPattern(buf, f.start, f.len, f.mask) + ' = ' + t;
+  // `text` is the whole line as the dissector wants it (it may draw its own bits, e.g. tshark's
+  // 12-bit TCP flags); otherwise a masked field gets its bits drawn over its bytes.
+  let t: string;
+  if (f.text !== undefined) t = f.text;
+  else {
+    t = f.show === '' && f.key === '' ? f.label : `${f.label}: ${f.show}`;
+    if (f.mask !== undefined && f.mask !== 0) t = bitPattern(buf, f.start, f.len, f.mask) + ' = ' + t;
+  }
   return f.generated ? '[' + t + ']' : t;
 }
 

@@ -1,0 +1,294 @@
+// `wiretrace capture`: live capture through libpcap, printed as packets arrive with every output
+// format of `read`, optionally written to a pcap/pcapng file (or stdout with -w -).
+//
+// Order of operations (as tcpdump): open the device (root or CAP_NET_RAW needed) → drop to the
+// invoking user (SUDO_UID/SUDO_GID or -Z) → open the output file → start parsing packets.
+// Every packet that reaches JavaScript goes to the file writer first; the display pulls from a
+// bounded queue and skips (and counts) rows it cannot keep up with.
+
+import { Command, Option } from 'commander';
+import { defaultRegistry } from '../../dissectors/index.js';
+import {
+  CAP_MISSING_MESSAGE,
+  defaultDevice,
+  formatDevice,
+  HOST_TS_DESCRIPTION,
+  listDevices,
+  LIVE_SNAPLEN,
+  LiveError,
+  LiveQueue,
+  LiveSource,
+  loadCap,
+  unknownDeviceMessage,
+} from '../capture/live.js';
+import { canCapture, dropPrivileges, noPermissionMessage, PrivilegeError } from '../capture/privileges.js';
+import type { Frame } from '../capture/types.js';
+import { CaptureWriteError, CaptureWriter, formatForPath, openSink, type WriteFormat } from '../capture/write.js';
+import { Dissection } from '../dissect/chain.js';
+import { createSink } from '../output/sink.js';
+import { runPipeline, type PipelineResult } from '../pipeline.js';
+import { defaultAnalyzers } from './analyzers.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError, UserError } from './errors.js';
+import {
+  addDecodeAsOption,
+  addOutputOptions,
+  applyDecodeAs,
+  knownFieldKeys,
+  parseCount,
+  sinkOptionsFrom,
+  type RawOutputOptions,
+} from './output-options.js';
+import type { CliIO } from './read.js';
+import { runInterfaces } from './interfaces.js';
+
+export interface RawCaptureOptions extends RawOutputOptions {
+  interface?: string;
+  filter?: string;
+  autostop?: string[];
+  write?: string;
+  fileFormat?: string;
+  timeStampPrecision?: string;
+  quiet?: boolean;
+  listInterfaces?: boolean;
+  user?: string;
+  dropPrivileges?: boolean;
+  bufferSize?: string;
+  debug?: boolean;
+}
+
+/** `-a duration:SEC` → milliseconds (0 = none). Throws UsageError. */
+export function parseAutostop(v: readonly string[] | undefined): number {
+  let ms = 0;
+  for (const a of v ?? []) {
+    const m = /^duration:(\d+(?:\.\d+)?)$/.exec(a.trim());
+    if (!m) throw new UsageError(`bad -a ${a}: expected duration:SECONDS (e.g. -a duration:10)`);
+    ms = Math.round(Number(m[1]) * 1000);
+  }
+  return ms;
+}
+
+export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<number> {
+  if (raw.listInterfaces) return runInterfaces(io);
+
+  // Options first: a usage mistake is reported before any privilege question.
+  const registry = defaultRegistry();
+  applyDecodeAs(registry, raw.decodeAs);
+  const analyzers = defaultAnalyzers();
+  const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
+  const count = parseCount(raw.count);
+  const durationMs = parseAutostop(raw.autostop);
+  let format: WriteFormat | undefined;
+  if (raw.write !== undefined) {
+    if (raw.fileFormat !== undefined && raw.fileFormat !== 'pcap' && raw.fileFormat !== 'pcapng') {
+      throw new UsageError(`bad -F ${raw.fileFormat}: expected pcap or pcapng`);
+    }
+    format = (raw.fileFormat as WriteFormat | undefined) ?? formatForPath(raw.write);
+  }
+  const precision = raw.timeStampPrecision ?? 'micro';
+  if (precision !== 'micro' && precision !== 'nano') {
+    throw new UsageError(`bad --time-stamp-precision ${precision}: expected micro or nano`);
+  }
+  let bufSize = 16 << 20;
+  if (raw.bufferSize !== undefined) {
+    if (!/^\d+$/.test(raw.bufferSize)) throw new UsageError(`bad -B ${raw.bufferSize}: expected KiB, a whole number`);
+    bufSize = Math.max(64, Number(raw.bufferSize)) * 1024;
+  }
+  // -w - writes the capture to stdout: the display would corrupt it, so it is off.
+  const quiet = raw.quiet === true || raw.write === '-';
+
+  const cap = loadCap();
+  if (!cap) throw new UserError(CAP_MISSING_MESSAGE, EXIT_USAGE);
+
+  let devs;
+  try {
+    devs = listDevices(cap);
+  } catch (e) {
+    if (e instanceof LiveError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
+    throw e;
+  }
+  const device = raw.interface ?? defaultDevice(devs);
+  if (device === null) throw new UserError('no interface to capture on (see wiretrace interfaces)', EXIT_USAGE);
+  if (!devs.some((d) => d.name === device)) {
+    throw new UserError(unknownDeviceMessage(device, devs).replace(/^wiretrace: /, ''), EXIT_USAGE);
+  }
+  if (!canCapture()) throw new UserError(noPermissionMessage(device).replace(/^wiretrace: /, ''), EXIT_USAGE);
+
+  let source: LiveSource;
+  try {
+    source = new LiveSource(cap, { device, filter: raw.filter, bufSize });
+  } catch (e) {
+    if (e instanceof LiveError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
+    throw e;
+  }
+
+  // Opened as root: drop to the invoking user before opening files or parsing packets.
+  let writer: CaptureWriter | null = null;
+  try {
+    const dr = dropPrivileges({ user: raw.user, keep: raw.dropPrivileges === false, env: io.env });
+    if (!dr.dropped && dr.reason === 'kept') {
+      io.stderr.write('wiretrace: warning: --no-drop-privileges: still running as root while parsing packets\n');
+    }
+    if (raw.write !== undefined) {
+      writer = new CaptureWriter(openSink(raw.write), {
+        format: format!,
+        precision: precision === 'nano' ? 'ns' : 'us',
+        snaplen: LIVE_SNAPLEN,
+        linkType: source.linkType,
+        application: 'wiretrace',
+        interfaces: [{ linkType: source.linkType, snaplen: LIVE_SNAPLEN, name: device, description: HOST_TS_DESCRIPTION, tsPrecision: 9 }],
+      });
+      writer.addInterface(0, { linkType: source.linkType, snaplen: LIVE_SNAPLEN, name: device, description: HOST_TS_DESCRIPTION, tsPrecision: 9 });
+    }
+  } catch (e) {
+    source.close();
+    if (e instanceof PrivilegeError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
+    if (e instanceof CaptureWriteError) throw new UserError(e.message, EXIT_INPUT);
+    throw e;
+  }
+  if (raw.debug) {
+    io.stderr.write(`wiretrace: debug: uid=${process.getuid?.()} gid=${process.getgid?.()} euid=${process.geteuid?.()}\n`);
+  }
+  io.stderr.write(
+    `capturing on ${device}, link-type ${source.linkTypeName} (${source.linkType}), snapshot length ${LIVE_SNAPLEN} bytes; timestamps are host receive times\n`,
+  );
+
+  // Display: the read pipeline fed from a bounded queue.
+  const queue = quiet ? null : new LiveQueue();
+  const sink = quiet ? null : createSink(sinkOpts, io.stdout);
+  const pipeline: Promise<PipelineResult> | null =
+    queue && sink ? runPipeline({ source: queue, dissection: new Dissection(registry), analyzers, sink }) : null;
+
+  let captured = 0;
+  let writeError: CaptureWriteError | null = null;
+  let stopping = false;
+  let flushScheduled = false;
+  let resolveStop!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStop = r));
+
+  const flush = () => {
+    flushScheduled = false;
+    if (!writer || writeError) return;
+    try {
+      writer.flush();
+    } catch (e) {
+      writeError = e as CaptureWriteError;
+      stop();
+    }
+  };
+
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    source.close();
+    resolveStop();
+  };
+
+  source.start((f: Frame) => {
+    if (stopping) return;
+    captured++;
+    if (writer && !writeError) {
+      try {
+        writer.write(f);
+      } catch (e) {
+        writeError = e as CaptureWriteError;
+        stop();
+        return;
+      }
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    }
+    queue?.push(f);
+    if (count > 0 && captured >= count) stop();
+  });
+
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    if (interrupts > 1) queue?.close(); // a second Ctrl-C: stop drawing what is still queued
+    stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const timer = durationMs > 0 ? setTimeout(stop, durationMs) : null;
+  // The display ending on its own (EPIPE: `| head`) stops the capture too, unless a file is written.
+  pipeline?.then((r) => {
+    if (r.broken && !writer) stop();
+  });
+
+  await stopped;
+  if (timer) clearTimeout(timer);
+
+  // Close the file first (whole records only), then let the display finish.
+  let closeError: unknown = null;
+  if (writer) {
+    try {
+      writer.close();
+    } catch (e) {
+      closeError = e;
+    }
+  }
+  queue?.end();
+  const res = pipeline ? await pipeline : null;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  let msg = `${captured} packet${captured === 1 ? '' : 's'} captured\n`;
+  if (queue && res && !res.broken && res.packets < captured) {
+    const notShown = captured - res.packets;
+    msg += `${notShown} packet${notShown === 1 ? '' : 's'} not displayed (the display could not keep up${writer ? '; the file has every packet' : ''})\n`;
+  }
+  io.stderr.write(msg);
+  const we = (writeError ?? closeError) as CaptureWriteError | null;
+  if (we && we.code !== 'EPIPE') throw new UserError(`cannot write ${raw.write}: ${we.message.replace(/^write failed: /, '')}`, EXIT_INPUT);
+  if (sink?.error) throw new UserError(`cannot write the output: ${sink.error.message}`, EXIT_INPUT);
+  return EXIT_OK;
+}
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return (prev ?? []).concat([v]);
+}
+
+export function captureCommand(io: CliIO, done: (code: number) => void): Command {
+  const cmd = new Command('capture')
+    .description('capture live from an interface and print packets as they arrive (needs root or CAP_NET_RAW)')
+    .option('-i, --interface <name>', 'interface to capture on (default: the first up, non-loopback one; "any" for all)')
+    .option('-f, --filter <bpf>', "capture filter in libpcap's BPF syntax, e.g. 'tcp port 80'")
+    .option('-a, --autostop <cond>', 'stop after duration:SECONDS', collect)
+    .option('-w, --write <file>', 'also write the packets to FILE (pcapng; classic pcap for *.pcap or -F pcap); - for stdout')
+    .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
+    .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap)').choices(['micro', 'nano']))
+    .option('-q, --quiet', 'do not print packets (with -w: only write the file)')
+    .option('-D, --list-interfaces', 'list the interfaces and exit (as wiretrace interfaces)')
+    .option('-Z, --user <user>', 'after opening the device as root, run as USER (default: the sudo user)')
+    .option('--no-drop-privileges', 'stay root after opening the device (not recommended)')
+    .option('-B, --buffer-size <KiB>', 'libpcap buffer size in KiB (default 16384)')
+    .option('--debug', 'print the uid/gid the capture runs as, on stderr');
+  addOutputOptions(cmd);
+  addDecodeAsOption(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Timestamps: the cap module does not pass libpcap's kernel timestamps to JavaScript, so every packet
+is stamped with the host receive time (process.hrtime anchored once to the wall clock, in ns). It is
+a little later than the kernel's time (tens of microseconds on an idle machine, see
+docs/live-capture.md); JSON output marks it with frame.time_source "host", and -w files say so in the
+interface description.
+
+Privileges: run with sudo (the capture drops to your user after opening the device, so -w files
+are yours), or once: sudo setcap cap_net_raw,cap_net_admin+eip "$(readlink -f "$(which node)")"
+
+Stops on Ctrl-C, SIGTERM, -c N or -a duration:SEC; prints "N packets captured" on stderr.
+
+Examples:
+  sudo wiretrace capture -i eth0                       one line per packet
+  sudo wiretrace capture -i lo -f 'tcp port 8080' -V   every field of each packet
+  sudo wiretrace capture -i any -c 100 -w out.pcapng   save 100 packets (and show them)
+  sudo wiretrace capture -i eth0 -w - | tshark -r -    pipe a pcapng stream`,
+  );
+  cmd.action(async (opts: RawCaptureOptions) => {
+    done(await runCapture(opts, io));
+  });
+  return cmd;
+}

@@ -1,0 +1,29 @@
+// `wiretrace interfaces` (and `capture -D`): every device libpcap sees, like `tcpdump -D`, with its
+// addresses (with prefix length) and flags.
+
+import { Command } from 'commander';
+import { CAP_MISSING_MESSAGE, formatDevice, listDevices, loadCap, LiveError } from '../capture/live.js';
+import { EXIT_OK, EXIT_USAGE, UserError } from './errors.js';
+import type { CliIO } from './read.js';
+
+export function runInterfaces(io: CliIO): number {
+  const cap = loadCap();
+  if (!cap) throw new UserError(CAP_MISSING_MESSAGE, EXIT_USAGE);
+  let devs;
+  try {
+    devs = listDevices(cap);
+  } catch (e) {
+    if (e instanceof LiveError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
+    throw e;
+  }
+  let s = '';
+  devs.forEach((d, i) => (s += formatDevice(d, i + 1) + '\n'));
+  io.stdout.write(s);
+  return EXIT_OK;
+}
+
+export function interfacesCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('interfaces')
+    .description('list the interfaces you can capture on (like tcpdump -D): flags and addresses')
+    .action(() => done(runInterfaces(io)));
+}

@@ -1,0 +1,116 @@
+// Output options shared by `wiretrace read` and `wiretrace capture`: add them to a commander
+// Command with addOutputOptions(), then turn the parsed values into SinkOptions with
+// sinkOptionsFrom(). Both throw nothing at add time; sinkOptionsFrom throws UsageError.
+//
+//   -T, --format FMT        table (default) | tree | fields | json | ndjson
+//   -e, --field KEY         a field for -T fields (repeat); -e alone implies -T fields
+//   -E, --field-option O=V  header=y|n separator=/t|/s|c occurrence=f|l|a aggregator=c quote=d|s|n
+//   -V, --verbose           the packet details tree (= -T tree)
+//   -x, --hex               hex + ASCII dump after each packet
+//   -t, --time FMT          r | a | ad | e | d | dd | u | ud (as tshark)
+//   -c, --count N           stop after N packets
+//   --no-color              no ANSI colours (NO_COLOR in the environment does the same)
+//   -n                      no name resolution (wiretrace never resolves names; kept for tshark habits)
+//   --decode-as RULE        (addDecodeAsOption) e.g. udp.port==5353,dns; repeatable
+
+import { Option, type Command } from 'commander';
+import { frameDissector } from '../dissect/frame.js';
+import type { Registry } from '../dissect/registry.js';
+import { useColor } from '../output/color.js';
+import { applyFieldOption, checkFieldKeys, defaultFieldsOptions } from '../output/fields.js';
+import { OUTPUT_FORMATS, type OutputFormat, type SinkOptions } from '../output/sink.js';
+import { isTimeFormat, TIME_FORMATS } from '../output/time.js';
+import type { Analyzer } from '../pipeline.js';
+import { UsageError } from './errors.js';
+
+function collect(v: string, prev: string[] | undefined): string[] {
+  return (prev ?? []).concat([v]);
+}
+
+/** Raw option values as commander parses them. */
+export interface RawOutputOptions {
+  format?: string;
+  field?: string[];
+  fieldOption?: string[];
+  verbose?: boolean;
+  hex?: boolean;
+  time?: string;
+  count?: string;
+  color?: boolean;
+  n?: boolean;
+  decodeAs?: string[];
+}
+
+export function addOutputOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('-T, --format <format>', 'output format').choices([...OUTPUT_FORMATS]))
+    .option('-e, --field <key>', 'field to print with -T fields (repeat for more), e.g. -e ip.src -e tcp.dstport', collect)
+    .option('-E, --field-option <opt>', 'for -T fields: header=y|n, separator=/t|/s|c, occurrence=f|l|a, aggregator=c, quote=d|s|n', collect)
+    .option('-V, --verbose', 'print the full packet details tree (same as -T tree)')
+    .option('-x, --hex', 'add a hex and ASCII dump of each packet')
+    .option('-t, --time <format>', `time column: ${TIME_FORMATS.join('|')} (r: seconds since the first packet)`)
+    .option('-c, --count <n>', 'stop after n packets')
+    .option('--no-color', 'never colour the output (NO_COLOR=1 does the same)')
+    .option('-n', 'no name resolution (the default: accepted for tshark habits)');
+}
+
+export function addDecodeAsOption(cmd: Command): Command {
+  return cmd.option('--decode-as <rule>', 'decode a port as a protocol, e.g. udp.port==5353,dns (repeatable)', collect);
+}
+
+/** Apply --decode-as rules to a registry instance; throws UsageError on a bad rule. */
+export function applyDecodeAs(registry: Registry, rules: readonly string[] | undefined): void {
+  for (const r of rules ?? []) {
+    const err = registry.decodeAs(r);
+    if (err !== null) throw new UsageError(err);
+  }
+}
+
+/** Every key -e accepts: the registry's dissectors, the frame, and the analyzers' keys. */
+export function knownFieldKeys(registry: Registry, analyzers: readonly Analyzer[] = []): Set<string> {
+  const s = registry.fieldKeys();
+  for (const k of frameDissector.fieldKeys) s.add(k);
+  for (const a of analyzers) for (const k of a.fieldKeys ?? []) s.add(k);
+  return s;
+}
+
+/** -c value as a count (0 = no limit); throws UsageError. */
+export function parseCount(v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v.trim())) throw new UsageError(`bad -c ${v}: expected a whole number of packets`);
+  return Number(v);
+}
+
+/**
+ * Turn parsed options into SinkOptions. `out` decides colour (a TTY); `known` is the set of
+ * valid -e keys (knownFieldKeys()).
+ */
+export function sinkOptionsFrom(
+  raw: RawOutputOptions,
+  out: { isTTY?: boolean },
+  known: ReadonlySet<string>,
+  env: NodeJS.ProcessEnv = process.env,
+): SinkOptions {
+  const fields = raw.field ?? [];
+  let format = (raw.format as OutputFormat | undefined) ?? (fields.length > 0 ? 'fields' : raw.verbose ? 'tree' : 'table');
+  if (format === 'table' && raw.verbose) format = 'tree';
+  if (format === 'fields' && fields.length === 0) throw new UsageError('-T fields needs at least one -e KEY (e.g. -e ip.src)');
+  if (fields.length > 0 && format !== 'fields') throw new UsageError(`-e works with -T fields, not -T ${format}`);
+  const err = checkFieldKeys(fields, known);
+  if (err !== null) throw new UsageError(err);
+  const fo = defaultFieldsOptions();
+  for (const o of raw.fieldOption ?? []) {
+    const e = applyFieldOption(fo, o);
+    if (e !== null) throw new UsageError(e);
+  }
+  const time = raw.time ?? 'r';
+  if (!isTimeFormat(time)) throw new UsageError(`bad -t ${time}: expected one of ${TIME_FORMATS.join(', ')}`);
+  return {
+    format,
+    fields,
+    fieldOptions: fo,
+    hex: raw.hex === true,
+    time,
+    color: format === 'table' && useColor(out, raw.color, env),
+  };
+}

@@ -1,0 +1,73 @@
+// `wiretrace read FILE|-`: read a capture file (or stdin) and print it.
+
+import { Command } from 'commander';
+import type { Writable } from 'node:stream';
+import { openCapture } from '../capture/open.js';
+import { Dissection } from '../dissect/chain.js';
+import { defaultRegistry } from '../../dissectors/index.js';
+import { createSink } from '../output/sink.js';
+import { runPipeline } from '../pipeline.js';
+import { defaultAnalyzers } from './analyzers.js';
+import { EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
+import {
+  addDecodeAsOption,
+  addOutputOptions,
+  applyDecodeAs,
+  knownFieldKeys,
+  parseCount,
+  sinkOptionsFrom,
+  type RawOutputOptions,
+} from './output-options.js';
+
+export interface CliIO {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): Promise<number> {
+  const registry = defaultRegistry();
+  applyDecodeAs(registry, raw.decodeAs);
+  const analyzers = defaultAnalyzers();
+  const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
+  const count = parseCount(raw.count);
+
+  let reader;
+  try {
+    reader = await openCapture(file);
+  } catch (e) {
+    throw inputError(e, file) ?? e;
+  }
+  const sink = createSink(sinkOpts, io.stdout);
+  const res = await runPipeline({ source: reader, dissection: new Dissection(registry), analyzers, sink, count });
+  if (res.broken) return EXIT_OK; // the reader of our output went away (| head): not an error
+  if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
+  if (res.error !== null) throw inputError(res.error, file) ?? res.error;
+  return EXIT_OK;
+}
+
+export function readCommand(io: CliIO, done: (code: number) => void): Command {
+  const cmd = new Command('read')
+    .description('read a capture file (pcap or pcapng; - for standard input) and print its packets')
+    .argument('[file]', 'capture file, or - for standard input');
+  addOutputOptions(cmd);
+  addDecodeAsOption(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  wiretrace read trace.pcap                          one line per packet
+  wiretrace read -V -c 1 trace.pcapng                every field of the first packet
+  wiretrace read -T fields -e ip.src -e tcp.dstport trace.pcap
+  tcpdump -w - | wiretrace read -                    read a capture from standard input`,
+  );
+  cmd.action(async (file: string | undefined, opts: RawOutputOptions, c: Command) => {
+    if (file === undefined) {
+      c.outputHelp({ error: true });
+      done(EXIT_USAGE);
+      return;
+    }
+    done(await runRead(file, opts, io));
+  });
+  return cmd;
+}
