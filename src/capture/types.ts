@@ -26,6 +26,13 @@ export interface Frame {
   epbFlags?: number;
   /** Where the timestamp came from: 'capture' (file/kernel) or 'host' (host receive time, live). */
   tsSource?: 'capture' | 'host';
+  /**
+   * pcapng: the interface id as written in the packet block, i.e. counted within its section. This is
+   * what tshark 4.0 prints as frame.interface_id (ifIndex counts across sections, to index info.interfaces).
+   */
+  sectionIfId?: number;
+  /** The record carries no timestamp (pcapng Simple Packet Block): ts is 0n; tshark prints no frame.time. */
+  noTimestamp?: boolean;
 }
 
 /** An interface as described by a pcap header or a pcapng IDB. */

@@ -1,0 +1,144 @@
+// Classic pcap reader (libpcap savefile): microsecond (a1b2c3d4) and nanosecond (a1b23c4d) magics in
+// both byte orders, and Alexey Kuznetzov's "modified" pcap (a1b2cd34, 24-byte record headers).
+//
+// File header (24 bytes): magic, version major/minor (u16), thiszone, sigfigs, snaplen, linktype field
+// (low 16 bits: LINKTYPE_*; bits 16-25 reserved; the top bits carry the FCS length).
+// Record header: ts_sec, ts_usec|ts_nsec, incl_len, orig_len (+ ifindex u32, protocol u16,
+// pkt_type u8, pad u8 in the modified format), then incl_len bytes.
+
+import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
+import { type Decoder, damaged, maxCaplen, newInfo } from './read-common.js';
+
+export const PCAP_HEADER_LEN = 24;
+
+/** The magics as read big-endian from the first 4 bytes. */
+const MAGICS: Record<number, { format: CaptureInfo['format']; le: boolean }> = {
+  0xa1b2c3d4: { format: 'pcap', le: false },
+  0xd4c3b2a1: { format: 'pcap', le: true },
+  0xa1b23c4d: { format: 'pcap-ns', le: false },
+  0x4d3cb2a1: { format: 'pcap-ns', le: true },
+  0xa1b2cd34: { format: 'pcap-modified', le: false },
+  0x34cdb2a1: { format: 'pcap-modified', le: true },
+};
+
+/** The classic pcap variant for a big-endian read of the first 4 bytes, or null. */
+export function pcapVariant(magicBE: number): { format: CaptureInfo['format']; le: boolean } | null {
+  return MAGICS[magicBE] ?? null;
+}
+
+/** Reserved bits of the linktype field (LT_RESERVED1): set → tshark refuses the file. */
+const LT_RESERVED1 = 0x03ff0000;
+
+export class PcapDecoder implements Decoder {
+  readonly info: CaptureInfo;
+  count = 0;
+  headerDone = false;
+  need = PCAP_HEADER_LEN;
+  private readonly le: boolean;
+  private readonly ns: boolean;
+  private readonly recLen: number;
+  private linkType = 0;
+  private maxCap = 0;
+  private readonly precision: number;
+
+  constructor(magicBE: number) {
+    const v = pcapVariant(magicBE);
+    if (!v) throw new Error(`not a pcap magic: 0x${magicBE.toString(16)}`);
+    this.le = v.le;
+    this.ns = v.format === 'pcap-ns';
+    this.recLen = v.format === 'pcap-modified' ? 24 : 16;
+    this.precision = this.ns ? 9 : 6;
+    this.info = newInfo(v.format, v.le ? 'le' : 'be');
+  }
+
+  private header(dv: DataView, pos: number): void {
+    const le = this.le;
+    const major = dv.getUint16(pos + 4, le);
+    const minor = dv.getUint16(pos + 6, le);
+    const snaplen = dv.getUint32(pos + 16, le);
+    const field = dv.getUint32(pos + 20, le);
+    // tshark reads any version >= 2.0 ("pcap: major version 1 unsupported"); so do we.
+    if (major < 2) {
+      throw new CaptureFileError('unsupported', `pcap major version ${major}.${minor} unsupported (need 2.x)`, 0, 1);
+    }
+    if (field & LT_RESERVED1) {
+      const hex = field.toString(16).padStart(8, '0');
+      throw new CaptureFileError('unsupported', `pcap link type field has reserved bits set (0x${hex})`, 20, 1);
+    }
+    this.linkType = field & 0xffff;
+    this.maxCap = maxCaplen(this.linkType);
+    this.info.interfaces.push({ linkType: this.linkType, snaplen, tsPrecision: this.precision });
+    this.headerDone = true;
+  }
+
+  feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number {
+    if (!this.headerDone) {
+      if (end - pos < PCAP_HEADER_LEN) {
+        this.need = PCAP_HEADER_LEN;
+        return pos;
+      }
+      this.header(dv, pos);
+      pos += PCAP_HEADER_LEN;
+    }
+    const le = this.le;
+    const hl = this.recLen;
+    const ns = this.ns;
+    const maxCap = this.maxCap;
+    const linkType = this.linkType;
+    const precision = this.precision;
+    let count = this.count;
+    try {
+      for (;;) {
+        if (end - pos < hl) {
+          this.need = hl;
+          return pos;
+        }
+        const cap = dv.getUint32(pos + 8, le);
+        if (cap > maxCap) {
+          throw damaged(
+            `record at offset ${base + pos}: captured length ${cap} is bigger than the maximum of ${maxCap}`,
+            base + pos,
+            count + 1,
+          );
+        }
+        const total = hl + cap;
+        if (end - pos < total) {
+          this.need = total;
+          return pos;
+        }
+        const sec = dv.getUint32(pos, le);
+        const frac = dv.getUint32(pos + 4, le);
+        // µs: sec*1e6 + usec < 2^53 even with a bogus usec field >= 1e6 (kept as is, like tshark).
+        const ts = ns ? BigInt(sec) * 1_000_000_000n + BigInt(frac) : BigInt(sec * 1e6 + frac) * 1000n;
+        const d = pos + hl;
+        out.push({
+          index: ++count,
+          ts,
+          tsPrecision: precision,
+          linkType,
+          ifIndex: 0,
+          data: buf.slice(d, d + cap),
+          origLen: dv.getUint32(pos + 12, le),
+        });
+        pos = d + cap;
+      }
+    } finally {
+      this.count = count;
+    }
+  }
+
+  finish(_buf: Uint8Array, dv: DataView, pos: number, end: number, base: number): CaptureFileError | null {
+    const left = end - pos;
+    if (!this.headerDone) {
+      return damaged(`truncated file header: ${left} of ${PCAP_HEADER_LEN} bytes`, base + pos, 1);
+    }
+    if (left === 0) return null;
+    const at = base + pos;
+    const frame = this.count + 1;
+    if (left < this.recLen) {
+      return damaged(`truncated record header: ${left} of ${this.recLen} bytes at offset ${at}`, at, frame);
+    }
+    const cap = dv.getUint32(pos + 8, this.le);
+    return damaged(`truncated record data: ${left - this.recLen} of ${cap} bytes at offset ${at}`, at, frame);
+  }
+}

@@ -1,0 +1,106 @@
+// Shared pieces of the capture file readers: the incremental decoder contract that open.ts drives,
+// tshark's packet size limits, and small byte helpers.
+
+import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
+
+/**
+ * An incremental decoder for one file format. The driver (open.ts) owns the bytes; the decoder keeps
+ * only its parsing state, so the same decoder runs over a whole in-memory file or over a reusable
+ * read buffer that is refilled from a file or stdin.
+ */
+export interface Decoder {
+  readonly info: CaptureInfo;
+  /** Frames produced so far. */
+  count: number;
+  /** True once the file header (pcap header / first SHB) has been parsed. */
+  headerDone: boolean;
+  /**
+   * When feed() stops for lack of data: how many bytes, counted from the returned position, the next
+   * unit needs (the driver grows its buffer when this exceeds it).
+   */
+  need: number;
+  /**
+   * Parse every complete unit in buf[pos, end) and push the frames to `out`. `base` is the file offset
+   * of buf[0]. Returns the position after the last unit consumed. A return value > end asks the
+   * driver to discard (return - end) input bytes that follow buf[end] (a large block being skipped).
+   * Throws CaptureFileError; frames pushed before the throw are valid and must be delivered.
+   */
+  feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number;
+  /** End of input with buf[pos, end) left over: the error to throw, or null for a clean end. */
+  finish(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number): CaptureFileError | null;
+}
+
+/** tshark's WTAP_MAX_PACKET_SIZE_STANDARD. */
+export const MAX_PACKET_SIZE = 262144;
+
+/**
+ * Largest captured length tshark accepts for a link type (wtap_max_snaplen_for_encap): 256 KiB except
+ * D-Bus and USBPcap (128 MiB) and EBHSCR (32 MiB). A record above it is damage, whatever the
+ * file header's snaplen says (tshark: "pcap: File has 300000-byte packet, bigger than maximum of 262144").
+ */
+export function maxCaplen(linkType: number): number {
+  switch (linkType) {
+    case 231: // LINKTYPE_DBUS
+    case 249: // LINKTYPE_USBPCAP
+      return 128 * 1024 * 1024;
+    case 279: // LINKTYPE_EBHSCR
+      return 32 * 1024 * 1024;
+    default:
+      return MAX_PACKET_SIZE;
+  }
+}
+
+export function newInfo(format: CaptureInfo['format'], byteOrder: CaptureInfo['byteOrder']): CaptureInfo {
+  return { format, byteOrder, interfaces: [], names: new Map(), sections: [] };
+}
+
+export function damaged(message: string, offset: number, frame: number): CaptureFileError {
+  return new CaptureFileError('damaged', message, offset, frame);
+}
+
+/** A plain Uint8Array over the same memory (Buffer.prototype.slice is a view, Uint8Array's a copy). */
+export function plainBytes(b: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+export function dataView(b: Uint8Array): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** An option string: UTF-8, trailing NULs dropped (some writers count the terminator). */
+export function optString(buf: Uint8Array, start: number, len: number): string {
+  let e = start + len;
+  while (e > start && buf[e - 1] === 0) e--;
+  return utf8.decode(buf.subarray(start, e));
+}
+
+export function ipv4Text(b: Uint8Array, o: number): string {
+  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+}
+
+/** RFC 5952 text of the 16 bytes at b[o]: lower case, longest run (>= 2) of zero groups as "::". */
+export function ipv6Text(b: Uint8Array, o: number): string {
+  const g: number[] = [];
+  for (let i = 0; i < 8; i++) g.push((b[o + 2 * i] << 8) | b[o + 2 * i + 1]);
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  if (bestLen < 2) return g.map((x) => x.toString(16)).join(':');
+  const head = g.slice(0, bestStart).map((x) => x.toString(16)).join(':');
+  const tail = g.slice(bestStart + bestLen).map((x) => x.toString(16)).join(':');
+  return `${head}::${tail}`;
+}
