@@ -8,6 +8,7 @@ import { ethernet } from './ethernet.js';
 // -- link layer
 // -- network layer
 import { ipv4 } from './ipv4.js';
+import { ipv6 } from './ipv6.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -19,6 +20,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- link layer
   // -- network layer
   ipv4,
+  ipv6,
   // -- transport layer
   tcp,
   udp,

@@ -4,7 +4,7 @@
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
 import {
-  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtBytesHex, fmtBytesSep, fmtIPv4, gen, hexN, u16, u32,
+  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtBytesHex, fmtIPv4, gen, hexN, u16, u32,
 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
@@ -194,7 +194,6 @@ function parseOptions(buf: Uint8Array, at: number, end: number, build: boolean):
     if (build) {
       const key = OPT_KEYS[t] ?? 'ip.opt.unknown';
       const f = fBytes(key, `IP Option - ${name} (${len} bytes)`, buf, p, oEnd);
-      f.show = fmtBytesSep(buf, p, oEnd);
       f.text = `IP Option - ${name} (${len} bytes)`;
       f.children = kids!;
       out.fields!.push(f);
@@ -227,7 +226,7 @@ export const ipv4: Dissector<Ipv4D> = {
     'ip.fragment.overlap', 'ip.fragment.overlap.conflict', 'ip.fragment.toolongfragment', 'ip.fragment.count',
     'ip.reassembled.length', 'ip.reassembled.data',
   ],
-  registers: [{ table: 'ethertype', key: 0x0800 }],
+  registers: [{ table: 'ethertype', key: 0x0800 }, { table: 'ip.proto', key: 4 }],
 
   dissect(buf, start, end, ctx) {
     const d = emptyD();
