@@ -261,6 +261,9 @@ export interface LiveOptions {
   bufSize?: number;
 }
 
+/** Instances whose open() failed: never closed, never collected (see LiveSource). */
+const failedHandles: CapInstance[] = [];
+
 /** cap always opens with snaplen 65535. */
 export const LIVE_SNAPLEN = 65535;
 
@@ -289,11 +292,10 @@ export class LiveSource {
       name = c.open(o.device, filter, bufSize, this.buf);
     } catch (e) {
       const msg = (e as Error).message;
-      try {
-        c.close();
-      } catch {
-        /* nothing open */
-      }
+      // cap leaves a half-open handle when open() fails after pcap_create (e.g. a bad filter):
+      // close() or its destructor would then stop a uv_poll that was never started and crash.
+      // Keep the instance referenced and never close it (the command exits right after).
+      failedHandles.push(c);
       if (isPermissionError(msg)) throw new LiveError('permission', noPermissionMessage(o.device));
       if (filter !== '') {
         // Was it the filter? Open again without it: if that works, the filter is at fault.
@@ -303,13 +305,9 @@ export class LiveSource {
           probe.open(o.device, '', 1 << 16, Buffer.alloc(64));
           deviceOk = true;
         } catch {
-          /* the device itself fails */
+          failedHandles.push(probe); // the device itself fails (see above)
         }
-        try {
-          probe.close();
-        } catch {
-          /* ignore */
-        }
+        if (deviceOk) probe.close();
         if (deviceOk) throw new LiveError('filter', `wiretrace: bad capture filter "${filter}": ${msg}`);
       }
       throw new LiveError('open', `wiretrace: cannot capture on ${o.device}: ${msg}`);
