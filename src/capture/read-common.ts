@@ -69,11 +69,15 @@ export function dataView(b: Uint8Array): DataView {
 
 const utf8 = new TextDecoder('utf-8');
 
-/** An option string: UTF-8, trailing NULs dropped (some writers count the terminator). */
+/**
+ * An option string: UTF-8 up to the first NUL, as tshark shows it (some writers count a terminator,
+ * some leave garbage after it: "Packet #1\0xM9…" is shown as "Packet #1").
+ */
 export function optString(buf: Uint8Array, start: number, len: number): string {
-  let e = start + len;
-  while (e > start && buf[e - 1] === 0) e--;
-  return utf8.decode(buf.subarray(start, e));
+  const e = start + len;
+  let i = start;
+  while (i < e && buf[i] !== 0) i++;
+  return utf8.decode(buf.subarray(start, i));
 }
 
 export function ipv4Text(b: Uint8Array, o: number): string {
