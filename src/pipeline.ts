@@ -5,7 +5,7 @@
 // and may annotate it (layer.ann, layer.addExtra(...)) for the outputs and later analyzers:
 //
 //   interface Analyzer {
-//     name: string;                     // for error messages
+//     name?: string;                    // for error messages
 //     fieldKeys?: readonly string[];    // keys it adds (tcp.stream, tcp.analysis.*): valid for -e
 //     packet(pkt: Packet): void;        // called once per packet, in capture order; never throws
 //     finish?(): void;                  // after the last packet (also after a damaged file)
@@ -19,7 +19,7 @@ import type { Dissection, Packet } from './dissect/chain.js';
 import type { OutputSink } from './output/sink.js';
 
 export interface Analyzer {
-  name: string;
+  name?: string;
   fieldKeys?: readonly string[];
   packet(pkt: Packet): void;
   finish?(): void;

@@ -15,19 +15,28 @@
 export const TIME_FORMATS = ['r', 'a', 'ad', 'e', 'd', 'dd', 'u', 'ud'] as const;
 export type TimeFormat = (typeof TIME_FORMATS)[number];
 
-const POW10: bigint[] = [];
-for (let i = 0; i <= 9; i++) POW10.push(10n ** BigInt(i));
+const DIV = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1];
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000', '0000000', '00000000', '000000000'];
 
 /** Fraction digits of `nsPart` (0..999999999) at `prec` digits, e.g. (123456000, 6) → "123456". */
 export function fraction(nsPart: number, prec: number): string {
   if (prec <= 0) return '';
   const p = prec > 9 ? 9 : prec;
-  const v = Math.floor(nsPart / 10 ** (9 - p));
-  return String(v).padStart(p, '0');
+  const v = Math.floor(nsPart / DIV[p]);
+  const t = String(v);
+  return t.length === p ? t : ZEROS[p - t.length] + t;
 }
 
 /** Signed seconds from nanoseconds: "-0.000123", "12.5". */
 export function secondsText(ns: bigint, prec: number): string {
+  const n = Number(ns);
+  if (n <= Number.MAX_SAFE_INTEGER && n >= -Number.MAX_SAFE_INTEGER) {
+    // fast path without BigInt division (relative and delta times)
+    const a = n < 0 ? -n : n;
+    const sec = Math.floor(a / 1e9);
+    const f = fraction(a - sec * 1e9, prec);
+    return (n < 0 ? '-' : '') + sec + (f === '' ? '' : '.' + f);
+  }
   const neg = ns < 0n;
   const a = neg ? -ns : ns;
   const s = a / 1_000_000_000n;
