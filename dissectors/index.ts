@@ -9,6 +9,7 @@ import { ethernet } from './ethernet.js';
 // -- network layer
 import { ipv4 } from './ipv4.js';
 import { ipv6 } from './ipv6.js';
+import { icmp } from './icmp.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -21,6 +22,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- network layer
   ipv4,
   ipv6,
+  icmp,
   // -- transport layer
   tcp,
   udp,

@@ -99,7 +99,9 @@ export const ipv6: Dissector<Ipv6D> = {
     let pEnd = end;
     if (d.plen !== 0) {
       if (start + 40 + d.plen > end) {
-        if (ctx.snapCut(buf, start + 40 + d.plen)) {
+        if (ctx.layers.length === 0 || ctx.layers[0].proto !== 'frame') {
+          // quoted inside an ICMPv6 error: cut short by design
+        } else if (ctx.snapCut(buf, start + 40 + d.plen)) {
           l.problem('truncated', `IPv6 payload cut by snaplen: ${end - start - 40} of ${d.plen} bytes captured`, end, end);
         } else {
           l.problem('malformed', `IPv6 payload length exceeds framing length (${end - start - 40} bytes)`, start + 4, start + 6);
