@@ -6,27 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openCapture, parseCaptureBuffer } from '../../src/capture/open.js';
 import { CaptureFileError, type Frame } from '../../src/capture/types.js';
-
-export const CORPUS = '/work/shared/corpus';
-
-interface Row {
-  file: string;
-  format: string;
-  packets: number;
-  beforeError: boolean;
-}
-
-export function manifest(): Row[] {
-  const lines = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').trim().split('\n');
-  const head = lines[0].split('\t');
-  const fi = head.indexOf('file');
-  const fo = head.indexOf('format');
-  const pk = head.indexOf('packets');
-  return lines.slice(1).map((l) => {
-    const c = l.split('\t');
-    return { file: c[fi], format: c[fo], packets: parseInt(c[pk], 10), beforeError: c[pk].includes('read before error') };
-  });
-}
+import { CORPUS, manifest } from './manifest.js';
 
 /** The files tshark/capinfos do not read to the end, and how they fail. */
 const ERRORS: Record<string, CaptureFileError['kind']> = {
