@@ -15,5 +15,6 @@ export const data: Dissector<null> = {
     return [fBytes('data.data', 'Data', l.buf, l.start, l.end), gen(fUint('data.len', 'Length', l.end - l.start, l.start, 0))];
   },
   title: (l) => `Data (${l.end - l.start} bytes)`,
-  column: () => 'DATA',
+  // Payload nobody claimed leaves the Protocol column to the layer that carried it (tshark shows TCP, ICMP, …).
+  column: () => '',
 };

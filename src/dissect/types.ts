@@ -116,7 +116,7 @@ export interface Dissector<D = any> {
   title?(layer: Layer<D>): string;
   /** Source and destination for the table's Source/Destination columns (last layer with it wins). */
   addresses?(layer: Layer<D>): [string, string] | null;
-  /** Protocol column text, e.g. 'TCP', 'DNS', 'HTTP', 'IPv4'. Default proto.toUpperCase(). */
+  /** Protocol column text, e.g. 'TCP', 'DNS', 'HTTP', 'IPv4'. Default proto.toUpperCase(); '' leaves the column to the layer below. */
   column?(layer: Layer<D>): string;
   /**
    * Info column text as tshark writes it. The table uses the outermost-last layer that returns
