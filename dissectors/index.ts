@@ -6,6 +6,13 @@ import type { Dissector } from '../src/dissect/types.js';
 import { data } from './data.js';
 import { ethernet } from './ethernet.js';
 // -- link layer
+import { arp } from './arp.js';
+import { llc } from './llc.js';
+import { loop, nullLoopback } from './null.js';
+import { iplink, rawip } from './rawip.js';
+import { sll } from './sll.js';
+import { sll2 } from './sll2.js';
+import { ieee8021ad, vlan } from './vlan.js';
 // -- network layer
 import { ipv4 } from './ipv4.js';
 import { ipv6 } from './ipv6.js';
@@ -19,6 +26,16 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
   ethernet,
   // -- link layer
+  vlan,
+  ieee8021ad,
+  llc,
+  sll,
+  sll2,
+  nullLoopback,
+  loop,
+  rawip,
+  iplink,
+  arp,
   // -- network layer
   ipv4,
   ipv6,
