@@ -17,10 +17,12 @@ import { ieee8021ad, vlan } from './vlan.js';
 import { ipv4 } from './ipv4.js';
 import { ipv6 } from './ipv6.js';
 import { icmp } from './icmp.js';
+import { icmpv6 } from './icmpv6.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 // -- application layer
+import { dns } from './dns.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -40,10 +42,12 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ipv4,
   ipv6,
   icmp,
+  icmpv6,
   // -- transport layer
   tcp,
   udp,
   // -- application layer
+  dns,
 ];
 
 export function defaultRegistry(): Registry {

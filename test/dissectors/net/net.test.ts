@@ -156,3 +156,22 @@ describe('checksum helpers', () => {
     expect(onesSum(Uint8Array.of(0xff, 0xff, 0, 1), 0, 4)).toBe(1);
   });
 });
+
+describe('icmpv6', () => {
+  it('echo, ND info and options like tshark; checksum verified over the pseudo-header', () => {
+    const [e] = dissectFile('icmpv6-echo.pcap');
+    expect(info(e)).toBe('Echo (ping) request id=0x110d, seq=0, hop limit=64');
+    expect(fieldShow(e, 'icmpv6.checksum.status')).toBe('1');
+    const nd = dissectFile('icmpv6-nd-options.pcap').map(info);
+    expect(nd).toContain('Neighbor Solicitation for fe80::c000:54ff:fef5:0');
+    expect(nd).toContain('Neighbor Advertisement fe80::c000:54ff:fef5:0 (rtr, ovr) is at c2:00:54:f5:00:00');
+    expect(nd).toContain('Router Advertisement from c2:00:54:f5:00:00');
+  });
+  it('a flipped byte fails the checksum', () => {
+    const [f] = readFrames('icmpv6-echo.pcap');
+    const data = f.data.slice();
+    data[data.length - 1] ^= 1;
+    const p = new Dissection(defaultRegistry()).dissect({ ...f, data });
+    expect(fieldShow(p, 'icmpv6.checksum.status')).toBe('0');
+  });
+});
