@@ -238,8 +238,9 @@ class Reader implements CaptureReader {
       this.fill -= this.pos;
       this.pos = 0;
     }
-    if (this.dec && this.fill >= this.buf.length) {
-      const size = Math.max(this.dec.need, this.buf.length * 2);
+    if (this.fill >= this.buf.length) {
+      // Full and no unit decodable in it: the next unit is bigger than the buffer.
+      const size = Math.max(this.dec?.need ?? 0, this.buf.length * 2);
       const bigger = new Uint8Array(size);
       bigger.set(this.buf.subarray(0, this.fill));
       this.buf = bigger;
