@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { Dissection } from '../../src/dissect/chain.js';
+import { defaultRegistry } from '../../dissectors/index.js';
+import { packetJson } from '../../src/output/json.js';
+import { createSink, defaultSinkOptions } from '../../src/output/sink.js';
+import { runPipeline } from '../../src/pipeline.js';
+import type { Frame } from '../../src/capture/types.js';
+import { corpusPackets, ethFrame, Sink } from './helpers.js';
+
+async function* batches(frames: Frame[], size: number) {
+  for (let i = 0; i < frames.length; i += size) yield frames.slice(i, i + size);
+}
+
+async function render(format: 'json' | 'ndjson', frames: Frame[]): Promise<Sink> {
+  const out = new Sink();
+  const sink = createSink({ ...defaultSinkOptions(), format }, out);
+  await runPipeline({ source: batches(frames, 7), dissection: new Dissection(defaultRegistry()), sink });
+  return out;
+}
+
+describe('-T json / ndjson', () => {
+  it('one packet: frame facts, layers with fields, byte ranges, problems', () => {
+    const [p] = corpusPackets('malformed-ipv4-truncated-header.pcap');
+    const o = JSON.parse(packetJson(p));
+    expect(o.frame).toEqual({ number: 1, time_epoch: o.frame.time_epoch, len: 46, cap_len: 20, interface_id: 0, link_type: 1 });
+    expect(o.frame.time_epoch).toMatch(/^\d+\.\d{9}$/);
+    expect(o.layers.map((l: { protocol: string }) => l.protocol)).toEqual(['eth', 'ip']);
+    const eth = o.layers[0];
+    expect(eth.fields[0]).toMatchObject({ key: 'eth.dst', value: '00:10:db:88:d2:ef', show: '00:10:db:88:d2:ef', start: 0, len: 6 });
+    expect(eth.fields.find((f: { key: string }) => f.key === 'eth.type')).toMatchObject({ value: 2048, show: '0x0800' });
+    const ip = o.layers[1];
+    expect(ip.start).toBe(14);
+    expect(ip.problems[0].kind).toBe('truncated');
+    expect(ip.source).toBeUndefined();
+  });
+
+  it('bytes and bigint values become strings', () => {
+    const [p] = corpusPackets('http-get-simple.pcap').slice(3, 4);
+    const o = JSON.parse(packetJson(p));
+    const data = o.layers.find((l: { protocol: string }) => l.protocol === 'data');
+    expect(data.fields[0].value).toMatch(/^474554202f/); // "GET /" as hex
+  });
+
+  it('streams a valid JSON array (many packets, several writes)', async () => {
+    const frames: Frame[] = [];
+    for (let i = 0; i < 600; i++) frames.push(ethFrame(200, { index: i + 1 }));
+    const out = await render('json', frames);
+    expect(out.writes).toBeGreaterThan(1); // written in chunks, not as one string
+    const arr = JSON.parse(out.text);
+    expect(arr).toHaveLength(600);
+    expect(arr[599].frame.number).toBe(600);
+  });
+
+  it('an empty capture is an empty array', async () => {
+    expect(JSON.parse((await render('json', [])).text)).toEqual([]);
+  });
+
+  it('ndjson: one packet object per line', async () => {
+    const out = await render('ndjson', [ethFrame(4, { index: 1 }), ethFrame(4, { index: 2 })]);
+    const lines = out.text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines.map((l) => JSON.parse(l).frame.number)).toEqual([1, 2]);
+  });
+});
