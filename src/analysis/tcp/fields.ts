@@ -35,12 +35,15 @@ export function analysisFields(a: TcpAnalysis): Field[] {
   const out: Field[] = [
     u('tcp.stream', 'Stream index', a.stream),
     gen(fUint('tcp.seq', 'Sequence Number', a.seq, 0, 0)),
-    u('tcp.nxtseq', 'Next Sequence Number', a.nxtseq),
     gen(fUint('tcp.ack', 'Acknowledgment Number', a.ack, 0, 0)),
   ];
   out[1].text = `Sequence Number: ${a.seq}    (relative sequence number)`;
-  out[2].text = `Next Sequence Number: ${a.nxtseq}    (relative sequence number)`;
-  out[3].text = `Acknowledgment Number: ${a.ack}    (relative ack number)`;
+  out[2].text = `Acknowledgment Number: ${a.ack}    (relative ack number)`;
+  if (a.nxtseq >= 0) {
+    const nx = u('tcp.nxtseq', 'Next Sequence Number', a.nxtseq);
+    nx.text = `Next Sequence Number: ${a.nxtseq}    (relative sequence number)`;
+    out.splice(2, 0, nx);
+  }
   const win = a.window >= 0 ? a.window : a.rawWindow;
   out.push(u('tcp.window_size', 'Calculated window size', win));
   if (a.scaleFactor === -1) out.push(int('tcp.window_size_scalefactor', 'Window size scaling factor', -1, 'Window size scaling factor: -1 (unknown)'));
@@ -60,7 +63,7 @@ function seqAckAnalysis(a: TcpAnalysis): Field {
     c.push(int('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame', a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`));
     c.push(t('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was', a.ackRtt));
   }
-  if (a.initialRtt >= 0) c.push(t('tcp.analysis.initial_rtt', 'iRTT', a.initialRtt));
+  if (!Number.isNaN(a.initialRtt)) c.push(t('tcp.analysis.initial_rtt', 'iRTT', a.initialRtt));
   if (a.bif >= 0) c.push(int('tcp.analysis.bytes_in_flight', 'Bytes in flight', a.bif));
   if (a.flags !== 0) {
     const fl: Field[] = [];

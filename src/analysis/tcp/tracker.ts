@@ -27,7 +27,7 @@ const NO_PREFIX: string[] = [];
 /** Per-packet result. Implements the TcpAnn contract read by the TCP dissector's info(). */
 export class TcpAnalysis implements TcpAnn {
   stream = 0;
-  /** tcp.seq / tcp.ack / tcp.nxtseq (relative). */
+  /** tcp.seq / tcp.ack / tcp.nxtseq (relative; raw, and nxtseq -1, when the header length is bogus). */
   seq = 0;
   ack = 0;
   nxtseq = 0;
@@ -54,8 +54,8 @@ export class TcpAnalysis implements TcpAnn {
   ackRtt = -1;
   /** tcp.analysis.bytes_in_flight (-1 = not shown). */
   bif = -1;
-  /** tcp.analysis.initial_rtt (ns, -1 = not known yet). */
-  initialRtt = -1;
+  /** tcp.analysis.initial_rtt (ns, NaN = not known yet). */
+  initialRtt = NaN;
   /** True when Wireshark shows the SEQ/ACK analysis subtree for this packet. */
   hasAnalysis = false;
   /** tcp.time_relative / tcp.time_delta (ns). */
@@ -145,10 +145,12 @@ export class TcpStream {
   lastTime = 0;
   firstFrame = 0;
   lastFrame = 0;
-  /** Time of the most recent SYN (ns) or -1. */
-  mruSyn = -1;
-  /** Handshake RTT: first ACK minus most recent SYN (ns), -1 until known. */
-  firstRtt = -1;
+  /** Time of the most recent SYN (ns), valid when synSeen. */
+  synSeen = false;
+  mruSyn = 0;
+  /** Handshake RTT: first ACK minus most recent SYN (ns), valid when hasFirstRtt. */
+  hasFirstRtt = false;
+  firstRtt = 0;
   constructor(
     readonly id: number,
     readonly key: string,
@@ -346,12 +348,6 @@ export class TcpTracker {
     const seq = d.seq >>> 0, ack = d.ack >>> 0, seglen = d.len;
     const a = new TcpAnalysis();
     let st = this.active.get(key);
-    if (st !== undefined && now - st.lastTime > this.opts.idleTimeout * 1e9) {
-      this.release(st);
-      this.active.delete(key);
-      this.stats.expired++;
-      st = undefined;
-    }
     let reused = false;
     if (st === undefined) {
       st = this.newStream(key, ip, d, now, frame);
@@ -403,6 +399,7 @@ export class TcpTracker {
       }
       if (!(flags & TCP_ACK)) {
         st.mruSyn = now;
+        st.synSeen = true;
         if (!st.clientKnown) {
           st.client = di as 0 | 1;
           st.clientKnown = true;
@@ -410,8 +407,9 @@ export class TcpTracker {
       }
     }
     // Initial RTT: the first pure ACK after a SYN (either side, like Wireshark).
-    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_ACK && st.mruSyn >= 0 && st.firstRtt < 0) {
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_ACK && st.synSeen && !st.hasFirstRtt) {
       st.firstRtt = now - st.mruSyn;
+      st.hasFirstRtt = true;
     }
 
     // ---- window --------------------------------------------------------------------------
@@ -426,6 +424,13 @@ export class TcpTracker {
       a.scaleFactor = fwd.winScale;
     }
 
+    if ((d as { hdrBogus?: boolean }).hdrBogus) {
+      // tshark stops at a bogus header length before the sequence analysis: raw numbers, no nxtseq.
+      a.seq = seq;
+      a.ack = ack;
+      a.nxtseq = -1;
+      return a;
+    }
     this.sequence(a, st, fwd, rev, seq, ack, seglen, flags, d, now, frame);
     if (reused) this.flag(a, F.A_REUSED_PORTS, () => `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream`);
 
@@ -446,7 +451,7 @@ export class TcpTracker {
 
     if (a.flags & F.ANY_RETRANSMISSION) fwd.retrans++;
     if (a.flags & F.A_ZERO_WINDOW) fwd.zeroWin++;
-    if (a.hasAnalysis && st.firstRtt >= 0) a.initialRtt = st.firstRtt;
+    if (a.hasAnalysis && st.hasFirstRtt) a.initialRtt = st.firstRtt;
     if (a.flags !== 0) a.infoPrefix = F.infoPrefixes(a.flags, a.dupAckFrame, a.dupAckNum);
     return a;
   }
@@ -536,7 +541,7 @@ export class TcpTracker {
       }
       // DUPLICATE ACK: no data, same seq/ack/window as the previous segment.
       if (seglen === 0 && window !== 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && noSFR) {
-        fwd.dupacknum++;
+        fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a.dupAckNum = fwd.dupacknum;
         a.dupAckFrame = fwd.lastnondupack;
         this.flag(a, F.A_DUPLICATE_ACK, () => `len 0, seq ${R(seq)}, ack ${RA(ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}`);
@@ -547,11 +552,15 @@ export class TcpTracker {
       fwd.lastnondupack = frame;
       fwd.dupacknum = 0;
     }
-    // ACKED LOST SEGMENT: acks beyond what the peer was seen to send.
+    // ACKED LOST SEGMENT: acks beyond what the peer was seen to send. Like tshark 4.0 this parks
+    // the peer's dup-ack counter at -1, which Wireshark's unsigned counter then reads as "≥ 2 dup
+    // ACKs": a segment the peer then resends within 20 ms is called a fast retransmission.
     if (rev.maxSet && seqGT(ack, rev.maxseqtobeacked) && flags & TCP_ACK) {
       const m = rev.maxseqtobeacked;
+      a.hasAnalysis = true;
       this.flag(a, F.A_ACK_LOST_PACKET, () => `ack ${RA(ack)} > highest seq seen from the peer ${RA(m)} → acks data that was not captured`);
       rev.maxseqtobeacked = rev.nextseq;
+      rev.dupacknum = -1;
     }
     // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
     if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
@@ -559,15 +568,15 @@ export class TcpTracker {
       retx: {
         if (a.flags & F.A_KEEP_ALIVE || linuxZwp) break retx;
         const tAck = now - rev.lastackTime;
-        if (notAdvanced && rev.dupacknum >= 2 && rev.lastack === seq && tAck < 20e6) {
-          const n = rev.dupacknum;
+        if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && tAck < 20e6) {
+          const n = rev.dupacknum === -1 ? 'unseen-segment' : rev.dupacknum;
           this.flag(a, F.A_FAST_RETRANSMISSION, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission`);
           break retx;
         }
         const tSeq = now - fwd.nextseqTime;
-        const thres = st.firstRtt > 0 ? st.firstRtt : 3e6;
-        if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen) >>> 0)) {
-          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.firstRtt > 0 ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
+        const thres = st.hasFirstRtt && st.firstRtt !== 0 ? st.firstRtt : 3e6;
+        if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0)) {
+          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
           break retx;
         }
         if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
@@ -667,7 +676,7 @@ export class TcpTracker {
         }
       }
       if (inFlight > 0 && inFlight < 2000000000) {
-        a.bif = inFlight;
+        a.bif = flags & (TCP_SYN | TCP_FIN) ? inFlight - 1 : inFlight;
         a.hasAnalysis = true;
       }
     }
