@@ -8,7 +8,7 @@
 import { fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface EthD extends LinkTail {
   /** EtherType (>= 0x0600) or 802.3 length (<= 1500); -1 when the header is short. */
@@ -34,6 +34,7 @@ export const ethernet: Dissector<EthD> = {
     l.d = d;
     if (type >= 0x0600) {
       l.next = { table: 'ethertype', key: type, start: start + 14, end };
+      emptyPayload(l, ctx, start + 14, end);
     } else if (type <= IEEE_802_3_MAX_LEN) {
       // The length counts the LLC payload; what follows it is padding / trailer.
       let pend = start + 14 + type;
@@ -44,6 +45,7 @@ export const ethernet: Dissector<EthD> = {
       }
       d.payloadEnd = Math.min(pend, end);
       l.next = { table: 'llc', key: 0, start: start + 14, end: d.payloadEnd };
+      emptyPayload(l, ctx, start + 14, d.payloadEnd);
     } else {
       l.problem('malformed', `invalid length/type ${hexN(type, 4)} (between 1501 and 1535)`, start + 12, start + 14);
       d.payloadEnd = end; // all of it goes to data: no trailer
@@ -59,7 +61,8 @@ export const ethernet: Dissector<EthD> = {
     else if (d.type <= IEEE_802_3_MAX_LEN) out.push(fUint('eth.len', 'Length', d.type, start + 12, 2));
     else {
       const f = fUint('eth.invalid_lentype', 'Invalid length/type', d.type, start + 12, 2);
-      f.show = `${hexN(d.type, 4)} (${d.type})`; // BASE_HEX_DEC
+      f.show = hexN(d.type, 4); // BASE_HEX_DEC: -T fields shows the hex part
+      f.text = `Invalid length/type: ${hexN(d.type, 4)} (${d.type})`;
       out.push(f);
     }
     trailerFields(l, d, out, 'eth.trailer', true);

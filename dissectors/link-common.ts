@@ -352,3 +352,15 @@ export function trailerFields(l: Layer, t: LinkTail, out: Field[], trailerKey: s
     out.push(f);
   }
 }
+
+/**
+ * A link header that names a payload (ethertype, AF, LLC) but ends where the payload should
+ * start: the chain calls no next dissector for an empty range, so the link layer says it —
+ * 'truncated' when the snaplen cut it, else 'malformed' (tshark: the next dissector's
+ * "[Packet size limited during capture]" / "[Malformed Packet]").
+ */
+export function emptyPayload(l: Layer, ctx: DissectContext, at: number, end: number): void {
+  if (at < end) return;
+  const cut = ctx.snapCut(l.buf, at + 1);
+  l.problem(cut ? 'truncated' : 'malformed', cut ? 'payload not captured (cut by snaplen)' : 'no payload after the header', at, at);
+}

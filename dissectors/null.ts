@@ -14,7 +14,7 @@
 import { fHex, fUint, u32, u32le } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
-import { etypeText } from './link-common.js';
+import { emptyPayload, etypeText } from './link-common.js';
 
 export interface NullD {
   ok: boolean;
@@ -39,9 +39,10 @@ function bswap32(v: number): number {
   return (((v & 0xff) << 24) >>> 0) + ((v & 0xff00) << 8) + ((v >>> 8) & 0xff00) + (v >>> 24);
 }
 
-function decode(l: Layer<NullD>, raw: number, start: number, end: number): void {
+function decode(l: Layer<NullD>, raw: number, start: number, end: number, ctx: DissectContext): void {
   const d = l.d;
   d.ok = true;
+  emptyPayload(l, ctx, start + 4, end);
   if (raw > 1500) {
     d.etype = raw & 0xffff;
     l.next = { table: 'ethertype', key: d.etype, start: start + 4, end };
@@ -86,7 +87,7 @@ export const nullLoopback: Dissector<NullD> = {
     } else if ((h & 0xff) === 0 && (h & 0xff00) < 0x0600) {
       h = ((h & 0xff00) >> 8) | ((h & 0xff) << 8);
     }
-    decode(l, h, start, end);
+    decode(l, h, start, end, ctx);
     return l;
   },
   fields: nullFields,
@@ -106,6 +107,7 @@ export const loop: Dissector<NullD> = {
     const af = u32(buf, start);
     l.d.ok = true;
     l.d.family = af;
+    emptyPayload(l, ctx, start + 4, end);
     const et = afEtype(af);
     l.next = et >= 0 ? { table: 'ethertype', key: et, start: start + 4, end } : { table: 'null.af', key: af, start: start + 4, end };
     return l;

@@ -8,7 +8,7 @@
 import { fBytes, fHex, fIPv4, fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field, Next } from '../src/dissect/types.js';
-import { etypeText, fEtype, hwTypeText, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeText, fEtype, hwTypeText, linkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface SllD extends LinkTail {
   ok: boolean;
@@ -37,6 +37,7 @@ export function sllNext(l: Layer<SllD>, ctx: DissectContext, payload: number): N
   const { buf, end } = l;
   Object.assign(l.d, linkTail(ctx, buf, end));
   const p = l.d.protocol;
+  emptyPayload(l, ctx, payload, end);
   if (p > 1536) return { table: 'ethertype', key: p, start: payload, end };
   if (p === 0x0004) return { table: 'llc', key: 0, start: payload, end };
   if (p === 0x0003) return { table: 'link', key: 1, start: payload, end };

@@ -8,7 +8,7 @@
 import { fBits, fBool, fUint, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
-import { fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface VlanD extends LinkTail {
   /** false when the 4-byte tag is short. */
@@ -52,6 +52,7 @@ function dissectTag(dis: Dissector<VlanD>, what: string, buf: Uint8Array, start:
     d.payloadEnd = Math.min(pend, end);
     l.next = { table: 'llc', key: 0, start: start + 4, end: d.payloadEnd };
   }
+  emptyPayload(l, ctx, start + 4, l.next.end);
   return l;
 }
 
