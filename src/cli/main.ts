@@ -7,6 +7,7 @@ import { errorLine, EXIT_OK, EXIT_USAGE } from './errors.js';
 import { readCommand, type CliIO } from './read.js';
 import { captureCommand } from './capture.js';
 import { interfacesCommand } from './interfaces.js';
+import { conversationsCommand } from './conversations.js';
 
 function version(): string {
   // package.json sits at the project root: ../../ from src/cli, ../../../ from dist/src/cli
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIO, done: (code: number) => void): Command {
   program.addCommand(configure(readCommand(io, done), io));
   program.addCommand(configure(captureCommand(io, done), io));
   program.addCommand(configure(interfacesCommand(io, done), io));
+  program.addCommand(configure(conversationsCommand(io, done), io));
   return program;
 }
 

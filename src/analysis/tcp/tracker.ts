@@ -148,7 +148,13 @@ export class TcpStream {
   /** Time of the most recent SYN (ns), valid when synSeen. */
   synSeen = false;
   mruSyn = 0;
-  /** Handshake RTT: first ACK minus most recent SYN (ns), valid when hasFirstRtt. */
+  /** The three-way handshake as seen: frames and times (ns) of the SYN, SYN/ACK and the ACK completing it (0 = not seen). */
+  hs = { synFrame: 0, synTime: 0, synAckFrame: 0, synAckTime: 0, ackFrame: 0, ackTime: 0 };
+  /** Handshake RTT from `hs` (ACK − SYN, ns), or -1 when the three packets were not all seen. */
+  get handshakeRtt(): number {
+    return this.hs.ackFrame && this.hs.synFrame ? this.hs.ackTime - this.hs.synTime : -1;
+  }
+  /** Wireshark's initial RTT: first ACK minus most recent SYN (ns), valid when hasFirstRtt. */
   hasFirstRtt = false;
   firstRtt = 0;
   constructor(
@@ -405,6 +411,16 @@ export class TcpTracker {
           st.clientKnown = true;
         }
       }
+    }
+    if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
+      st.hs.synFrame = frame;
+      st.hs.synTime = now;
+    } else if ((flags & (TCP_SYN | TCP_ACK)) === (TCP_SYN | TCP_ACK) && st.hs.synFrame && di !== st.client) {
+      st.hs.synAckFrame = frame;
+      st.hs.synAckTime = now;
+    } else if ((flags & (TCP_SYN | TCP_ACK | TCP_RST)) === TCP_ACK && st.hs.synAckFrame && !st.hs.ackFrame && di === st.client) {
+      st.hs.ackFrame = frame;
+      st.hs.ackTime = now;
     }
     // Initial RTT: the first pure ACK after a SYN (either side, like Wireshark).
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_ACK && st.synSeen && !st.hasFirstRtt) {

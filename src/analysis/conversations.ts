@@ -1,0 +1,165 @@
+// Conversation tables (tshark -z conv,tcp / conv,udp): per TCP stream and per UDP 4-tuple, the
+// endpoints, frames and bytes each way, start and duration; for TCP also the handshake RTT, how
+// it ended, retransmissions and zero windows (from the TCP tracker's per-stream summary).
+// Runs as a pipeline Analyzer; cheap per packet (no field materialisation).
+
+import type { Packet } from '../dissect/chain.js';
+import type { IpD, UdpD } from '../dissect/decoded.js';
+import type { Analyzer } from '../pipeline.js';
+import { TcpTracker, type TcpStream } from './tcp/tracker.js';
+
+export interface Conversation {
+  proto: 'tcp' | 'udp';
+  /** tcp.stream for TCP; running index for UDP. */
+  id: number;
+  addrA: string;
+  portA: number;
+  addrB: string;
+  portB: number;
+  framesAB: number;
+  bytesAB: number;
+  framesBA: number;
+  bytesBA: number;
+  /** Seconds since the first packet of the capture, and duration in seconds. */
+  start: number;
+  duration: number;
+  /** TCP only. */
+  tcp?: {
+    /** Handshake RTT in seconds (SYN → ACK of the SYN/ACK), null when the handshake was not seen. */
+    handshakeRtt: number | null;
+    /** Which side (A or B) opened the connection with a SYN, null when no SYN was seen. */
+    client: 'A' | 'B' | null;
+    end: 'RST' | 'FIN' | 'half-closed' | 'open';
+    retransmissions: number;
+    zeroWindows: number;
+    payloadAB: number;
+    payloadBA: number;
+  };
+}
+
+class UdpConv {
+  framesAB = 0;
+  bytesAB = 0;
+  framesBA = 0;
+  bytesBA = 0;
+  first = 0;
+  last = 0;
+  constructor(readonly id: number, readonly addrA: string, readonly portA: number, readonly addrB: string, readonly portB: number) {}
+}
+
+export class ConversationTable implements Analyzer {
+  readonly name = 'conversations';
+  readonly tracker: TcpTracker;
+  private readonly udp = new Map<string, UdpConv>();
+  private readonly udpList: UdpConv[] = [];
+  private readonly wantUdp: boolean;
+
+  constructor(opts: { tcp?: boolean; udp?: boolean; tracker?: TcpTracker } = {}) {
+    this.tracker = opts.tracker ?? new TcpTracker({ fields: false, explain: false });
+    this.wantTcp = opts.tcp ?? true;
+    this.wantUdp = opts.udp ?? true;
+  }
+  private readonly wantTcp: boolean;
+
+  packet(pkt: Packet): void {
+    const now = this.tracker.timeOf(pkt.frame.ts);
+    if (this.wantTcp && this.tracker.packet(pkt) !== null) return;
+    if (!this.wantUdp) return;
+    const layers = pkt.layers;
+    let ui = -1;
+    for (let i = layers.length - 1; i > 0; i--) {
+      if (layers[i].dis.proto === 'udp') {
+        ui = i;
+        break;
+      }
+    }
+    if (ui < 0) return;
+    let ip: IpD | null = null;
+    for (let i = ui - 1; i > 0; i--) {
+      const p = layers[i].dis.proto;
+      if (p === 'ip' || p === 'ipv6') {
+        ip = layers[i].d as IpD;
+        break;
+      }
+    }
+    const u = layers[ui].d as UdpD;
+    if (ip === null || !ip.src || !u) return;
+    const src = ip.src, dst = ip.dst, sp = u.srcport, dp = u.dstport;
+    const fwdFirst = src < dst || (src === dst && sp <= dp);
+    const key = fwdFirst ? `${src}|${sp}|${dst}|${dp}` : `${dst}|${dp}|${src}|${sp}`;
+    let c = this.udp.get(key);
+    if (c === undefined) {
+      c = new UdpConv(this.udpList.length, src, sp, dst, dp);
+      c.first = now;
+      this.udp.set(key, c);
+      this.udpList.push(c);
+    }
+    c.last = now;
+    if (c.portA === sp && c.addrA === src) {
+      c.framesAB++;
+      c.bytesAB += pkt.frame.origLen;
+    } else {
+      c.framesBA++;
+      c.bytesBA += pkt.frame.origLen;
+    }
+  }
+
+  finish(): void {}
+
+  /** TCP conversations, one per tcp.stream, in stream order. */
+  tcpConversations(): Conversation[] {
+    return this.tracker.streams.map((s) => tcpConv(s));
+  }
+
+  udpConversations(): Conversation[] {
+    return this.udpList.map((c) => ({
+      proto: 'udp' as const,
+      id: c.id,
+      addrA: c.addrA,
+      portA: c.portA,
+      addrB: c.addrB,
+      portB: c.portB,
+      framesAB: c.framesAB,
+      bytesAB: c.bytesAB,
+      framesBA: c.framesBA,
+      bytesBA: c.bytesBA,
+      start: c.first / 1e9,
+      duration: (c.last - c.first) / 1e9,
+    }));
+  }
+}
+
+function tcpConv(s: TcpStream): Conversation {
+  const [a, b] = s.flows;
+  return {
+    proto: 'tcp',
+    id: s.id,
+    addrA: s.addrA,
+    portA: s.portA,
+    addrB: s.addrB,
+    portB: s.portB,
+    framesAB: a.packets,
+    bytesAB: a.bytes,
+    framesBA: b.packets,
+    bytesBA: b.bytes,
+    start: s.firstTime / 1e9,
+    duration: (s.lastTime - s.firstTime) / 1e9,
+    tcp: {
+      handshakeRtt: s.handshakeRtt >= 0 ? s.handshakeRtt / 1e9 : null,
+      client: s.clientKnown ? (s.client === 0 ? 'A' : 'B') : null,
+      end: s.end,
+      retransmissions: a.retrans + b.retrans,
+      zeroWindows: a.zeroWin + b.zeroWin,
+      payloadAB: a.payload,
+      payloadBA: b.payload,
+    },
+  };
+}
+
+/** tshark's order: most frames first (stable). */
+export function sortConversations(list: Conversation[]): Conversation[] {
+  return list
+    .map((c, i) => ({ c, i }))
+    .sort((x, y) => y.c.framesAB + y.c.framesBA - (x.c.framesAB + x.c.framesBA) || x.i - y.i)
+    .map((x) => x.c);
+}

@@ -1,0 +1,122 @@
+// `wiretrace conversations FILE` (tshark -q -z conv,tcp -z conv,udp): one table per protocol.
+
+import Table from 'cli-table3';
+import { Command } from 'commander';
+import { openCapture } from '../capture/open.js';
+import { Dissection, type Packet } from '../dissect/chain.js';
+import { defaultRegistry } from '../../dissectors/index.js';
+import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
+import { fmtDur } from '../analysis/tcp/time.js';
+import { useColor } from '../output/color.js';
+import { EXIT_OK, inputError, UsageError, UserError } from './errors.js';
+import type { CliIO } from './read.js';
+
+/** Read a whole capture through the dissector chain, handing each packet to `each`. */
+export async function analyseFile(file: string, each: (pkt: Packet) => void): Promise<{ error: UserError | null; packets: number }> {
+  let reader;
+  try {
+    reader = await openCapture(file);
+  } catch (e) {
+    throw inputError(e, file) ?? e;
+  }
+  const dis = new Dissection(defaultRegistry());
+  let n = 0;
+  let error: UserError | null = null;
+  try {
+    for await (const batch of reader) {
+      for (let i = 0; i < batch.length; i++) {
+        each(dis.dissect(batch[i]));
+        n++;
+      }
+    }
+  } catch (e) {
+    const u = inputError(e, file);
+    if (u === null) throw e;
+    error = u;
+  } finally {
+    await reader.close?.();
+  }
+  return { error, packets: n };
+}
+
+function bytes(n: number): string {
+  if (n < 10_000) return `${n} B`;
+  if (n < 10_000_000) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${(n / 1e6).toFixed(1)} MB`;
+}
+
+function endpoint(addr: string, port: number): string {
+  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean): string {
+  const head = ['#', 'A', 'B', 'A→B pkts', 'A→B bytes', 'B→A pkts', 'B→A bytes', 'Start (s)', 'Duration'];
+  if (proto === 'tcp') head.push('Handshake RTT', 'End', 'Retrans', 'Zero win');
+  const t = new Table({ head, style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [], compact: true } });
+  for (const c of list) {
+    const row: string[] = [
+      String(c.id), endpoint(c.addrA, c.portA), endpoint(c.addrB, c.portB),
+      String(c.framesAB), bytes(c.bytesAB), String(c.framesBA), bytes(c.bytesBA),
+      c.start.toFixed(6), fmtDur(c.duration * 1e9),
+    ];
+    if (c.tcp) {
+      const x = c.tcp;
+      row.push(x.handshakeRtt === null ? '—' : fmtDur(x.handshakeRtt * 1e9), x.end, String(x.retransmissions), String(x.zeroWindows));
+    }
+    t.push(row);
+  }
+  const title = `${proto.toUpperCase()} conversations: ${list.length}`;
+  return `${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n${t.toString()}\n`;
+}
+
+export async function runConversations(file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }, io: CliIO): Promise<number> {
+  let tcp = true, udp = true;
+  if (opts.z && opts.z.length) {
+    tcp = udp = false;
+    for (const z of opts.z) {
+      const m = /^conv,(tcp|udp)$/.exec(z);
+      if (!m) throw new UsageError(`-z ${z}: supported statistics are conv,tcp and conv,udp`);
+      if (m[1] === 'tcp') tcp = true;
+      else udp = true;
+    }
+  }
+  const fmt = opts.outputFormat ?? 'table';
+  if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
+  const conv = new ConversationTable({ tcp, udp });
+  const res = await analyseFile(file, (p) => conv.packet(p));
+  conv.finish();
+  const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
+  const udpList = udp ? sortConversations(conv.udpConversations()) : [];
+  if (fmt === 'json') {
+    const out: Record<string, unknown> = {};
+    if (tcp) out.tcp = tcpList;
+    if (udp) out.udp = udpList;
+    const st = conv.tracker.stats;
+    out.tracker = { streams: st.streams, expired: st.expired, evicted: st.evicted, unackedCapHits: st.unackedCapHits };
+    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    const color = useColor(io.stdout, opts.color, io.env);
+    let s = '';
+    if (tcp) s += conversationTable('tcp', tcpList, color);
+    if (udp) s += (s ? '\n' : '') + conversationTable('udp', udpList, color);
+    const st = conv.tracker.stats;
+    if (st.expired || st.evicted || st.unackedCapHits) {
+      s += `note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full)\n`;
+    }
+    io.stdout.write(s);
+  }
+  if (res.error) throw res.error;
+  return EXIT_OK;
+}
+
+export function conversationsCommand(io: CliIO, done: (code: number) => void): Command {
+  return new Command('conversations')
+    .description('TCP and UDP conversations: endpoints, packets and bytes each way, start, duration; for TCP handshake RTT, how it ended, retransmissions, zero windows (like tshark -z conv,tcp)')
+    .argument('<file>', 'capture file (pcap or pcapng; - for standard input)')
+    .option('-z <stat>', 'conv,tcp or conv,udp (repeatable; default both)', (v: string, acc: string[]) => acc.concat(v), [] as string[])
+    .option('-T, --output-format <fmt>', 'table (default) or json')
+    .option('--no-color', 'no colours (also NO_COLOR)')
+    .action(async (file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }) => {
+      done(await runConversations(file, { ...opts, color: opts.color === false ? false : undefined }, io));
+    });
+}
