@@ -7,7 +7,7 @@
 // pkt_type u8, pad u8 in the modified format), then incl_len bytes.
 
 import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
-import { type Decoder, damaged, maxCaplen, newInfo } from './read-common.js';
+import { type Decoder, FrameBytes, damaged, maxCaplen, newInfo } from './read-common.js';
 
 export const PCAP_HEADER_LEN = 24;
 
@@ -40,6 +40,7 @@ export class PcapDecoder implements Decoder {
   private linkType = 0;
   private maxCap = 0;
   private readonly precision: number;
+  private readonly bytes = new FrameBytes();
 
   constructor(magicBE: number) {
     const v = pcapVariant(magicBE);
@@ -86,6 +87,8 @@ export class PcapDecoder implements Decoder {
     const maxCap = this.maxCap;
     const linkType = this.linkType;
     const precision = this.precision;
+    const bytes = this.bytes;
+    bytes.reset();
     let count = this.count;
     try {
       for (;;) {
@@ -117,7 +120,7 @@ export class PcapDecoder implements Decoder {
           tsPrecision: precision,
           linkType,
           ifIndex: 0,
-          data: buf.slice(d, d + cap),
+          data: bytes.copy(buf, d, d + cap, end),
           origLen: dv.getUint32(pos + 12, le),
         });
         pos = d + cap;

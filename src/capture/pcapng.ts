@@ -9,6 +9,7 @@
 import { CaptureFileError, type CaptureInfo, type Frame, type InterfaceInfo } from './types.js';
 import {
   type Decoder,
+  FrameBytes,
   MAX_PACKET_SIZE,
   damaged,
   ipv4Text,
@@ -60,8 +61,13 @@ export class PcapngDecoder implements Decoder {
   /** A skipped block's trailing length still to check (-1: none), and that block's offset. */
   private trailer = -1;
   private trailerAt = 0;
+  private readonly bytes = new FrameBytes();
+  /** End of the valid bytes in the buffer of the current feed(). */
+  private limit = 0;
 
   feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number {
+    this.bytes.reset();
+    this.limit = end;
     if (this.trailer >= 0) {
       if (end - pos < 4) {
         this.need = 4;
@@ -303,7 +309,7 @@ export class PcapngDecoder implements Decoder {
       tsPrecision: f.precision,
       linkType: f.linkType,
       ifIndex: f.global,
-      data: buf.slice(d, d + cap),
+      data: this.bytes.copy(buf, d, d + cap, this.limit),
       origLen: dv.getUint32(pos + 24, le),
       sectionIfId: id,
     };
@@ -341,7 +347,7 @@ export class PcapngDecoder implements Decoder {
       tsPrecision: f.precision,
       linkType: f.linkType,
       ifIndex: f.global,
-      data: buf.slice(d, d + cap),
+      data: this.bytes.copy(buf, d, d + cap, this.limit),
       origLen: orig,
       sectionIfId: 0,
       noTimestamp: true,
@@ -400,9 +406,10 @@ function tsOf(f: Iface, high: number, low: number): bigint {
   let ts: bigint;
   if (f.mode === 0) {
     // µs since the epoch fit in 2^53 for the next ~250 years: one BigInt conversion.
-    ts = high < 0x200000 ? BigInt(high * 4294967296 + low) * 1000n : ((BigInt(high) << 32n) + BigInt(low)) * 1000n;
+    ts = high < 0x200000 ? BigInt(high * 4294967296 + low) * 1000n : (BigInt(high * 4294967296) + BigInt(low)) * 1000n;
   } else {
-    const units = high < 0x200000 ? BigInt(high * 4294967296 + low) : (BigInt(high) << 32n) + BigInt(low);
+    // high * 2^32 is exact as a double (32 significant bits); the sum may not be, so add as bigints.
+    const units = high < 0x200000 ? BigInt(high * 4294967296 + low) : BigInt(high * 4294967296) + BigInt(low);
     ts = f.mode === 1 ? units : (units * 1_000_000_000n) / f.res;
   }
   return f.offsetNs === 0n ? ts : ts + f.offsetNs;
