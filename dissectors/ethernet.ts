@@ -8,7 +8,7 @@
 import { fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { emptyPayload, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeColumn, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface EthD extends LinkTail {
   /** EtherType (>= 0x0600) or 802.3 length (<= 1500); -1 when the header is short. */
@@ -72,11 +72,19 @@ export const ethernet: Dissector<EthD> = {
     if (l.d.type < 0) return 'Ethernet II';
     // tshark prints "IEEE 802.3 Ethernet " (with the trailing space) for length frames.
     if (l.d.type <= IEEE_802_3_MAX_LEN) return 'IEEE 802.3 Ethernet ';
+    if (l.d.type < 0x0600) return `Ethernet Unknown, Src: ${fmtMAC(l.buf, l.start + 6)}, Dst: ${fmtMAC(l.buf, l.start)}`;
     return `Ethernet II, Src: ${fmtMAC(l.buf, l.start + 6)}, Dst: ${fmtMAC(l.buf, l.start)}`;
   },
   addresses(l) {
     if (l.d.type < 0) return null;
     return [fmtMAC(l.buf, l.start + 6), fmtMAC(l.buf, l.start)];
   },
-  column: () => 'Ethernet',
+  column: (l) => etypeColumn(l, l.d, l.d.type, 'Ethernet'),
+  // tshark's Info when nothing above writes one (unknown ethertype, or a bad length/type).
+  info(l) {
+    const t = l.d.type;
+    if (t < 0) return null;
+    if (t > IEEE_802_3_MAX_LEN && t < 0x0600) return `Ethernet Unknown: Invalid length/type: ${hexN(t, 4)} (${t})`;
+    return t >= 0x0600 ? 'Ethernet II' : null;
+  },
 };

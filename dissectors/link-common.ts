@@ -364,3 +364,15 @@ export function emptyPayload(l: Layer, ctx: DissectContext, at: number, end: num
   const cut = ctx.snapCut(l.buf, at + 1);
   l.problem(cut ? 'truncated' : 'malformed', cut ? 'payload not captured (cut by snaplen)' : 'no payload after the header', at, at);
 }
+
+/**
+ * Protocol column of a layer that dispatched on `etype`: when no dissector took the payload
+ * (the next layer is 'data', or there is none), tshark's ethertype dissector writes the type in
+ * hex ("0x1234"); otherwise `fallback` (a later layer's column wins anyway).
+ */
+export function etypeColumn(l: Layer, t: LinkTail, etype: number, fallback: string): string {
+  if (etype < 0x0600 || t.layers === null) return fallback;
+  const i = t.layers.indexOf(l);
+  const nx = i >= 0 ? t.layers[i + 1] : undefined;
+  return nx === undefined || nx.proto === 'data' ? hexN(etype, 4) : fallback;
+}

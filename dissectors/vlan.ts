@@ -8,7 +8,7 @@
 import { fBits, fBool, fUint, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
-import { emptyPayload, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeColumn, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface VlanD extends LinkTail {
   /** false when the 4-byte tag is short. */
@@ -88,7 +88,7 @@ export const vlan: Dissector<VlanD> = {
     const d = l.d;
     return d.ok ? `802.1Q Virtual LAN, PRI: ${d.pri}, DEI: ${d.dei}, ID: ${d.id}` : '802.1Q Virtual LAN';
   },
-  column: () => 'VLAN',
+  column: (l) => etypeColumn(l, l.d, l.d.type, 'VLAN'),
   info(l) {
     const d = l.d;
     return d.ok ? `PRI: ${d.pri}  DEI: ${d.dei}  ID: ${d.id}` : null;
@@ -120,5 +120,9 @@ export const ieee8021ad: Dissector<VlanD> = {
   title(l) {
     return l.d.ok ? `IEEE 802.1ad, ID: ${l.d.id}` : 'IEEE 802.1ad';
   },
-  column: () => '802.1ad',
+  column: (l) => etypeColumn(l, l.d, l.d.type, '802.1ad'),
+  info(l) {
+    const d = l.d;
+    return d.ok ? `PRI: ${d.pri}  DROP: ${d.dei} ID: ${d.id}` : null; // tshark's spacing
+  },
 };

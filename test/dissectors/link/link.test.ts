@@ -216,6 +216,15 @@ describe('ethernet + arp', () => {
     expect(infoOf(vl, p)).toBe('PRI: 5  DEI: 0  ID: 10');
     expect(all(p).get('vlan.priority')![0].text).toBe('Priority: Voice, < 10ms latency and jitter (5)');
     expect(protos(p)).toBe('frame:eth:vlan:data');
+    expect(vl.dis.column!(vl)).toBe('0x1234'); // tshark: unknown ethertype in hex
+    expect(layer(p, 'eth').dis.column!(layer(p, 'eth'))).toBe('Ethernet');
+    const ad = run(hex('ffffffffffff00112233445588a8a00a1234deadbeef'), 1);
+    const adl = layer(ad, 'ieee8021ad');
+    expect(infoOf(adl, ad)).toBe('PRI: 5  DROP: 0 ID: 10');
+    expect(adl.dis.column!(adl)).toBe('0x1234');
+    const un = run(hex('ffffffffffff0011223344551234deadbeef'), 1);
+    expect(infoOf(layer(un, 'eth'), un)).toBe('Ethernet II');
+    expect(layer(un, 'eth').dis.column!(layer(un, 'eth'))).toBe('0x1234');
     const d = hex('ffffffffffff0011223344558100b0141234');
     expectFields(run(d, 1), { 'vlan.priority': '5', 'vlan.dei': '1', 'vlan.id': '20' });
   });
@@ -265,6 +274,8 @@ describe('ethernet + arp', () => {
     const q = run(hex('ffffffffffff00112233445505e0deadbeef'), 1);
     expect(kinds(q)).toEqual(['malformed']);
     expect(all(q).get('eth.invalid_lentype')![0].show).toBe('0x05e0');
+    expect(infoOf(layer(q, 'eth'), q)).toBe('Ethernet Unknown: Invalid length/type: 0x05e0 (1504)');
+    expect(layer(q, 'eth').dis.title!(layer(q, 'eth'))).toBe('Ethernet Unknown, Src: 00:11:22:33:44:55, Dst: ff:ff:ff:ff:ff:ff');
     expect(protos(q)).toBe('frame:eth:data');
   });
 });
