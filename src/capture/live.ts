@@ -257,7 +257,10 @@ export class HostClock {
 export interface LiveOptions {
   device: string;
   filter?: string;
-  /** Kernel/libpcap buffer size in bytes (default 16 MiB). */
+  /**
+   * Kernel/libpcap ring size in bytes (default 32 MiB). cap opens with snaplen 65535 in immediate
+   * mode (TPACKET_V2): every packet takes a ~64 KiB slot, so 32 MiB holds ~500 packets of backlog.
+   */
   bufSize?: number;
 }
 
@@ -286,7 +289,7 @@ export class LiveSource {
     this.buf = Buffer.alloc(LIVE_SNAPLEN + 16);
     const c = new cap.Cap();
     const filter = o.filter ?? '';
-    const bufSize = o.bufSize ?? 16 << 20;
+    const bufSize = o.bufSize ?? 32 << 20;
     let name: string;
     try {
       name = c.open(o.device, filter, bufSize, this.buf);
@@ -374,7 +377,7 @@ export class LiveQueue implements AsyncIterable<Frame[]> {
 
   constructor(
     private readonly max = 10_000,
-    private readonly batch = 512,
+    private readonly batch = 64,
   ) {}
 
   get pending(): number {

@@ -7,6 +7,8 @@
 // bounded queue and skips (and counts) rows it cannot keep up with.
 
 import { Command, Option } from 'commander';
+import * as fs from 'node:fs';
+import { Writable } from 'node:stream';
 import { defaultRegistry } from '../../dissectors/index.js';
 import {
   CAP_MISSING_MESSAGE,
@@ -88,7 +90,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   if (precision !== 'micro' && precision !== 'nano') {
     throw new UsageError(`bad --time-stamp-precision ${precision}: expected micro or nano`);
   }
-  let bufSize = 16 << 20;
+  let bufSize = 32 << 20;
   if (raw.bufferSize !== undefined) {
     if (!/^\d+$/.test(raw.bufferSize)) throw new UsageError(`bad -B ${raw.bufferSize}: expected KiB, a whole number`);
     bufSize = Math.max(64, Number(raw.bufferSize)) * 1024;
@@ -154,7 +156,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
 
   // Display: the read pipeline fed from a bounded queue.
   const queue = quiet ? null : new LiveQueue();
-  const sink = quiet ? null : createSink(sinkOpts, io.stdout);
+  const sink = quiet ? null : createSink(sinkOpts, displayStream(io));
   const pipeline: Promise<PipelineResult> | null =
     queue && sink ? runPipeline({ source: queue, dissection: new Dissection(registry), analyzers, sink }) : null;
 
@@ -231,8 +233,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   }
   queue?.end();
   const res = pipeline ? await pipeline : null;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  // The signal handlers stay: a late Ctrl-C must not kill the process before it reports.
 
   let msg = `${captured} packet${captured === 1 ? '' : 's'} captured\n`;
   if (queue && res && !res.broken && res.packets < captured) {
@@ -244,6 +245,43 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   if (we && we.code !== 'EPIPE') throw new UserError(`cannot write ${raw.write}: ${we.message.replace(/^write failed: /, '')}`, EXIT_INPUT);
   if (sink?.error) throw new UserError(`cannot write the output: ${sink.error.message}`, EXIT_INPUT);
   return EXIT_OK;
+}
+
+/**
+ * Where the display writes. process.stdout on a pipe or file writes synchronously on Linux: a reader
+ * that stops reading would block the whole process, and packets would pile up (and be dropped) in
+ * the kernel. So the display writes fd 1 through an fs stream (writes run on libuv's thread pool)
+ * and the capture goes on; backpressure reaches the display queue, which skips rows instead.
+ */
+function displayStream(io: CliIO): Writable {
+  if (io.stdout === process.stdout && !process.stdout.isTTY) return new FdWritable(1);
+  return io.stdout;
+}
+
+/** A Writable over a file descriptor: fs.write on the thread pool; EAGAIN (non-blocking pipe) waits and retries. */
+class FdWritable extends Writable {
+  constructor(private readonly fd: number) {
+    super({ highWaterMark: 1 << 16, decodeStrings: true });
+  }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    let off = 0;
+    const step = () => {
+      fs.write(this.fd, chunk, off, chunk.length - off, null, (err, n) => {
+        if (err) {
+          if (err.code === 'EAGAIN') {
+            setTimeout(step, 5);
+            return;
+          }
+          cb(err);
+          return;
+        }
+        off += n;
+        if (off < chunk.length) step();
+        else cb();
+      });
+    };
+    step();
+  }
 }
 
 function collect(v: string, prev: string[] | undefined): string[] {
@@ -263,7 +301,7 @@ export function captureCommand(io: CliIO, done: (code: number) => void): Command
     .option('-D, --list-interfaces', 'list the interfaces and exit (as wiretrace interfaces)')
     .option('-Z, --user <user>', 'after opening the device as root, run as USER (default: the sudo user)')
     .option('--no-drop-privileges', 'stay root after opening the device (not recommended)')
-    .option('-B, --buffer-size <KiB>', 'libpcap buffer size in KiB (default 16384)')
+    .option('-B, --buffer-size <KiB>', 'libpcap ring size in KiB (default 32768; each packet takes a ~64 KiB slot)')
     .option('--debug', 'print the uid/gid the capture runs as, on stderr');
   addOutputOptions(cmd);
   addDecodeAsOption(cmd);
