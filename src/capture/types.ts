@@ -16,7 +16,11 @@ export interface Frame {
   linkType: number;
   /** Interface id: the pcapng IDB index within the file (across sections, counted from 0), 0 for pcap. */
   ifIndex: number;
-  /** Captured bytes. The frame owns them: a reader never reuses this memory. */
+  /**
+   * Captured bytes. The frame owns them: a reader never reuses this memory. (The file readers copy
+   * small frames through 32 KiB slabs, so data.buffer may be shared with neighbouring frames and
+   * data.byteOffset need not be 0: use data itself, or data.slice() for a buffer of its own.)
+   */
   data: Uint8Array;
   /** Original length on the wire (frame.len); data.length is frame.cap_len. */
   origLen: number;
