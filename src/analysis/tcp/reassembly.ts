@@ -166,11 +166,14 @@ export class DirReassembler {
   /** The peer acknowledged `ackRaw`: bytes before it that we never saw are lost (a gap). */
   ack(ackRaw: number): Piece[] {
     if (!this.started) return EMPTY;
-    let a = this.offsetOf(ackRaw);
-    if (this.finOff >= 0 && a > this.finOff) a = this.finOff;
-    if (a <= this.nextOff) return EMPTY;
+    // Only when the peer acknowledged bytes past the hole that we hold (so the hole's bytes were
+    // received but not captured); a capture that merely shows an ACK before its data is left alone.
+    if (this.ooo.length === 0) return EMPTY;
+    const a = this.offsetOf(ackRaw);
+    const first = this.ooo[0].off;
+    if (a <= first || first <= this.nextOff) return EMPTY;
     const pieces: Piece[] = [];
-    this.flushTo(a, 'lost', pieces);
+    this.flushTo(first, 'lost', pieces);
     this.drain(pieces);
     return pieces;
   }

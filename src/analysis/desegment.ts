@@ -1,0 +1,320 @@
+// Desegmentation: application messages framed over one direction of a reassembled TCP stream,
+// like Wireshark's "desegment_len": the application parser looks at the bytes buffered from the
+// start of a message and says how long the message is (or that it needs more bytes, length
+// unknown); it is asked again when more bytes arrive, and the message is handed out, whole, on
+// the frame that completes it.
+//
+// Memory: the message buffer of a direction is bounded (`maxMessage`) and charged to the global
+// Budget. A message longer than the cap is handed out cut (what is buffered, `cut` set) and the
+// rest of it is skipped as it arrives; a parser that never finds the end of a message (an endless
+// header line or chunk list) hits the same cap and its bytes are handed out `cut`.
+
+import { Budget, DirReassembler, type Piece, type PushResult, type ReassemblyLimits, DEFAULT_LIMITS } from './tcp/reassembly.js';
+
+export interface AppParser {
+  /**
+   * Look at the buffered bytes of a message (buf[0] is its first byte). Return the message's total
+   * length when known (it may exceed buf.length: the desegmenter waits for that many bytes), 0 when
+   * more bytes are needed and the length is unknown yet, -1 when the bytes cannot start a message
+   * (they are dropped). `eof`: no more bytes will come (FIN or end of capture): return buf.length
+   * for a message that ends at the close (HTTP body until close), or -1.
+   */
+  measure(buf: Uint8Array, eof: boolean): number;
+  /**
+   * Info text of a frame on which measure() ran without completing a message (tshark re-dissects
+   * the partial message and shows its first line, e.g. "HTTP/1.1 200 OK "); null for none.
+   */
+  partialInfo?(buf: Uint8Array): string | null;
+  /** The message at the buffer start was handed out or dropped: the next call starts a new one. */
+  done?(): void;
+}
+
+export interface SegRef {
+  frame: number;
+  len: number;
+}
+
+export interface Message {
+  /** Stream offset of the first byte. */
+  off: number;
+  /** The message bytes (a copy, or a view of the frame when `inFrame`). */
+  bytes: Uint8Array;
+  /** When the message lies whole in the completing frame's payload: its offset in frame data. */
+  inFrame: number;
+  /** Frames that carried its bytes, in stream order, with the byte count each contributed. */
+  segs: SegRef[];
+  /** The length the parser announced (≥ bytes.length when cut). */
+  declared: number;
+  /** Why the message is not whole: 'cap' (longer than maxMessage), 'gap' (bytes missing), 'eof' (stream ended first). */
+  cut: 'cap' | 'gap' | 'eof' | null;
+  /** Missing bytes inside the message (gaps), for the report. */
+  lost: number;
+}
+
+export interface FeedResult {
+  messages: Message[];
+  /** This frame's bytes went into a message that is not complete yet. */
+  partial: boolean;
+  /** partialInfo() of the parser when it ran on this frame without completing a message. */
+  partialInfo: string | null;
+  push: PushResult | null;
+}
+
+export interface DesegmentLimits extends ReassemblyLimits {
+  /** Longest message buffered whole (bigger ones are handed out cut). */
+  maxMessage: number;
+}
+
+export const DEFAULT_DESEGMENT_LIMITS: DesegmentLimits = { ...DEFAULT_LIMITS, maxMessage: 16 << 20 };
+
+const NO_MSGS: Message[] = [];
+
+/** One direction: reassembler + message buffer + framing with an AppParser. */
+export class DirDesegmenter {
+  readonly rs: DirReassembler;
+  private buf = new Uint8Array(0);
+  private len = 0;
+  /** Stream offset of buf[0]. */
+  private bufOff = 0;
+  private segs: { frame: number; off: number; len: number }[] = [];
+  /** Known length of the message at buf[0] (0 = unknown). */
+  private want = 0;
+  /** Bytes of a cut message still to skip. */
+  private skip = 0;
+  /** Lost bytes inside the current message. */
+  private lost = 0;
+  /** Parsing stopped for good (e.g. after an HTTP Upgrade). */
+  stopped = false;
+  /** Messages handed out cut because of the cap. */
+  capCuts = 0;
+
+  constructor(
+    public parser: AppParser,
+    private readonly budget: Budget,
+    private readonly limits: DesegmentLimits = DEFAULT_DESEGMENT_LIMITS,
+  ) {
+    this.rs = new DirReassembler(budget, limits);
+    this.rs.peek = (off) => {
+      const i = off - this.bufOff;
+      return i >= 0 && i < this.len ? this.buf[i] : -1;
+    };
+  }
+
+  /** A segment of this direction; `frameData` is the frame's bytes (to locate in-frame messages). */
+  feed(seq: number, data: Uint8Array, segLen: number, syn: boolean, fin: boolean, frame: number, frameData: Uint8Array): FeedResult {
+    const push = this.rs.push(seq, data, segLen, syn, fin, frame);
+    const r = this.consume(push.pieces, frame, frameData);
+    r.push = push;
+    if (this.rs.eof) this.end(r, frame);
+    return r;
+  }
+
+  /** The peer acknowledged up to ackRaw (lost segments become gaps). */
+  ack(ackRaw: number, frame: number, frameData: Uint8Array): FeedResult | null {
+    const pieces = this.rs.ack(ackRaw);
+    if (pieces.length === 0) return null;
+    return this.consume(pieces, frame, frameData);
+  }
+
+  /** End of capture: flush held segments and messages that end at the close. */
+  finish(frame: number): FeedResult {
+    const r = this.consume(this.rs.flush(), frame, new Uint8Array(0));
+    this.end(r, frame);
+    this.rs.release();
+    this.budget.give(this.buf.length);
+    this.buf = new Uint8Array(0);
+    this.len = 0;
+    return r;
+  }
+
+  /** Stop parsing this direction (bytes are still reassembled and counted, not buffered). */
+  stop(): void {
+    this.stopped = true;
+    this.drop(this.len);
+    this.want = 0;
+  }
+
+  private end(r: FeedResult, frame: number): void {
+    if (this.len === 0 || this.stopped) return;
+    const n = this.parser.measure(this.buf.subarray(0, this.len), true);
+    if (n > 0 && n <= this.len) {
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      r.messages.push(this.take(n, frame, null, null, n));
+    } else if (n > 0 || this.want > 0) {
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      r.messages.push(this.take(this.len, frame, null, 'eof', Math.max(n, this.want)));
+    } else this.drop(this.len);
+    this.want = 0;
+    r.partial = false;
+  }
+
+  private consume(pieces: Piece[], frame: number, frameData: Uint8Array): FeedResult {
+    const r: FeedResult = { messages: NO_MSGS, partial: false, partialInfo: null, push: null };
+    let cur: { off: number; at: number; end: number } | null = null;
+    for (const p of pieces) {
+      if (p.kind === 'gap') {
+        this.gap(p.len, r, frame);
+        continue;
+      }
+      let bytes = p.bytes;
+      let off = p.off;
+      if (this.skip > 0) {
+        const k = Math.min(this.skip, bytes.length);
+        this.skip -= k;
+        bytes = bytes.subarray(k);
+        off += k;
+        if (bytes.length === 0) continue;
+      }
+      if (this.stopped) continue;
+      if (this.len === 0) this.bufOff = off;
+      if (p.current && bytes.buffer === frameData.buffer) {
+        cur = { off, at: bytes.byteOffset - frameData.byteOffset, end: off + bytes.length };
+      }
+      if (!this.append(bytes)) {
+        // global budget exhausted: hand out what we have, cut
+        this.capCuts++;
+        if (this.len > 0) {
+          r.messages = r.messages === NO_MSGS ? [] : r.messages;
+          r.messages.push(this.take(this.len, frame, null, 'cap', Math.max(this.want, this.len + bytes.length)));
+        }
+        this.want = 0;
+        continue;
+      }
+      this.segs.push({ frame: p.frame, off, len: bytes.length });
+      this.frame(r, frame, cur);
+    }
+    if (this.len > 0 && !this.stopped && r.messages === NO_MSGS) r.partial = true;
+    else if (this.len > 0 && !this.stopped) r.partial = this.segs.some((s) => s.frame === frame);
+    return r;
+  }
+
+  /** Cut messages out of the buffer while the parser can. */
+  private frame(r: FeedResult, frame: number, cur: { off: number; at: number; end: number } | null): void {
+    for (let guard = 0; guard < 100000 && this.len > 0 && !this.stopped; guard++) {
+      if (this.want === 0) {
+        const view = this.buf.subarray(0, this.len);
+        const n = this.parser.measure(view, false);
+        if (n < 0) {
+          this.drop(this.len);
+          return;
+        }
+        if (n === 0 || n > this.len) {
+          if (this.parser.partialInfo) r.partialInfo = this.parser.partialInfo(view);
+        }
+        if (n === 0) {
+          if (this.len > this.limits.maxMessage) {
+            this.capCuts++;
+            r.messages = r.messages === NO_MSGS ? [] : r.messages;
+            r.messages.push(this.take(this.len, frame, null, 'cap', this.len));
+          }
+          return;
+        }
+        this.want = n;
+      }
+      if (this.want > this.limits.maxMessage && this.len >= Math.min(this.limits.maxMessage, this.want)) {
+        this.capCuts++;
+        const have = this.len;
+        r.messages = r.messages === NO_MSGS ? [] : r.messages;
+        r.messages.push(this.take(have, frame, null, 'cap', this.want));
+        this.skip = this.want - have;
+        this.want = 0;
+        return;
+      }
+      if (this.len < this.want) return;
+      const n = this.want;
+      this.want = 0;
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      r.messages.push(this.take(n, frame, cur, null, n));
+    }
+  }
+
+  private gap(len: number, r: FeedResult, frame: number): void {
+    if (this.skip > 0) {
+      const k = Math.min(this.skip, len);
+      this.skip -= k;
+      len -= k;
+      if (len === 0) return;
+    }
+    if (this.stopped) return;
+    if (this.len > 0 || this.want > 0) {
+      // the message in progress lost bytes: hand it out cut, skip what is left of it
+      const want = this.want;
+      const have = this.len;
+      this.lost += len;
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      const m = this.take(have, frame, null, 'gap', want);
+      r.messages.push(m);
+      if (want > have + len) this.skip = want - have - len;
+      this.want = 0;
+    }
+  }
+
+  private append(bytes: Uint8Array): boolean {
+    const need = this.len + bytes.length;
+    if (need > this.buf.length) {
+      let cap = Math.max(this.buf.length * 2, 4096);
+      while (cap < need) cap *= 2;
+      if (!this.budget.take(cap - this.buf.length)) return false;
+      const nb = new Uint8Array(cap);
+      nb.set(this.buf.subarray(0, this.len));
+      this.buf = nb;
+    }
+    this.buf.set(bytes, this.len);
+    this.len = need;
+    return true;
+  }
+
+  private drop(n: number): void {
+    this.parser.done?.();
+    this.buf.copyWithin(0, n, this.len);
+    this.len -= n;
+    this.bufOff += n;
+    this.trimSegs(n);
+    if (this.len === 0 && this.buf.length > 65536) {
+      this.budget.give(this.buf.length);
+      this.buf = new Uint8Array(0);
+    }
+  }
+
+  private trimSegs(n: number): SegRef[] {
+    const out: SegRef[] = [];
+    let k = n;
+    while (k > 0 && this.segs.length > 0) {
+      const s = this.segs[0];
+      if (s.len <= k) {
+        out.push({ frame: s.frame, len: s.len });
+        k -= s.len;
+        this.segs.shift();
+      } else {
+        out.push({ frame: s.frame, len: k });
+        s.len -= k;
+        s.off += k;
+        k = 0;
+      }
+    }
+    return out;
+  }
+
+  /** Hand out buf[0, n) as a message and drop it from the buffer. */
+  private take(n: number, frame: number, cur: { off: number; at: number; end: number } | null, cut: Message['cut'], declared: number): Message {
+    const off = this.bufOff;
+    const inFrame = cur !== null && off >= cur.off && off + n <= cur.end ? cur.at + (off - cur.off) : -1;
+    const bytes = this.buf.slice(0, n);
+    const lost = this.lost;
+    this.lost = 0;
+    this.parser.done?.();
+    // drop n bytes, keeping the segment contributions for the message
+    this.buf.copyWithin(0, n, this.len);
+    this.len -= n;
+    this.bufOff += n;
+    const segs = this.trimSegs(n);
+    if (segs.length === 0) segs.push({ frame, len: 0 });
+    if (this.len === 0 && this.buf.length > 65536) {
+      this.budget.give(this.buf.length);
+      this.buf = new Uint8Array(0);
+    }
+    return { off, bytes, inFrame, segs, declared, cut, lost };
+  }
+}
+
+export { Budget };

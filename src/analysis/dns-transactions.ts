@@ -1,0 +1,201 @@
+// DNS query/response pairing (UDP datagrams and messages reassembled from TCP), like Wireshark's
+// dns transaction tracking: by transaction ID and endpoints. On a response: dns.response_to and
+// dns.time; on the query (added when the response arrives): dns.response_in. A query repeated with
+// the same ID before its answer (within the retransmission timer, 5 s as tshark) is marked
+// dns.retransmission + dns.retransmit_request_in; a second response to an answered query
+// dns.retransmission + dns.retransmit_response_in; a response without a query dns.unsolicited.
+// Queries never answered are listed as unanswered by `transactions`.
+
+import type { Packet } from '../dissect/chain.js';
+import { fBool, fStr, fUint, gen } from '../dissect/fields.js';
+import type { Layer } from '../dissect/layer.js';
+import type { Field } from '../dissect/types.js';
+import type { Analyzer } from '../pipeline.js';
+
+export const DNS_TRANSACTION_KEYS = [
+  'dns.response_in', 'dns.response_to', 'dns.time', 'dns.retransmission', 'dns.retransmit_request_in',
+  'dns.retransmit_response_in', 'dns.unsolicited',
+] as const;
+
+/** Query names/types and answers in short form, read from the dns layer's decoded records. */
+interface DnsLayerD {
+  ok: boolean;
+  id: number;
+  flags: number;
+  msg: number;
+  msgEnd: number;
+  records: { sec: number; name: { text: string }; type: number; rdStart: number; rdLen: number }[];
+}
+
+export interface DnsTransaction {
+  id: number;
+  transport: 'udp' | 'tcp';
+  client: string;
+  server: string;
+  queryFrame: number;
+  /** Frame timestamps (ns since the epoch). */
+  queryTs: bigint;
+  name: string;
+  type: number;
+  responseFrame: number;
+  responseTs: bigint;
+  rcode: number;
+  answers: string[];
+  /** Response time in seconds (-1 when unanswered). */
+  latency: number;
+  /** Frames of repeated queries (retransmissions) and repeated responses. */
+  retransmits: number[];
+  dupResponses: number[];
+  /** A response that matched no query. */
+  unsolicited: boolean;
+  queryLayer: Layer | null;
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  1: 'A', 2: 'NS', 5: 'CNAME', 6: 'SOA', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA', 33: 'SRV', 35: 'NAPTR',
+  41: 'OPT', 43: 'DS', 46: 'RRSIG', 47: 'NSEC', 48: 'DNSKEY', 50: 'NSEC3', 64: 'SVCB', 65: 'HTTPS', 249: 'TKEY',
+  250: 'TSIG', 251: 'IXFR', 252: 'AXFR', 255: 'ANY', 257: 'CAA',
+};
+export function dnsTypeName(t: number): string {
+  return TYPE_NAMES[t] ?? String(t);
+}
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED', 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE'];
+export function rcodeName(r: number): string {
+  return RCODES[r] ?? `RCODE${r}`;
+}
+
+/** Seconds with 9 decimals, as tshark shows FT_RELATIVE_TIME in -T fields. */
+export function relTime(ns: bigint): string {
+  const neg = ns < 0n;
+  const a = neg ? -ns : ns;
+  return (neg ? '-' : '') + (a / 1_000_000_000n).toString() + '.' + (a % 1_000_000_000n).toString().padStart(9, '0');
+}
+
+function fFrame(key: string, label: string, n: number): Field {
+  return gen(fUint(key, label, n, 0, 0));
+}
+
+const RETRANS_NS = 5_000_000_000n;
+/** Most outstanding queries remembered (oldest forgotten beyond it). */
+const MAX_OPEN = 100_000;
+
+export class DnsTransactions {
+  /** Every transaction in query order (responses without a query included). */
+  readonly list: DnsTransaction[] = [];
+  private open = new Map<string, DnsTransaction>();
+  keep = true;
+
+  packet(pkt: Packet): void {
+    const layers = pkt.layers;
+    for (let i = layers.length - 1; i > 0; i--) {
+      const l = layers[i];
+      if (l.dis.proto !== 'dns') continue;
+      const d = l.d as DnsLayerD;
+      if (!d || !d.ok) continue;
+      this.message(pkt, l, layers, i);
+    }
+  }
+
+  private endpoints(layers: readonly Layer[], at: number): { src: string; dst: string; tr: 'udp' | 'tcp' } | null {
+    let sp = -1, dp = -1, tr: 'udp' | 'tcp' = 'udp';
+    for (let i = at - 1; i > 0; i--) {
+      const p = layers[i].dis.proto;
+      if (sp < 0 && (p === 'udp' || p === 'tcp')) {
+        const d = layers[i].d as { srcport: number; dstport: number };
+        sp = d.srcport;
+        dp = d.dstport;
+        tr = p;
+      } else if (sp >= 0 && (p === 'ip' || p === 'ipv6')) {
+        const d = layers[i].d as { src: string; dst: string };
+        const w = (a: string, port: number) => (p === 'ipv6' ? `[${a}]:${port}` : `${a}:${port}`);
+        return { src: w(d.src, sp), dst: w(d.dst, dp), tr };
+      }
+    }
+    return null;
+  }
+
+  private message(pkt: Packet, l: Layer, layers: readonly Layer[], at: number): void {
+    const d = l.d as DnsLayerD;
+    const ep = this.endpoints(layers, at);
+    if (ep === null) return;
+    const resp = (d.flags & 0x8000) !== 0;
+    const ts = pkt.frame.ts;
+    const frame = pkt.frame.index;
+    if (!resp) {
+      const key = `${ep.tr}|${ep.src}|${ep.dst}|${d.id}`;
+      const q = this.open.get(key);
+      if (q && q.responseFrame === 0 && ts - q.queryTs < RETRANS_NS) {
+        q.retransmits.push(frame);
+        l.addExtra(gen(fBool('dns.retransmission', 'Retransmission', true, 0, 0)));
+        l.addExtra(fFrame('dns.retransmit_request_in', 'Retransmitted request. Original request in', q.queryFrame));
+        return;
+      }
+      const qr = d.records.find((r) => r.sec === 0);
+      const t: DnsTransaction = {
+        id: d.id, transport: ep.tr, client: ep.src, server: ep.dst, queryFrame: frame, queryTs: ts,
+        name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [],
+        latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: l,
+      };
+      if (this.open.size >= MAX_OPEN) this.open.delete(this.open.keys().next().value as string);
+      this.open.set(key, t);
+      if (this.keep) this.list.push(t);
+      return;
+    }
+    const key = `${ep.tr}|${ep.dst}|${ep.src}|${d.id}`;
+    const q = this.open.get(key);
+    if (q === undefined) {
+      l.addExtra(gen(fBool('dns.unsolicited', 'Unsolicited', true, 0, 0)));
+      const t: DnsTransaction = {
+        id: d.id, transport: ep.tr, client: ep.dst, server: ep.src, queryFrame: 0, queryTs: 0n,
+        name: d.records.find((r) => r.sec === 0)?.name.text ?? '', type: d.records.find((r) => r.sec === 0)?.type ?? 0,
+        responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: answersOf(l), latency: -1,
+        retransmits: [], dupResponses: [], unsolicited: true, queryLayer: null,
+      };
+      if (this.keep) this.list.push(t);
+      return;
+    }
+    if (q.responseFrame !== 0) {
+      q.dupResponses.push(frame);
+      l.addExtra(gen(fBool('dns.retransmission', 'Retransmission', true, 0, 0)));
+      l.addExtra(fFrame('dns.retransmit_response_in', 'Retransmitted response. Original response in', q.responseFrame));
+      return;
+    }
+    q.responseFrame = frame;
+    q.responseTs = ts;
+    q.rcode = d.flags & 15;
+    q.answers = answersOf(l);
+    q.latency = Number(ts - q.queryTs) / 1e9;
+    l.addExtra(fFrame('dns.response_to', 'Request In', q.queryFrame));
+    const tf = gen(fStr('dns.time', 'Time', relTime(ts - q.queryTs), 0, 0));
+    tf.text = `Time: ${relTime(ts - q.queryTs)} seconds`;
+    l.addExtra(tf);
+    // the query's frame learns where its answer is (seen by outputs that print after the run)
+    q.queryLayer?.addExtra(fFrame('dns.response_in', 'Response In', frame));
+    q.queryLayer = null;
+  }
+}
+
+/** Answers in short form: "A 192.0.2.1", "CNAME x.example". */
+function answersOf(l: Layer): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  for (const f of l.fields()) {
+    if (f.key !== '' || !f.children) continue;
+    if (f.text !== 'Answers') continue;
+    for (const rr of f.children) {
+      cur = [];
+      let type = '';
+      for (const c of rr.children ?? []) {
+        if (c.key === 'dns.resp.type') type = dnsTypeName(c.value as number);
+        else if (/^dns\.(a|aaaa|cname|ns|ptr\.domain_name|mx\.mail_exchange|txt|srv\.target|soa\.mname)$/.test(c.key)) cur.push(c.show);
+      }
+      out.push(`${type}${cur.length ? ' ' + cur.join(' ') : ''}`);
+      if (out.length >= 32) return out;
+    }
+  }
+  return out;
+}
+
+export function dnsTransactionAnalyzer(t = new DnsTransactions()): Analyzer & { tx: DnsTransactions } {
+  return { name: 'dns', fieldKeys: DNS_TRANSACTION_KEYS, packet: (p) => t.packet(p), tx: t };
+}

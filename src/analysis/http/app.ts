@@ -1,0 +1,455 @@
+// Application messages over reassembled TCP: the analyzer that runs after the TCP tracker, feeds
+// each stream direction with an application protocol (HTTP/1.x, DNS) to a desegmenter, and puts
+// every completed message's layers on the frame that completes it (tshark's "reassembled in"):
+//   - a message whole in its frame: dissected from the frame's bytes;
+//   - else a "[N Reassembled TCP Segments (L bytes): #4(1460), …]" layer, then the message layers
+//     over the reassembled buffer (Layer.bufName 'Reassembled TCP');
+//   - a frame whose bytes wait for the rest of a message: its per-segment application layers are
+//     replaced by a "TCP segment data" layer, Info "… [TCP segment of a reassembled PDU]"; when the
+//     message completes, that layer gets tcp.reassembled_in (late: seen by outputs that print after
+//     the run, like tshark -2).
+// Streams without an application protocol cost one Map lookup per packet.
+// HTTP transactions (request ↔ response, in order, pipelining included) are paired here.
+
+import type { Packet } from '../../dissect/chain.js';
+import type { TcpD } from '../../dissect/decoded.js';
+import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
+import { fStr, fText, fUint, gen } from '../../dissect/fields.js';
+import { Layer } from '../../dissect/layer.js';
+import type { Registry } from '../../dissect/registry.js';
+import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
+import type { Analyzer } from '../../pipeline.js';
+import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
+import { relTime } from '../dns-transactions.js';
+import { HttpConn, HttpFramer } from './framer.js';
+import { httpMessage, type HttpD } from './message.js';
+import { looksLikeHttp } from './parse.js';
+
+/** tshark 4.0's default HTTP TCP ports. */
+export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
+export const DNS_TCP_PORTS = new Set([53]);
+
+export const APP_KEYS = [
+  'tcp.reassembled_in', 'tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length', 'tcp.segments',
+  'tcp.segment_data', 'http.request_in', 'http.response_in', 'http.time', 'http.response_for.uri',
+  'http.request.full_uri',
+] as const;
+
+// ---- pseudo-dissectors for the layers this analyzer adds ----------------------------------------
+
+interface SegsD {
+  segs: { frame: number; len: number }[];
+  total: number;
+}
+export const tcpSegmentsLayer: Dissector<SegsD> = {
+  proto: 'tcp.segments',
+  name: 'Reassembled TCP Segments',
+  fieldKeys: ['tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length'],
+  dissect() {
+    throw new Error('built by the TCP application analyzer');
+  },
+  fields(l) {
+    const out: Field[] = [];
+    let at = 0;
+    for (const s of l.d.segs) {
+      const f = fUint('tcp.segment', 'Frame', s.frame, at, s.len);
+      f.text = `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
+      out.push(gen(f));
+      at += s.len;
+    }
+    out.push(gen(fUint('tcp.segment.count', 'Segment count', l.d.segs.length, 0, 0)));
+    out.push(gen(fUint('tcp.reassembled.length', 'Reassembled TCP length', l.d.total, 0, l.d.total)));
+    return out;
+  },
+  title(l) {
+    const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
+    return `[${l.d.segs.length} Reassembled TCP Segments (${l.d.total} bytes): ${list}]`;
+  },
+  column: () => '',
+  info: () => null,
+};
+
+interface SegD {
+  len: number;
+  /** Info text (tshark's "… [TCP segment of a reassembled PDU]"). */
+  info: string;
+  reassembledIn: number;
+}
+export const tcpSegmentData: Dissector<SegD> = {
+  proto: 'tcp.segment_data',
+  name: 'TCP segment data',
+  fieldKeys: ['tcp.segment_data', 'tcp.reassembled_in'],
+  dissect() {
+    throw new Error('built by the TCP application analyzer');
+  },
+  fields(l) {
+    const out: Field[] = [];
+    if (l.d.reassembledIn > 0) out.push(gen(fUint('tcp.reassembled_in', 'Reassembled PDU in frame', l.d.reassembledIn, 0, 0)));
+    const f = fText(`TCP segment data (${l.d.len} bytes)`, l.start, l.end - l.start);
+    out.push(f);
+    return out;
+  },
+  title: (l) => `TCP segment data (${l.d.len} bytes)`,
+  column: () => '',
+  info: (l) => l.d.info,
+};
+
+// ---- transactions ---------------------------------------------------------------------------
+
+export interface HttpTransaction {
+  stream: number;
+  client: string;
+  server: string;
+  reqFrame: number;
+  reqTs: bigint;
+  method: string;
+  host: string;
+  uri: string;
+  version: string;
+  /** Body bytes on the wire (de-chunked length for chunked) of the request and response. */
+  reqBody: number;
+  respFrame: number;
+  respTs: bigint;
+  status: number;
+  phrase: string;
+  respBody: number;
+  contentType: string;
+  contentEncoding: string;
+  /** Seconds from the request's completing frame to the response's (-1 when unanswered). */
+  latency: number;
+  /** Message problems (cut, malformed) in words. */
+  notes: string[];
+  reqLayer: Layer<HttpD> | null;
+  respLayer: Layer<HttpD> | null;
+}
+
+// ---- per-stream state -----------------------------------------------------------------------
+
+type Proto = 'http' | 'dns';
+
+class AppStream {
+  readonly dirs: [DirDesegmenter, DirDesegmenter];
+  readonly conn: HttpConn | null;
+  /** Requests completed and not answered yet (HTTP). */
+  readonly pending: HttpTransaction[] = [];
+  /** Segment-data layers waiting for the frame that completes their message, per direction. */
+  readonly waiting: [Layer<SegD>[], Layer<SegD>[]] = [[], []];
+  constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
+    this.conn = proto === 'http' ? new HttpConn() : null;
+    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : DNS_FRAMER);
+    this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
+  }
+}
+
+const DNS_FRAMER: AppParser = {
+  measure(buf) {
+    if (buf.length < 2) return 0;
+    return 2 + ((buf[0] << 8) | buf[1]);
+  },
+};
+
+export interface TcpAppOptions {
+  registry?: Registry;
+  limits?: Partial<DesegmentLimits>;
+  /** Global cap on buffered bytes (all streams). Default 256 MiB. */
+  globalCap?: number;
+  /** Keep HTTP transactions in `transactions` (for `wiretrace http`). Default true. */
+  keep?: boolean;
+  /** Try HTTP on any port by looking at the first bytes. Default true. */
+  httpHeuristic?: boolean;
+}
+
+export interface TcpAppStats {
+  streams: number;
+  messages: number;
+  /** Messages handed out cut (over a cap, bytes lost, stream ended first). */
+  cut: number;
+  gaps: number;
+  capHits: number;
+  conflicts: number;
+}
+
+export class TcpApp {
+  private readonly streams = new Map<number, AppStream | null>();
+  readonly budget: Budget;
+  readonly limits: DesegmentLimits;
+  readonly transactions: HttpTransaction[] = [];
+  readonly stats: TcpAppStats = { streams: 0, messages: 0, cut: 0, gaps: 0, capHits: 0, conflicts: 0 };
+  private readonly dnsDis: Dissector | undefined;
+  private readonly keep: boolean;
+  private readonly heuristic: boolean;
+  private lastFrame = 0;
+
+  constructor(opts: TcpAppOptions = {}) {
+    this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
+    this.budget = new Budget(opts.globalCap ?? 256 << 20);
+    this.dnsDis = opts.registry?.get('tcp.port', 53) ?? opts.registry?.proto('dns');
+    this.keep = opts.keep ?? true;
+    this.heuristic = opts.httpHeuristic ?? true;
+  }
+
+  packet(pkt: Packet): void {
+    const layers = pkt.layers;
+    let ti = -1;
+    for (let i = layers.length - 1; i > 0; i--) {
+      if (layers[i].dis.proto === 'tcp') {
+        ti = i;
+        break;
+      }
+    }
+    if (ti < 0) return;
+    const tl = layers[ti] as Layer<TcpD>;
+    const ann = tl.ann as { stream: number; dir: number } | null;
+    const d = tl.d;
+    if (ann === null || !d.ok) return;
+    this.lastFrame = pkt.frame.index;
+    let st = this.streams.get(ann.stream);
+    if (st === undefined) {
+      st = this.classify(layers, ti, d, ann.dir);
+      if (st === undefined) return; // undecided (no payload yet)
+      this.streams.set(ann.stream, st);
+      if (st !== null) this.stats.streams++;
+    }
+    if (st === null) return;
+    const dir = ann.dir;
+    const other = st.dirs[1 - dir];
+    const frame = pkt.frame.index;
+    if (d.flags & TCP_ACK) {
+      const r = other.ack(d.ack, frame, pkt.frame.data);
+      if (r) this.handle(st, 1 - dir, r, pkt, ti, false);
+    }
+    const ds = st.dirs[dir];
+    const payload = tl.buf.subarray(d.payloadStart, d.payloadEnd);
+    if (d.len === 0 && !(d.flags & (TCP_SYN | TCP_FIN))) return;
+    const r = ds.feed(d.seq, payload, d.len, (d.flags & TCP_SYN) !== 0, (d.flags & TCP_FIN) !== 0, frame, pkt.frame.data);
+    if (r.push?.conflict) this.stats.conflicts++;
+    if (r.push?.capHit) this.stats.capHits++;
+    this.handle(st, dir, r, pkt, ti, d.len > 0);
+    if (d.flags & TCP_RST) {
+      // the connection is gone: hand out what ends at the close
+      for (let k = 0; k < 2; k++) {
+        const fr = st.dirs[k].finish(frame);
+        if (fr.messages.length) this.handle(st, k, fr, pkt, ti, false);
+      }
+      this.streams.delete(ann.stream);
+      this.streams.set(ann.stream, null);
+    }
+  }
+
+  finish(): void {
+    for (const [, st] of this.streams) {
+      if (!st) continue;
+      for (let k = 0; k < 2; k++) {
+        const fr = st.dirs[k].finish(this.lastFrame);
+        if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
+      }
+    }
+  }
+
+  /** Which application protocol a stream carries; undefined = not decided yet. */
+  private classify(layers: readonly Layer[], ti: number, d: TcpD, dir: number): AppStream | null | undefined {
+    const sp = d.srcport, dp = d.dstport;
+    let ip: { src: string; dst: string; version: number } | null = null;
+    for (let i = ti - 1; i > 0; i--) {
+      const p = layers[i].dis.proto;
+      if (p === 'ip' || p === 'ipv6') {
+        ip = layers[i].d;
+        break;
+      }
+    }
+    if (ip === null) return null;
+    const w = (a: string, port: number) => (ip!.version === 6 ? `[${a}]:${port}` : `${a}:${port}`);
+    const src = w(ip.src, sp), dst = w(ip.dst, dp);
+    const lo = Math.min(sp, dp);
+    const hi = Math.max(sp, dp);
+    let proto: Proto | null = null;
+    let toServer = true;
+    if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
+      proto = 'dns';
+      toServer = DNS_TCP_PORTS.has(dp);
+    } else if (HTTP_PORTS.has(lo) || HTTP_PORTS.has(hi)) {
+      proto = 'http';
+      toServer = HTTP_PORTS.has(dp) && !(HTTP_PORTS.has(sp) && sp < dp);
+    } else if (this.heuristic) {
+      if (d.payloadEnd <= d.payloadStart) return d.flags & (TCP_FIN | TCP_RST) ? null : undefined;
+      const k = looksLikeHttp(layers[ti].buf, d.payloadStart, d.payloadEnd);
+      if (k === null) return null;
+      proto = 'http';
+      toServer = k === 'request';
+    }
+    if (proto === null) return null;
+    const clientDir = toServer ? dir : 1 - dir;
+    return new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+  }
+
+  private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
+    const frame = pkt?.frame.index ?? this.lastFrame;
+    if (r.messages.length > 0) {
+      if (pkt !== null && own) pkt.layers.length = ti + 1;
+      for (const m of r.messages) {
+        this.stats.messages++;
+        if (m.cut !== null) this.stats.cut++;
+        const appLayers = this.dissectMessage(st, m, pkt, ti);
+        if (pkt !== null && own) for (const l of appLayers) pkt.layers.push(l);
+        for (const w of st.waiting[dir]) w.d.reassembledIn = frame;
+        st.waiting[dir].length = 0;
+        if (st.proto === 'http') {
+          const hl = appLayers.find((l) => l.dis === httpMessage) as Layer<HttpD> | undefined;
+          if (hl) this.httpTransaction(st, dir, hl, m, pkt);
+        }
+      }
+      if (st.conn?.upgraded) {
+        st.dirs[0].stop();
+        st.dirs[1].stop();
+      }
+      return;
+    }
+    if (r.partial && pkt !== null && own) {
+      const tl = pkt.layers[ti] as Layer<TcpD>;
+      const d = tl.d;
+      pkt.layers.length = ti + 1;
+      let info: string;
+      if (r.partialInfo !== null) info = r.partialInfo + ' [TCP segment of a reassembled PDU]';
+      else info = (tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
+      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, reassembledIn: 0 });
+      pkt.layers.push(sl);
+      st.waiting[dir].push(sl);
+      if (st.waiting[dir].length > 4096) st.waiting[dir].shift();
+    }
+  }
+
+  private ctx(pkt: Packet | null, layers: Layer[]): DissectContext {
+    return {
+      frame: pkt?.frame ?? ({ index: this.lastFrame, ts: 0n, tsPrecision: 6, linkType: 0, ifIndex: 0, data: new Uint8Array(0), origLen: 0 }),
+      layers,
+      state: { now: pkt?.frame.ts ?? 0n, slots: new Map() },
+      dissectInner: () => [],
+      snapCut: () => false,
+    };
+  }
+
+  private dissectMessage(st: AppStream, m: Message, pkt: Packet | null, ti: number): Layer[] {
+    const out: Layer[] = [];
+    let buf: Uint8Array;
+    let s: number;
+    const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
+    if (inFrame) {
+      buf = pkt!.frame.data;
+      s = m.inFrame;
+    } else {
+      buf = m.bytes;
+      s = 0;
+      const segs = m.segs.filter((x) => x.len > 0);
+      const sl = new Layer<SegsD>(tcpSegmentsLayer, buf, 0, buf.length, { segs, total: buf.length });
+      sl.bufName = 'Reassembled TCP';
+      out.push(sl);
+    }
+    const e = s + m.bytes.length;
+    const base = pkt !== null && ti >= 0 ? pkt.layers.slice(0, ti + 1) : [];
+    let l: Layer;
+    try {
+      if (st.proto === 'dns' && this.dnsDis) l = this.dnsDis.dissect(buf, s, e, this.ctx(pkt, base));
+      else l = httpMessage.dissect(buf, s, e, this.ctx(pkt, base));
+    } catch (err) {
+      return out;
+    }
+    if (!inFrame) l.bufName = 'Reassembled TCP';
+    if (m.cut !== null) {
+      const why = m.cut === 'cap' ? `message of ${m.declared} bytes is longer than the reassembly cap: only ${m.bytes.length} bytes kept`
+        : m.cut === 'gap' ? `bytes of the message are missing from the capture (${m.lost} bytes lost)`
+          : `the stream ended after ${m.bytes.length} of ${m.declared} bytes`;
+      l.problem('malformed', why, s, e);
+      if (l.dis === httpMessage) (l.d as HttpD).cut = m.cut;
+    }
+    out.push(l);
+    return out;
+  }
+
+  private httpTransaction(st: AppStream, dir: number, l: Layer<HttpD>, m: Message, pkt: Packet | null): void {
+    const h = l.d.head;
+    if (!h) return;
+    const frame = pkt?.frame.index ?? this.lastFrame;
+    const ts = pkt?.frame.ts ?? 0n;
+    const bodyLen = bodyLength(l);
+    if (h.kind === 'request') {
+      const t: HttpTransaction = {
+        stream: 0, client: dir === st.clientDir ? st.client : st.server, server: dir === st.clientDir ? st.server : st.client,
+        reqFrame: frame, reqTs: ts, method: h.method, host: h.host ?? '', uri: h.uri, version: h.version, reqBody: bodyLen,
+        respFrame: 0, respTs: 0n, status: 0, phrase: '', respBody: 0, contentType: '', contentEncoding: '', latency: -1,
+        notes: m.cut ? [`request ${m.cut}`] : [], reqLayer: l, respLayer: null,
+      };
+      st.pending.push(t);
+      if (st.pending.length > 1000) st.pending.shift();
+      if (this.keep) this.transactions.push(t);
+      return;
+    }
+    // a response: the oldest request without one (1xx: interim, the request stays open)
+    const interim = h.code >= 100 && h.code < 200 && h.code !== 101;
+    const t = st.pending[0];
+    if (!t) {
+      if (this.keep && !interim) {
+        this.transactions.push({
+          stream: 0, client: dir === st.clientDir ? st.server : st.client, server: dir === st.clientDir ? st.client : st.server,
+          reqFrame: 0, reqTs: 0n, method: '', host: '', uri: '', version: h.version, reqBody: 0, respFrame: frame, respTs: ts,
+          status: h.code, phrase: h.phrase, respBody: bodyLen, contentType: h.contentType ?? '', contentEncoding: h.contentEncoding ?? '',
+          latency: -1, notes: ['response without a request'], reqLayer: null, respLayer: l,
+        });
+      }
+      return;
+    }
+    const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(t.uri) ? t.uri : t.host ? `http://${t.host}${t.uri}` : t.uri;
+    l.addExtra(gen(fUint('http.request_in', 'Request in frame', t.reqFrame, 0, 0)));
+    const tf = gen(fStr('http.time', 'Time since request', relTime(ts - t.reqTs), 0, 0));
+    tf.text = `Time since request: ${relTime(ts - t.reqTs)} seconds`;
+    l.addExtra(tf);
+    l.addExtra(gen(fStr('http.response_for.uri', 'Request URI', full, 0, 0)));
+    if (interim) return;
+    st.pending.shift();
+    t.respFrame = frame;
+    t.respTs = ts;
+    t.status = h.code;
+    t.phrase = h.phrase;
+    t.respBody = bodyLen;
+    t.contentType = h.contentType ?? '';
+    t.contentEncoding = h.contentEncoding ?? '';
+    t.latency = Number(ts - t.reqTs) / 1e9;
+    t.respLayer = l;
+    if (m.cut) t.notes.push(`response ${m.cut}`);
+    t.reqLayer?.addExtra(gen(fUint('http.response_in', 'Response in frame', frame, 0, 0)));
+    if (!this.keep) t.reqLayer = null;
+  }
+}
+
+/** Body bytes of a message: Content-Length (declared, even when cut), chunk data sum, or what is there. */
+export function bodyLength(l: Layer<HttpD>): number {
+  const d = l.d;
+  if (!d.head) return 0;
+  if (d.head.chunked) {
+    let n = 0;
+    let p = d.bodyStart;
+    // sum chunk sizes without copying
+    for (let k = 0; k < 1_000_000 && p < d.bodyEnd; k++) {
+      let e = l.buf.indexOf(0x0a, p);
+      if (e < 0 || e >= d.bodyEnd) break;
+      let v = 0, any = false;
+      for (let i = p; i < e; i++) {
+        const c = l.buf[i];
+        const x = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+        if (x < 0) break;
+        v = v * 16 + x;
+        any = true;
+      }
+      if (!any || v === 0) break;
+      n += v;
+      e += 1 + v;
+      p = e + (l.buf[e] === 0x0d ? 2 : 1);
+    }
+    return n;
+  }
+  if (d.head.contentLength >= 0) return d.head.contentLength;
+  return d.bodyEnd - d.bodyStart;
+}
+
+export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
+  return { name: 'tcp-app', fieldKeys: APP_KEYS, packet: (p) => app.packet(p), finish: () => app.finish(), app };
+}

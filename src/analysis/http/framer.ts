@@ -1,0 +1,91 @@
+// HTTP/1.x message framing for the desegmenter: how long is the message that starts here?
+// One HttpConn per TCP connection links the two directions (a response's body rules depend on
+// its request's method; 101 / CONNECT end HTTP on the connection).
+
+import type { AppParser } from '../desegment.js';
+import { MAX_HEAD, findHeadEnd, firstLine, looksLikeHttp, parseHead, scanChunks, type HttpHead } from './parse.js';
+
+export class HttpConn {
+  /** Methods of requests whose head was seen and that await their final response, oldest first. */
+  methods: string[] = [];
+  /** The connection left HTTP (101 Switching Protocols, or a CONNECT tunnel). */
+  upgraded = false;
+}
+
+export class HttpFramer implements AppParser {
+  private headScan = 0;
+  private headEnd = -1;
+  private head: HttpHead | null = null;
+  private chunkAt = -1;
+  private chunks = 0;
+  private noted = false;
+
+  constructor(readonly conn: HttpConn) {}
+
+  done(): void {
+    this.headScan = 0;
+    this.headEnd = -1;
+    this.head = null;
+    this.chunkAt = -1;
+    this.chunks = 0;
+    this.noted = false;
+  }
+
+  partialInfo(buf: Uint8Array): string | null {
+    if (!looksLikeHttp(buf, 0, buf.length)) return null;
+    const l = firstLine(buf, 0, buf.length);
+    return l === null ? null : l + ' ';
+  }
+
+  measure(buf: Uint8Array, eof: boolean): number {
+    const len = buf.length;
+    if (this.conn.upgraded) return -1;
+    if (this.headEnd < 0) {
+      if (len === 0) return 0;
+      const kind = looksLikeHttp(buf, 0, len);
+      if (kind === null) {
+        // maybe a prefix of a method name or of "HTTP/1." that continues in the next segment
+        if (len < 8 && !eof && /^[A-Z-]*$|^H(T(T(P(\/(1)?)?)?)?)?$/.test(String.fromCharCode(...buf))) return 0;
+        return -1;
+      }
+      const he = findHeadEnd(buf, 0, len, this.headScan);
+      if (he < 0) {
+        this.headScan = Math.max(0, len - 3);
+        if (len > MAX_HEAD || eof) return len; // an endless head, or the stream ended in it: hand out as is
+        return 0;
+      }
+      this.headEnd = he;
+      this.head = parseHead(buf, 0, he);
+      if (!this.noted) {
+        this.noted = true;
+        const h = this.head;
+        if (h.kind === 'request') this.conn.methods.push(h.method);
+        else if (h.code >= 200 || h.code === 101) {
+          const m = this.conn.methods.shift() ?? '';
+          (h as HttpHead & { reqMethod?: string }).reqMethod = m;
+          if (h.code === 101 || (m === 'CONNECT' && h.code >= 200 && h.code < 300)) this.conn.upgraded = true;
+        }
+      }
+    }
+    const h = this.head!;
+    const he = this.headEnd;
+    if (h.kind === 'response') {
+      const m = (h as HttpHead & { reqMethod?: string }).reqMethod ?? '';
+      if ((h.code >= 100 && h.code < 200) || h.code === 204 || h.code === 304 || m === 'HEAD') return he;
+      if (m === 'CONNECT' && h.code >= 200 && h.code < 300) return he;
+    }
+    if (h.chunked) {
+      const sc = scanChunks(buf, this.chunkAt < 0 ? he : this.chunkAt, len, this.chunks);
+      this.chunkAt = sc.resume;
+      this.chunks = sc.chunks;
+      if (sc.error !== null) return len;
+      if (sc.end < 0) return eof ? len : 0;
+      return sc.end;
+    }
+    if (h.contentLength >= 0) return he + h.contentLength;
+    if (h.contentLength === -2) return he;
+    if (h.kind === 'request') return he;
+    // a response without length: the body runs until the connection closes
+    return eof ? len : 0;
+  }
+}

@@ -1,0 +1,198 @@
+// The HTTP/1.x message dissector for WHOLE messages (a reassembled buffer, or one segment that
+// holds a whole message): request/status line, headers (folded, duplicates), body by
+// Content-Length / chunked (decoded, trailers kept) / until close, Content-Encoding gzip, deflate
+// and br decoded for display (bounded). Never throws. The HTTP transaction analyzer (analyzer.ts)
+// adds http.request_in / http.response_in / http.time / http.response_for.uri to layer.extra.
+//
+// Exported for the transport engineer's dissectors/http.ts, which may call `httpMessage.dissect`
+// on a buffer that holds a whole message.
+
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import { fStr, fText, fUint, gen } from '../../dissect/fields.js';
+import { Layer } from '../../dissect/layer.js';
+import type { Dissector, Field } from '../../dissect/types.js';
+import { dechunk, findHeadEnd, parseHead, type HttpHead } from './parse.js';
+
+/** Most decoded body bytes kept for display (per message). */
+export const MAX_BODY_DECODE = 8 << 20;
+
+export interface HttpD {
+  head: HttpHead | null;
+  /** Body range in layer.buf (raw: chunked framing included). */
+  bodyStart: number;
+  bodyEnd: number;
+  /** Length the framing announced (Content-Length / chunk sum); -1 unknown. */
+  declaredBody: number;
+  /** The message is not whole ('cap', 'gap', 'eof'), set by the analyzer. */
+  cut: string | null;
+}
+
+const HEADER_KEYS: Record<string, string> = {
+  host: 'http.host', 'user-agent': 'http.user_agent', 'content-type': 'http.content_type',
+  'transfer-encoding': 'http.transfer_encoding', 'content-encoding': 'http.content_encoding',
+  connection: 'http.connection', upgrade: 'http.upgrade', server: 'http.server', date: 'http.date',
+  'cache-control': 'http.cache_control', location: 'http.location', cookie: 'http.cookie',
+  'set-cookie': 'http.set_cookie', referer: 'http.referer', accept: 'http.accept',
+  'accept-encoding': 'http.accept_encoding', 'accept-language': 'http.accept_language',
+  authorization: 'http.authorization', 'last-modified': 'http.last_modified',
+  'x-forwarded-for': 'http.x_forwarded_for', 'keep-alive': 'http.keep_alive',
+};
+
+function mediaType(ct: string | null): string | null {
+  if (ct === null) return null;
+  const i = ct.indexOf(';');
+  return (i >= 0 ? ct.slice(0, i) : ct).trim().toLowerCase();
+}
+
+export interface DecodedBody {
+  /** Body after de-chunking and content decoding (bounded by MAX_BODY_DECODE). */
+  bytes: Uint8Array;
+  /** Bytes on the wire after de-chunking (before content decoding). */
+  entityLen: number;
+  encoding: string | null;
+  error: string | null;
+  trailers: { name: string; value: string }[];
+}
+
+/** The message body as a user wants to see it. */
+export function decodeBody(l: Layer<HttpD>): DecodedBody {
+  const d = l.d;
+  const h = d.head;
+  let raw = l.buf.subarray(d.bodyStart, d.bodyEnd);
+  let error: string | null = null;
+  let trailers: DecodedBody['trailers'] = [];
+  if (h?.chunked) {
+    const dc = dechunk(l.buf, d.bodyStart, d.bodyEnd, MAX_BODY_DECODE);
+    raw = dc.body;
+    error = dc.error;
+    trailers = dc.trailers.map((t) => ({ name: t.name, value: t.value }));
+  }
+  const entityLen = raw.length;
+  const enc = h?.contentEncoding?.toLowerCase().trim() ?? null;
+  let bytes = raw;
+  if (enc && raw.length > 0 && d.cut === null) {
+    const opt = { maxOutputLength: MAX_BODY_DECODE };
+    try {
+      if (enc === 'gzip' || enc === 'x-gzip') bytes = gunzipSync(raw, opt);
+      else if (enc === 'deflate') {
+        try {
+          bytes = inflateSync(raw, opt);
+        } catch {
+          bytes = inflateRawSync(raw, opt);
+        }
+      } else if (enc === 'br') bytes = brotliDecompressSync(raw, opt);
+    } catch (e) {
+      error = `cannot decode ${enc} body: ${(e as Error).message}`;
+      bytes = raw;
+    }
+  }
+  return { bytes, entityLen, encoding: enc, error, trailers };
+}
+
+export const httpMessage: Dissector<HttpD> = {
+  proto: 'http',
+  name: 'Hypertext Transfer Protocol',
+  fieldKeys: [
+    'http.request', 'http.response', 'http.request.method', 'http.request.uri', 'http.request.version',
+    'http.request.full_uri', 'http.response.version', 'http.response.code', 'http.response.code.desc',
+    'http.response.phrase', 'http.content_length_header', 'http.content_length', 'http.request.line',
+    'http.response.line', 'http.file_data', 'http.chunked_trailer_part', 'http.unknown_header',
+    ...new Set(Object.values(HEADER_KEYS)),
+    'http.request_in', 'http.response_in', 'http.time', 'http.response_for.uri', 'http.prev_request_in',
+    'http.prev_response_in',
+  ],
+
+  dissect(buf, start, end) {
+    const d: HttpD = { head: null, bodyStart: end, bodyEnd: end, declaredBody: -1, cut: null };
+    const l = new Layer<HttpD>(httpMessage, buf, start, end, d);
+    let he = findHeadEnd(buf, start, end);
+    if (he < 0) {
+      l.problem('malformed', 'the header block does not end (no blank line)', start, end);
+      he = end;
+    }
+    const h = parseHead(buf, start, he);
+    d.head = h;
+    for (const p of h.problems) l.problem('malformed', p, start, he);
+    d.bodyStart = he;
+    d.bodyEnd = end;
+    if (h.contentLength >= 0 && !h.chunked) {
+      d.declaredBody = h.contentLength;
+      if (end - he > h.contentLength) d.bodyEnd = he + h.contentLength;
+    }
+    return l;
+  },
+
+  fields(l) {
+    const { buf } = l;
+    const d = l.d;
+    const h = d.head;
+    const out: Field[] = [];
+    if (!h) return out;
+    const s = l.start;
+    const lineText = buf.subarray(s, h.lineEnd);
+    let line = '';
+    for (const c of lineText) line += String.fromCharCode(c);
+    const kids: Field[] = [];
+    if (h.kind === 'request') {
+      kids.push(fStr('http.request.method', 'Request Method', h.method, s, h.method.length));
+      kids.push(fStr('http.request.uri', 'Request URI', h.uri, s + h.method.length + 1, h.uri.length));
+      kids.push(fStr('http.request.version', 'Request Version', h.version, h.lineEnd - h.version.length, h.version.length));
+    } else {
+      kids.push(fStr('http.response.version', 'Response Version', h.version, s, h.version.length));
+      kids.push(fUint('http.response.code', 'Status Code', h.code, s + h.version.length + 1, 3));
+      kids.push(fStr('http.response.phrase', 'Response Phrase', h.phrase, s + h.version.length + 5, h.phrase.length));
+    }
+    out.push(fText(line + '\\r\\n', s, h.lineNext - s, kids));
+    for (const hd of h.headers) {
+      const key = HEADER_KEYS[hd.lname];
+      const text = `${hd.name}: ${hd.value}\\r\\n`;
+      if (hd.lname === 'content-length') {
+        const f = fStr('http.content_length_header', 'Content-Length', hd.value, hd.start, hd.next - hd.start);
+        f.text = text;
+        if (h.contentLength >= 0) f.children = [gen(fUint('http.content_length', 'Content length', h.contentLength, hd.start, hd.next - hd.start))];
+        out.push(f);
+      } else if (key) {
+        const f = fStr(key, hd.name, hd.value, hd.start, hd.next - hd.start);
+        f.text = text;
+        out.push(f);
+      } else {
+        const f = fStr('http.unknown_header', 'Unknown header', `${hd.name}: ${hd.value}`, hd.start, hd.next - hd.start);
+        f.text = text;
+        out.push(f);
+      }
+    }
+    out.push(fText('\\r\\n', h.headEnd - 2, 2));
+    if (h.kind === 'request') {
+      const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(h.uri) ? h.uri : h.host !== null ? `http://${h.host}${h.uri}` : null;
+      if (full !== null) out.push(gen(fStr('http.request.full_uri', 'Full request URI', full, 0, 0)));
+    }
+    if (d.bodyEnd > d.bodyStart) {
+      const b = decodeBody(l);
+      if (h.chunked) out.push(fText(`HTTP chunked response`, d.bodyStart, d.bodyEnd - d.bodyStart));
+      for (const t of b.trailers) out.push(fStr('http.chunked_trailer_part', 'trailer-part', `${t.name}: ${t.value}`, d.bodyStart, 0));
+      if (b.encoding && b.bytes !== undefined && b.error === null && (b.encoding === 'gzip' || b.encoding === 'deflate' || b.encoding === 'br' || b.encoding === 'x-gzip')) {
+        out.push(fText(`Content-encoded entity body (${b.encoding}): ${b.entityLen} bytes -> ${b.bytes.length} bytes`, d.bodyStart, d.bodyEnd - d.bodyStart));
+      }
+      if (b.error) out.push(fText(`[${b.error}]`, d.bodyStart, d.bodyEnd - d.bodyStart));
+      const fd = fStr('http.file_data', 'File Data', `${b.bytes.length} bytes`, d.bodyStart, d.bodyEnd - d.bodyStart);
+      fd.text = `File Data: ${b.bytes.length} bytes`;
+      out.push(fd);
+    }
+    if (d.cut !== null) out.push(fText(`[Message not whole: ${d.cut}]`, l.start, 0));
+    return out;
+  },
+
+  title: () => 'Hypertext Transfer Protocol',
+  column: () => 'HTTP',
+
+  info(l) {
+    const h = l.d.head;
+    if (!h) return null;
+    let s = '';
+    for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
+    s += ' ';
+    const mt = mediaType(h.contentType);
+    if (l.d.bodyEnd > l.d.bodyStart && mt !== null) s += ` (${mt})`;
+    return s;
+  },
+};
