@@ -8,6 +8,7 @@ import { readCommand, type CliIO } from './read.js';
 import { captureCommand } from './capture.js';
 import { interfacesCommand } from './interfaces.js';
 import { conversationsCommand } from './conversations.js';
+import { followCommand } from './follow.js';
 
 function version(): string {
   // package.json sits at the project root: ../../ from src/cli, ../../../ from dist/src/cli
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIO, done: (code: number) => void): Command {
   program.addCommand(configure(captureCommand(io, done), io));
   program.addCommand(configure(interfacesCommand(io, done), io));
   program.addCommand(configure(conversationsCommand(io, done), io));
+  program.addCommand(configure(followCommand(io, done), io));
   return program;
 }
 

@@ -102,6 +102,8 @@ export class Flow {
   maxSet = false;
   maxseqtobeacked = 0;
   lastack = 0;
+  /** A packet with the ACK flag was seen from this side (lastack is meaningful). */
+  ackSeen = false;
   lastackTime = 0;
   lastnondupack = 0;
   dupacknum = 0;
@@ -460,7 +462,7 @@ export class TcpTracker {
       a.sack = s;
     }
     // receive window left after this segment: the peer's last ack + its scaled window - our next seq
-    if (rev.windowSeen && rev.winScale !== WS_UNKNOWN && rev.baseSet && fwd.nextSet) {
+    if (rev.windowSeen && rev.ackSeen && rev.winScale !== WS_UNKNOWN && fwd.nextSet) {
       const rw = rev.windowWasSyn || rev.winScale < 0 ? rev.window : rev.window * (1 << rev.winScale);
       a.rwndLeft = ((rev.lastack + rw - fwd.nextseq) | 0);
     }
@@ -631,6 +633,7 @@ export class TcpTracker {
     fwd.windowSeen = true;
     fwd.windowWasSyn = (flags & TCP_SYN) !== 0;
     fwd.lastack = ack;
+    if (flags & TCP_ACK) fwd.ackSeen = true;
     fwd.lastackTime = now;
     fwd.lastSegFlags = a.flags;
 

@@ -1,0 +1,97 @@
+// In-order payload of one TCP stream, per direction, like `tshark -z follow,tcp`: each byte once
+// (retransmitted data dropped), out-of-order segments held until the gap fills (bounded: a gap
+// that never fills is skipped and reported).
+
+import { seqGT, seqLE, seqSub } from './seq.js';
+
+export interface Chunk {
+  dir: 0 | 1;
+  frame: number;
+  data: Uint8Array;
+}
+
+interface Pending {
+  seq: number;
+  frame: number;
+  data: Uint8Array;
+}
+
+export class StreamPayload {
+  readonly chunks: Chunk[] = [];
+  private next: [number | null, number | null] = [null, null];
+  private pending: [Pending[], Pending[]] = [[], []];
+  private pendingBytes = 0;
+  /** Bytes skipped because a gap never filled (segments not captured). */
+  missing = 0;
+  /** Total bytes kept; stops at maxBytes (then `capped` is set). */
+  bytes = 0;
+  capped = false;
+
+  constructor(private readonly maxBytes = 64 << 20, private readonly maxPending = 4 << 20) {}
+
+  /** Add a segment: raw seq of its first payload byte (after a SYN: ISN+1). */
+  add(dir: 0 | 1, seq: number, frame: number, data: Uint8Array): void {
+    if (data.length === 0) return;
+    const nx = this.next[dir];
+    if (nx === null) {
+      this.deliver(dir, seq, frame, data);
+      return;
+    }
+    if (seqGT(seq, nx)) {
+      this.pending[dir].push({ seq, frame, data: data.slice() });
+      this.pendingBytes += data.length;
+      if (this.pendingBytes > this.maxPending) this.flushGap(dir);
+      return;
+    }
+    this.deliver(dir, seq, frame, data);
+  }
+
+  private deliver(dir: 0 | 1, seq: number, frame: number, data: Uint8Array): void {
+    const nx = this.next[dir];
+    let d = data;
+    if (nx !== null) {
+      if (seqLE((seq + d.length) >>> 0, nx)) return; // all old (retransmission)
+      const skip = seqSub(nx, seq);
+      if (skip > 0 && skip < d.length) d = d.subarray(skip);
+      seq = nx;
+    }
+    if (this.bytes + d.length > this.maxBytes) {
+      this.capped = true;
+      return;
+    }
+    this.chunks.push({ dir, frame, data: d.slice() });
+    this.bytes += d.length;
+    this.next[dir] = (seq + d.length) >>> 0;
+    this.drain(dir);
+  }
+
+  private drain(dir: 0 | 1): void {
+    const p = this.pending[dir];
+    for (let guard = 0; guard < 100000 && p.length > 0; guard++) {
+      const nx = this.next[dir]!;
+      const i = p.findIndex((x) => !seqGT(x.seq, nx));
+      if (i < 0) return;
+      const [x] = p.splice(i, 1);
+      this.pendingBytes -= x.data.length;
+      this.deliver(dir, x.seq, x.frame, x.data);
+    }
+  }
+
+  /** Give up on a gap: jump to the lowest pending segment. */
+  private flushGap(dir: 0 | 1): void {
+    const p = this.pending[dir];
+    if (p.length === 0) return;
+    let lo = 0;
+    for (let i = 1; i < p.length; i++) if (seqGT(p[lo].seq, p[i].seq)) lo = i;
+    this.missing += seqSub(p[lo].seq, this.next[dir]!);
+    this.next[dir] = p[lo].seq;
+    this.drain(dir);
+  }
+
+  /** At the end: deliver what is still pending across gaps. */
+  finish(): void {
+    for (const dir of [0, 1] as const) {
+      for (let guard = 0; guard < 100000 && this.pending[dir].length > 0; guard++) this.flushGap(dir);
+    }
+  }
+}
