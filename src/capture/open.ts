@@ -260,6 +260,7 @@ class Reader implements CaptureReader {
     if (this.started) throw new Error('a CaptureReader can be iterated once');
     this.started = true;
     try {
+      if (this.closed) return;
       if (this.pending.length) {
         const first = this.pending;
         this.pending = [];
