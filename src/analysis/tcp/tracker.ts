@@ -143,8 +143,13 @@ export interface SynInfo {
 /** Per-stream state; `a`/`b` are the sides as they appear in the stream's first packet. */
 export class TcpStream {
   readonly flows: [Flow, Flow] = [new Flow(), new Flow()];
+  /** Capture-relative times (ns since the tracker's first packet) of the first and last packet. */
   firstTime = 0;
   lastTime = 0;
+  /** Absolute timestamp of the first packet; stream-internal times are relative to it (exact). */
+  firstTs = 0n;
+  /** Stream-relative time of the last packet. */
+  lastRel = 0;
   firstFrame = 0;
   lastFrame = 0;
   /** Time of the most recent SYN (ns), valid when synSeen. */
@@ -289,10 +294,11 @@ export class TcpTracker {
 
   private lastStream: TcpStream | null = null;
 
-  private newStream(key: string, ip: IpD, d: TcpD, now: number, frame: number): TcpStream {
+  private newStream(key: string, ip: IpD, d: TcpD, now: number, frame: number, ts: bigint): TcpStream {
     const st = new TcpStream(this.nextId++, key, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
     st.firstTime = now;
     st.lastTime = now;
+    st.firstTs = ts;
     st.firstFrame = frame;
     this.stats.streams++;
     if (this.opts.keepSummaries) this.streams.push(st);
@@ -343,11 +349,13 @@ export class TcpTracker {
 
   private analyse(pkt: Packet, ip: IpD, d: TcpD): TcpAnalysis {
     this.stats.packets++;
-    const now = this.timeOf(pkt.frame.ts);
+    // cnow: capture-relative (timeline, expiry); now: relative to the stream's first packet, exact
+    // for any stream shorter than 104 days whatever the absolute timestamps are.
+    const cnow = this.timeOf(pkt.frame.ts);
     const frame = pkt.frame.index;
     if (++this.sinceSweep >= 8192) {
       this.sinceSweep = 0;
-      this.sweep(now);
+      this.sweep(cnow);
     }
     const src = ip.src, dst = ip.dst, sp = d.srcport, dp = d.dstport;
     const fwdFirst = src < dst || (src === dst && sp <= dp);
@@ -358,30 +366,32 @@ export class TcpTracker {
     let st = this.active.get(key);
     let reused = false;
     if (st === undefined) {
-      st = this.newStream(key, ip, d, now, frame);
+      st = this.newStream(key, ip, d, cnow, frame, pkt.frame.ts);
     } else {
       const di = st.portA === sp && st.addrA === src ? 0 : 1;
       const f0 = st.flows[di];
       // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
       if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
         this.release(st);
-        st = this.newStream(key, ip, d, now, frame);
+        st = this.newStream(key, ip, d, cnow, frame, pkt.frame.ts);
         reused = true;
       }
     }
     this.lastStream = st;
     const di = st.portA === sp && st.addrA === src ? 0 : 1;
     const fwd = st.flows[di], rev = st.flows[1 - di];
+    const now = Number(pkt.frame.ts - st.firstTs);
     a.stream = st.id;
     a.frame = frame;
-    a.time = now;
+    a.time = cnow;
     a.dir = di;
     a.tcpFlags = flags;
     a.len = seglen;
     a.rawWindow = d.window;
-    a.timeRel = now - st.firstTime;
-    a.timeDelta = now - st.lastTime;
-    st.lastTime = now;
+    a.timeRel = now;
+    a.timeDelta = now - st.lastRel;
+    st.lastRel = now;
+    st.lastTime = cnow;
     st.lastFrame = frame;
 
     // ---- per-side summary ------------------------------------------------------------------
@@ -425,9 +435,10 @@ export class TcpTracker {
       st.hs.ackTime = now;
     }
     // Initial RTT: the first pure ACK after a SYN (either side, like Wireshark).
+    // (Like Wireshark, a zero RTT counts as "not known yet": the next ACK tries again.)
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_ACK && st.synSeen && !st.hasFirstRtt) {
       st.firstRtt = now - st.mruSyn;
-      st.hasFirstRtt = true;
+      st.hasFirstRtt = st.firstRtt !== 0;
     }
 
     // ---- window --------------------------------------------------------------------------
@@ -592,7 +603,7 @@ export class TcpTracker {
           break retx;
         }
         const tSeq = now - fwd.nextseqTime;
-        const thres = st.hasFirstRtt && st.firstRtt !== 0 ? st.firstRtt : 3e6;
+        const thres = st.hasFirstRtt ? st.firstRtt : 3e6;
         if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0)) {
           this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
           break retx;
