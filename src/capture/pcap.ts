@@ -6,7 +6,7 @@
 // Record header: ts_sec, ts_usec|ts_nsec, incl_len, orig_len (+ ifindex u32, protocol u16,
 // pkt_type u8, pad u8 in the modified format), then incl_len bytes.
 
-import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
+import { CaptureFileError, type CaptureInfo, type Frame, type InterfaceInfo } from './types.js';
 import { type Decoder, FrameBytes, damaged, maxCaplen, newInfo } from './read-common.js';
 
 export const PCAP_HEADER_LEN = 24;
@@ -68,7 +68,10 @@ export class PcapDecoder implements Decoder {
     }
     this.linkType = field & 0xffff;
     this.maxCap = maxCaplen(this.linkType);
-    this.info.interfaces.push({ linkType: this.linkType, snaplen, tsPrecision: this.precision });
+    const iface: InterfaceInfo = { linkType: this.linkType, snaplen, tsPrecision: this.precision };
+    // LT_FCS_LENGTH_PRESENT (bit 26): the top 4 bits give the FCS length in 16-bit units.
+    if (field & 0x04000000) iface.fcsLen = (field >>> 28) * 2;
+    this.info.interfaces.push(iface);
     this.headerDone = true;
   }
 

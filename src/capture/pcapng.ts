@@ -242,6 +242,9 @@ export class PcapngDecoder implements Decoder {
         case 9:
           if (l >= 1) tsresol = buf[s];
           break;
+        case 13:
+          if (l >= 1) info.fcsLen = buf[s];
+          break;
         case 14:
           if (l >= 8) offsetSec = dv.getBigInt64(s, le);
           break;

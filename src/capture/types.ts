@@ -48,6 +48,8 @@ export interface InterfaceInfo {
   /** Sub-second digits (see Frame.tsPrecision). */
   tsPrecision: number;
   comments?: string[];
+  /** Bytes of frame check sequence at the end of each frame, when the file says (pcap linktype FCS bits, if_fcslen). */
+  fcsLen?: number;
 }
 
 /** Facts about the file, collected as blocks are read. */

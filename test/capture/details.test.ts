@@ -98,6 +98,22 @@ describe('classic pcap', () => {
     expect(r.frames.length).toBe(3);
   });
 
+  it('FCS bits of the link type field are allowed and give fcsLen', () => {
+    const hdr = new Uint8Array(24 + 16 + 4);
+    const dv = new DataView(hdr.buffer);
+    dv.setUint32(0, 0xa1b2c3d4, true);
+    dv.setUint16(4, 2, true);
+    dv.setUint16(6, 4, true);
+    dv.setUint32(16, 65535, true);
+    dv.setUint32(20, 1 | 0x04000000 | (2 << 28), true); // Ethernet, FCS present, 2 × 16 bits
+    dv.setUint32(24 + 8, 4, true);
+    dv.setUint32(24 + 12, 4, true);
+    const r = parseCaptureBuffer(hdr);
+    expect(r.error).toBeNull();
+    expect(r.info.interfaces).toEqual([{ linkType: 1, snaplen: 65535, tsPrecision: 6, fcsLen: 4 }]);
+    expect(r.frames[0].linkType).toBe(1);
+  });
+
   it('caplen > origlen is not an error', () => {
     const r = read('malformed-pcap-caplen-gt-origlen.pcap');
     expect(r.error).toBeNull();
