@@ -69,7 +69,7 @@ function ladderLine(time: number, fromClient: boolean, label: string, note: stri
 function header(st: TcpStream, o: LadderOptions): string {
   const w = o.width ?? 44;
   const { names } = sides(st);
-  const l = 'client ' + names[0], r = 'server ' + names[1];
+  const l = (st.clientKnown ? 'client ' : 'A ') + names[0], r = (st.clientKnown ? 'server ' : 'B ') + names[1];
   return `${''.padStart(11)}  ${l}${' '.repeat(Math.max(1, w + 2 - l.length - r.length))}${r}`;
 }
 
@@ -94,7 +94,7 @@ export function handshakeLadder(st: TcpStream, rows: readonly TcpAnalysis[], o: 
     s += `  initial RTT ${fmtDur(rtt)} (SYN→SYN/ACK ${fmtDur(sa)} server side of the capture point, SYN/ACK→ACK ${fmtDur(ca)} client side)\n`;
   }
   const c = st.flows[client].syn, sv = st.flows[1 - client].syn;
-  s += `  client offered: ${offerText(c)}\n  server offered: ${offerText(sv)}\n`;
+  if (st.clientKnown) s += `  client offered: ${offerText(c)}\n  server offered: ${offerText(sv)}\n`;
   if (c && sv) {
     const ws = c.wscale !== undefined && sv.wscale !== undefined;
     s += `  agreed: window scaling ${ws ? 'on' : 'off'}, SACK ${c.sackPerm && sv.sackPerm ? 'on' : 'off'}, timestamps ${c.timestamps && sv.timestamps ? 'on' : 'off'}` +
