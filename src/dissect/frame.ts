@@ -27,9 +27,12 @@ export const frameDissector: Dissector<Frame> = {
     const fr = layer.d;
     const out: Field[] = [];
     if (fr.comments) for (const c of fr.comments) out.push(fStr('frame.comment', 'Comment', c, 0, 0));
-    out.push(fUint('frame.interface_id', 'Interface id', fr.ifIndex, 0, 0));
-    const t = epochText(fr.ts);
-    out.push({ key: 'frame.time_epoch', label: 'Epoch Time', value: t, show: t, start: 0, len: 0 });
+    // tshark numbers interfaces within their pcapng section; ifIndex counts across the file.
+    out.push(fUint('frame.interface_id', 'Interface id', fr.sectionIfId ?? fr.ifIndex, 0, 0));
+    if (!fr.noTimestamp) {
+      const t = epochText(fr.ts);
+      out.push({ key: 'frame.time_epoch', label: 'Epoch Time', value: t, show: t, start: 0, len: 0 });
+    }
     if (fr.tsSource === 'host') {
       out.push(gen(fStr('frame.time_source', 'Timestamp source', 'host', 0, 0)));
     }
