@@ -23,6 +23,7 @@ import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 // -- application layer
 import { dns } from './dns.js';
+import { http } from './http.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -48,6 +49,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   udp,
   // -- application layer
   dns,
+  http,
 ];
 
 export function defaultRegistry(): Registry {
