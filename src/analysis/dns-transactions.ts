@@ -121,8 +121,10 @@ export class DnsTransactions {
     const resp = (d.flags & 0x8000) !== 0;
     const ts = pkt.frame.ts;
     const frame = pkt.frame.index;
+    // mDNS answers go to the multicast group (or from another host): pair by ID alone there
+    const mdns = (l.d as { flavour?: string }).flavour === 'mdns';
     if (!resp) {
-      const key = `${ep.tr}|${ep.src}|${ep.dst}|${d.id}`;
+      const key = mdns ? `mdns|${ep.src.startsWith("[") ? 6 : 4}|${d.id}` : `${ep.tr}|${ep.src}|${ep.dst}|${d.id}`;
       const q = this.open.get(key);
       if (q && q.responseFrame === 0 && ts - q.queryTs < RETRANS_NS) {
         q.retransmits.push(frame);
@@ -141,7 +143,7 @@ export class DnsTransactions {
       if (this.keep) this.list.push(t);
       return;
     }
-    const key = `${ep.tr}|${ep.dst}|${ep.src}|${d.id}`;
+    const key = mdns ? `mdns|${ep.src.startsWith("[") ? 6 : 4}|${d.id}` : `${ep.tr}|${ep.dst}|${ep.src}|${d.id}`;
     const q = this.open.get(key);
     if (q === undefined) {
       l.addExtra(gen(fBool('dns.unsolicited', 'Unsolicited', true, 0, 0)));
