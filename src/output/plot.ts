@@ -13,7 +13,7 @@ export interface PlotOptions {
   width?: number;
 }
 
-const W = 1000, ML = 80, MR = 150, FONT = 'font-family="sans-serif" font-size="11"';
+const W = 1000, ML = 80, MR = 150, FONT = 'font-family="sans-serif"';
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -59,7 +59,7 @@ class Panel {
   }
   frame(): string {
     const pw = W - ML - MR;
-    let s = `<g ${FONT}>`;
+    let s = `<g ${FONT} font-size="11">`;
     s += `<rect x="${ML}" y="${this.y}" width="${pw}" height="${this.h}" fill="#fff" stroke="#999"/>`;
     for (const v of ticks(this.y0, this.y1, 5)) {
       const yy = this.Y(v).toFixed(1);
@@ -75,7 +75,7 @@ class Panel {
     return s + '</g>';
   }
   legend(items: [string, string][]): string {
-    let s = `<g ${FONT}>`;
+    let s = `<g ${FONT} font-size="11">`;
     items.forEach(([color, label], i) => {
       const yy = this.y + 10 + i * 16;
       s += `<rect x="${W - MR + 12}" y="${yy - 5}" width="14" height="4" fill="${color}"/><text x="${W - MR + 32}" y="${yy}" dominant-baseline="middle" fill="#222">${esc(label)}</text>`;
@@ -99,8 +99,16 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   const dd = p1 > p0 ? 1 : 0;
   const t0 = rows.length ? rows[0].time : 0;
   const T = (r: TcpAnalysis) => (r.time - t0) / 1e9;
-  let tMax = rows.length ? T(rows[rows.length - 1]) : 1;
-  if (!(tMax > 0)) tMax = 1e-3;
+  // The time axis ends shortly after the last segment that carried data or acknowledged new data,
+  // so a late RST or keep-alive does not squash the transfer into one pixel column.
+  let tMax = 0, hiAck = -1, later = 0;
+  for (const r of rows) {
+    if (r.len > 0 || (r.tcpFlags & 0x010 && r.ack > hiAck && r.dir !== (p1 > p0 ? 1 : 0))) tMax = T(r);
+    if (r.tcpFlags & 0x010 && r.dir !== (p1 > p0 ? 1 : 0)) hiAck = Math.max(hiAck, r.ack);
+  }
+  if (!(tMax > 0)) tMax = rows.length ? Math.max(1e-3, T(rows[rows.length - 1])) : 1;
+  tMax *= 1.03;
+  for (const r of rows) if (T(r) > tMax) later++;
 
   const segs: { t: number; s: number; e: number; re: boolean }[] = [];
   const acks: [number, number][] = [], wins: [number, number][] = [];
@@ -109,6 +117,7 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   let yMax = 1;
   for (const r of rows) {
     const t = T(r);
+    if (t > tMax) continue;
     if (r.dir === dd) {
       if (r.len > 0) {
         segs.push({ t, s: r.seq, e: r.seq + r.len, re: (r.flags & ANY_RETRANSMISSION) !== 0 });
@@ -129,7 +138,7 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   const ySeqMax = yMax * 1.25;
 
   const parts: string[] = [];
-  let y = 60;
+  let y = 90;
   // ---- time-sequence ----
   const ts = new Panel(y, 380, 0, tMax, 0, ySeqMax, 'Time-sequence (Stevens): data segments, ACKs, receive window', 'relative sequence number');
   parts.push(ts.frame());
@@ -159,7 +168,7 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   for (const s of segs) if (!s.re) tp[Math.min(bins - 1, Math.floor(s.t / bw))] += s.e - s.s;
   const tpv = tp.map((b) => (b * 8) / bw);
   const tpMax = Math.max(1, ...tpv);
-  const thr = new Panel(y, 140, 0, tMax, 0, tpMax * 1.1, `Throughput (goodput of the data direction, ${fmtNum(bw)} s bins)`, 'bits/s');
+  const thr = new Panel(y, 140, 0, tMax, 0, tpMax * 1.1, `Throughput (goodput of the data direction, ${fmtNum(+bw.toPrecision(2))} s bins)`, 'bits/s');
   parts.push(thr.frame());
   g = '';
   tpv.forEach((v, i) => {
@@ -174,7 +183,7 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   const rp = new Panel(y, 140, 0, tMax, 0, rMax * 1.15, 'RTT (time from a data segment to the ACK that covers it)', 'ms');
   parts.push(rp.frame());
   g = rtts.map(([t, v]) => `<circle cx="${rp.X(t).toFixed(1)}" cy="${rp.Y(v).toFixed(1)}" r="2.5" fill="#ff7f0e"/>`).join('');
-  if (!rtts.length) g = `<text x="${ML + 10}" y="${y + 20}" ${FONT} fill="#888">no RTT samples (no ACK matched a data segment exactly)</text>`;
+  if (!rtts.length) g = `<text x="${ML + 10}" y="${y + 20}" ${FONT} font-size="11" fill="#888">no RTT samples (no ACK matched a data segment exactly)</text>`;
   parts.push(`<g>${g}</g>`);
   y += 140 + 70;
 
@@ -190,7 +199,8 @@ export function plotSvg(rows: readonly TcpAnalysis[], o: PlotOptions): string {
   y += 160 + 50;
 
   const head = `<text x="${ML}" y="28" font-family="sans-serif" font-size="16" font-weight="bold" fill="#111">${esc(o.title)}</text>` +
-    `<text x="${ML}" y="46" ${FONT} fill="#555">data direction: ${dd === o.clientDir ? 'client → server' : 'server → client'}; ${segs.length} data segments, ${segs.filter((s) => s.re).length} retransmitted</text>`;
+    `<text x="${ML}" y="48" ${FONT} font-size="12" fill="#555">data direction: ${dd === o.clientDir ? 'client → server' : 'server → client'}; ${segs.length} data segments, ${segs.filter((s) => s.re).length} retransmitted` +
+    (later ? `; ${later} later packets (after ${fmtNum(+tMax.toPrecision(3))} s, no new data) not drawn` : '') + '</text>';
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" viewBox="0 0 ${W} ${y}"><rect width="100%" height="100%" fill="#fafafa"/>${head}${parts.join('')}</svg>\n`;
 }
 
