@@ -15,7 +15,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, openSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,6 +44,7 @@ for (let i = 0; i < argv.length; i++) {
 }
 const DIR = resolve(opt.dir);
 const PEERS = join(DIR, 'peer-figures.txt');
+const LOAD_START = loadavg()[0];
 const log = (s) => process.stderr.write(`[bench ${new Date().toTimeString().slice(0, 8)}] ${s}\n`);
 
 // ---------------------------------------------------------------- captures
@@ -152,7 +153,7 @@ function cases(file) {
     { name: 'one line per packet', ours: ['read', p], peer: ['tshark', '-n', '-r', p], bigToo: true },
     { name: '-T json', ours: ['read', p, '-T', 'json'], peer: ['tshark', '-n', '-r', p, '-T', 'json'], bigToo: false },
     { name: `-T fields (${FIELD_KEYS.length} keys)`, ours: ['read', p, '-T', 'fields', ...fieldArgs], peer: ['tshark', '-n', '-r', p, '-T', 'fields', ...fieldArgs], bigToo: true },
-    { name: 'TCP conversations', ours: ['conversations', p], peer: ['tshark', '-n', '-r', p, '-q', '-z', 'conv,tcp'], bigToo: true, needs: 'conversations' },
+    { name: 'TCP conversations', ours: ['conversations', p, '-z', 'conv,tcp'], peer: ['tshark', '-n', '-r', p, '-q', '-z', 'conv,tcp'], bigToo: true, needs: 'conversations' },
   ];
 }
 
@@ -173,6 +174,7 @@ function writePeers(rows) {
   const lines = [
     `# tshark figures measured by scripts/bench.mjs on ${new Date().toISOString()}`,
     `# ${ver}; ${cpu}; ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} cores; time = /usr/bin/time %e (whole process), rss = %M (KB)`,
+    `# load average (1 min) at start ${LOAD_START.toFixed(1)}, at end ${loadavg()[0].toFixed(1)}: other work on the machine slows every figure alike`,
     'case\tfile\tpackets\truns\tmedian_s\tpeak_rss_kb\tstatus\tcommand',
   ];
   for (const r of rows) lines.push([r.name, r.file, r.packets, r.runs, r.s.toFixed(2), r.rssKB, r.ok ? 'ok' : 'failed', r.cmd.join(' ')].join('\t'));
@@ -230,7 +232,7 @@ if (peerNew.length) {
 
 // ---------------------------------------------------------------- report
 const out = [];
-out.push(`Captures: ${files.map((f) => `${f} ${counts[f]} packets`).join(', ')} (${DIR}); median of ${opt.runs} run(s) on the slice, ${opt.bigRuns} on big.pcap.`);
+out.push(`Captures: ${files.map((f) => `${f} ${counts[f]} packets`).join(', ')} (${DIR}); median of ${opt.runs} run(s) on the slice, ${opt.bigRuns} on big.pcap; load average ${LOAD_START.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end.`);
 out.push('');
 out.push('| case | file | wiretrace time | pkt/s | peak RSS | tshark time | pkt/s | peak RSS | speed-up |');
 out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|');
