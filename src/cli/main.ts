@@ -9,6 +9,8 @@ import { captureCommand } from './capture.js';
 import { interfacesCommand } from './interfaces.js';
 import { conversationsCommand } from './conversations.js';
 import { followCommand } from './follow.js';
+import { httpCommand } from './http.js';
+import { dnsCommand } from './dns.js';
 
 function version(): string {
   // package.json sits at the project root: ../../ from src/cli, ../../../ from dist/src/cli
@@ -45,6 +47,8 @@ export function buildProgram(io: CliIO, done: (code: number) => void): Command {
   program.addCommand(configure(interfacesCommand(io, done), io));
   program.addCommand(configure(conversationsCommand(io, done), io));
   program.addCommand(configure(followCommand(io, done), io));
+  program.addCommand(configure(httpCommand(io, done), io));
+  program.addCommand(configure(dnsCommand(io, done), io));
   return program;
 }
 
