@@ -26,12 +26,24 @@ function valueJson(v: FieldValue): string {
   }
 }
 
+// '{"key":…,"label":…,"value":' for each (key, label) pair: they repeat in every packet.
+const heads = new Map<string, string>();
+function head(key: string, label: string): string {
+  const k = key + '\u0000' + label;
+  let h = heads.get(k);
+  if (h === undefined) {
+    h = '{"key":' + q(key) + ',"label":' + q(label) + ',"value":';
+    if (heads.size < 20000) heads.set(k, h);
+  }
+  return h;
+}
+
 function fieldsJson(fs: readonly Field[]): string {
   let s = '';
   for (let i = 0; i < fs.length; i++) {
     const f = fs[i];
     if (i > 0) s += ',';
-    s += '{"key":' + q(f.key) + ',"label":' + q(f.label) + ',"value":' + valueJson(f.value) + ',"show":' + q(f.show) +
+    s += head(f.key, f.label) + valueJson(f.value) + ',"show":' + q(f.show) +
       ',"start":' + f.start + ',"len":' + f.len;
     if (f.text !== undefined) s += ',"text":' + q(f.text);
     if (f.mask !== undefined) s += ',"mask":' + f.mask;
@@ -60,7 +72,7 @@ export function layersJson(layers: readonly Layer[]): string {
     if (l.dis === frameDissector) continue;
     if (!first) s += ',';
     first = false;
-    const fields = fieldsJson(l.fields()) ;
+    const fields = fieldsJson(l.fields());
     const extra = l.extra !== null ? fieldsJson(l.extra) : '';
     s += '{"protocol":' + q(l.proto) + ',"title":' + q(layerTitle(l)) + ',"start":' + l.start + ',"end":' + l.end;
     if (l.bufName !== null) s += ',"source":' + q(l.bufName);
