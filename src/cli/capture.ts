@@ -75,7 +75,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   // Options first: a usage mistake is reported before any privilege question.
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const analyzers = defaultAnalyzers();
+  const analyzers = defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
   const durationMs = parseAutostop(raw.autostop);

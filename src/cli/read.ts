@@ -28,7 +28,7 @@ export interface CliIO {
 export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const analyzers = defaultAnalyzers();
+  const analyzers = defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
 
