@@ -90,6 +90,8 @@ export function packetJson(pkt: Packet): string {
   let s = '{"frame":{"number":' + fr.index + ',"time_epoch":"' + epochText(fr.ts) + '","len":' + fr.origLen +
     ',"cap_len":' + fr.data.length + ',"interface_id":' + fr.ifIndex + ',"link_type":' + fr.linkType;
   if (fr.comments !== undefined && fr.comments.length > 0) s += ',"comments":' + q(fr.comments);
+  // live capture stamps frames with the host clock (cap gives no kernel timestamp): say so
+  if (fr.tsSource !== undefined) s += ',"time_source":"' + fr.tsSource + '"';
   s += '},"layers":[' + layersJson(pkt.layers) + ']';
   // problems of the frame pseudo-layer (e.g. unsupported link type)
   const fl = pkt.layers[0];
