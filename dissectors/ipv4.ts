@@ -4,7 +4,7 @@
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
 import {
-  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtBytesHex, fmtIPv4, gen, hexN, u16, u32,
+  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtBytesHex, fmtIPv4, gen, hexN, u16, u32, hide
 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
@@ -375,9 +375,9 @@ export const ipv4: Dissector<Ipv4D> = {
     }
     if (start + 16 <= lim) {
       out.push(fIPv4('ip.src', 'Source Address', buf, start + 12));
-      out.push(gen(fIPv4('ip.addr', 'Source or Destination Address', buf, start + 12)));
-      out.push(gen(fIPv4('ip.src_host', 'Source Host', buf, start + 12)));
-      out.push(gen(fIPv4('ip.host', 'Source or Destination Host', buf, start + 12)));
+      out.push(hide(gen(fIPv4('ip.addr', 'Source or Destination Address', buf, start + 12))));
+      out.push(hide(gen(fIPv4('ip.src_host', 'Source Host', buf, start + 12))));
+      out.push(hide(gen(fIPv4('ip.host', 'Source or Destination Host', buf, start + 12))));
     }
     if (start + 20 <= lim) {
       if (d.curRtAt >= 0) {
@@ -385,9 +385,9 @@ export const ipv4: Dissector<Ipv4D> = {
       } else {
         out.push(fIPv4('ip.dst', 'Destination Address', buf, start + 16));
       }
-      out.push(gen(fIPv4('ip.addr', 'Source or Destination Address', buf, d.dstAt)));
-      out.push(gen(fIPv4('ip.dst_host', 'Destination Host', buf, d.dstAt)));
-      out.push(gen(fIPv4('ip.host', 'Source or Destination Host', buf, d.dstAt)));
+      out.push(hide(gen(fIPv4('ip.addr', 'Source or Destination Address', buf, d.dstAt))));
+      out.push(hide(gen(fIPv4('ip.dst_host', 'Destination Host', buf, d.dstAt))));
+      out.push(hide(gen(fIPv4('ip.host', 'Source or Destination Host', buf, d.dstAt))));
     }
     if (d.ok && d.hdrLen > 20) {
       const o = parseOptions(buf, start + 20, start + d.hdrLen, true);

@@ -3,7 +3,7 @@
 // Fragment (with reassembly), AH. Registered on ethertype 0x86dd and ip.proto 41 (IPv6 in IP).
 
 import type { IpD } from '../src/dissect/decoded.js';
-import {
+import { hide,
   fBits, fBool, fBytes, fHex, fIPv6, fText, fUint, fmtBytesHex, fmtIPv6, gen, hexN, u16, u32,
 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
@@ -226,13 +226,13 @@ export const ipv6: Dissector<Ipv6D> = {
     out.push(nx);
     out.push(fUint('ipv6.hlim', 'Hop Limit', d.ttl, start + 7, 1));
     out.push(fIPv6('ipv6.src', 'Source Address', buf, start + 8));
-    out.push(gen(fIPv6('ipv6.addr', 'Source or Destination Address', buf, start + 8)));
-    out.push(gen(fIPv6('ipv6.src_host', 'Source Host', buf, start + 8)));
-    out.push(gen(fIPv6('ipv6.host', 'Source or Destination Host', buf, start + 8)));
+    out.push(hide(gen(fIPv6('ipv6.addr', 'Source or Destination Address', buf, start + 8))));
+    out.push(hide(gen(fIPv6('ipv6.src_host', 'Source Host', buf, start + 8))));
+    out.push(hide(gen(fIPv6('ipv6.host', 'Source or Destination Host', buf, start + 8))));
     out.push(fIPv6('ipv6.dst', 'Destination Address', buf, start + 24));
-    out.push(gen(fIPv6('ipv6.addr', 'Source or Destination Address', buf, start + 24)));
-    out.push(gen(fIPv6('ipv6.dst_host', 'Destination Host', buf, start + 24)));
-    out.push(gen(fIPv6('ipv6.host', 'Source or Destination Host', buf, start + 24)));
+    out.push(hide(gen(fIPv6('ipv6.addr', 'Source or Destination Address', buf, start + 24))));
+    out.push(hide(gen(fIPv6('ipv6.dst_host', 'Destination Host', buf, start + 24))));
+    out.push(hide(gen(fIPv6('ipv6.host', 'Source or Destination Host', buf, start + 24))));
     for (const e of d.exts) out.push(extFields(buf, e));
     const r = d.reasm;
     if (r) {

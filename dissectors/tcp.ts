@@ -7,7 +7,7 @@
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import type { IpD, TcpAnn, TcpD, TcpOptions } from '../src/dissect/decoded.js';
 import { TCP_ACK, TCP_URG } from '../src/dissect/decoded.js';
-import { fBits, fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { fBits, fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16, u32, hide } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 
@@ -235,8 +235,8 @@ export const tcp: Dissector<TcpDx> = {
     if (l.end - start < 4) return out;
     out.push(fUint('tcp.srcport', 'Source Port', d.srcport, start, 2));
     out.push(fUint('tcp.dstport', 'Destination Port', d.dstport, start + 2, 2));
-    out.push(fUint('tcp.port', 'Source or Destination Port', d.srcport, start, 2));
-    out.push(fUint('tcp.port', 'Source or Destination Port', d.dstport, start + 2, 2));
+    out.push(hide(fUint('tcp.port', 'Source or Destination Port', d.srcport, start, 2)));
+    out.push(hide(fUint('tcp.port', 'Source or Destination Port', d.dstport, start + 2, 2)));
     if (!d.ok) return out;
     if (!d.hdrBogus) out.push(gen(fUint('tcp.len', 'TCP Segment Len', d.len, start, 0)));
     out.push(fUint('tcp.seq_raw', 'Sequence Number (raw)', d.seq, start + 4, 4));

@@ -3,7 +3,7 @@
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import type { IpD, UdpD } from '../src/dissect/decoded.js';
-import { fBytes, fHex, fUint, gen, hexN, u16 } from '../src/dissect/fields.js';
+import { fBytes, fHex, fUint, gen, hexN, u16, hide } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -100,8 +100,8 @@ export const udp: Dissector<UdpDx> = {
     const out: Field[] = [
       fUint('udp.srcport', 'Source Port', d.srcport, start, 2),
       fUint('udp.dstport', 'Destination Port', d.dstport, start + 2, 2),
-      fUint('udp.port', 'Source or Destination Port', d.srcport, start, 2),
-      fUint('udp.port', 'Source or Destination Port', d.dstport, start + 2, 2),
+      hide(fUint('udp.port', 'Source or Destination Port', d.srcport, start, 2)),
+      hide(fUint('udp.port', 'Source or Destination Port', d.dstport, start + 2, 2)),
     ];
     const lf = fUint('udp.length', 'Length', d.length, start + 4, 2);
     if (d.badLen) lf.text = `Length: ${d.length} (bogus)`;

@@ -154,6 +154,12 @@ export function gen(f: Field): Field {
   return f;
 }
 
+/** Mark a field as hidden (for -e and filters only; see Field.hidden); returns it for chaining. */
+export function hide(f: Field): Field {
+  f.hidden = true;
+  return f;
+}
+
 /** Attach children to a field; returns it for chaining. */
 export function withChildren(f: Field, children: Field[]): Field {
   f.children = children;

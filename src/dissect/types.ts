@@ -49,6 +49,11 @@ export interface Field {
   children?: Field[];
   /** Generated (not on the wire): tree shows it in [brackets], like Wireshark. */
   generated?: boolean;
+  /**
+   * Hidden (like Wireshark's hidden fields, e.g. ip.addr, tcp.port): matched by -T fields -e and
+   * filters, left out of the tree and JSON, which show the specific fields (ip.src, ip.dst) instead.
+   */
+  hidden?: boolean;
 }
 
 /** Where the dissector chain goes next. */

@@ -40,9 +40,12 @@ function head(key: string, label: string): string {
 
 function fieldsJson(fs: readonly Field[]): string {
   let s = '';
+  let first = true;
   for (let i = 0; i < fs.length; i++) {
     const f = fs[i];
-    if (i > 0) s += ',';
+    if (f.hidden === true) continue; // like tshark -T json: hidden fields (ip.addr, tcp.port) are not shown
+    if (!first) s += ',';
+    first = false;
     s += head(f.key, f.label) + valueJson(f.value) + ',"show":' + q(f.show) +
       ',"start":' + f.start + ',"len":' + f.len;
     if (f.text !== undefined) s += ',"text":' + q(f.text);

@@ -70,6 +70,7 @@ function fieldsText(fs: readonly Field[], buf: Uint8Array, depth: number): strin
   let out = '';
   const pre = indent(depth);
   for (const f of fs) {
+    if (f.hidden === true) continue;
     out += pre + fieldText(f, buf) + '\n';
     if (f.children && f.children.length > 0) out += fieldsText(f.children, buf, depth + 1);
   }
