@@ -9,8 +9,8 @@ import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** Most compression pointers followed while reading one name. */
 const MAX_JUMPS = 64;
-/** Longest name text kept (tshark: "<Name too long>" past 255). */
-const MAX_NAME = 255;
+/** Longest name (wire bytes, dots included) tshark shows; longer ones are "<Name too long>". */
+const MAX_NAME = 253;
 /** Most records decoded from one message (the rest is reported, not decoded). */
 const MAX_RECORDS = 4096;
 
@@ -18,6 +18,9 @@ export interface DnsName {
   text: string;
   /** Offset just past the name where it appears (not where pointers lead). */
   end: number;
+  /** dns.qry.name.len as tshark 4.0 shows it (name bytes with dots; 6 for <Root>, 0 for a 1-byte name). */
+  len: number;
+  /** dns.count.labels as tshark 4.0 counts it: dots in the name bytes + 1 (0 for a 1-byte name). */
   labels: number;
   /** Set when the name could not be read whole (past the end, pointer loop). */
   error: string | null;
@@ -56,12 +59,30 @@ export interface DnsD {
 
 // ---- names --------------------------------------------------------------------------------
 
-function labelText(buf: Uint8Array, at: number, n: number): string {
+const utf8 = new TextDecoder('utf-8');
+/** Code points glib's g_unichar_isprint() rejects: control, format, unassigned, surrogate. */
+const NOT_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cn}\p{Cs}]/u;
+const C_ESC: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
+
+/**
+ * Label bytes as tshark 4.0 shows them (Wireshark's format_text()): printable ASCII as is (space,
+ * '.', '\' included), ASCII controls as C escapes (\a \b \t \n \v \f \r) or 3-digit octal (\001,
+ * \177), valid UTF-8 as the character unless it is not printable (\u0080, \uFEFF), invalid UTF-8
+ * as U+FFFD per maximal invalid subsequence.
+ */
+export function labelText(buf: Uint8Array, at: number, n: number): string {
+  const end = at + n;
+  let i = at;
+  while (i < end && buf[i] >= 0x20 && buf[i] < 0x7f) i++;
+  if (i === end) return String.fromCharCode.apply(null, buf.subarray(at, end) as unknown as number[]);
   let s = '';
-  for (let i = at; i < at + n; i++) {
-    const c = buf[i];
-    if (c > 0x20 && c < 0x7f) s += String.fromCharCode(c);
-    else s += '\\' + c.toString(8).padStart(3, '0');
+  for (const ch of utf8.decode(buf.subarray(at, end))) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x20 && c < 0x7f) s += ch;
+    else if (c < 0x80) s += C_ESC[c] ?? '\\' + c.toString(8).padStart(3, '0');
+    else if (NOT_PRINTABLE.test(ch)) {
+      s += c > 0xffff ? '\\U' + c.toString(16).toUpperCase().padStart(8, '0') : '\\u' + c.toString(16).toUpperCase().padStart(4, '0');
+    } else s += ch;
   }
   return s;
 }
@@ -72,8 +93,9 @@ export function readName(buf: Uint8Array, msg: number, msgEnd: number, at: numbe
   let end = -1;
   let jumps = 0;
   let text = '';
-  let labels = 0;
-  let tooLong = false;
+  /** Name bytes with the separating dots, and the '.' bytes among them (tshark counts labels by dots). */
+  let raw = 0;
+  let dots = 0;
   let error: string | null = null;
   for (;;) {
     if (p >= msgEnd) { error = 'name runs past the end of the message'; break; }
@@ -91,18 +113,18 @@ export function readName(buf: Uint8Array, msg: number, msgEnd: number, at: numbe
     }
     if (kind !== 0) { error = `unsupported label type 0x${kind.toString(16)}`; p++; break; }
     if (p + 1 + len > msgEnd) { error = 'label runs past the end of the message'; p = msgEnd; break; }
-    if (!tooLong) {
-      const t = labelText(buf, p + 1, len);
-      if (text.length + t.length + 1 > MAX_NAME) tooLong = true;
-      else text += (text ? '.' : '') + t;
+    if (raw > 0) { raw++; dots++; }
+    raw += len;
+    if (raw <= MAX_NAME) {
+      text += (text ? '.' : '') + labelText(buf, p + 1, len);
+      for (let i = p + 1; i <= p + len; i++) if (buf[i] === 0x2e) dots++;
     }
-    labels++;
     p += 1 + len;
   }
   if (end < 0) end = Math.min(p, msgEnd);
-  if (tooLong) text = '<Name too long>';
-  else if (text === '' && error === null) text = '<Root>';
-  return { text, end, labels, error };
+  if (raw > MAX_NAME) return { text: '<Name too long>', end, len: 15, labels: 1, error };
+  if (raw === 0 && error === null) return { text: '<Root>', end, len: 6, labels: 1, error };
+  return { text, end, len: raw === 1 ? 0 : raw, labels: raw > 1 ? dots + 1 : 0, error };
 }
 
 // ---- tables -----------------------------------------------------------------------------
@@ -402,7 +424,7 @@ function questionField(l: Layer<DnsD>, r: DnsRecord): Field {
   const nEnd = r.name.end;
   const c: Field[] = [
     nameField('dns.qry.name', 'Name', r.name, r.at),
-    gen(fUint('dns.qry.name.len', 'Name Length', r.name.text === '<Root>' ? 0 : r.name.text.length, r.at, nEnd - r.at)),
+    gen(fUint('dns.qry.name.len', 'Name Length', r.name.len, r.at, nEnd - r.at)),
     gen(fUint('dns.count.labels', 'Label Count', r.name.labels, r.at, nEnd - r.at)),
   ];
   const tf = fUint('dns.qry.type', 'Type', r.type, nEnd, 2);
