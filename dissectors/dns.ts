@@ -244,7 +244,7 @@ export const dns: Dissector<DnsD> = {
     'dns.ns', 'dns.cname', 'dns.ptr.domain_name', 'dns.mx.preference', 'dns.mx.mail_exchange', 'dns.txt',
     'dns.txt.length', 'dns.soa.mname', 'dns.soa.rname', 'dns.soa.serial_number', 'dns.soa.refresh_interval',
     'dns.soa.retry_interval', 'dns.soa.expire_limit', 'dns.soa.minimum_ttl', 'dns.srv.priority', 'dns.srv.weight',
-    'dns.srv.port', 'dns.srv.target', 'dns.naptr.order', 'dns.naptr.preference', 'dns.naptr.flags_length',
+    'dns.srv.port', 'dns.srv.target', 'dns.srv.service', 'dns.srv.proto', 'dns.srv.name', 'dns.naptr.order', 'dns.naptr.preference', 'dns.naptr.flags_length',
     'dns.naptr.flags', 'dns.naptr.service_length', 'dns.naptr.service', 'dns.naptr.regex_length', 'dns.naptr.regex',
     'dns.naptr.replacement_length', 'dns.naptr.replacement', 'dns.rr.udp_payload_size', 'dns.resp.ext_rcode',
     'dns.resp.edns0_version', 'dns.resp.z', 'dns.resp.z.do', 'dns.resp.z.reserved', 'dns.opt', 'dns.opt.code',
@@ -442,7 +442,16 @@ function rrField(l: Layer<DnsD>, r: DnsRecord): Field {
   const d = l.d;
   const mdns = d.flavour === 'mdns';
   const nEnd = r.name.end;
-  const c: Field[] = [nameField('dns.resp.name', 'Name', r.name, r.at)];
+  const c: Field[] = [];
+  if (r.type === 33) {
+    // tshark 4.0 splits an SRV owner name (_service._proto.name) at its first two dots and shows
+    // the parts instead of dns.resp.name.
+    const parts = r.name.text.split('.');
+    const len = nEnd - r.at;
+    c.push(fStr('dns.srv.service', 'Service', parts[0], r.at, len));
+    if (parts.length > 1) c.push(fStr('dns.srv.proto', 'Protocol', parts[1], r.at, len));
+    if (parts.length > 2) c.push(fStr('dns.srv.name', 'Name', parts.slice(2).join('.'), r.at, len));
+  } else c.push(nameField('dns.resp.name', 'Name', r.name, r.at));
   const tf = fUint('dns.resp.type', 'Type', r.type, nEnd, 2);
   tf.text = `Type: ${typeLong(r.type)}`;
   c.push(tf);

@@ -63,3 +63,38 @@ describe('dns names like tshark 4.0', () => {
     expect(info(p)).toBe(`Standard query 0x1234 A ${name}`);
   });
 });
+
+// SRV answers: tshark 4.0 shows the owner name split at its first two dots as dns.srv.service /
+// dns.srv.proto / dns.srv.name and no dns.resp.name (dns-tcp-axfr.pcapng frame 7 has 7 such records).
+// Values from tshark on responses "id 0x1234, 1 question + 1 SRV answer (1 2 3 t)" with these names.
+function srvResponse(nameHex: string): Uint8Array {
+  const name = Buffer.from(nameHex, 'hex');
+  const rd = Buffer.from('00010002000301740' + '0', 'hex');
+  const ans = Buffer.concat([name, Buffer.from('00210001' + '0000003c', 'hex'), Buffer.from([0, rd.length]), rd]);
+  const dns = Buffer.concat([Buffer.from('123481800001000100000000', 'hex'), name, Buffer.from('00210001', 'hex'), ans]);
+  const udp = Buffer.alloc(8);
+  udp.writeUInt16BE(53, 0); udp.writeUInt16BE(1111, 2); udp.writeUInt16BE(8 + dns.length, 4);
+  const ip = Buffer.from('450000000001000040110000' + '7f000001' + '7f000001', 'hex');
+  ip.writeUInt16BE(20 + udp.length + dns.length, 2);
+  return Uint8Array.from(Buffer.concat([ip, udp, dns]));
+}
+
+describe('dns SRV owner names like tshark 4.0', () => {
+  // [name wire bytes, qry.name, srv.service, srv.proto, srv.name]
+  const SRV: [string, string, string, string, string][] = [
+    ['025f78045f74637003666f6f0362617200', '_x._tcp.foo.bar', '_x', '_tcp', 'foo.bar'],
+    ['016100', 'a', 'a', '', ''],
+    ['0161016200', 'a.b', 'a', 'b', ''],
+    ['00', '<Root>', '<Root>', '', ''],
+  ];
+  it.each(SRV)('%s', (wire, qname, service, proto, name) => {
+    const p = run(srvResponse(wire));
+    expect(show(p, 'dns.qry.name')).toBe(qname);
+    expect(show(p, 'dns.resp.name')).toBe('');
+    expect(show(p, 'dns.srv.service')).toBe(service);
+    expect(show(p, 'dns.srv.proto')).toBe(proto);
+    expect(show(p, 'dns.srv.name')).toBe(name);
+    expect(show(p, 'dns.srv.target')).toBe('t');
+    expect(info(p)).toBe(`Standard query response 0x1234 SRV ${qname} SRV 1 2 3 t`);
+  });
+});
