@@ -26,10 +26,15 @@ import {
 import { canCapture, dropPrivileges, noPermissionMessage, PrivilegeError } from '../capture/privileges.js';
 import type { Frame } from '../capture/types.js';
 import { CaptureWriteError, CaptureWriter, formatForPath, openSink, type WriteFormat } from '../capture/write.js';
-import { Dissection } from '../dissect/chain.js';
-import { createSink } from '../output/sink.js';
-import { runPipeline, type PipelineResult } from '../pipeline.js';
-import { defaultAnalyzers } from './analyzers.js';
+import { Dissection, type Packet } from '../dissect/chain.js';
+import type { Registry } from '../dissect/registry.js';
+import { TcpTracker, type TcpAnalysis, type TcpStream } from '../analysis/tcp/tracker.js';
+import { createSink, type OutputSink } from '../output/sink.js';
+import { endpointText, explainLines, TimelineWriter } from '../output/timeline.js';
+import { useColor } from '../output/color.js';
+import { OutputWriter } from '../output/writer.js';
+import { runPipeline, type Analyzer, type PipelineResult } from '../pipeline.js';
+import { defaultAnalyzers, tcpAnalyzer } from './analyzers.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError, UserError } from './errors.js';
 import {
   addDecodeAsOption,
@@ -56,6 +61,94 @@ export interface RawCaptureOptions extends RawOutputOptions {
   dropPrivileges?: boolean;
   bufferSize?: string;
   debug?: boolean;
+  timeline?: boolean;
+  explain?: boolean;
+}
+
+/**
+ * The analyzers a live capture runs: read's (so the table shows relative Seq/Ack and the analysis
+ * flags like read), except that the TCP tracker keeps no summaries of finished streams: a capture
+ * may run for days, and the table needs only each packet's annotation.
+ */
+export function liveAnalyzers(registry?: Registry): Analyzer[] {
+  return defaultAnalyzers(registry).map((a) => (a.name === 'tcp' ? tcpAnalyzer({ keepSummaries: false }) : a));
+}
+
+/**
+ * Buffered display output that is handed to the stream once the current batch of packets has been
+ * formatted (setImmediate), not only when 64 KiB have piled up: live rows appear as packets arrive.
+ */
+export class LiveWriter extends OutputWriter {
+  private scheduled = false;
+  override write(s: string): void {
+    super.write(s);
+    if (!this.scheduled && !this.broken) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.flush();
+      });
+    }
+  }
+}
+
+/**
+ * `capture --timeline`: the TCP tracker runs on each packet as it arrives and prints the follow
+ * command's sliding-window timeline row for every TCP segment (all streams, a "Stream" column in
+ * front), plus one line when a stream appears. Other packets are not shown.
+ */
+export class TimelineSink implements OutputSink {
+  readonly tracker = new TcpTracker({ fields: false, keepSummaries: false, explain: true });
+  private readonly writers: [TimelineWriter, TimelineWriter];
+  private readonly announced = new WeakSet<TcpStream>();
+  private headed = false;
+  rows = 0;
+
+  constructor(
+    private readonly w: OutputWriter,
+    private readonly color: boolean,
+    private readonly explain = false,
+  ) {
+    this.writers = [new TimelineWriter(0, color), new TimelineWriter(1, color)];
+    this.tracker.onPacket = (a, st) => this.row(a, st);
+  }
+
+  private row(a: TcpAnalysis, st: TcpStream): void {
+    const tw = this.writers[st.client];
+    let s = '';
+    if (!this.headed) {
+      this.headed = true;
+      const h = 'Stream ' + tw.header();
+      s += (this.color ? '\x1b[1m' + h + '\x1b[0m' : h) + '\n';
+    }
+    if (!this.announced.has(st)) {
+      this.announced.add(st);
+      const a0 = endpointText(st.addrA, st.portA), b0 = endpointText(st.addrB, st.portB);
+      const [c, v] = st.client === 0 ? [a0, b0] : [b0, a0];
+      const t = st.clientKnown ? `stream ${st.id}: client ${c} → server ${v}` : `stream ${st.id}: ${c} ↔ ${v} (no SYN seen: → is ${c} sending)`;
+      s += (this.color ? '\x1b[1m' + t + '\x1b[0m' : t) + '\n';
+    }
+    s += String(st.id).padStart(6) + ' ' + tw.row(a) + '\n';
+    if (this.explain) for (const l of explainLines(a)) s += l + '\n';
+    this.rows++;
+    this.w.write(s);
+  }
+
+  packet(pkt: Packet): void {
+    this.tracker.packet(pkt);
+  }
+  drain(): Promise<void> | null {
+    return this.w.drain();
+  }
+  end(): Promise<void> {
+    return this.w.end();
+  }
+  get broken(): boolean {
+    return this.w.broken;
+  }
+  get error(): Error | null {
+    return this.w.error;
+  }
 }
 
 /** `-a duration:SEC` → milliseconds (0 = none). Throws UsageError. */
@@ -75,7 +168,13 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   // Options first: a usage mistake is reported before any privilege question.
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const analyzers = defaultAnalyzers(registry);
+  const timeline = raw.timeline === true;
+  if (timeline && (raw.format !== undefined || raw.verbose || (raw.field?.length ?? 0) > 0 || raw.hex)) {
+    throw new UsageError('--timeline prints the TCP timeline instead of the packet display: drop -T, -V, -e and -x');
+  }
+  if (raw.explain && !timeline) throw new UsageError('--explain goes with --timeline (the rule behind each analysis flag)');
+  // The timeline runs its own tracker (no fields); the packet display runs read's analyzers.
+  const analyzers = timeline ? [] : liveAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
   const durationMs = parseAutostop(raw.autostop);
@@ -156,7 +255,10 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
 
   // Display: the read pipeline fed from a bounded queue.
   const queue = quiet ? null : new LiveQueue();
-  const sink = quiet ? null : createSink(sinkOpts, displayStream(io));
+  const display = quiet ? null : new LiveWriter(displayStream(io));
+  const sink = display === null ? null
+    : timeline ? new TimelineSink(display, useColor(io.stdout, raw.color, io.env), raw.explain === true)
+    : createSink(sinkOpts, display);
   const pipeline: Promise<PipelineResult> | null =
     queue && sink ? runPipeline({ source: queue, dissection: new Dissection(registry), analyzers, sink }) : null;
 
@@ -302,7 +404,9 @@ export function captureCommand(io: CliIO, done: (code: number) => void): Command
     .option('-Z, --user <user>', 'after opening the device as root, run as USER (default: the sudo user)')
     .option('--no-drop-privileges', 'stay root after opening the device (not recommended)')
     .option('-B, --buffer-size <KiB>', 'libpcap ring size in KiB (default 32768; each packet takes a ~64 KiB slot)')
-    .option('--debug', 'print the uid/gid the capture runs as, on stderr');
+    .option('--debug', 'print the uid/gid the capture runs as, on stderr')
+    .option('--timeline', "instead of the packet table, the TCP sliding-window timeline as packets arrive (one row per segment: stream, direction, flags, relative seq/ack, length, scaled window, bytes in flight, receive window left, analysis flags), as 'wiretrace follow' prints it")
+    .option('--explain', 'with --timeline: under each flagged segment, the rule that fired and its evidence');
   addOutputOptions(cmd);
   addDecodeAsOption(cmd);
   cmd.addHelpText(
@@ -322,6 +426,7 @@ Stops on Ctrl-C, SIGTERM, -c N or -a duration:SEC; prints "N packets captured" o
 Examples:
   sudo wiretrace capture -i eth0                       one line per packet
   sudo wiretrace capture -i lo -f 'tcp port 8080' -V   every field of each packet
+  sudo wiretrace capture -i lo -f 'tcp port 8080' --timeline   handshake, windows, flags live
   sudo wiretrace capture -i any -c 100 -w out.pcapng   save 100 packets (and show them)
   sudo wiretrace capture -i eth0 -w - | tshark -r -    pipe a pcapng stream`,
   );
