@@ -138,9 +138,9 @@ function corpusFrames(): { linkType: number; data: Uint8Array }[] {
 }
 
 const SEEDS = [0x5eed1, 0xc0ffee, 20240601];
-const RANDOM_PER_SEED = 1500;
-const MUTATED_PER_SEED = 2500;
-const FILES_PER_SEED = 150;
+const RANDOM_PER_SEED = 3000;
+const MUTATED_PER_SEED = 6000;
+const FILES_PER_SEED = 300;
 
 describe('whole-chain fuzz (seeded, bounded)', () => {
   const sample = corpusFrames();
