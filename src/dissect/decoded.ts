@@ -88,4 +88,11 @@ export interface TcpAnn {
   window: number;
   /** Info column prefixes in tshark's words, in order, e.g. ["TCP Retransmission"], ["TCP Dup ACK 12#1"]. */
   infoPrefix: string[];
+  /**
+   * AccECN is in use on this connection (tshark 4.0's rule: the SYN asked with AE+CWR+ECE and the
+   * SYN/ACK answered with AE/CWR/ECE = 010, 011, 100 or 110, or an earlier packet of the connection
+   * carried an AccECN option). The dissector then shows AE/CWR/ECE as the ACE counter ("ACE=n",
+   * tcp.flags.ace) on packets without SYN.
+   */
+  accEcn?: boolean;
 }

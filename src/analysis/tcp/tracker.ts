@@ -12,7 +12,7 @@
 
 import type { Packet } from '../../dissect/chain.js';
 import type { IpD, TcpAnn, TcpD } from '../../dissect/decoded.js';
-import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
+import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
 import type { Layer } from '../../dissect/layer.js';
 import * as F from './flags.js';
 import { seqGT, seqLE, seqLT, seqSub } from './seq.js';
@@ -34,6 +34,8 @@ export class TcpAnalysis implements TcpAnn {
   /** Scaled window (tcp.window_size); -1 when the scale is unknown (then rawWindow is what tshark shows). */
   window = -1;
   infoPrefix: string[] = NO_PREFIX;
+  /** AccECN in use on this connection (TcpAnn.accEcn): the dissector shows the ACE counter. */
+  accEcn = false;
   /** Frame number and time (ns since the first packet the tracker saw). */
   frame = 0;
   time = 0;
@@ -164,6 +166,17 @@ export class TcpStream {
   /** Wireshark's initial RTT: first ACK minus most recent SYN (ns), valid when hasFirstRtt. */
   hasFirstRtt = false;
   firstRtt = 0;
+  /**
+   * AccECN negotiation as tshark 4.0 follows it: the last SYN asked for it (AE+CWR+ECE), the last
+   * SYN/ACK agreed (AE,CWR,ECE = 010, 011, 100 or 110), an AccECN option was seen.
+   */
+  accEcnSyn = false;
+  accEcnSynAck = false;
+  accEcnOption = false;
+  /** AccECN in use: the ACE counter replaces AE/CWR/ECE on packets without SYN. */
+  get accEcn(): boolean {
+    return this.accEcnOption || (this.accEcnSyn && this.accEcnSynAck);
+  }
   constructor(
     readonly id: number,
     readonly key: string,
@@ -424,6 +437,17 @@ export class TcpTracker {
         }
       }
     }
+    // ---- AccECN (tshark decides before it reads this packet's options) ----------------------
+    if (flags & TCP_SYN) {
+      const e = flags & (TCP_AE | TCP_CWR | TCP_ECE);
+      if (flags & TCP_ACK) st.accEcnSynAck = e === TCP_CWR || e === (TCP_CWR | TCP_ECE) || e === TCP_AE || e === (TCP_AE | TCP_CWR);
+      else st.accEcnSyn = e === (TCP_AE | TCP_CWR | TCP_ECE);
+    }
+    a.accEcn = st.accEcn;
+    // An AccECN option (kind 172/174, or 254 with ExID 0xACC0/0xACC1) turns it on from the next
+    // packet. TODO(tcp dissector): set TcpOptions.accEcn when such an option is present.
+    if ((o as { accEcn?: boolean }).accEcn === true) st.accEcnOption = true;
+
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
       st.hs.synFrame = frame;
       st.hs.synTime = now;
