@@ -169,6 +169,14 @@ export class DirDesegmenter {
       if (this.len === 0) this.bufOff = off;
       if (p.current && bytes.buffer === frameData.buffer) {
         cur = { off, at: bytes.byteOffset - frameData.byteOffset, end: off + bytes.length };
+        // Fast path: nothing buffered and whole messages in the frame's bytes: hand them out as
+        // views of the frame without copying them through the message buffer.
+        if (this.len === 0 && this.want === 0) {
+          bytes = this.direct(bytes, off, p.frame, r, cur);
+          if (bytes.length === 0) continue;
+          off = cur.off + (bytes.byteOffset - frameData.byteOffset - cur.at);
+          this.bufOff = off;
+        }
       }
       if (!this.append(bytes)) {
         // global budget exhausted: hand out what we have, cut
@@ -186,6 +194,39 @@ export class DirDesegmenter {
     if (this.len > 0 && !this.stopped && r.messages === NO_MSGS) r.partial = true;
     else if (this.len > 0 && !this.stopped) r.partial = this.segs.some((s) => s.frame === frame);
     return r;
+  }
+
+  /**
+   * Frame messages straight from `bytes` (a view of the current frame, stream offset `off`) while
+   * nothing is buffered; returns the bytes left over (a partial message, to be buffered). Same
+   * outcome as appending them and running frame(), without the copies.
+   */
+  private direct(bytes: Uint8Array, off: number, pframe: number, r: FeedResult, cur: { off: number; at: number; end: number }): Uint8Array {
+    for (let guard = 0; guard < 100000 && bytes.length > 0 && !this.stopped; guard++) {
+      const n = this.parser.measure(bytes, false);
+      if (n < 0) {
+        // not a message start: dropped (like drop() of the buffered bytes)
+        this.parser.done?.();
+        this.bufOff = off + bytes.length;
+        return bytes.subarray(bytes.length);
+      }
+      if (n === 0 || n > bytes.length || n > this.limits.maxMessage) {
+        // partial: buffer it; frame() measures it again (the parsers resume where they stopped)
+        return bytes;
+      }
+      const lost = this.lost;
+      this.lost = 0;
+      this.parser.done?.();
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      r.messages.push({
+        off, bytes: bytes.subarray(0, n), inFrame: cur.at + (off - cur.off), segs: [{ frame: pframe, len: n }],
+        declared: n, cut: null, lost,
+      });
+      bytes = bytes.subarray(n);
+      off += n;
+      this.bufOff = off;
+    }
+    return bytes;
   }
 
   /** Cut messages out of the buffer while the parser can. */

@@ -53,10 +53,13 @@ const METHODS = new Set([
   'ORDERPATCH', 'MKCALENDAR', 'SSDP',
 ]);
 
-function ascii(buf: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i += 4096) out += String.fromCharCode(...buf.subarray(i, Math.min(e, i + 4096)));
-  return out;
+// Buffer's native latin1 decoder (one char per byte, like String.fromCharCode) works on any Uint8Array.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, s: number, e: number): string }).latin1Slice;
+
+/** Bytes as one char each (latin1), e.g. a header line. */
+export function ascii(buf: Uint8Array, s: number, e: number): string {
+  if (e <= s) return '';
+  return latin1Slice.call(buf, s, e);
 }
 
 /** Does buf[start..] look like the start of an HTTP/1.x message (request line or status line)? */
