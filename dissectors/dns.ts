@@ -5,7 +5,8 @@
 
 import { fBits, fBool, fBytes, fHex, fIPv4, fIPv6, fStr, fText, fUint, fmtIPv4, fmtIPv6, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
-import type { Dissector, Field } from '../src/dissect/types.js';
+import type { IpD, TcpD } from '../src/dissect/decoded.js';
+import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 
 /** Most compression pointers followed while reading one name. */
 const MAX_JUMPS = 64;
@@ -38,6 +39,8 @@ export interface DnsRecord {
   rdLen: number;
   /** Offset just past the record. */
   end: number;
+  /** The record's data runs past the bytes of a partial TCP segment: tshark lists its type in Info, no fields. */
+  cut?: boolean;
 }
 
 export interface DnsD {
@@ -49,8 +52,10 @@ export interface DnsD {
   msgEnd: number;
   /** TCP: length prefix value, -1 over UDP. */
   tcpLen: number;
-  /** TCP: the segment starts a message it does not hold whole. */
+  /** TCP: the segment starts a message it does not hold whole (decoded as far as the bytes go). */
   partial: boolean;
+  /** TCP: the segment continues a message begun in this frame (no DNS decoded); 0 when not. */
+  contOf: number;
   id: number;
   flags: number;
   counts: [number, number, number, number];
@@ -164,7 +169,7 @@ function typeLong(t: number): string {
 }
 
 function emptyD(flavour: DnsD['flavour']): DnsD {
-  return { flavour, ok: false, msg: 0, msgEnd: 0, tcpLen: -1, partial: false, id: 0, flags: 0, counts: [0, 0, 0, 0], records: [] };
+  return { flavour, ok: false, msg: 0, msgEnd: 0, tcpLen: -1, partial: false, contOf: 0, id: 0, flags: 0, counts: [0, 0, 0, 0], records: [] };
 }
 
 /** Which flavour a port pair is (the registry only tells us the dissector ran). */
@@ -194,6 +199,7 @@ function parseMessage(l: Layer<DnsD>, buf: Uint8Array, msg: number, msgEnd: numb
         l.problem('unsupported', `more than ${MAX_RECORDS} records: the rest is not decoded`, p, msgEnd);
         return;
       }
+      if (p >= msgEnd && d.partial) return;
       if (p >= msgEnd) {
         const want = d.counts[0] + d.counts[1] + d.counts[2] + d.counts[3];
         l.problem('malformed', `the header counts ${want} records but the message ends after ${d.records.length}`, msg + 4, msg + 12);
@@ -202,11 +208,13 @@ function parseMessage(l: Layer<DnsD>, buf: Uint8Array, msg: number, msgEnd: numb
       const at = p;
       const name = readName(buf, msg, msgEnd, p);
       p = name.end;
+      if (name.error && d.partial) return;
       if (name.error) {
         l.problem('malformed', `name at offset ${at - msg}: ${name.error}`, at, Math.max(p, at + 1));
         if (p >= msgEnd) return;
       }
       const fixed = sec === 0 ? 4 : 10;
+      if (p + fixed > msgEnd && d.partial) return;
       if (p + fixed > msgEnd) {
         l.problem('malformed', `${sec === 0 ? 'question' : 'resource record'} at offset ${at - msg} is cut short`, at, msgEnd);
         return;
@@ -217,6 +225,13 @@ function parseMessage(l: Layer<DnsD>, buf: Uint8Array, msg: number, msgEnd: numb
         r.rdLen = u16(buf, p + 8);
         r.rdStart = p + 10;
         r.end = r.rdStart + r.rdLen;
+        if (r.end > msgEnd && d.partial) {
+          // The rest of the message is in later segments: tshark (per segment) stops here with the
+          // record's type in Info and none of its fields.
+          r.cut = true;
+          d.records.push(r);
+          return;
+        }
         if (r.end > msgEnd) {
           l.problem('malformed', `record data length ${r.rdLen} at offset ${p + 8 - msg} runs past the message`, p + 8, msgEnd);
           r.rdLen = msgEnd - r.rdStart;
@@ -229,6 +244,33 @@ function parseMessage(l: Layer<DnsD>, buf: Uint8Array, msg: number, msgEnd: numb
       p = r.end;
     }
   }
+}
+
+/**
+ * Info suffix of a segment that begins a message it does not hold whole: tshark 4.0 (per segment)
+ * appends its exception text this way, without a space: "Standard query 0xcda0 TKEY x TKEY[BoundErrorUnreassembled Packet]".
+ */
+const UNREASSEMBLED = '[BoundErrorUnreassembled Packet]';
+
+/** ctx.state slot: per TCP direction, the message a segment began but did not hold whole. */
+const PDU_SLOT = 'dns.tcp.pdu';
+/** Most directions remembered (the map is cleared when full: a bound, not a cache policy). */
+const MAX_PDUS = 4096;
+interface PduRec { frame: number; seq: number; len: number }
+
+/** The TCP direction and payload seq of a DNS-over-TCP segment read from the frame itself; null otherwise. */
+function tcpPdu(buf: Uint8Array, start: number, ctx: DissectContext):
+  { key: string; seq: number; map: Map<string, PduRec> | null } | null {
+  const ls = ctx.layers;
+  const t = ls[ls.length - 1];
+  if (t?.proto !== 'tcp' || buf !== ctx.frame.data) return null;
+  const td = t.d as TcpD;
+  if (!td.ok || td.payloadStart !== start) return null;
+  let ip: IpD | null = null;
+  for (let i = ls.length - 2; i >= 0 && ip === null; i--) if (ls[i].proto === 'ip' || ls[i].proto === 'ipv6') ip = ls[i].d as IpD;
+  if (ip === null) return null;
+  const map = (ctx.state.slots.get(PDU_SLOT) as Map<string, PduRec> | undefined) ?? null;
+  return { key: `${ip.src} ${ip.dst} ${td.srcport} ${td.dstport}`, seq: td.seq, map };
 }
 
 export const dns: Dissector<DnsD> = {
@@ -277,17 +319,53 @@ export const dns: Dissector<DnsD> = {
         l.short('DNS length prefix', start, 2, ctx.snapCut(buf, start + 2));
         return l;
       }
+      const pdu = tcpPdu(buf, start, ctx);
+      if (pdu !== null && pdu.map !== null) {
+        const rec = pdu.map.get(pdu.key);
+        if (rec !== undefined && ctx.frame.index > rec.frame) {
+          const off = (pdu.seq - rec.seq) >>> 0;
+          if (off > 0 && off < rec.len) {
+            // Inside a message whose length prefix came in an earlier segment (tshark:
+            // "[Continuation to #N]", no DNS): its first bytes are not a length prefix.
+            l.d.contOf = rec.frame;
+            return l;
+          }
+          pdu.map.delete(pdu.key);
+        }
+      }
       l.d.tcpLen = u16(buf, start);
       msg = start + 2;
       msgEnd = msg + l.d.tcpLen;
       if (msgEnd > end) {
-        // A message spread over several segments: not an error of this segment.
+        // A message spread over several segments: not an error of this segment. Decode what is
+        // here (tshark with tcp.desegment_tcp_streams:FALSE does the same) and remember where the
+        // message ends so the segments that carry the rest are not read as new messages.
         l.d.partial = true;
-        return l;
-      }
-      l.end = msgEnd;
+        if (pdu !== null) {
+          if (pdu.map === null) {
+            pdu.map = new Map();
+            ctx.state.slots.set(PDU_SLOT, pdu.map);
+          } else if (pdu.map.size >= MAX_PDUS) pdu.map.clear();
+          pdu.map.set(pdu.key, { frame: ctx.frame.index, seq: pdu.seq, len: 2 + l.d.tcpLen });
+        }
+        msgEnd = end;
+      } else l.end = msgEnd;
     }
     if (msgEnd - msg < 12) {
+      if (l.d.partial && !ctx.snapCut(buf, msg + 12)) {
+        // The header goes on in the next segment: tshark (per segment) shows the ID and flags
+        // when the first 4 bytes are here, then the counts that are whole, then stops.
+        if (msgEnd - msg >= 4) {
+          const d = l.d;
+          d.ok = true;
+          d.msg = msg;
+          d.msgEnd = msgEnd;
+          d.id = u16(buf, msg);
+          d.flags = u16(buf, msg + 2);
+          for (let i = 0; i < 4 && msg + 6 + 2 * i <= msgEnd; i++) d.counts[i] = u16(buf, msg + 4 + 2 * i);
+        }
+        return l;
+      }
       l.short('DNS header', msg, 12, ctx.snapCut(buf, msg + 12));
       return l;
     }
@@ -299,6 +377,8 @@ export const dns: Dissector<DnsD> = {
     const d = l.d;
     const { buf } = l;
     const out: Field[] = [];
+    // A continuation, or a message start too short for the ID and flags: tshark shows no DNS field.
+    if (d.contOf > 0 || (d.partial && !d.ok)) return out;
     if (d.tcpLen >= 0) out.push(fUint('dns.length', 'Length', d.tcpLen, l.start, 2));
     if (!d.ok) return out;
     const m = d.msg;
@@ -335,7 +415,7 @@ export const dns: Dissector<DnsD> = {
     const cn = upd
       ? [['dns.count.zones', 'Zones'], ['dns.count.prerequisites', 'Prerequisites'], ['dns.count.updates', 'Updates'], ['dns.count.add_rr', 'Additional RRs']]
       : [['dns.count.queries', 'Questions'], ['dns.count.answers', 'Answer RRs'], ['dns.count.auth_rr', 'Authority RRs'], ['dns.count.add_rr', 'Additional RRs']];
-    for (let i = 0; i < 4; i++) out.push(fUint(cn[i][0], cn[i][1], d.counts[i], m + 4 + 2 * i, 2));
+    for (let i = 0; i < 4 && m + 6 + 2 * i <= d.msgEnd; i++) out.push(fUint(cn[i][0], cn[i][1], d.counts[i], m + 4 + 2 * i, 2));
     const secNames = upd ? ['Zone', 'Prerequisites', 'Updates', 'Additional records']
       : ['Queries', 'Answers', 'Authoritative nameservers', 'Additional records'];
     let i = 0;
@@ -345,6 +425,7 @@ export const dns: Dissector<DnsD> = {
       let s1 = s0;
       while (i < d.records.length && d.records[i].sec === sec) {
         const r = d.records[i++];
+        if (r.cut) continue;
         recs.push(sec === 0 ? questionField(l, r) : rrField(l, r));
         s1 = r.end;
       }
@@ -356,18 +437,21 @@ export const dns: Dissector<DnsD> = {
   title(l) {
     const d = l.d;
     const name = d.flavour === 'mdns' ? 'Multicast Domain Name System' : d.flavour === 'llmnr' ? 'Link-local Multicast Name Resolution' : 'Domain Name System';
+    if (d.contOf > 0) return `${name} (continuation of the message begun in frame ${d.contOf})`;
     if (!d.ok) return name;
     return `${name} (${d.flags & 0x8000 ? 'response' : 'query'})`;
   },
 
-  column: (l) => (l.d.flavour === 'mdns' ? 'MDNS' : l.d.flavour === 'llmnr' ? 'LLMNR' : 'DNS'),
+  column: (l) => (l.d.contOf > 0 ? '' : l.d.flavour === 'mdns' ? 'MDNS' : l.d.flavour === 'llmnr' ? 'LLMNR' : 'DNS'),
 
-  info(l) {
+  info(l, layers) {
     const d = l.d;
-    if (d.partial) {
-      return `segment of a DNS message, ${l.end - l.start - 2} of ${d.tcpLen} bytes`;
+    if (d.contOf > 0) {
+      // tshark: "[Continuation to #4] 50138 → 53 [ACK] Seq=…" in the TCP column.
+      const t = layers[layers.indexOf(l) - 1];
+      return `[Continuation to #${d.contOf}] ${t?.dis.info?.(t, layers) ?? ''}`;
     }
-    if (!d.ok) return null;
+    if (!d.ok) return d.partial ? UNREASSEMBLED : null;
     const f = d.flags;
     const resp = (f & 0x8000) !== 0;
     const opcode = (f >> 11) & 15;
@@ -382,12 +466,14 @@ export const dns: Dissector<DnsD> = {
         continue;
       }
       s += ` ${typeShort(r.type)}`;
+      if (r.cut) break;
       if (mdns && (r.cls & 0x8000) && r.type !== 41) s += ', cache flush';
       if (r.rdLen > 0) {
         const t = rdataInfo(l.buf, d.msg, d.msgEnd, r);
         if (t) s += ' ' + t;
       }
     }
+    if (d.partial) s += UNREASSEMBLED;
     return s;
   },
 };
