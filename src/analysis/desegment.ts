@@ -68,6 +68,7 @@ export interface DesegmentLimits extends ReassemblyLimits {
 export const DEFAULT_DESEGMENT_LIMITS: DesegmentLimits = { ...DEFAULT_LIMITS, maxMessage: 16 << 20 };
 
 const NO_MSGS: Message[] = [];
+const EMPTY_BUF = new Uint8Array(0);
 
 /** One direction: reassembler + message buffer + framing with an AppParser. */
 export class DirDesegmenter {
@@ -77,6 +78,8 @@ export class DirDesegmenter {
   /** Stream offset of buf[0]. */
   private bufOff = 0;
   private segs: { frame: number; off: number; len: number }[] = [];
+  /** First live entry of `segs` (consumed entries before it are dropped in bulk, not shifted one by one). */
+  private segHead = 0;
   /** Known length of the message at buf[0] (0 = unknown). */
   private want = 0;
   /** Bytes of a cut message still to skip. */
@@ -192,7 +195,12 @@ export class DirDesegmenter {
       this.frame(r, frame, cur);
     }
     if (this.len > 0 && !this.stopped && r.messages === NO_MSGS) r.partial = true;
-    else if (this.len > 0 && !this.stopped) r.partial = this.segs.some((s) => s.frame === frame);
+    else if (this.len > 0 && !this.stopped) {
+      const segs = this.segs;
+      let any = false;
+      for (let i = this.segHead; i < segs.length; i++) if (segs[i].frame === frame) { any = true; break; }
+      r.partial = any;
+    }
     return r;
   }
 
@@ -294,6 +302,8 @@ export class DirDesegmenter {
     const need = this.len + bytes.length;
     if (need > this.buf.length) {
       let cap = Math.max(this.buf.length * 2, 4096);
+      // the message length is known: size the buffer for it at once (up to 4 MiB) instead of doubling
+      if (this.want > cap && this.want <= this.limits.maxMessage) cap = Math.min(this.want, Math.max(cap, 4 << 20));
       while (cap < need) cap *= 2;
       if (!this.budget.take(cap - this.buf.length)) return false;
       const nb = new Uint8Array(cap);
@@ -320,18 +330,26 @@ export class DirDesegmenter {
   private trimSegs(n: number): SegRef[] {
     const out: SegRef[] = [];
     let k = n;
-    while (k > 0 && this.segs.length > 0) {
-      const s = this.segs[0];
+    const segs = this.segs;
+    while (k > 0 && this.segHead < segs.length) {
+      const s = segs[this.segHead];
       if (s.len <= k) {
         out.push({ frame: s.frame, len: s.len });
         k -= s.len;
-        this.segs.shift();
+        this.segHead++;
       } else {
         out.push({ frame: s.frame, len: k });
         s.len -= k;
         s.off += k;
         k = 0;
       }
+    }
+    if (this.segHead === segs.length) {
+      segs.length = 0;
+      this.segHead = 0;
+    } else if (this.segHead > 64 && this.segHead * 2 > segs.length) {
+      segs.splice(0, this.segHead);
+      this.segHead = 0;
     }
     return out;
   }
@@ -340,7 +358,13 @@ export class DirDesegmenter {
   private take(n: number, frame: number, cur: { off: number; at: number; end: number } | null, cut: Message['cut'], declared: number): Message {
     const off = this.bufOff;
     const inFrame = cur !== null && off >= cur.off && off + n <= cur.end ? cur.at + (off - cur.off) : -1;
-    const bytes = this.buf.slice(0, n);
+    // the whole buffer is the message: hand the buffer itself out (no copy) and start a new one
+    const whole = n === this.len && n * 2 >= this.buf.length;
+    const bytes = whole ? this.buf.subarray(0, n) : this.buf.slice(0, n);
+    if (whole) {
+      this.budget.give(this.buf.length);
+      this.buf = EMPTY_BUF;
+    }
     const lost = this.lost;
     this.lost = 0;
     this.parser.done?.();

@@ -1,7 +1,7 @@
 // Buffered output with backpressure and quiet EPIPE handling.
 //
-// Outputs build text with `write(s)`; it is kept in a string until ~64 KiB have accumulated, then
-// handed to the stream in one call. The pipeline awaits `drain()` between batches of packets, so a
+// Outputs build text with `write(s)`; it is encoded (UTF-8) into a reusable arena until ~64 KiB
+// have accumulated, then handed to the stream in one call (a Buffer view; never a split character). The pipeline awaits `drain()` between batches of packets, so a
 // slow reader (a pager, a pipe) holds the producer back instead of growing memory. When the reader
 // goes away (`wiretrace read big.pcap | head`), the stream reports EPIPE: the writer marks itself
 // `broken`, drops further text, and the pipeline stops reading; the command exits 0.
@@ -10,8 +10,19 @@ import type { Writable } from 'node:stream';
 
 export const CHUNK = 64 * 1024;
 
+/** Bytes of the arena that formatted text is encoded into (handed to the stream as views). */
+const ARENA = 1 << 20;
+
+type Utf8Buf = Buffer & { utf8Write(s: string, at: number): number };
+
 export class OutputWriter {
-  private buf = '';
+  // Text is encoded as it comes into an arena Buffer (per string: small, cache-friendly), and
+  // views of it go to the stream: no big rope string to flatten and re-encode per chunk. A view
+  // handed to the stream is never written again (the next text goes after it, or into a new arena).
+  private arena: Utf8Buf | null = null;
+  /** Start of the bytes not yet handed out, and the end of the bytes written. */
+  private from = 0;
+  private pos = 0;
   private needDrain = false;
   private drainWait: Promise<void> | null = null;
   /** True once the stream failed (EPIPE or another write error): output is dropped from then on. */
@@ -25,24 +36,40 @@ export class OutputWriter {
   ) {
     out.on('error', (e: NodeJS.ErrnoException) => {
       this.broken = true;
-      this.buf = '';
+      this.from = this.pos;
       if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.error = e;
     });
   }
 
   write(s: string): void {
     if (this.broken) return;
-    this.buf += s;
-    if (this.buf.length >= this.chunk) this.flush();
+    const max = s.length * 3; // UTF-8 bytes at most
+    let a = this.arena;
+    if (a === null || this.pos + max > a.length) {
+      this.flush();
+      if (max > ARENA >> 2) {
+        // a huge string: hand it over as it is
+        this.send(s);
+        return;
+      }
+      a = this.arena = Buffer.allocUnsafeSlow(ARENA) as Utf8Buf;
+      this.from = this.pos = 0;
+    }
+    this.pos += a.utf8Write(s, this.pos);
+    if (this.pos - this.from >= this.chunk) this.flush();
   }
 
   /** Hand what is buffered to the stream (without waiting). */
   flush(): void {
-    if (this.buf.length === 0 || this.broken) return;
-    const s = this.buf;
-    this.buf = '';
+    if (this.pos === this.from || this.broken || this.arena === null) return;
+    const v = this.arena.subarray(this.from, this.pos);
+    this.from = this.pos;
+    this.send(v);
+  }
+
+  private send(v: string | Uint8Array): void {
     try {
-      if (!this.out.write(s)) this.needDrain = true;
+      if (!this.out.write(v)) this.needDrain = true;
     } catch (e) {
       this.broken = true;
       const err = e as NodeJS.ErrnoException;
