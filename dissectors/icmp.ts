@@ -1,7 +1,7 @@
 // Internet Control Message Protocol (RFC 792, RFC 4884 extensions, RFC 4950 MPLS). ip.proto 1.
 // Errors (3, 4, 5, 11, 12) quote the offending IP header + data: dissected as inner layers.
-// Info as tshark; the "(reply in N)" / "(request in N)" suffixes need request/reply matching
-// state and are left out.
+// Info as tshark; the " (request in N)" suffix comes from layer.ann, set by the echo pairing
+// analyzer (src/analysis/icmp-echo.ts).
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
@@ -199,7 +199,7 @@ export const icmp: Dissector<IcmpD> = {
       const seqLe = ((seq & 255) << 8) | (seq >> 8);
       s += ` id=${hexN(id, 4)}, seq=${seq}/${seqLe}` + (d.ttl >= 0 ? `, ttl=${d.ttl}` : '');
     }
-    return s;
+    return s + echoSuffix(l.ann);
   },
 };
 
@@ -237,4 +237,15 @@ function extFields(buf: Uint8Array, at: number, end: number): Field {
     q += ol;
   }
   return fText('ICMP Multi-Part Extensions', at, end - at, kids);
+}
+
+/**
+ * Info suffix from the echo pairing analyzer (src/analysis/icmp-echo.ts), which sets layer.ann to
+ * { reqFrame, respFrame }: " (request in N)" on a reply, " (reply in N)" on a request (tshark's second pass only).
+ */
+function echoSuffix(ann: { reqFrame?: number; respFrame?: number } | null): string {
+  if (ann === null || typeof ann !== 'object') return '';
+  if (ann.reqFrame) return ` (request in ${ann.reqFrame})`;
+  if (ann.respFrame) return ` (reply in ${ann.respFrame})`;
+  return '';
 }

@@ -1,6 +1,7 @@
 // ICMPv6 (RFC 4443), Neighbor Discovery (RFC 4861) with its options, MLD/MLDv2 (best effort).
 // ip.proto 58. Errors (1-4) quote the offending IPv6 packet: dissected as inner layers.
-// Info as tshark, without the "(reply in N)" suffixes (they need request/reply state).
+// Info as tshark; the " (request in N)" suffix comes from layer.ann, set by the echo pairing
+// analyzer (src/analysis/icmp-echo.ts).
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import { fBool, fHex, fIPv6, fMAC, fText, fUint, fmtIPv6, fmtMAC, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
@@ -163,7 +164,7 @@ export const icmpv6: Dissector<Icmpv6D> = {
     if (cn) s += ` (${cn})`;
     const len = l.end - start;
     if ((t === 128 || t === 129) && len >= 8) {
-      s += ` id=${hexN(u16(buf, start + 4), 4)}, seq=${u16(buf, start + 6)}` + (d.hlim >= 0 ? `, hop limit=${d.hlim}` : '');
+      s += ` id=${hexN(u16(buf, start + 4), 4)}, seq=${u16(buf, start + 6)}` + (d.hlim >= 0 ? `, hop limit=${d.hlim}` : '') + echoSuffix(l.ann);
     } else if (t === 135 && len >= 24) {
       s += ` for ${fmtIPv6(buf, start + 8)}`;
       const ll = findOpt(buf, start + 24, l.end, 1);
@@ -193,4 +194,15 @@ function findOpt(buf: Uint8Array, q: number, end: number, type: number): number 
     q += ol;
   }
   return -1;
+}
+
+/**
+ * Info suffix from the echo pairing analyzer (src/analysis/icmp-echo.ts), which sets layer.ann to
+ * { reqFrame, respFrame }: " (request in N)" on a reply, " (reply in N)" on a request (tshark's second pass only).
+ */
+function echoSuffix(ann: { reqFrame?: number; respFrame?: number } | null): string {
+  if (ann === null || typeof ann !== 'object') return '';
+  if (ann.reqFrame) return ` (request in ${ann.reqFrame})`;
+  if (ann.respFrame) return ` (reply in ${ann.respFrame})`;
+  return '';
 }

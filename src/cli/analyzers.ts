@@ -7,6 +7,7 @@
 
 import { dnsTransactionAnalyzer, DnsTransactions } from '../analysis/dns-transactions.js';
 import { TcpApp, tcpAppAnalyzer } from '../analysis/http/app.js';
+import { icmpEchoAnalyzer } from '../analysis/icmp-echo.js';
 import { tcpAnalyzer, TCP_ANALYSIS_KEYS } from '../analysis/tcp/analyzer.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Analyzer } from '../pipeline.js';
@@ -16,5 +17,5 @@ export { TCP_ANALYSIS_KEYS, tcpAnalyzer };
 export function defaultAnalyzers(registry?: Registry): Analyzer[] {
   const dns = new DnsTransactions();
   dns.keep = false;
-  return [tcpAnalyzer(), tcpAppAnalyzer(new TcpApp({ registry, keep: false })), dnsTransactionAnalyzer(dns)];
+  return [tcpAnalyzer(), tcpAppAnalyzer(new TcpApp({ registry, keep: false })), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
 }
