@@ -5,7 +5,7 @@
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
-import { fBits, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { fBits, fBool, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -52,7 +52,9 @@ export const icmp: Dissector<IcmpD> = {
     'icmp.num_addrs', 'icmp.addr_entry_size', 'icmp.lifetime', 'icmp.router_address', 'icmp.pref_level',
     'icmp.ext', 'icmp.ext.version', 'icmp.ext.res', 'icmp.ext.checksum', 'icmp.ext.checksum.status',
     'icmp.ext.length', 'icmp.ext.class', 'icmp.ext.ctype', 'icmp.mpls.label', 'icmp.mpls.exp', 'icmp.mpls.s',
-    'icmp.mpls.ttl',
+    'icmp.mpls.ttl', 'icmp.mip.type', 'icmp.mip.length', 'icmp.mip.seq', 'icmp.mip.life', 'icmp.mip.flags',
+    'icmp.mip.r', 'icmp.mip.b', 'icmp.mip.h', 'icmp.mip.f', 'icmp.mip.m', 'icmp.mip.g', 'icmp.mip.v', 'icmp.mip.rt',
+    'icmp.mip.u', 'icmp.mip.x', 'icmp.mip.reserved', 'icmp.mip.coa', 'icmp.mip.prefixlength', 'icmp.mip.challenge',
   ],
   registers: [{ table: 'ip.proto', key: 1 }],
 
@@ -119,7 +121,9 @@ export const icmp: Dissector<IcmpD> = {
     const end = l.end;
     const out: Field[] = [];
     const tf = fUint('icmp.type', 'Type', d.type, start, 1);
-    tf.text = `Type: ${d.type} (${TYPES[d.type] ?? 'Unknown'})`;
+    // tshark 4.0 names a router advertisement with code 0 or 16 "Mobile IP Advertisement".
+    const mobile = d.type === 9 && (d.code === 0 || d.code === 16);
+    tf.text = `Type: ${d.type} (${mobile ? 'Mobile IP Advertisement' : TYPES[d.type] ?? 'Unknown'})`;
     out.push(tf);
     const cf = fUint('icmp.code', 'Code', d.code, start + 1, 1);
     const cn = CODES[d.type]?.[d.code];
@@ -174,12 +178,17 @@ export const icmp: Dissector<IcmpD> = {
       const n = buf[start + 4], sz = buf[start + 5];
       out.push(fUint('icmp.num_addrs', 'Number of addresses', n, start + 4, 1));
       out.push(fUint('icmp.addr_entry_size', 'Address entry size', sz, start + 5, 1));
-      out.push(fUint('icmp.lifetime', 'Lifetime', u16(buf, start + 6), start + 6, 2));
-      for (let i = 0, q = start + 8; i < n && q + 8 <= end && sz >= 2; i++, q += sz * 4) {
+      const lt = fUint('icmp.lifetime', 'Lifetime', u16(buf, start + 6), start + 6, 2);
+      lt.text = `Lifetime: ${lt.show} (${secsText(u16(buf, start + 6))})`;
+      out.push(lt);
+      let q = start + 8;
+      for (let i = 0; i < n && q + 8 <= end && sz >= 2; i++, q += sz * 4) {
         out.push(fIPv4('icmp.router_address', 'Router address', buf, q));
         const pl = u32(buf, q + 4) | 0;
         out.push({ key: 'icmp.pref_level', label: 'Preference level', value: pl, show: String(pl), start: q + 4, len: 4 });
       }
+      // Mobile IP agent advertisement extensions (RFC 5944 2.1) after the addresses, as tshark.
+      if (sz === 2 && (d.code === 0 || d.code === 16)) mipExtensions(buf, q, end, out);
     } else if (t === 10) {
       out.push(fBytes('icmp.reserved', 'Reserved', buf, start + 4, start + 8));
     }
@@ -191,7 +200,9 @@ export const icmp: Dissector<IcmpD> = {
   info(l) {
     const d = l.d;
     if (!d.ok) return null;
-    const tn = TYPES[d.type] ?? 'Unknown ICMP (obsolete or malformed?)';
+    // tshark 4.0 calls a router advertisement with code 0 or 16 "Mobile IP Advertisement".
+    const tn = d.type === 9 && (d.code === 0 || d.code === 16) ? 'Mobile IP Advertisement'
+      : TYPES[d.type] ?? 'Unknown ICMP (obsolete or malformed?)';
     const cn = CODES[d.type]?.[d.code];
     let s = tn.padEnd(20) + (cn ? ` (${cn})` : '');
     if (IDSEQ.has(d.type) && l.end - l.start >= 8) {
@@ -202,6 +213,83 @@ export const icmp: Dissector<IcmpD> = {
     return s + echoSuffix(l.ann);
   },
 };
+
+const MIP_EXT: Record<number, string> = {
+  0: 'One byte padding extension', 16: 'Mobility Agent Advertisement Extension', 19: 'Prefix Lengths Extension',
+  24: 'Challenge Extension',
+};
+const MIP_FLAGS: [number, string, string][] = [
+  [0x8000, 'icmp.mip.r', 'Registration Required'], [0x4000, 'icmp.mip.b', 'Busy'], [0x2000, 'icmp.mip.h', 'Home Agent'],
+  [0x1000, 'icmp.mip.f', 'Foreign Agent'], [0x0800, 'icmp.mip.m', 'Minimal Encapsulation'], [0x0400, 'icmp.mip.g', 'GRE'],
+  [0x0200, 'icmp.mip.v', 'VJ Comp'], [0x0100, 'icmp.mip.rt', 'Reverse tunneling'], [0x0080, 'icmp.mip.u', 'UDP tunneling'],
+  [0x0040, 'icmp.mip.x', 'Revocation support'],
+];
+
+function bitPic16(v: number, mask: number): string {
+  let s = '';
+  for (let b = 15; b >= 0; b--) {
+    s += (mask >> b) & 1 ? ((v >> b) & 1 ? '1' : '0') : '.';
+    if (b % 4 === 0 && b > 0) s += ' ';
+  }
+  return s;
+}
+
+/** Wireshark's time_secs_to_str: "3 minutes, 20 seconds", "10 seconds", "1 hour". */
+function secsText(t: number): string {
+  if (t === 0) return '0 seconds';
+  const parts: string[] = [];
+  const u: [number, string][] = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  for (const [n, w] of u) {
+    const k = Math.floor(t / n);
+    t -= k * n;
+    if (k) parts.push(`${k} ${w}${k === 1 ? '' : 's'}`);
+  }
+  return parts.join(', ');
+}
+
+/** Mobile IP extensions from `q` to `end` (each: type, length, data; type 0 is one byte of padding). */
+function mipExtensions(buf: Uint8Array, q: number, end: number, out: Field[]): void {
+  for (let g = 0; q < end && g < 64; g++) {
+    const type = buf[q];
+    const len = type === 0 ? 0 : q + 1 < end ? buf[q + 1] : 0;
+    const size = type === 0 ? 1 : 2 + len;
+    const name = MIP_EXT[type] ?? `Unknown ext ${type}`;
+    const kids: Field[] = [];
+    const tf = fUint('icmp.mip.type', 'Extension Type', type, q, 1);
+    tf.text = `Extension Type: ${MIP_EXT[type] ?? 'Unknown'} (${type})`;
+    kids.push(tf);
+    const e = Math.min(end, q + size);
+    if (type !== 0 && q + 2 <= end) {
+      kids.push(fUint('icmp.mip.length', 'Length', len, q + 1, 1));
+      const a = q + 2;
+      if (type === 16 && a + 6 <= e) {
+        kids.push(fUint('icmp.mip.seq', 'Sequence Number', u16(buf, a), a, 2));
+        kids.push(fUint('icmp.mip.life', 'Registration Lifetime', u16(buf, a + 2), a + 2, 2));
+        const fl = u16(buf, a + 4);
+        const ff = fHex('icmp.mip.flags', 'Flags', fl, a + 4, 2);
+        const set = MIP_FLAGS.filter(([m]) => fl & m).map(([, , n]) => n);
+        ff.text = `Flags: ${ff.show}${set.length ? ', ' + set.join(', ') : ''}`;
+        ff.children = MIP_FLAGS.map(([m, k, n]) => {
+          const b = fBool(k, n, (fl & m) !== 0, a + 4, 2, m);
+          b.text = `${bitPic16(fl, m)} = ${n}: ${fl & m ? 'True' : 'False'}`;
+          return b;
+        });
+        const rs = fHex('icmp.mip.reserved', 'Reserved', fl & 0x3f, a + 4, 2);
+        rs.mask = 0x3f;
+        rs.text = `${bitPic16(fl, 0x3f)} = Reserved: ${hexN(fl & 0x3f, 2)}`;
+        ff.children.push(rs);
+        kids.push(ff);
+        for (let c = a + 6; c + 4 <= e; c += 4) kids.push(fIPv4('icmp.mip.coa', 'Care-Of-Address', buf, c));
+      } else if (type === 19) {
+        for (let c = a; c < e; c++) kids.push(fUint('icmp.mip.prefixlength', 'Prefix Length', buf[c], c, 1));
+      } else if (type === 24 && a < e) {
+        kids.push(fBytes('icmp.mip.challenge', 'Challenge', buf, a, e));
+      }
+    }
+    out.push(fText(`Ext: ${name}`, q, e - q, kids));
+    q += size;
+  }
+}
 
 function extFields(buf: Uint8Array, at: number, end: number): Field {
   const kids: Field[] = [];
