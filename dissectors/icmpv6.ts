@@ -26,6 +26,7 @@ const TYPES: Record<number, string> = {
 const CODES: Record<number, Record<number, string>> = {
   1: { 0: 'no route to destination', 1: 'Administratively prohibited', 2: 'beyond scope of source address', 3: 'Address unreachable', 4: 'Port unreachable', 5: 'source address failed ingress/egress policy', 6: 'reject route to destination' },
   3: { 0: 'hop limit exceeded in transit', 1: 'fragment reassembly time exceeded' },
+  138: { 0: 'Command', 1: 'Result', 255: 'Sequence number reset' },
   4: { 0: 'erroneous header field encountered', 1: 'unrecognized Next Header type encountered', 2: 'unrecognized IPv6 option encountered' },
 };
 /** Offset of the options after the fixed part, per ND type. */
@@ -96,7 +97,10 @@ export const icmpv6: Dissector<Icmpv6D> = {
     const t = d.type;
     const tf = fUint('icmpv6.type', 'Type', t, start, 1);
     tf.text = `Type: ${TYPES[t] ?? 'Unknown'} (${t})`;
-    out.push(tf, fUint('icmpv6.code', 'Code', d.code, start + 1, 1));
+    const cf = fUint('icmpv6.code', 'Code', d.code, start + 1, 1);
+    const cname = CODES[d.type]?.[d.code];
+    if (cname) cf.text = `Code: ${d.code} (${cname})`;
+    out.push(tf, cf);
     const ck = fHex('icmpv6.checksum', 'Checksum', u16(buf, start + 2), start + 2, 2);
     if (d.ckGood !== null) ck.text = `Checksum: ${ck.show} [${d.ckGood ? 'correct' : 'incorrect, should be ' + hexN(d.ckCalc, 4)}]`;
     out.push(ck);
