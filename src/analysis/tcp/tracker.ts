@@ -15,7 +15,7 @@ import type { IpD, TcpAnn, TcpD } from '../../dissect/decoded.js';
 import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
 import type { Layer } from '../../dissect/layer.js';
 import * as F from './flags.js';
-import { seqGT, seqLE, seqLT, seqSub } from './seq.js';
+import { seqGE, seqGT, seqLE, seqLT, seqSub } from './seq.js';
 import { analysisFields } from './fields.js';
 
 /** Window scale states (as Wireshark): -1 unknown (SYN not seen), -2 no scaling used, else the shift. */
@@ -74,20 +74,45 @@ export class TcpAnalysis implements TcpAnn {
   why: string[] | null = null;
 }
 
-/** Unacknowledged segments of one direction (Wireshark's tcp_unacked_t list), oldest first. */
+/**
+ * Unacknowledged segments of one direction (Wireshark's tcp_unacked_t list), oldest first: the
+ * live entries are [head, seq.length). `mono` says that seq and next never decrease along the list
+ * (segments sent in order, the usual case): then an ACK removes a prefix and trims the entries
+ * after it, and bytes in flight are first to last, without scanning the whole list per packet.
+ */
 class Unacked {
   seq: number[] = [];
   next: number[] = [];
   frame: number[] = [];
   ts: number[] = [];
+  head = 0;
+  mono = true;
   get length(): number {
-    return this.seq.length;
+    return this.seq.length - this.head;
   }
   push(seq: number, next: number, frame: number, ts: number): void {
+    const n = this.seq.length;
+    if (n > this.head && !(seqGE(seq, this.seq[n - 1]) && seqGE(next, this.next[n - 1]))) this.mono = false;
     this.seq.push(seq);
     this.next.push(next);
     this.frame.push(frame);
     this.ts.push(ts);
+  }
+  /** After entries were dropped from the front: reset when empty, reclaim the dead prefix when large. */
+  tidy(): void {
+    const n = this.seq.length;
+    if (this.head >= n) {
+      this.seq.length = this.next.length = this.frame.length = this.ts.length = 0;
+      this.head = 0;
+      this.mono = true;
+    } else if (this.head >= 1024 && this.head * 2 >= n) {
+      const h = this.head;
+      this.seq.splice(0, h);
+      this.next.splice(0, h);
+      this.frame.splice(0, h);
+      this.ts.splice(0, h);
+      this.head = 0;
+    }
   }
 }
 
@@ -177,15 +202,21 @@ export class TcpStream {
   get accEcn(): boolean {
     return this.accEcnOption || (this.accEcnSyn && this.accEcnSynAck);
   }
+  /** Next active stream with the same port pair (the tracker's lookup chain). */
+  chain: TcpStream | null = null;
   constructor(
     readonly id: number,
-    readonly key: string,
     readonly family: 4 | 6,
     readonly addrA: string,
     readonly portA: number,
     readonly addrB: string,
     readonly portB: number,
   ) {}
+  /** The canonical 4-tuple, "addr|port|addr|port" with the lower address (then port) first. */
+  get key(): string {
+    const a = this.addrA, b = this.addrB, p = this.portA, q = this.portB;
+    return a < b || (a === b && p <= q) ? `${a}|${p}|${b}|${q}` : `${b}|${q}|${a}|${p}`;
+  }
   /** How it ended so far: RST, FIN (both sides), half-closed (one FIN) or open. */
   get end(): 'RST' | 'FIN' | 'half-closed' | 'open' {
     const [a, b] = this.flows;
@@ -232,14 +263,27 @@ export interface TrackerStats {
   skipped: number;
 }
 
+function portKey(p: number, q: number): number {
+  return p <= q ? p * 65536 + q : q * 65536 + p;
+}
+
+/** rel() with the base first (the explanations' R/RA). */
+function relTo(base: number, v: number): number {
+  return seqSub(v, base);
+}
+
 function rel(v: number, base: number): number {
   return seqSub(v, base);
 }
 
 export class TcpTracker {
   readonly opts: Required<TrackerOptions>;
-  /** Active streams by canonical 4-tuple. */
-  private readonly active = new Map<string, TcpStream>();
+  /**
+   * Active streams by port pair (lower port × 65536 + higher port), each the head of a chain of
+   * the streams with those ports (TcpStream.chain; usually one). No string key per packet.
+   */
+  private readonly active = new Map<number, TcpStream>();
+  private activeN = 0;
   /** Every stream by index (when keepSummaries), index = tcp.stream. */
   readonly streams: TcpStream[] = [];
   readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, evicted: 0, unackedCapHits: 0, skipped: 0 };
@@ -307,31 +351,63 @@ export class TcpTracker {
 
   private lastStream: TcpStream | null = null;
 
-  private newStream(key: string, ip: IpD, d: TcpD, now: number, frame: number, ts: bigint): TcpStream {
-    const st = new TcpStream(this.nextId++, key, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
+  private find(pk: number, src: string, sp: number, dst: string, dp: number): TcpStream | undefined {
+    for (let s: TcpStream | null = this.active.get(pk) ?? null; s !== null; s = s.chain) {
+      if (s.portA === sp && s.portB === dp && s.addrA === src && s.addrB === dst) return s;
+      if (s.portA === dp && s.portB === sp && s.addrA === dst && s.addrB === src) return s;
+    }
+    return undefined;
+  }
+
+  private unlink(st: TcpStream): void {
+    const pk = portKey(st.portA, st.portB);
+    let s: TcpStream | null = this.active.get(pk) ?? null;
+    if (s === st) {
+      if (st.chain === null) this.active.delete(pk);
+      else this.active.set(pk, st.chain);
+    } else {
+      while (s !== null && s.chain !== st) s = s.chain;
+      if (s === null) return;
+      s.chain = st.chain;
+    }
+    st.chain = null;
+    this.activeN--;
+  }
+
+  private newStream(pk: number, ip: IpD, d: TcpD, now: number, frame: number, ts: bigint): TcpStream {
+    const st = new TcpStream(this.nextId++, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
     st.firstTime = now;
     st.lastTime = now;
     st.firstTs = ts;
     st.firstFrame = frame;
     this.stats.streams++;
     if (this.opts.keepSummaries) this.streams.push(st);
-    if (this.active.size >= this.opts.maxStreams) this.evictOldest();
-    this.active.set(key, st);
+    if (this.activeN >= this.opts.maxStreams) this.evictOldest();
+    st.chain = this.active.get(pk) ?? null;
+    this.active.set(pk, st);
+    this.activeN++;
     return st;
   }
 
+  /** Every active stream (for eviction and the idle sweep). */
+  private activeList(): TcpStream[] {
+    const out: TcpStream[] = [];
+    for (const head of this.active.values()) for (let s: TcpStream | null = head; s !== null; s = s.chain) out.push(s);
+    return out;
+  }
+
   private evictOldest(): void {
-    let oldKey: string | null = null;
+    let old: TcpStream | null = null;
     let oldT = Infinity;
-    for (const [k, s] of this.active) {
+    for (const s of this.activeList()) {
       if (s.lastTime < oldT) {
         oldT = s.lastTime;
-        oldKey = k;
+        old = s;
       }
     }
-    if (oldKey !== null) {
-      this.release(this.active.get(oldKey)!);
-      this.active.delete(oldKey);
+    if (old !== null) {
+      this.release(old);
+      this.unlink(old);
       this.stats.evicted++;
     }
   }
@@ -346,10 +422,10 @@ export class TcpTracker {
 
   private sweep(now: number): void {
     const limit = this.opts.idleTimeout * 1e9;
-    for (const [k, s] of this.active) {
+    for (const s of this.activeList()) {
       if (now - s.lastTime > limit) {
         this.release(s);
-        this.active.delete(k);
+        this.unlink(s);
         this.stats.expired++;
       }
     }
@@ -357,7 +433,7 @@ export class TcpTracker {
 
   /** Streams currently tracked. */
   get activeCount(): number {
-    return this.active.size;
+    return this.activeN;
   }
 
   private analyse(pkt: Packet, ip: IpD, d: TcpD): TcpAnalysis {
@@ -371,29 +447,31 @@ export class TcpTracker {
       this.sweep(cnow);
     }
     const src = ip.src, dst = ip.dst, sp = d.srcport, dp = d.dstport;
-    const fwdFirst = src < dst || (src === dst && sp <= dp);
-    const key = fwdFirst ? `${src}|${sp}|${dst}|${dp}` : `${dst}|${dp}|${src}|${sp}`;
+    const pk = portKey(sp, dp);
     const flags = d.flags;
     const seq = d.seq >>> 0, ack = d.ack >>> 0, seglen = d.len;
     const a = new TcpAnalysis();
-    let st = this.active.get(key);
+    let st = this.find(pk, src, sp, dst, dp);
     let reused = false;
     if (st === undefined) {
-      st = this.newStream(key, ip, d, cnow, frame, pkt.frame.ts);
+      st = this.newStream(pk, ip, d, cnow, frame, pkt.frame.ts);
     } else {
       const di = st.portA === sp && st.addrA === src ? 0 : 1;
       const f0 = st.flows[di];
       // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
       if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
         this.release(st);
-        st = this.newStream(key, ip, d, cnow, frame, pkt.frame.ts);
+        this.unlink(st);
+        st = this.newStream(pk, ip, d, cnow, frame, pkt.frame.ts);
         reused = true;
       }
     }
     this.lastStream = st;
     const di = st.portA === sp && st.addrA === src ? 0 : 1;
     const fwd = st.flows[di], rev = st.flows[1 - di];
-    const now = Number(pkt.frame.ts - st.firstTs);
+    // Exact either way: integers below 2^53 subtract exactly; otherwise the BigInt difference.
+    const now = cnow < 9e15 && cnow > -9e15 && st.firstTime < 9e15 && st.firstTime > -9e15
+      ? cnow - st.firstTime : Number(pkt.frame.ts - st.firstTs);
     a.stream = st.id;
     a.frame = frame;
     a.time = cnow;
@@ -520,8 +598,7 @@ export class TcpTracker {
     a: TcpAnalysis, st: TcpStream, fwd: Flow, rev: Flow,
     seq: number, ack: number, seglen: number, flags: number, d: TcpD, now: number, frame: number,
   ): void {
-    const R = (v: number) => rel(v, fwd.baseSeq);
-    const RA = (v: number) => rel(v, rev.baseSeq);
+    // (R/RA: relative numbers for the explanations, computed only when a rule fires)
     if (!fwd.baseSet) {
       if (flags & TCP_SYN) {
         fwd.baseSeq = seq;
@@ -545,7 +622,7 @@ export class TcpTracker {
       // ZERO WINDOW PROBE: 1 byte at the next expected seq while the peer's window is 0.
       if (seglen === 1 && fwd.nextSet && seq === fwd.nextseq && rev.windowSeen && rev.window === 0) {
         zwp = true;
-        this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${R(seq)} = next expected, len 1, peer window 0 → zero-window probe`);
+        this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected, len 1, peer window 0 → zero-window probe`);
         break fwdChecks;
       }
       // ZERO WINDOW: window 0 without SYN/FIN/RST.
@@ -554,27 +631,27 @@ export class TcpTracker {
       }
       // LOST SEGMENT: seq beyond the highest next seq seen.
       if (fwd.nextSet && seqGT(seq, fwd.nextseq) && !(flags & TCP_RST)) {
-        this.flag(a, F.A_LOST_PACKET, () => `seq ${R(seq)} > next expected ${R(fwd.nextseq)} → ${seqSub(seq, fwd.nextseq)} bytes before it were not captured`);
+        this.flag(a, F.A_LOST_PACKET, () => `seq ${relTo(fwd.baseSeq, seq)} > next expected ${relTo(fwd.baseSeq, fwd.nextseq)} → ${seqSub(seq, fwd.nextseq)} bytes before it were not captured`);
         fwd.validBif = false;
       }
       // KEEP-ALIVE: 0 or 1 byte at next expected - 1.
       if ((seglen === 0 || seglen === 1) && fwd.nextSet && seq === ((fwd.nextseq - 1) >>> 0) && noSFR) {
         if (this.opts.linuxZeroWindowProbe && rev.windowSeen && rev.window === 0) {
           zwp = linuxZwp = true;
-          this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${R(seq)} = next expected ${R(fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)`);
+          this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)`);
         } else {
-          this.flag(a, F.A_KEEP_ALIVE, () => `seq ${R(seq)} = next expected ${R(fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive`);
+          this.flag(a, F.A_KEEP_ALIVE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive`);
         }
       }
       // WINDOW UPDATE: no data, same seq/ack as before, new non-zero window.
       if (seglen === 0 && window !== 0 && fwd.windowSeen && window !== fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && noSFR) {
-        this.flag(a, F.A_WINDOW_UPDATE, () => `len 0, seq ${R(seq)} and ack ${RA(ack)} unchanged, window ${fwd.window} → ${window} → window update`);
+        this.flag(a, F.A_WINDOW_UPDATE, () => `len 0, seq ${relTo(fwd.baseSeq, seq)} and ack ${relTo(rev.baseSeq, ack)} unchanged, window ${fwd.window} → ${window} → window update`);
       }
       // WINDOW FULL: the segment reaches the right edge of the peer's advertised window.
       if (seglen > 0 && rev.winScale !== WS_UNKNOWN && rev.windowSeen && noSFR) {
         const rw = rev.windowWasSyn || rev.winScale < 0 ? rev.window : rev.window * (1 << rev.winScale);
         if (((seq + seglen) >>> 0) === ((rev.lastack + rw) >>> 0)) {
-          this.flag(a, F.A_WINDOW_FULL, () => `seq ${R(seq)} + len ${seglen} = peer ack ${R(rev.lastack)} + window ${rw} → window full`);
+          this.flag(a, F.A_WINDOW_FULL, () => `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} = peer ack ${relTo(fwd.baseSeq, rev.lastack)} + window ${rw} → window full`);
         }
       }
       // KEEP-ALIVE ACK: repeats the previous ack after a keep-alive from the peer.
@@ -585,7 +662,7 @@ export class TcpTracker {
       // ZERO WINDOW PROBE ACK: repeats the zero window after a probe from the peer.
       if (seglen === 0 && window === 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq &&
         (ack === fwd.lastack || ack === ((fwd.lastack + 1) >>> 0)) && rev.lastSegFlags & F.A_ZERO_WINDOW_PROBE && noSFR) {
-        this.flag(a, F.A_ZERO_WINDOW_PROBE_ACK, () => `len 0, window still 0, ack ${RA(ack)}, peer's last segment was a zero-window probe → probe ACK`);
+        this.flag(a, F.A_ZERO_WINDOW_PROBE_ACK, () => `len 0, window still 0, ack ${relTo(rev.baseSeq, ack)}, peer's last segment was a zero-window probe → probe ACK`);
         if (ack === ((fwd.lastack + 1) >>> 0)) {
           rev.nextseq = ack;
           rev.maxseqtobeacked = ack;
@@ -597,7 +674,7 @@ export class TcpTracker {
         fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a.dupAckNum = fwd.dupacknum;
         a.dupAckFrame = fwd.lastnondupack;
-        this.flag(a, F.A_DUPLICATE_ACK, () => `len 0, seq ${R(seq)}, ack ${RA(ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}`);
+        this.flag(a, F.A_DUPLICATE_ACK, () => `len 0, seq ${relTo(fwd.baseSeq, seq)}, ack ${relTo(rev.baseSeq, ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}`);
       }
     }
     // finished_fwd
@@ -611,7 +688,7 @@ export class TcpTracker {
     if (rev.maxSet && seqGT(ack, rev.maxseqtobeacked) && flags & TCP_ACK) {
       const m = rev.maxseqtobeacked;
       a.hasAnalysis = true;
-      this.flag(a, F.A_ACK_LOST_PACKET, () => `ack ${RA(ack)} > highest seq seen from the peer ${RA(m)} → acks data that was not captured`);
+      this.flag(a, F.A_ACK_LOST_PACKET, () => `ack ${relTo(rev.baseSeq, ack)} > highest seq seen from the peer ${relTo(rev.baseSeq, m)} → acks data that was not captured`);
       rev.maxseqtobeacked = rev.nextseq;
       rev.dupacknum = -1;
     }
@@ -623,23 +700,23 @@ export class TcpTracker {
         const tAck = now - rev.lastackTime;
         if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && tAck < 20e6) {
           const n = rev.dupacknum === -1 ? 'unseen-segment' : rev.dupacknum;
-          this.flag(a, F.A_FAST_RETRANSMISSION, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission`);
+          this.flag(a, F.A_FAST_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission`);
           break retx;
         }
         const tSeq = now - fwd.nextseqTime;
         const thres = st.hasFirstRtt ? st.firstRtt : 3e6;
         if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0)) {
-          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
+          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
           break retx;
         }
         if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
-          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, () => `seq ${R(seq)} + len ${seglen} ≤ peer's ack ${R(rev.lastack)}: data already acknowledged → spurious retransmission`);
+          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} ≤ peer's ack ${relTo(fwd.baseSeq, rev.lastack)}: data already acknowledged → spurious retransmission`);
           break retx;
         }
         if (notAdvanced) {
           a.rto = now - fwd.nextseqTime;
           a.rtoFrame = fwd.nextseqFrame;
-          this.flag(a, F.A_RETRANSMISSION, () => `seq ${R(seq)} < next expected ${R(fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission`);
+          this.flag(a, F.A_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission`);
         }
       }
     }
@@ -672,32 +749,37 @@ export class TcpTracker {
     fwd.lastackTime = now;
     fwd.lastSegFlags = a.flags;
 
-    // Remove what this packet acknowledges from the peer's unacked list (newest first, as Wireshark).
+    // Remove what this packet acknowledges from the peer's unacked list (as Wireshark: an entry
+    // whose next seq is at or below the ack goes, the oldest one ending exactly at the ack gives
+    // acks_frame and ack_rtt; an entry the ack falls inside is trimmed to start at the ack).
     const u = rev.segs;
-    const n = u.length;
-    if (n > 0) {
-      let w = n; // compaction: walk newest→oldest marking deletions
-      let del = 0;
-      const keep = new Uint8Array(n);
-      for (let i = n - 1; i >= 0; i--) {
-        if (ack === u.next[i]) {
-          a.acksFrame = u.frame[i];
-          a.ackRtt = now - u.ts[i];
-          a.hasAnalysis = true;
-        } else if (seqGT(ack, u.seq[i]) && seqLE(ack, u.next[i])) {
-          u.seq[i] = ack;
-          keep[i] = 1;
-          continue;
-        } else if (seqGT(u.next[i], ack)) {
-          keep[i] = 1;
-          continue;
+    if (u.length > 0) {
+      const end = u.seq.length;
+      let hit = false, hitFrame = 0, hitTs = 0;
+      if (u.mono) {
+        let i = u.head;
+        for (; i < end && seqLE(u.next[i], ack); i++) {
+          if (!hit && u.next[i] === ack) {
+            hit = true;
+            hitFrame = u.frame[i];
+            hitTs = u.ts[i];
+          }
         }
-        del++;
-      }
-      if (del > 0) {
-        w = 0;
-        for (let i = 0; i < n; i++) {
-          if (!keep[i]) continue;
+        u.head = i;
+        for (let j = i; j < end && seqLT(u.seq[j], ack); j++) u.seq[j] = ack;
+      } else {
+        let w = 0, mono = true;
+        for (let i = u.head; i < end; i++) {
+          if (seqLE(u.next[i], ack)) {
+            if (!hit && u.next[i] === ack) {
+              hit = true;
+              hitFrame = u.frame[i];
+              hitTs = u.ts[i];
+            }
+            continue;
+          }
+          if (seqLT(u.seq[i], ack)) u.seq[i] = ack;
+          if (w > 0 && !(seqGE(u.seq[i], u.seq[w - 1]) && seqGE(u.next[i], u.next[w - 1]))) mono = false;
           u.seq[w] = u.seq[i];
           u.next[w] = u.next[i];
           u.frame[w] = u.frame[i];
@@ -705,7 +787,15 @@ export class TcpTracker {
           w++;
         }
         u.seq.length = u.next.length = u.frame.length = u.ts.length = w;
+        u.head = 0;
+        u.mono = mono;
       }
+      if (hit) {
+        a.acksFrame = hitFrame;
+        a.ackRtt = now - hitTs;
+        a.hasAnalysis = true;
+      }
+      u.tidy();
     }
     // SACK blocks of this packet (for the peer's bytes in flight)
     fwd.sack = d.options.sack !== undefined && d.options.sack.length > 0 ? d.options.sack : null;
@@ -714,11 +804,17 @@ export class TcpTracker {
     const s = fwd.segs;
     if (seglen !== 0 && s.length > 0 && fwd.validBif) {
       const base = fwd.baseSeq;
-      let first = rel(s.seq[s.length - 1], base), last = rel(s.next[s.length - 1], base);
-      for (let i = s.length - 2; i >= 0; i--) {
-        const ns = rel(s.next[i], base), ss = rel(s.seq[i], base);
-        if (ns > last) last = ns;
-        if (ss < first) first = ss;
+      const h = s.head, t = s.seq.length - 1;
+      let first = rel(s.seq[t], base), last = rel(s.next[t], base);
+      const f0 = rel(s.seq[h], base), l0 = rel(s.next[h], base);
+      if (s.mono && f0 <= first && l0 <= last) {
+        first = f0; // in order and no wrap of the relative numbers: the ends are the extremes
+      } else {
+        for (let i = t - 1; i >= h; i--) {
+          const ns = rel(s.next[i], base), ss = rel(s.seq[i], base);
+          if (ns > last) last = ns;
+          if (ss < first) first = ss;
+        }
       }
       let inFlight = last - first;
       const sk = rev.sack;
