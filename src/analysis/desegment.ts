@@ -103,6 +103,14 @@ export class DirDesegmenter {
     };
   }
 
+  /**
+   * The direction is over and nothing is pending: every byte up to the FIN was delivered, no message
+   * is buffered or being skipped, nothing is held out of order. Later segments can produce nothing.
+   */
+  get closed(): boolean {
+    return this.rs.eof && this.len === 0 && this.want === 0 && this.skip === 0 && this.rs.held === 0;
+  }
+
   /** A segment of this direction; `frameData` is the frame's bytes (to locate in-frame messages). */
   feed(seq: number, data: Uint8Array, segLen: number, syn: boolean, fin: boolean, frame: number, frameData: Uint8Array): FeedResult {
     const push = this.rs.push(seq, data, segLen, syn, fin, frame);

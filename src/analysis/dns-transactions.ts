@@ -136,7 +136,9 @@ export class DnsTransactions {
       const t: DnsTransaction = {
         id: d.id, transport: ep.tr, client: ep.src, server: ep.dst, queryFrame: frame, queryTs: ts,
         name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [],
-        latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: l,
+        // streaming (keep false): the query was printed already, so no response_in is added to it
+        // later; holding its layer would only pin its packet's memory
+        latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: this.keep ? l : null,
       };
       if (this.open.size >= MAX_OPEN) this.open.delete(this.open.keys().next().value as string);
       this.open.set(key, t);
@@ -150,7 +152,7 @@ export class DnsTransactions {
       const t: DnsTransaction = {
         id: d.id, transport: ep.tr, client: ep.dst, server: ep.src, queryFrame: 0, queryTs: 0n,
         name: d.records.find((r) => r.sec === 0)?.name.text ?? '', type: d.records.find((r) => r.sec === 0)?.type ?? 0,
-        responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: answersOf(l), latency: -1,
+        responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: this.keep ? answersOf(l) : [], latency: -1,
         retransmits: [], dupResponses: [], unsolicited: true, queryLayer: null,
       };
       if (this.keep) this.list.push(t);
@@ -165,7 +167,8 @@ export class DnsTransactions {
     q.responseFrame = frame;
     q.responseTs = ts;
     q.rcode = d.flags & 15;
-    q.answers = answersOf(l);
+    // the answers in short form are for the transaction list only (they build every field of the layer)
+    if (this.keep) q.answers = answersOf(l);
     q.latency = Number(ts - q.queryTs) / 1e9;
     l.addExtra(fFrame('dns.response_to', 'Request In', q.queryFrame));
     const tf = gen(fStr('dns.time', 'Time', relTime(ts - q.queryTs), 0, 0));

@@ -233,6 +233,10 @@ export class TcpApp {
       }
       this.streams.delete(ann.stream);
       this.streams.set(ann.stream, null);
+    } else if (ds.closed && other.closed) {
+      // both directions ended (FIN delivered, nothing pending): later packets of the stream can
+      // produce nothing, so keep only a marker and let the stream's buffers and layers go
+      this.streams.set(ann.stream, null);
     }
   }
 

@@ -111,6 +111,11 @@ export class DirReassembler {
     return this.nextOff + seqDiff(raw, this.nextRaw);
   }
 
+  /** Out-of-order segments held. */
+  get held(): number {
+    return this.ooo.length;
+  }
+
   /** True when every byte up to the FIN has been delivered. */
   get eof(): boolean {
     return this.finOff >= 0 && this.nextOff >= this.finOff;
