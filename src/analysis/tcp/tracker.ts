@@ -293,7 +293,11 @@ export class TcpTracker {
   /** Called for each analysed packet (timeline, follow); set by the user. */
   onPacket: ((a: TcpAnalysis, st: TcpStream, pkt: Packet, layer: Layer<TcpD>) => void) | null = null;
 
+  /** opts.explain, read on the hot path. */
+  private readonly ex: boolean;
+
   constructor(opts: TrackerOptions = {}) {
+    this.ex = opts.explain ?? true;
     this.opts = {
       fields: opts.fields ?? true,
       keepSummaries: opts.keepSummaries ?? true,
@@ -563,7 +567,7 @@ export class TcpTracker {
       return a;
     }
     this.sequence(a, st, fwd, rev, seq, ack, seglen, flags, d, now, frame);
-    if (reused) this.flag(a, F.A_REUSED_PORTS, () => `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream`);
+    if (reused) this.flag(a, F.A_REUSED_PORTS, this.ex ? `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream` : '');
 
     // ---- relative numbers ------------------------------------------------------------------
     a.seq = rel(seq, fwd.baseSeq);
@@ -587,10 +591,15 @@ export class TcpTracker {
     return a;
   }
 
-  private flag(a: TcpAnalysis, bit: number, why: () => string): void {
+  /**
+   * Set a flag with its rule. Callers build `why` only when explanations are on (`this.ex ? … : ''`),
+   * not in a closure: a closure here would make V8 allocate a context for analyse()/sequence()
+   * on every packet.
+   */
+  private flag(a: TcpAnalysis, bit: number, why: string): void {
     a.flags |= bit;
     a.hasAnalysis = true;
-    if (this.opts.explain) (a.why ??= []).push(why());
+    if (this.ex) (a.why ??= []).push(why);
   }
 
   /** Wireshark's tcp_analyze_sequence_number(), rule by rule. */
@@ -622,47 +631,47 @@ export class TcpTracker {
       // ZERO WINDOW PROBE: 1 byte at the next expected seq while the peer's window is 0.
       if (seglen === 1 && fwd.nextSet && seq === fwd.nextseq && rev.windowSeen && rev.window === 0) {
         zwp = true;
-        this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected, len 1, peer window 0 → zero-window probe`);
+        this.flag(a, F.A_ZERO_WINDOW_PROBE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected, len 1, peer window 0 → zero-window probe` : '');
         break fwdChecks;
       }
       // ZERO WINDOW: window 0 without SYN/FIN/RST.
       if (window === 0 && noSFR) {
-        this.flag(a, F.A_ZERO_WINDOW, () => `window 0, no SYN/FIN/RST → zero window (receiver buffer full)`);
+        this.flag(a, F.A_ZERO_WINDOW, this.ex ? `window 0, no SYN/FIN/RST → zero window (receiver buffer full)` : '');
       }
       // LOST SEGMENT: seq beyond the highest next seq seen.
       if (fwd.nextSet && seqGT(seq, fwd.nextseq) && !(flags & TCP_RST)) {
-        this.flag(a, F.A_LOST_PACKET, () => `seq ${relTo(fwd.baseSeq, seq)} > next expected ${relTo(fwd.baseSeq, fwd.nextseq)} → ${seqSub(seq, fwd.nextseq)} bytes before it were not captured`);
+        this.flag(a, F.A_LOST_PACKET, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} > next expected ${relTo(fwd.baseSeq, fwd.nextseq)} → ${seqSub(seq, fwd.nextseq)} bytes before it were not captured` : '');
         fwd.validBif = false;
       }
       // KEEP-ALIVE: 0 or 1 byte at next expected - 1.
       if ((seglen === 0 || seglen === 1) && fwd.nextSet && seq === ((fwd.nextseq - 1) >>> 0) && noSFR) {
         if (this.opts.linuxZeroWindowProbe && rev.windowSeen && rev.window === 0) {
           zwp = linuxZwp = true;
-          this.flag(a, F.A_ZERO_WINDOW_PROBE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)`);
+          this.flag(a, F.A_ZERO_WINDOW_PROBE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)` : '');
         } else {
-          this.flag(a, F.A_KEEP_ALIVE, () => `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive`);
+          this.flag(a, F.A_KEEP_ALIVE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive` : '');
         }
       }
       // WINDOW UPDATE: no data, same seq/ack as before, new non-zero window.
       if (seglen === 0 && window !== 0 && fwd.windowSeen && window !== fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && noSFR) {
-        this.flag(a, F.A_WINDOW_UPDATE, () => `len 0, seq ${relTo(fwd.baseSeq, seq)} and ack ${relTo(rev.baseSeq, ack)} unchanged, window ${fwd.window} → ${window} → window update`);
+        this.flag(a, F.A_WINDOW_UPDATE, this.ex ? `len 0, seq ${relTo(fwd.baseSeq, seq)} and ack ${relTo(rev.baseSeq, ack)} unchanged, window ${fwd.window} → ${window} → window update` : '');
       }
       // WINDOW FULL: the segment reaches the right edge of the peer's advertised window.
       if (seglen > 0 && rev.winScale !== WS_UNKNOWN && rev.windowSeen && noSFR) {
         const rw = rev.windowWasSyn || rev.winScale < 0 ? rev.window : rev.window * (1 << rev.winScale);
         if (((seq + seglen) >>> 0) === ((rev.lastack + rw) >>> 0)) {
-          this.flag(a, F.A_WINDOW_FULL, () => `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} = peer ack ${relTo(fwd.baseSeq, rev.lastack)} + window ${rw} → window full`);
+          this.flag(a, F.A_WINDOW_FULL, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} = peer ack ${relTo(fwd.baseSeq, rev.lastack)} + window ${rw} → window full` : '');
         }
       }
       // KEEP-ALIVE ACK: repeats the previous ack after a keep-alive from the peer.
       if (seglen === 0 && window !== 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq && ack === fwd.lastack && rev.lastSegFlags & F.A_KEEP_ALIVE && noSFR) {
-        this.flag(a, F.A_KEEP_ALIVE_ACK, () => `len 0, same seq/ack/window as before, peer's last segment was a keep-alive → keep-alive ACK`);
+        this.flag(a, F.A_KEEP_ALIVE_ACK, this.ex ? `len 0, same seq/ack/window as before, peer's last segment was a keep-alive → keep-alive ACK` : '');
         break fwdChecks;
       }
       // ZERO WINDOW PROBE ACK: repeats the zero window after a probe from the peer.
       if (seglen === 0 && window === 0 && window === fwd.window && fwd.nextSet && seq === fwd.nextseq &&
         (ack === fwd.lastack || ack === ((fwd.lastack + 1) >>> 0)) && rev.lastSegFlags & F.A_ZERO_WINDOW_PROBE && noSFR) {
-        this.flag(a, F.A_ZERO_WINDOW_PROBE_ACK, () => `len 0, window still 0, ack ${relTo(rev.baseSeq, ack)}, peer's last segment was a zero-window probe → probe ACK`);
+        this.flag(a, F.A_ZERO_WINDOW_PROBE_ACK, this.ex ? `len 0, window still 0, ack ${relTo(rev.baseSeq, ack)}, peer's last segment was a zero-window probe → probe ACK` : '');
         if (ack === ((fwd.lastack + 1) >>> 0)) {
           rev.nextseq = ack;
           rev.maxseqtobeacked = ack;
@@ -674,7 +683,7 @@ export class TcpTracker {
         fwd.dupacknum = fwd.dupacknum === -1 ? 1 : fwd.dupacknum + 1;
         a.dupAckNum = fwd.dupacknum;
         a.dupAckFrame = fwd.lastnondupack;
-        this.flag(a, F.A_DUPLICATE_ACK, () => `len 0, seq ${relTo(fwd.baseSeq, seq)}, ack ${relTo(rev.baseSeq, ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}`);
+        this.flag(a, F.A_DUPLICATE_ACK, this.ex ? `len 0, seq ${relTo(fwd.baseSeq, seq)}, ack ${relTo(rev.baseSeq, ack)} and window ${window} same as frame ${fwd.lastnondupack} → duplicate ACK #${fwd.dupacknum}` : '');
       }
     }
     // finished_fwd
@@ -688,7 +697,7 @@ export class TcpTracker {
     if (rev.maxSet && seqGT(ack, rev.maxseqtobeacked) && flags & TCP_ACK) {
       const m = rev.maxseqtobeacked;
       a.hasAnalysis = true;
-      this.flag(a, F.A_ACK_LOST_PACKET, () => `ack ${relTo(rev.baseSeq, ack)} > highest seq seen from the peer ${relTo(rev.baseSeq, m)} → acks data that was not captured`);
+      this.flag(a, F.A_ACK_LOST_PACKET, this.ex ? `ack ${relTo(rev.baseSeq, ack)} > highest seq seen from the peer ${relTo(rev.baseSeq, m)} → acks data that was not captured` : '');
       rev.maxseqtobeacked = rev.nextseq;
       rev.dupacknum = -1;
     }
@@ -700,23 +709,23 @@ export class TcpTracker {
         const tAck = now - rev.lastackTime;
         if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && tAck < 20e6) {
           const n = rev.dupacknum === -1 ? 'unseen-segment' : rev.dupacknum;
-          this.flag(a, F.A_FAST_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission`);
+          this.flag(a, F.A_FAST_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, peer sent ${n} duplicate ACKs for it, ${(tAck / 1e6).toFixed(3)} ms after the last one (< 20 ms) → fast retransmission` : '');
           break retx;
         }
         const tSeq = now - fwd.nextseqTime;
         const thres = st.hasFirstRtt ? st.firstRtt : 3e6;
         if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0)) {
-          this.flag(a, F.A_OUT_OF_ORDER, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order`);
+          this.flag(a, F.A_OUT_OF_ORDER, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order` : '');
           break retx;
         }
         if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
-          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} ≤ peer's ack ${relTo(fwd.baseSeq, rev.lastack)}: data already acknowledged → spurious retransmission`);
+          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} ≤ peer's ack ${relTo(fwd.baseSeq, rev.lastack)}: data already acknowledged → spurious retransmission` : '');
           break retx;
         }
         if (notAdvanced) {
           a.rto = now - fwd.nextseqTime;
           a.rtoFrame = fwd.nextseqFrame;
-          this.flag(a, F.A_RETRANSMISSION, () => `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission`);
+          this.flag(a, F.A_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission` : '');
         }
       }
     }
