@@ -188,7 +188,7 @@ function cliCommands() {
 }
 
 const fmtS = (s) => (s >= 100 ? s.toFixed(0) : s >= 10 ? s.toFixed(1) : s.toFixed(2)) + ' s';
-const fmtRate = (n, s) => (s > 0 ? `${Math.round(n / s / 1000)}k` : '—');
+const fmtRate = (n, s) => (s <= 0 ? '—' : n / s >= 10000 ? `${Math.round(n / s / 1000)}k` : `${(n / s / 1000).toFixed(1)}k`);
 const fmtMB = (kb) => `${Math.round(kb / 1024)} MB`;
 
 // ---------------------------------------------------------------- main
@@ -258,5 +258,5 @@ if (!opt.quick) {
     if (t) out.push(`- ${who === 'ours' ? 'wiretrace' : 'tshark'}: ${t}`);
   }
 }
-if (opt.skipPeers) out.push('', `tshark figures from ${PEERS} (not re-measured).`);
+if (opt.skipPeers) out.push('', `tshark figures from ${PEERS} (not re-measured: the speed-up compares runs made at different times and loads).`);
 console.log(out.join('\n'));
