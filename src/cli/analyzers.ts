@@ -17,5 +17,6 @@ export { TCP_ANALYSIS_KEYS, tcpAnalyzer };
 export function defaultAnalyzers(registry?: Registry): Analyzer[] {
   const dns = new DnsTransactions();
   dns.keep = false;
-  return [tcpAnalyzer(), tcpAppAnalyzer(new TcpApp({ registry, keep: false })), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
+  // keepSummaries: false: a streaming read needs no per-stream summaries after the run (memory stays bounded)
+  return [tcpAnalyzer({ keepSummaries: false }), tcpAppAnalyzer(new TcpApp({ registry, keep: false })), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
 }
