@@ -27,14 +27,13 @@ import { canCapture, dropPrivileges, noPermissionMessage, PrivilegeError } from 
 import type { Frame } from '../capture/types.js';
 import { CaptureWriteError, CaptureWriter, formatForPath, openSink, type WriteFormat } from '../capture/write.js';
 import { Dissection, type Packet } from '../dissect/chain.js';
-import type { Registry } from '../dissect/registry.js';
 import { TcpTracker, type TcpAnalysis, type TcpStream } from '../analysis/tcp/tracker.js';
 import { createSink, type OutputSink } from '../output/sink.js';
 import { endpointText, explainLines, TimelineWriter } from '../output/timeline.js';
 import { useColor } from '../output/color.js';
 import { OutputWriter } from '../output/writer.js';
-import { runPipeline, type Analyzer, type PipelineResult } from '../pipeline.js';
-import { defaultAnalyzers, tcpAnalyzer } from './analyzers.js';
+import { runPipeline, type PipelineResult } from '../pipeline.js';
+import { defaultAnalyzers } from './analyzers.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, UsageError, UserError } from './errors.js';
 import {
   addDecodeAsOption,
@@ -63,15 +62,6 @@ export interface RawCaptureOptions extends RawOutputOptions {
   debug?: boolean;
   timeline?: boolean;
   explain?: boolean;
-}
-
-/**
- * The analyzers a live capture runs: read's (so the table shows relative Seq/Ack and the analysis
- * flags like read), except that the TCP tracker keeps no summaries of finished streams: a capture
- * may run for days, and the table needs only each packet's annotation.
- */
-export function liveAnalyzers(registry?: Registry): Analyzer[] {
-  return defaultAnalyzers(registry).map((a) => (a.name === 'tcp' ? tcpAnalyzer({ keepSummaries: false }) : a));
 }
 
 /**
@@ -174,7 +164,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   }
   if (raw.explain && !timeline) throw new UsageError('--explain goes with --timeline (the rule behind each analysis flag)');
   // The timeline runs its own tracker (no fields); the packet display runs read's analyzers.
-  const analyzers = timeline ? [] : liveAnalyzers(registry);
+  const analyzers = timeline ? [] : defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
   const durationMs = parseAutostop(raw.autostop);
