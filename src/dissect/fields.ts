@@ -59,8 +59,12 @@ export function fmtIPv6(buf: Uint8Array, at: number): string {
   return out;
 }
 
+// Buffer's native hex encoder (lower case) works on any Uint8Array.
+const hexSlice = (Buffer.prototype as unknown as { hexSlice(this: Uint8Array, s: number, e: number): string }).hexSlice;
+
 /** Bytes as tshark shows FT_BYTES in -T fields: lower-case hex, no separators. */
 export function fmtBytesHex(buf: Uint8Array, start: number, end: number): string {
+  if (end - start > 8 && start >= 0 && end <= buf.length) return hexSlice.call(buf, start, end);
   let s = '';
   for (let i = start; i < end; i++) s += HEX2[buf[i]];
   return s;

@@ -4,11 +4,12 @@
 import type { Packet } from '../dissect/chain.js';
 import type { Layer } from '../dissect/layer.js';
 import { epochText, frameDissector } from '../dissect/frame.js';
-import { fmtBytesHex } from '../dissect/fields.js';
 import type { Field, FieldValue, Problem } from '../dissect/types.js';
 import { layerTitle } from './tree.js';
 
 const q = JSON.stringify;
+// Buffer's native hex encoder (lower case, like fmtBytesHex) works on any Uint8Array.
+const hexSlice = (Buffer.prototype as unknown as { hexSlice(this: Uint8Array, s: number, e: number): string }).hexSlice;
 
 function valueJson(v: FieldValue): string {
   if (v === null) return 'null';
@@ -22,18 +23,27 @@ function valueJson(v: FieldValue): string {
     case 'string':
       return q(v);
     default:
-      return '"' + fmtBytesHex(v, 0, v.length) + '"';
+      return '"' + (v.length > 0 ? hexSlice.call(v, 0, v.length) : '') + '"';
   }
 }
 
 // '{"key":…,"label":…,"value":' for each (key, label) pair: they repeat in every packet.
-const heads = new Map<string, string>();
+// Keyed by key, then label (no concatenated lookup string per field).
+const heads = new Map<string, Map<string, string>>();
+let headCount = 0;
 function head(key: string, label: string): string {
-  const k = key + '\u0000' + label;
-  let h = heads.get(k);
+  let byLabel = heads.get(key);
+  if (byLabel === undefined) {
+    byLabel = new Map();
+    if (headCount < 20000) heads.set(key, byLabel);
+  }
+  let h = byLabel.get(label);
   if (h === undefined) {
     h = '{"key":' + q(key) + ',"label":' + q(label) + ',"value":';
-    if (heads.size < 20000) heads.set(k, h);
+    if (headCount < 20000) {
+      byLabel.set(label, h);
+      headCount++;
+    }
   }
   return h;
 }
@@ -46,7 +56,10 @@ function fieldsJson(fs: readonly Field[]): string {
     if (f.hidden === true) continue; // like tshark -T json: hidden fields (ip.addr, tcp.port) are not shown
     if (!first) s += ',';
     first = false;
-    s += head(f.key, f.label) + valueJson(f.value) + ',"show":' + q(f.show) +
+    const v = f.value;
+    const show = q(f.show);
+    // a string value equal to the show text: quote it once
+    s += head(f.key, f.label) + (v === f.show ? show : valueJson(v)) + ',"show":' + show +
       ',"start":' + f.start + ',"len":' + f.len;
     if (f.text !== undefined) s += ',"text":' + q(f.text);
     if (f.mask !== undefined) s += ',"mask":' + f.mask;
