@@ -2,14 +2,13 @@
 // name and type, rcode, answers (short form), latency; unanswered, retransmitted and unsolicited
 // marked; -T json.
 
-import Table from 'cli-table3';
 import { Command } from 'commander';
 import { TcpTracker } from '../analysis/tcp/tracker.js';
 import { TcpApp } from '../analysis/http/app.js';
 import { DnsTransactions, dnsTypeName, rcodeName, type DnsTransaction } from '../analysis/dns-transactions.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { useColor } from '../output/color.js';
-import { analyseFile } from './conversations.js';
+import { analyseFile, boxTable } from './conversations.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import { latencyText } from './http.js';
 import type { CliIO } from './read.js';
@@ -50,16 +49,14 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
     io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
-    const tb = new Table({
-      head: ['Time', 'Client', 'Server', 'Query', 'Type', 'Rcode', 'Answers', 'Latency', 'Note'],
-      style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [], compact: true },
-    });
+    const head = ['Time', 'Client', 'Server', 'Query', 'Type', 'Rcode', 'Answers', 'Latency', 'Note'];
+    const rows: string[][] = [];
     for (const t of dns.list) {
       const ans = t.answers.slice(0, 3).join(', ') + (t.answers.length > 3 ? `, … (${t.answers.length})` : '');
-      tb.push([t0(t).toFixed(6), `${t.client}/${t.transport}`, t.server, t.name.slice(0, 50), dnsTypeName(t.type),
+      rows.push([t0(t).toFixed(6), `${t.client}/${t.transport}`, t.server, t.name.slice(0, 50), dnsTypeName(t.type),
         t.rcode >= 0 ? rcodeName(t.rcode) : '—', ans.slice(0, 70), latencyText(t.latency), note(t)]);
     }
-    io.stdout.write(`DNS transactions: ${dns.list.length}\n${tb.toString()}\n`);
+    io.stdout.write(`DNS transactions: ${dns.list.length}\n${boxTable(head, rows, color)}`);
   }
   if (error) throw error;
   return EXIT_OK;

@@ -1,14 +1,13 @@
 // `wiretrace http FILE`: HTTP/1.x transactions over reassembled TCP (request ↔ response, with
 // latency); -T json; --show-body prints decoded bodies (text as text, binary as hex, bounded).
 
-import Table from 'cli-table3';
 import { Command } from 'commander';
 import { TcpTracker } from '../analysis/tcp/tracker.js';
 import { TcpApp, type HttpTransaction } from '../analysis/http/app.js';
 import { decodeBody } from '../analysis/http/message.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { useColor } from '../output/color.js';
-import { analyseFile } from './conversations.js';
+import { analyseFile, boxTable } from './conversations.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import type { CliIO } from './read.js';
 
@@ -76,19 +75,17 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
     io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
-    const t = new Table({
-      head: ['Time', 'Client → Server', 'Method', 'Host + URI', 'Status', 'Req', 'Resp', 'Content-Type', 'Latency'],
-      style: { head: color ? ['cyan'] : [], border: color ? ['grey'] : [], compact: true },
-    });
+    const head = ['Time', 'Client → Server', 'Method', 'Host + URI', 'Status', 'Req', 'Resp', 'Content-Type', 'Latency'];
+    const rows: string[][] = [];
     for (const x of list) {
       const uri = (x.host + x.uri).slice(0, 60);
-      t.push([
+      rows.push([
         x.reqFrame ? secs(x.reqTs, e0) : secs(x.respTs, e0), `${x.client} → ${x.server}`, x.method || '—', uri || '—',
         x.status ? `${x.status} ${x.phrase}`.slice(0, 24) : x.notes.length ? x.notes.join('; ') : 'no response',
         size(x.reqBody), x.respFrame ? size(x.respBody) : '—', x.contentType.split(';')[0], latencyText(x.latency),
       ]);
     }
-    let s = `HTTP transactions: ${list.length}\n${t.toString()}\n`;
+    let s = `HTTP transactions: ${list.length}\n${boxTable(head, rows, color)}`;
     if (opts.showBody) {
       for (const x of list) {
         s += `\n== ${x.method} ${x.host}${x.uri} → ${x.status || '—'}\n`;
