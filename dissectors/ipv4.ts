@@ -424,6 +424,14 @@ export const ipv4: Dissector<Ipv4D> = {
     return out;
   },
 
+  fieldShow(l, key) {
+    const d = l.d;
+    // only the plain case: a whole 20-byte header (options may carry addresses of their own)
+    if (!d.ok || d.hdrLen !== 20 || l.end < l.start + 20 || d.curRtAt >= 0 || d.reasm !== null) return undefined;
+    if (key === 'ip.src') return d.src;
+    if (key === 'ip.dst') return d.dst;
+    return undefined;
+  },
   title(l) {
     const d = l.d;
     if (!d.src || !d.dst) return 'Internet Protocol Version 4';

@@ -304,6 +304,18 @@ export const tcp: Dissector<TcpDx> = {
     return out;
   },
 
+  fieldShow(l, key) {
+    const d = l.d;
+    switch (key) {
+      case 'tcp.srcport': return l.end - l.start < 4 ? null : String(d.srcport);
+      case 'tcp.dstport': return l.end - l.start < 4 ? null : String(d.dstport);
+      case 'tcp.len': return d.ok && !d.hdrBogus ? String(d.len) : null;
+      case 'tcp.seq_raw': return d.ok ? String(d.seq) : null;
+      case 'tcp.ack_raw': return d.ok ? String(d.ack) : null;
+      default: return undefined;
+    }
+  },
+
   title(l) {
     const d = l.d;
     const ann = l.ann as TcpAnn | null;

@@ -129,6 +129,12 @@ export const udp: Dissector<UdpDx> = {
     return out;
   },
 
+  fieldShow(l, key) {
+    const d = l.d;
+    if (key === 'udp.srcport') return d.ok ? String(d.srcport) : null;
+    if (key === 'udp.dstport') return d.ok ? String(d.dstport) : null;
+    return undefined;
+  },
   title(l) {
     const d = l.d;
     return d.ok ? `User Datagram Protocol, Src Port: ${d.srcport}, Dst Port: ${d.dstport}` : 'User Datagram Protocol';

@@ -41,6 +41,16 @@ export const frameDissector: Dissector<Frame> = {
     out.push(fUint('frame.cap_len', 'Capture Length', fr.data.length, 0, 0));
     return out;
   },
+  fieldShow(layer, key) {
+    const fr = layer.d;
+    switch (key) {
+      case 'frame.time_epoch': return fr.noTimestamp ? null : epochText(fr.ts);
+      case 'frame.number': return String(fr.index);
+      case 'frame.len': return String(fr.origLen);
+      case 'frame.cap_len': return String(fr.data.length);
+      default: return undefined;
+    }
+  },
   title(layer) {
     const fr = layer.d;
     return `Frame ${fr.index}: ${fr.origLen} bytes on wire (${fr.origLen * 8} bits), ${fr.data.length} bytes captured (${fr.data.length * 8} bits)`;

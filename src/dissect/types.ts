@@ -117,6 +117,12 @@ export interface Dissector<D = any> {
   dissect(buf: Uint8Array, start: number, end: number, ctx: DissectContext): Layer<D>;
   /** Materialise the full field list (called lazily, cached by Layer). */
   fields(layer: Layer<D>): Field[];
+  /**
+   * Optional fast path for `-T fields`: the show text of the one field `key` has in this layer,
+   * without building the field list; null when the layer has no such field; undefined when it
+   * cannot tell cheaply (the caller then uses fields()). Must agree with fields() exactly.
+   */
+  fieldShow?(layer: Layer<D>, key: string): string | null | undefined;
   /** Tree title, e.g. "Internet Protocol Version 4, Src: 10.0.0.1, Dst: 10.0.0.2". Default: name. */
   title?(layer: Layer<D>): string;
   /** Source and destination for the table's Source/Destination columns (last layer with it wins). */

@@ -72,6 +72,9 @@ export class FieldsFormatter {
   private index = new Map<string, number[]>();
   private wanted = new Set<string>();
   private disCache = new WeakMap<Dissector, boolean>();
+  /** Wanted keys a dissector declares (for its fieldShow fast path). */
+  private disKeys = new WeakMap<Dissector, string[]>();
+  private quickVals: (string | null)[] = [];
   private values: string[][];
 
   constructor(
@@ -111,11 +114,39 @@ export class FieldsFormatter {
     }
   }
 
+  /**
+   * The wanted keys of layer `l` through its dissector's fieldShow (no field list built); false
+   * when the dissector has none or cannot answer one of them cheaply.
+   */
+  private quick(l: Layer): boolean {
+    const dis = l.dis;
+    if (dis.fieldShow === undefined) return false;
+    let keys = this.disKeys.get(dis);
+    if (keys === undefined) {
+      keys = [...new Set(dis.fieldKeys.filter((k) => this.wanted.has(k)))];
+      this.disKeys.set(dis, keys);
+    }
+    const vals = this.quickVals;
+    for (let k = 0; k < keys.length; k++) {
+      const v = dis.fieldShow(l, keys[k]);
+      if (v === undefined) return false;
+      vals[k] = v;
+    }
+    // one value per key at most: the column order within the layer cannot differ from the tree's
+    for (let k = 0; k < keys.length; k++) {
+      const v = vals[k];
+      if (v === null) continue;
+      const cols = this.index.get(keys[k])!;
+      for (let c = 0; c < cols.length; c++) this.values[cols[c]].push(v);
+    }
+    return true;
+  }
+
   private walk(layers: readonly Layer[]): void {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       // A layer can only emit keys its dissector declares; skip building fields nobody asked for.
-      if (this.wants(l.dis)) this.visit(l.fields());
+      if (this.wants(l.dis) && !this.quick(l)) this.visit(l.fields());
       if (l.inner !== null) this.walk(l.inner);
       if (l.extra !== null) this.visit(l.extra);
     }
