@@ -134,6 +134,8 @@ class AppStream {
   readonly pending: HttpTransaction[] = [];
   /** Segment-data layers waiting for the frame that completes their message, per direction. */
   readonly waiting: [Layer<SegD>[], Layer<SegD>[]] = [[], []];
+  /** tcp.stream of the connection (set when the stream is classified). */
+  id = 0;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : DNS_FRAMER);
@@ -208,7 +210,10 @@ export class TcpApp {
       st = this.classify(layers, ti, d, ann.dir);
       if (st === undefined) return; // undecided (no payload yet)
       this.streams.set(ann.stream, st);
-      if (st !== null) this.stats.streams++;
+      if (st !== null) {
+        st.id = ann.stream;
+        this.stats.streams++;
+      }
     }
     if (st === null) return;
     const dir = ann.dir;
@@ -377,7 +382,7 @@ export class TcpApp {
     const bodyLen = bodyLength(l);
     if (h.kind === 'request') {
       const t: HttpTransaction = {
-        stream: 0, client: dir === st.clientDir ? st.client : st.server, server: dir === st.clientDir ? st.server : st.client,
+        stream: st.id, client: dir === st.clientDir ? st.client : st.server, server: dir === st.clientDir ? st.server : st.client,
         reqFrame: frame, reqTs: ts, method: h.method, host: h.host ?? '', uri: h.uri, version: h.version, reqBody: bodyLen,
         respFrame: 0, respTs: 0n, status: 0, phrase: '', respBody: 0, contentType: '', contentEncoding: '', latency: -1,
         notes: m.cut ? [`request ${m.cut}`] : [], reqLayer: l, respLayer: null,
@@ -393,7 +398,7 @@ export class TcpApp {
     if (!t) {
       if (this.keep && !interim) {
         this.transactions.push({
-          stream: 0, client: dir === st.clientDir ? st.server : st.client, server: dir === st.clientDir ? st.client : st.server,
+          stream: st.id, client: dir === st.clientDir ? st.server : st.client, server: dir === st.clientDir ? st.client : st.server,
           reqFrame: 0, reqTs: 0n, method: '', host: '', uri: '', version: h.version, reqBody: 0, respFrame: frame, respTs: ts,
           status: h.code, phrase: h.phrase, respBody: bodyLen, contentType: h.contentType ?? '', contentEncoding: h.contentEncoding ?? '',
           latency: -1, notes: ['response without a request'], reqLayer: null, respLayer: l,
