@@ -1,0 +1,125 @@
+// Helpers for the live HTTP/DNS tests: a full-snaplen tcpdump on lo around traffic the test makes,
+// the built CLI as a child process, tshark as the reference, and a hand-built DNS message codec.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { sleep, tmpFile } from '../scenarios/lib.js';
+
+export const ROOT = path.join(import.meta.dirname, '..', '..', '..');
+const CLI = path.join(ROOT, 'dist', 'bin', 'wiretrace.js');
+export const hasTshark = spawnSync('tshark', ['--version']).status === 0;
+
+/**
+ * Record `filter` on lo (full snaplen, nanosecond stamps) while `traffic()` runs. tcpdump starts
+ * first (we wait for "listening"), stops with SIGINT; every wait is bounded. Returns the file and
+ * tcpdump's closing lines (packets captured / dropped).
+ */
+export async function recordLo(name: string, filter: string, traffic: () => Promise<void>): Promise<{ file: string; report: string }> {
+  const file = tmpFile(name);
+  const td = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-n', '-s', '0', '-B', '16384', '--time-stamp-precision=nano', '-w', file, filter], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const closed = new Promise<number | null>((r) => td.on('close', (c) => r(c)));
+  const killer = setTimeout(() => td.kill('SIGKILL'), 15_000);
+  try {
+    await Promise.race([
+      new Promise<void>((r) => td.stderr!.on('data', (b: Buffer) => {
+        err += b.toString();
+        if (err.includes('listening')) r();
+      })),
+      closed.then(() => {
+        throw new Error(`tcpdump exited before listening: ${err}`);
+      }),
+      sleep(8000).then(() => {
+        throw new Error(`tcpdump did not start within 8 s: ${err}`);
+      }),
+    ]);
+    await traffic();
+    await sleep(300); // let the last packets reach the file
+  } finally {
+    td.kill('SIGINT');
+    await closed;
+    clearTimeout(killer);
+  }
+  if (!/(\d+) packets? captured/.test(err)) throw new Error(`tcpdump did not report: ${err}`);
+  return { file, report: err };
+}
+
+/** Build dist/ when a source is newer than dist/bin/wiretrace.js (others' type errors do not stop tsc emitting). */
+export function ensureBuilt(): void {
+  const built = fs.existsSync(CLI) ? fs.statSync(CLI).mtimeMs : 0;
+  let newest = 0;
+  const walk = (d: string, depth: number) => {
+    if (depth > 6 || !fs.existsSync(d)) return;
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p, depth + 1);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  };
+  for (const d of ['src', 'dissectors', 'bin']) walk(path.join(ROOT, d), 0);
+  if (built >= newest) return;
+  console.log('[app-live] dist/ is older than the sources: running npx tsc -p . first');
+  spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, timeout: 120_000, stdio: 'ignore' });
+  if (!fs.existsSync(CLI)) throw new Error('npx tsc -p . produced no dist/bin/wiretrace.js');
+}
+
+/** `node dist/bin/wiretrace.js ...args`: stdout (throws on a non-zero exit or a timeout). */
+export function cli(...args: string[]): string {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 20_000, maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) throw new Error(`wiretrace ${args.join(' ')} exited ${r.status} ${r.signal ?? ''}: ${r.stderr}`);
+  return r.stdout.toString();
+}
+
+/** tshark -n -r FILE [extra] -T fields -e ... : one array of columns per packet. */
+export function tsharkFields(file: string, extra: string[], keys: string[]): string[][] {
+  const r = spawnSync('tshark', ['-n', '-r', file, ...extra, '-T', 'fields', ...keys.flatMap((k) => ['-e', k])], { timeout: 20_000, maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`tshark exited ${r.status}: ${r.stderr}`);
+  return r.stdout.toString().split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
+/** Our `read FILE -T fields -e ...`, same shape as tsharkFields. */
+export function ourFields(file: string, extra: string[], keys: string[]): string[][] {
+  return cli('read', file, ...extra, '-T', 'fields', ...keys.flatMap((k) => ['-e', k]))
+    .split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+}
+
+// ---- DNS messages by hand (RFC 1035) ---------------------------------------------------------
+
+export function qname(name: string): Buffer {
+  const parts = name.split('.').filter((s) => s !== '');
+  return Buffer.concat([...parts.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'ascii')])), Buffer.from([0])]);
+}
+
+function u16(n: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16BE(n);
+  return b;
+}
+
+export function dnsQuery(id: number, name: string, type: number): Buffer {
+  return Buffer.concat([u16(id), u16(0x0100), u16(1), u16(0), u16(0), u16(0), qname(name), u16(type), u16(1)]);
+}
+
+export interface ParsedQuery { id: number; name: string; type: number; question: Buffer }
+
+export function parseQuery(b: Buffer): ParsedQuery {
+  let o = 12;
+  const labels: string[] = [];
+  for (let guard = 0; guard < 128 && o < b.length && b[o] !== 0; guard++) {
+    labels.push(b.subarray(o + 1, o + 1 + b[o]).toString('ascii'));
+    o += 1 + b[o];
+  }
+  o += 1;
+  return { id: b.readUInt16BE(0), name: labels.join('.'), type: b.readUInt16BE(o), question: b.subarray(12, o + 4) };
+}
+
+/** A response: the question echoed, then `rdatas` as answers of `type` (name = pointer to the question). */
+export function dnsResponse(q: ParsedQuery, rcode: number, type: number, rdatas: Buffer[]): Buffer {
+  const answers = rdatas.map((rd) => Buffer.concat([u16(0xc00c), u16(type), u16(1), Buffer.from([0, 0, 0, 60]), u16(rd.length), rd]));
+  return Buffer.concat([u16(q.id), u16(0x8180 | rcode), u16(1), u16(rdatas.length), u16(0), u16(0), q.question, ...answers]);
+}
+
+export const txt = (s: string) => Buffer.concat([Buffer.from([s.length]), Buffer.from(s, 'ascii')]);
