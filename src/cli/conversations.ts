@@ -7,6 +7,7 @@ import { ALL_DISSECTORS, defaultRegistry } from '../../dissectors/index.js';
 import { Registry } from '../dissect/registry.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
+import { boxTable } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
 import { EXIT_OK, inputError, UsageError, UserError } from './errors.js';
 import type { CliIO } from './read.js';
@@ -60,31 +61,6 @@ function bytes(n: number): string {
 
 function endpoint(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
-
-/**
- * A box-drawn table (the look of cli-table3's compact style): one pass for the column widths, one
- * for the text. cli-table3's layout is quadratic in the number of rows (20 s for 6000 rows); this is
- * linear. Cells are single-width text (addresses, numbers, units).
- */
-export function boxTable(head: readonly string[], rows: readonly string[][], color: boolean): string {
-  const n = head.length;
-  const w = head.map((h) => h.length);
-  for (const r of rows) for (let i = 0; i < n; i++) if (r[i].length > w[i]) w[i] = r[i].length;
-  const G = color ? '\x1b[90m' : '', C = color ? '\x1b[36m' : '', E = color ? '\x1b[39m' : '';
-  const rule = (l: string, m: string, r: string) => G + l + w.map((x) => '─'.repeat(x + 2)).join(m) + r + E + '\n';
-  const bar = G + '│' + E;
-  const line = (cells: readonly string[], pre: string, post: string) => {
-    let s = bar;
-    for (let i = 0; i < n; i++) s += ' ' + pre + cells[i] + post + ' '.repeat(w[i] - cells[i].length + 1) + bar;
-    return s + '\n';
-  };
-  let s = rule('┌', '┬', '┐') + line(head, C, E);
-  if (rows.length > 0) {
-    s += rule('├', '┼', '┤');
-    for (const r of rows) s += line(r, '', '');
-  }
-  return s + rule('└', '┴', '┘');
 }
 
 export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean): string {

@@ -7,7 +7,8 @@ import { TcpApp, type HttpTransaction } from '../analysis/http/app.js';
 import { decodeBody } from '../analysis/http/message.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { useColor } from '../output/color.js';
-import { analyseFile, boxTable } from './conversations.js';
+import { boxTable } from '../output/box-table.js';
+import { analyseFile } from './conversations.js';
 import { EXIT_OK, UsageError } from './errors.js';
 import type { CliIO } from './read.js';
 
