@@ -19,6 +19,8 @@ export interface TcpDx extends TcpD {
   csCalc: number;
   /** The header length field exceeds the segment: tshark stops before the options (no Len in Info). */
   hdrBogus: boolean;
+  /** Only the first 8 bytes, quoted in an ICMP error: ports and the raw sequence number. */
+  quotedSeq: boolean;
   /** Where option parsing stopped on a lying option length (-1: never). */
   optBadAt: number;
 }
@@ -108,8 +110,13 @@ function decodeOptions(buf: Uint8Array, start: number, end: number, o: TcpOption
       case 8: if (len === 10) { o.tsval = u32(buf, at + 2); o.tsecr = u32(buf, at + 6); } break;
       case 30: o.mptcp = true; break;
       case 34: o.tfo = { cookieLen: len - 2 }; break;
+      case 172: case 174: o.accEcn = true; break;
       case 253: case 254:
-        if (len >= 4 && u16(buf, at + 2) === 0xf989) o.tfo = { cookieLen: len - 4 };
+        if (len >= 4) {
+          const exid = u16(buf, at + 2);
+          if (exid === 0xf989) o.tfo = { cookieLen: len - 4 };
+          else if (exid === 0xacc0 || exid === 0xacc1) o.accEcn = true;
+        }
         break;
     }
   });
@@ -127,7 +134,7 @@ function ipLayerOf(layers: readonly Layer[]): Layer | null {
 function emptyD(): TcpDx {
   return {
     srcport: 0, dstport: 0, seq: 0, ack: 0, hdrLen: 0, flags: 0, window: 0, urgent: 0, len: 0,
-    payloadStart: 0, payloadEnd: 0, options: {}, ok: false, csStatus: 2, csCalc: 0, hdrBogus: false, optBadAt: -1,
+    payloadStart: 0, payloadEnd: 0, options: {}, ok: false, csStatus: 2, csCalc: 0, hdrBogus: false, quotedSeq: false, optBadAt: -1,
   };
 }
 
@@ -135,7 +142,7 @@ export const tcp: Dissector<TcpDx> = {
   proto: 'tcp',
   name: 'Transmission Control Protocol',
   fieldKeys: [
-    'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len', 'tcp.flags',
+    'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.seq', 'tcp.hdr_len', 'tcp.flags',
     'tcp.flags.res', 'tcp.flags.ae', 'tcp.flags.ace', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.urg', 'tcp.flags.ack',
     'tcp.flags.push', 'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.fin', 'tcp.flags.str', 'tcp.window_size_value',
     'tcp.checksum', 'tcp.checksum.status', 'tcp.checksum_calculated', 'tcp.urgent_pointer', 'tcp.options',
@@ -155,8 +162,17 @@ export const tcp: Dissector<TcpDx> = {
     const d = emptyD();
     const l = new Layer<TcpDx>(tcp, buf, start, end, d);
     if (end - start < 20) {
-      l.short('TCP header', start, 20, ctx.snapCut(buf, start + 20));
       if (end - start >= 4) { d.srcport = u16(buf, start); d.dstport = u16(buf, start + 2); }
+      // An ICMP error quotes only the first 8 bytes of the offending segment (RFC 792): inside one
+      // (the layer list does not start with the frame), ports and sequence number are all there is,
+      // and tshark shows them without calling the header short.
+      const quoted = ctx.layers.length === 0 || ctx.layers[0].dis.proto !== 'frame';
+      if (quoted && end - start >= 8) {
+        d.seq = u32(buf, start + 4);
+        d.quotedSeq = true;
+        return l;
+      }
+      l.short('TCP header', start, 20, ctx.snapCut(buf, start + 20));
       return l;
     }
     d.srcport = u16(buf, start);
@@ -237,7 +253,10 @@ export const tcp: Dissector<TcpDx> = {
     out.push(fUint('tcp.dstport', 'Destination Port', d.dstport, start + 2, 2));
     out.push(hide(fUint('tcp.port', 'Source or Destination Port', d.srcport, start, 2)));
     out.push(hide(fUint('tcp.port', 'Source or Destination Port', d.dstport, start + 2, 2)));
-    if (!d.ok) return out;
+    if (!d.ok) {
+      if (d.quotedSeq) out.push(fUint('tcp.seq', 'Sequence Number', d.seq, start + 4, 4));
+      return out;
+    }
     if (!d.hdrBogus) out.push(gen(fUint('tcp.len', 'TCP Segment Len', d.len, start, 0)));
     out.push(fUint('tcp.seq_raw', 'Sequence Number (raw)', d.seq, start + 4, 4));
     out.push(fUint('tcp.ack_raw', 'Acknowledgment number (raw)', d.ack, start + 8, 4));
@@ -312,6 +331,8 @@ export const tcp: Dissector<TcpDx> = {
       case 'tcp.len': return d.ok && !d.hdrBogus ? String(d.len) : null;
       case 'tcp.seq_raw': return d.ok ? String(d.seq) : null;
       case 'tcp.ack_raw': return d.ok ? String(d.ack) : null;
+      // only a header quoted in an ICMP error carries tcp.seq itself (elsewhere the tracker adds it)
+      case 'tcp.seq': return d.quotedSeq ? String(d.seq) : null;
       default: return undefined;
     }
   },

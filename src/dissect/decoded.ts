@@ -44,6 +44,8 @@ export interface TcpOptions {
   /** TCP Fast Open cookie present (kind 34, or experimental 254/0xF989); cookie length 0 = request. */
   tfo?: { cookieLen: number };
   mptcp?: boolean;
+  /** An AccECN option (kind 172/174, or 254 with ExID 0xACC0/0xACC1) is present. */
+  accEcn?: boolean;
 }
 
 /** dissectors/tcp.ts: layer.d of 'tcp'. */

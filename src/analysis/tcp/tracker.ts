@@ -527,7 +527,7 @@ export class TcpTracker {
     }
     a.accEcn = st.accEcn;
     // An AccECN option (kind 172/174, or 254 with ExID 0xACC0/0xACC1) turns it on from the next
-    // packet. TODO(tcp dissector): set TcpOptions.accEcn when such an option is present.
+    // packet.
     if ((o as { accEcn?: boolean }).accEcn === true) st.accEcnOption = true;
 
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
