@@ -370,6 +370,11 @@ export const dns: Dissector<DnsD> = {
       return l;
     }
     parseMessage(l, buf, msg, msgEnd);
+    // Records that run into the end of bytes the capture (or an ICMP error's quote) cut off are
+    // truncated, not malformed.
+    if (l.problems !== null && ctx.snapCut(buf, msgEnd)) {
+      for (const p of l.problems) if (p.kind === 'malformed' && p.end >= msgEnd) p.kind = 'truncated';
+    }
     return l;
   },
 

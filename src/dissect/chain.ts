@@ -43,7 +43,11 @@ export class Dissection {
     return { frame, layers };
   }
 
-  private context(frame: Frame, layers: Layer[], depth: number): DissectContext {
+  /**
+   * `quoteBuf`/`quoteEnd`: for an inner packet, where the quoted bytes stop. Bytes a quoted header
+   * promises beyond that were cut by the quoting (like a snaplen), so snapCut() says true there.
+   */
+  private context(frame: Frame, layers: Layer[], depth: number, quoteBuf?: Uint8Array, quoteEnd = 0): DissectContext {
     return {
       frame,
       layers,
@@ -53,11 +57,13 @@ export class Dissection {
         if (depth >= MAX_INNER_DEPTH) return inner;
         const d = this.registry.get(table, key);
         if (!d) return inner;
-        const sub = this.context(frame, inner, depth + 1);
+        const sub = this.context(frame, inner, depth + 1, buf, end);
         this.run(sub, d, buf, start, end, inner);
         return inner;
       },
-      snapCut: (buf, end) => buf === frame.data && end >= frame.data.length && frame.data.length < frame.origLen,
+      snapCut: (buf, end) =>
+        (buf === frame.data && end >= frame.data.length && frame.data.length < frame.origLen) ||
+        (quoteBuf !== undefined && buf === quoteBuf && end >= quoteEnd),
     };
   }
 

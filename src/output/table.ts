@@ -27,20 +27,24 @@ export interface RowParts {
 export const MALFORMED_SUFFIX = '[Malformed Packet]';
 export const TRUNCATED_SUFFIX = '[Packet size limited during capture]';
 
-/** tshark's Info suffix for a packet whose dissection ran out of bytes, or ''. */
-export function problemSuffix(layers: readonly Layer[]): string {
+/**
+ * tshark's Info suffix for a packet whose dissection ran out of bytes, or ''. Inside a quoted packet
+ * (an ICMP error carries only the start of the datagram) running out of bytes is expected: only a
+ * malformed header there counts, as in tshark.
+ */
+export function problemSuffix(layers: readonly Layer[], quoted = false): string {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     const ps = l.problems;
     if (ps !== null) {
       for (let j = 0; j < ps.length; j++) {
         const p = ps[j];
-        if (p.kind === 'truncated') return TRUNCATED_SUFFIX;
+        if (p.kind === 'truncated' && !quoted) return TRUNCATED_SUFFIX;
         if (p.kind === 'malformed' && p.end >= l.end) return MALFORMED_SUFFIX;
       }
     }
     if (l.inner !== null) {
-      const s = problemSuffix(l.inner);
+      const s = problemSuffix(l.inner, true);
       if (s !== '') return s;
     }
   }

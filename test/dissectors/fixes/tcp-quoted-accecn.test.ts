@@ -37,3 +37,13 @@ describe('AccECN option', () => {
     expect(opts(seg('fe06123400000101')).accEcn).toBeUndefined();
   });
 });
+
+describe('a packet quoted in an ICMP error is cut by the quote, not malformed', () => {
+  it('icmp-dest-unreach-udp-dns: UDP length and DNS records run past the 128 quoted bytes; tshark shows no suffix', async () => {
+    const { rowParts } = await import('../../../src/output/table.js');
+    const p = dissectFile('icmp-dest-unreach-udp-dns.pcap')[0];
+    expect(rowParts(p.layers).info).toBe('Destination unreachable (Port unreachable)');
+    expect(problemsOf(p).filter((s) => s.startsWith('malformed'))).toEqual([]);
+    expect(cell(p, 'dns.id')).not.toBe('');
+  });
+});
