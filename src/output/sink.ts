@@ -10,7 +10,7 @@ import type { Writable } from 'node:stream';
 import type { Packet } from '../dissect/chain.js';
 import { FieldsFormatter, defaultFieldsOptions, type FieldsOptions } from './fields.js';
 import { packetHex } from './hexdump.js';
-import { packetJson } from './json.js';
+import { JsonBytes, packetJson, packetJsonBytes } from './json.js';
 import { TableFormatter } from './table.js';
 import type { TimeFormat } from './time.js';
 import { packetTree } from './tree.js';
@@ -105,10 +105,27 @@ class FieldsSink extends TextSink {
   }
 }
 
+/**
+ * Byte-level JSON (json.ts packetJsonBytes) when the writer is a plain OutputWriter; a subclass
+ * that hooks write() (the live writer's prompt flush) gets strings as before.
+ */
+function bytesWriter(w: OutputWriter): boolean {
+  return Object.getPrototypeOf(w) === OutputWriter.prototype;
+}
+
 class JsonSink extends TextSink {
   private n = 0;
+  private readonly o: JsonBytes | null = bytesWriter(this.w) ? new JsonBytes() : null;
   packet(pkt: Packet): void {
-    this.w.write((this.n++ === 0 ? '[\n' : ',\n') + packetJson(pkt));
+    const o = this.o;
+    if (o === null) {
+      this.w.write((this.n++ === 0 ? '[\n' : ',\n') + packetJson(pkt));
+      return;
+    }
+    o.pos = 0;
+    o.raw(this.n++ === 0 ? '[\n' : ',\n');
+    packetJsonBytes(o, pkt);
+    this.w.writeBytes(o.buf.subarray(0, o.pos));
   }
   protected override trailer(): string {
     return this.n === 0 ? '[]\n' : '\n]\n';
@@ -116,8 +133,17 @@ class JsonSink extends TextSink {
 }
 
 class NdjsonSink extends TextSink {
+  private readonly o: JsonBytes | null = bytesWriter(this.w) ? new JsonBytes() : null;
   packet(pkt: Packet): void {
-    this.w.write(packetJson(pkt) + '\n');
+    const o = this.o;
+    if (o === null) {
+      this.w.write(packetJson(pkt) + '\n');
+      return;
+    }
+    o.pos = 0;
+    packetJsonBytes(o, pkt);
+    o.raw('\n');
+    this.w.writeBytes(o.buf.subarray(0, o.pos));
   }
 }
 

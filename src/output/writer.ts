@@ -59,6 +59,24 @@ export class OutputWriter {
     if (this.pos - this.from >= this.chunk) this.flush();
   }
 
+  /** Bytes (UTF-8 text) to write; copied, so the caller may reuse `b`. */
+  writeBytes(b: Uint8Array): void {
+    if (this.broken) return;
+    let a = this.arena;
+    if (a === null || this.pos + b.length > a.length) {
+      this.flush();
+      if (b.length > ARENA >> 2) {
+        this.send(Buffer.from(b));
+        return;
+      }
+      a = this.arena = Buffer.allocUnsafeSlow(ARENA) as Utf8Buf;
+      this.from = this.pos = 0;
+    }
+    a.set(b, this.pos);
+    this.pos += b.length;
+    if (this.pos - this.from >= this.chunk) this.flush();
+  }
+
   /** Hand what is buffered to the stream (without waiting). */
   flush(): void {
     if (this.pos === this.from || this.broken || this.arena === null) return;
