@@ -94,7 +94,17 @@ function walkOptions(buf: Uint8Array, start: number, end: number, cb: (kind: num
 }
 
 function decodeOptions(buf: Uint8Array, start: number, end: number, o: TcpOptions): number {
-  return walkOptions(buf, start, end, (kind, at, len) => {
+  // walkOptions inlined (no callback per packet on the hot path)
+  let at = start;
+  while (at < end) {
+    const kind = buf[at];
+    if (kind === 0 || kind === 1) {
+      at++;
+      continue;
+    }
+    if (at + 1 >= end) return at;
+    const len = buf[at + 1];
+    if (len < 2 || at + len > end) return at;
     switch (kind) {
       case 2: if (len === 4) o.mss = u16(buf, at + 2); break;
       case 3: if (len === 3) o.wscale = buf[at + 2]; break;
@@ -119,7 +129,9 @@ function decodeOptions(buf: Uint8Array, start: number, end: number, o: TcpOption
         }
         break;
     }
-  });
+    at += len;
+  }
+  return -1;
 }
 
 /** The enclosing IP layer (last 'ip'/'ipv6' layer before this one), or null. */

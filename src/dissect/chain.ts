@@ -48,23 +48,18 @@ export class Dissection {
    * promises beyond that were cut by the quoting (like a snaplen), so snapCut() says true there.
    */
   private context(frame: Frame, layers: Layer[], depth: number, quoteBuf?: Uint8Array, quoteEnd = 0): DissectContext {
-    return {
-      frame,
-      layers,
-      state: this.state,
-      dissectInner: (table, key, buf, start, end) => {
-        const inner: Layer[] = [];
-        if (depth >= MAX_INNER_DEPTH) return inner;
-        const d = this.registry.get(table, key);
-        if (!d) return inner;
-        const sub = this.context(frame, inner, depth + 1, buf, end);
-        this.run(sub, d, buf, start, end, inner);
-        return inner;
-      },
-      snapCut: (buf, end) =>
-        (buf === frame.data && end >= frame.data.length && frame.data.length < frame.origLen) ||
-        (quoteBuf !== undefined && buf === quoteBuf && end >= quoteEnd),
-    };
+    return new Ctx(this, frame, layers, depth, quoteBuf ?? null, quoteEnd);
+  }
+
+  /** dissectInner of a context at `depth` (see DissectContext). */
+  inner(frame: Frame, depth: number, table: string, key: number, buf: Uint8Array, start: number, end: number): Layer[] {
+    const inner: Layer[] = [];
+    if (depth >= MAX_INNER_DEPTH) return inner;
+    const d = this.registry.get(table, key);
+    if (!d) return inner;
+    const sub = this.context(frame, inner, depth + 1, buf, end);
+    this.run(sub, d, buf, start, end, inner);
+    return inner;
   }
 
   /** Run `d` and follow `next` links until the bytes or the registry run out. */
@@ -116,6 +111,32 @@ export class Dissection {
     const l = dd.dissect(buf, start, end, ctx);
     layers.push(l);
     return l;
+  }
+}
+
+/** The context of one packet (or inner packet): one object per packet, no closures. */
+class Ctx implements DissectContext {
+  readonly state: DissectState;
+  constructor(
+    private readonly driver: Dissection,
+    readonly frame: Frame,
+    readonly layers: Layer[],
+    private readonly depth: number,
+    private readonly quoteBuf: Uint8Array | null,
+    private readonly quoteEnd: number,
+  ) {
+    this.state = driver.state;
+  }
+
+  dissectInner(table: string, key: number, buf: Uint8Array, start: number, end: number): Layer[] {
+    return this.driver.inner(this.frame, this.depth, table, key, buf, start, end);
+  }
+
+  snapCut(buf: Uint8Array, end: number): boolean {
+    const fr = this.frame;
+    const data = fr.data;
+    return (buf === data && end >= data.length && data.length < fr.origLen) ||
+      (this.quoteBuf !== null && buf === this.quoteBuf && end >= this.quoteEnd);
   }
 }
 
