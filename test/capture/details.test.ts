@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCaptureBuffer } from '../../src/capture/open.js';
 import type { Frame } from '../../src/capture/types.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_DIR;
 const read = (f: string) => parseCaptureBuffer(readFileSync(join(CORPUS, f)));
 
 /** frame.time_epoch as tshark prints it (9 digits). */

@@ -1,9 +1,10 @@
-// The corpus manifest (/work/shared/corpus/MANIFEST.tsv), shared by the capture tests.
+// The corpus manifest (../shared/corpus/MANIFEST.tsv), shared by the capture tests.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-export const CORPUS = '/work/shared/corpus';
+export const CORPUS = CORPUS_DIR;
 
 interface Row {
   file: string;

@@ -17,6 +17,7 @@ import {
   type CaptureReader,
 } from '../../src/capture/open.js';
 import { CaptureFileError, type Frame } from '../../src/capture/types.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 let dir = '';
 beforeAll(() => {
@@ -208,7 +209,7 @@ describe('records spanning reads', () => {
   });
 
   it('a byte stream in random chunk sizes', async () => {
-    const bytes = readFileSync('/work/shared/corpus/pcapng-eth-sll-comments.pcapng');
+    const bytes = readFileSync(CORPUS_DIR + '/pcapng-eth-sll-comments.pcapng');
     const mem = parseCaptureBuffer(bytes);
     let seed = 12345;
     const chunks: Buffer[] = [];
@@ -251,7 +252,7 @@ describe('openCapture errors and close()', () => {
   });
 
   it('header errors come from the iterator, with info from the magic', async () => {
-    const r = await openCapture('/work/shared/corpus/malformed-pcap-bad-major-version.pcap');
+    const r = await openCapture(CORPUS_DIR + '/malformed-pcap-bad-major-version.pcap');
     expect(r.info.format).toBe('pcap');
     const st = await drain(r);
     expect(st.frames).toEqual([]);
@@ -265,7 +266,7 @@ describe('openCapture errors and close()', () => {
   });
 
   it('info is filled from the header before iterating', async () => {
-    const r = await openCapture('/work/shared/corpus/pcapng-2if-ns-and-us-tsresol-dns.pcapng');
+    const r = await openCapture(CORPUS_DIR + '/pcapng-2if-ns-and-us-tsresol-dns.pcapng');
     expect(r.info.format).toBe('pcapng');
     expect(r.info.interfaces.length).toBe(2);
     await r.close();
@@ -337,7 +338,7 @@ describe('stdin', () => {
   }
 
   it("reads a whole capture from a pipe ('-')", async () => {
-    const bytes = readFileSync('/work/shared/corpus/mixed-wireshark-samples-nrb.pcapng');
+    const bytes = readFileSync(CORPUS_DIR + '/mixed-wireshark-samples-nrb.pcapng');
     const mem = parseCaptureBuffer(bytes);
     const total = mem.frames.reduce((a, f) => a + f.data.length, 0);
     const out = await child(1e9, (s) => s.end(bytes));
@@ -345,7 +346,7 @@ describe('stdin', () => {
   });
 
   it('reports damage on a cut pipe', async () => {
-    const bytes = readFileSync('/work/shared/corpus/malformed-file-cut-short.pcap');
+    const bytes = readFileSync(CORPUS_DIR + '/malformed-file-cut-short.pcap');
     const out = JSON.parse(await child(1e9, (s) => s.end(bytes)));
     expect(out.n).toBe(1);
     expect(out.err).toBe('damaged: truncated record header: 7 of 16 bytes at offset 240');

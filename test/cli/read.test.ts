@@ -3,10 +3,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'wiretrace.js');
-const C = '/work/shared/corpus';
+const C = CORPUS_DIR;
 
 function newest(dir: string): number {
   let t = 0;

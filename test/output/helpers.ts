@@ -6,8 +6,9 @@ import type { Frame } from '../../src/capture/types.js';
 import { Dissection, type Packet } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { TcpTracker } from '../../src/analysis/tcp/tracker.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-export const CORPUS = '/work/shared/corpus';
+export const CORPUS = CORPUS_DIR;
 
 export function hex(s: string): Uint8Array {
   return Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));

@@ -10,8 +10,9 @@ import { Dissection } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { TcpTracker } from '../../../src/analysis/tcp/tracker.js';
 import { TableFormatter } from '../../../src/output/table.js';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 
-const FILE = '/work/shared/corpus/tcp-accecn-handshake.pcap';
+const FILE = CORPUS_DIR + '/tcp-accecn-handshake.pcap';
 const corpus = (() => {
   try {
     return readFileSync(FILE);

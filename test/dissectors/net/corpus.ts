@@ -1,17 +1,17 @@
 // Test helper: read a capture from ../shared/corpus with the project's reader and run the
 // default registry over it.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import type { Frame } from '../../../src/capture/types.js';
 import { Dissection, type Packet } from '../../../src/dissect/chain.js';
 import { walkFields } from '../../../src/dissect/chain.js';
 import type { Field } from '../../../src/dissect/types.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 
-export const CORPUS = [fileURLToPath(new URL('../../../../shared/corpus', import.meta.url)), '/work/shared/corpus'].find((p) => existsSync(p)) ?? '';
+export const CORPUS = CORPUS_DIR;
 
 export function readFrames(name: string): Frame[] {
   const { frames, error } = parseCaptureBuffer(readFileSync(join(CORPUS, name)));
