@@ -9,8 +9,13 @@ export class Layer<D = any> {
   next: Next | null = null;
   /** Nested layers (e.g. the packet quoted in an ICMP error), shown inside this layer. */
   inner: Layer[] | null = null;
-  /** Fields added by stateful analysis (tcp.stream, tcp.analysis.*), shown after the layer's own. */
-  extra: Field[] | null = null;
+  /**
+   * Fields added by stateful analysis (tcp.stream, tcp.analysis.*), shown after the layer's own.
+   * Read through the `extra` getter: builders registered with addExtraLazy() run on the first read.
+   */
+  private extraList: Field[] | null = null;
+  /** Extras not built yet, in order: a Field (addExtra after a lazy one), or a builder and its argument. */
+  private pending: unknown[] | null = null;
   /** Analysis annotations for this layer (e.g. the TCP tracker's relative seq), read by info(). */
   ann: any = null;
   /** Name of the data source if buf is not the frame (e.g. "Reassembled IPv4"). */
@@ -78,8 +83,44 @@ export class Layer<D = any> {
     );
   }
 
+  /** Analysis extras (null when none); lazy ones are built here, once, in the order they were added. */
+  get extra(): Field[] | null {
+    const p = this.pending;
+    if (p !== null) {
+      this.pending = null;
+      const out = this.extraList ?? [];
+      for (let i = 0; i < p.length; i += 2) {
+        const b = p[i];
+        if (typeof b === 'function') {
+          try {
+            for (const f of (b as (arg: unknown) => Field[])(p[i + 1])) out.push(f);
+          } catch (e) {
+            this.problem('malformed', `analysis error in fields: ${(e as Error).message}`, this.start, this.end);
+          }
+        } else out.push(b as Field);
+      }
+      this.extraList = out.length > 0 ? out : null;
+    }
+    return this.extraList;
+  }
+  set extra(v: Field[] | null) {
+    this.pending = null;
+    this.extraList = v;
+  }
+
   addExtra(f: Field): void {
-    if (this.extra === null) this.extra = [f];
-    else this.extra.push(f);
+    if (this.pending !== null) this.pending.push(f, undefined);
+    else if (this.extraList === null) this.extraList = [f];
+    else this.extraList.push(f);
+  }
+
+  /**
+   * Add analysis extras built only when an output reads `extra` (-T fields/json, -V); the table
+   * never does. `build(arg)` must use only what `arg` captured when this was called (the
+   * analysis' state moves on). A static function plus an argument costs no closure per packet.
+   */
+  addExtraLazy<T>(build: (arg: T) => Field[], arg: T): void {
+    if (this.pending === null) this.pending = [build, arg];
+    else this.pending.push(build, arg);
   }
 }

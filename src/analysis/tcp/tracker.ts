@@ -152,6 +152,9 @@ export class Flow {
   zeroWin = 0;
   finFrame = 0;
   rstFrame = 0;
+  /** Raw sequence number just after this side's first FIN (valid when finFrame), and whether the peer acked it. */
+  finEnd = 0;
+  finAcked = false;
   /** Options offered in this side's SYN. */
   syn: SynInfo | null = null;
 }
@@ -204,6 +207,8 @@ export class TcpStream {
   }
   /** Next active stream with the same port pair (the tracker's lookup chain). */
   chain: TcpStream | null = null;
+  /** Capture time (ns) when the stream closed (both FINs acked, or a RST); -1 while open. */
+  closedAt = -1;
   constructor(
     readonly id: number,
     readonly family: 4 | 6,
@@ -244,6 +249,12 @@ export interface TrackerOptions {
   explain?: boolean;
   /** Streams idle this long (capture time, seconds) are forgotten. Default 600. */
   idleTimeout?: number;
+  /**
+   * Closed streams (both FINs acknowledged, or a RST) are forgotten once they have been quiet this
+   * long (capture time, seconds): late retransmissions and ACKs within it still belong to the
+   * stream. Default 30 (well past a retransmitted FIN or RST's RTO).
+   */
+  closedGrace?: number;
   /** Most streams tracked at once; the least recently active is dropped beyond it. Default 100000. */
   maxStreams?: number;
   /** Most unacknowledged segments remembered per direction (Wireshark: 10000). Default 10000. */
@@ -255,6 +266,8 @@ export interface TrackerStats {
   streams: number;
   /** Streams forgotten after idleTimeout (a later packet on the same ports starts a new stream). */
   expired: number;
+  /** Closed streams forgotten after closedGrace (a later packet on the same ports starts a new stream). */
+  closed: number;
   /** Streams dropped because maxStreams were tracked. */
   evicted: number;
   /** Segments not remembered because the unacked list was full (their RTT/bytes in flight are unknown). */
@@ -286,7 +299,7 @@ export class TcpTracker {
   private activeN = 0;
   /** Every stream by index (when keepSummaries), index = tcp.stream. */
   readonly streams: TcpStream[] = [];
-  readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, evicted: 0, unackedCapHits: 0, skipped: 0 };
+  readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, closed: 0, evicted: 0, unackedCapHits: 0, skipped: 0 };
   private epoch: bigint | null = null;
   private nextId = 0;
   private sinceSweep = 0;
@@ -304,6 +317,7 @@ export class TcpTracker {
       linuxZeroWindowProbe: opts.linuxZeroWindowProbe ?? true,
       explain: opts.explain ?? true,
       idleTimeout: opts.idleTimeout ?? 600,
+      closedGrace: opts.closedGrace ?? 30,
       maxStreams: opts.maxStreams ?? 100000,
       maxUnacked: opts.maxUnacked ?? 10000,
     };
@@ -346,7 +360,8 @@ export class TcpTracker {
     }
     const a = this.analyse(pkt, ip, d);
     tl.ann = a;
-    if (this.opts.fields) for (const f of analysisFields(a)) tl.addExtra(f);
+    // Built only if an output reads layer.extra (-T fields/json, -V); `a` is this packet's own snapshot.
+    if (this.opts.fields) tl.addExtraLazy(analysisFields, a);
     if (this.onPacket !== null) this.onPacket(a, this.streams[a.stream] ?? this.lastStream!, pkt, tl);
     return a;
   }
@@ -426,11 +441,16 @@ export class TcpTracker {
 
   private sweep(now: number): void {
     const limit = this.opts.idleTimeout * 1e9;
+    const grace = this.opts.closedGrace * 1e9;
     for (const s of this.activeList()) {
       if (now - s.lastTime > limit) {
         this.release(s);
         this.unlink(s);
         this.stats.expired++;
+      } else if (s.closedAt >= 0 && now - s.lastTime > grace) {
+        this.release(s);
+        this.unlink(s);
+        this.stats.closed++;
       }
     }
   }
@@ -493,7 +513,10 @@ export class TcpTracker {
     fwd.packets++;
     fwd.bytes += pkt.frame.origLen;
     fwd.payload += seglen;
-    if (flags & TCP_FIN && !fwd.finFrame) fwd.finFrame = frame;
+    if (flags & TCP_FIN && !fwd.finFrame) {
+      fwd.finFrame = frame;
+      fwd.finEnd = (seq + seglen + 1) >>> 0;
+    }
     if (flags & TCP_RST && !fwd.rstFrame) fwd.rstFrame = frame;
 
     // ---- options of a SYN, window scale (dissect_tcpopt_wscale + verify_tcp_window_scaling) ----
@@ -567,6 +590,17 @@ export class TcpTracker {
       return a;
     }
     this.sequence(a, st, fwd, rev, seq, ack, seglen, flags, d, now, frame);
+    // Closed (both FINs acknowledged, or a RST): the stream is forgotten after closedGrace of
+    // quiet (sweep). After both FINs were acked nothing is left to ack: the unacked lists go now.
+    // After a RST they stay until then: an ACK arriving after the RST still gets its acks_frame /
+    // ack_rtt from them, as in tshark.
+    if (rev.finFrame && !rev.finAcked && flags & TCP_ACK && seqGE(ack, rev.finEnd)) rev.finAcked = true;
+    if (st.closedAt < 0) {
+      if (fwd.finAcked && rev.finAcked) {
+        st.closedAt = cnow;
+        this.release(st);
+      } else if (flags & TCP_RST) st.closedAt = cnow;
+    }
     if (reused) this.flag(a, F.A_REUSED_PORTS, this.ex ? `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream` : '');
 
     // ---- relative numbers ------------------------------------------------------------------
