@@ -252,7 +252,7 @@ export interface TrackerOptions {
   /**
    * Closed streams (both FINs acknowledged, or a RST) are forgotten once they have been quiet this
    * long (capture time, seconds): late retransmissions and ACKs within it still belong to the
-   * stream. Default 30 (well past a retransmitted FIN or RST's RTO).
+   * stream. Default 10 (past the first retransmissions of a FIN or after a RST; each late packet restarts it).
    */
   closedGrace?: number;
   /** Most streams tracked at once; the least recently active is dropped beyond it. Default 100000. */
@@ -317,7 +317,7 @@ export class TcpTracker {
       linuxZeroWindowProbe: opts.linuxZeroWindowProbe ?? true,
       explain: opts.explain ?? true,
       idleTimeout: opts.idleTimeout ?? 600,
-      closedGrace: opts.closedGrace ?? 30,
+      closedGrace: opts.closedGrace ?? 10,
       maxStreams: opts.maxStreams ?? 100000,
       maxUnacked: opts.maxUnacked ?? 10000,
     };
