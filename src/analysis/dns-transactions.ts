@@ -78,6 +78,12 @@ function fFrame(key: string, label: string, n: number): Field {
 const RETRANS_NS = 5_000_000_000n;
 /** Most outstanding queries remembered (oldest forgotten beyond it). */
 const MAX_OPEN = 100_000;
+/**
+ * A query is remembered this long (capture time) for pairing, duplicate-response and retransmission
+ * detection, then forgotten: a resolver gives up after a few seconds, and without a bound the map
+ * holds every query of a long capture (it sat at MAX_OPEN, ~60 MB, on a 1.7M-packet file).
+ */
+const OPEN_TTL_NS = 60_000_000_000n;
 
 export class DnsTransactions {
   /** Every transaction in query order (responses without a query included). */
@@ -120,6 +126,11 @@ export class DnsTransactions {
     if (ep === null) return;
     const resp = (d.flags & 0x8000) !== 0;
     const ts = pkt.frame.ts;
+    // forget queries older than OPEN_TTL_NS: the map is in query order, so look at its front only
+    for (const [k, q] of this.open) {
+      if (ts - q.queryTs <= OPEN_TTL_NS) break;
+      this.open.delete(k);
+    }
     const frame = pkt.frame.index;
     // mDNS answers go to the multicast group (or from another host): pair by ID alone there
     const mdns = (l.d as { flavour?: string }).flavour === 'mdns';
