@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { fmtG15, IcmpEcho } from '../../../src/analysis/icmp-echo.js';
-import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.js';
+import { Dissection, type Packet } from '../../../src/dissect/chain.js';
+import { cell, infoOf as info } from '../../helpers/packets.js';
 
 function ck(b: Uint8Array): number {
   let s = 0;
@@ -42,19 +43,6 @@ function run(frames: Uint8Array[], ts: (i: number) => bigint): Packet[] {
     echo.packet(p);
     return p;
   });
-}
-function cell(p: Packet, key: string): string {
-  const out: string[] = [];
-  walkFields(p.layers, (f) => void (f.key === key && out.push(f.show)));
-  return out.join(',');
-}
-function info(p: Packet): string {
-  let s = '';
-  for (const l of p.layers) {
-    const t = l.dis.info?.(l, p.layers);
-    if (t != null) s = t;
-  }
-  return s;
 }
 
 describe('ICMP echo pairing (single pass, like tshark -r)', () => {

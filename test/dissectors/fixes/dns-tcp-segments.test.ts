@@ -6,7 +6,8 @@
 // Expected cells read off `tshark -n -r FILE -o tcp.desegment_tcp_streams:FALSE -T fields -e …`.
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../../dissectors/index.js';
-import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.js';
+import { Dissection, type Packet } from '../../../src/dissect/chain.js';
+import { cell, infoOf as info } from '../../helpers/packets.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const HDR = '02020202020204040404040408004500';
@@ -18,19 +19,6 @@ function runAll(frames: string[]): Packet[] {
     const data = hex(h);
     return dis.dissect({ index: i + 1, ts: BigInt(i) * 1_000_000_000n, tsPrecision: 6, linkType: 1, ifIndex: 0, data, origLen: data.length });
   });
-}
-function cell(p: Packet, key: string): string {
-  const out: string[] = [];
-  walkFields(p.layers, (f) => void (f.key === key && out.push(f.show)));
-  return out.join(',');
-}
-function info(p: Packet): string {
-  let s = '';
-  for (const l of p.layers) {
-    const t = l.dis.info?.(l, p.layers);
-    if (t != null) s = t;
-  }
-  return s;
 }
 function protocol(p: Packet): string {
   let c = '';

@@ -3,8 +3,9 @@
 // ../shared/corpus/icmp-many-types.pcapng; values from `tshark -n -r FILE -V` / `-T fields -e …`.
 import { describe, expect, it } from 'vitest';
 import { defaultRegistry } from '../../../dissectors/index.js';
-import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.js';
+import { Dissection, type Packet } from '../../../src/dissect/chain.js';
 import type { Field } from '../../../src/dissect/types.js';
+import { cell, infoOf as info } from '../../helpers/packets.js';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s, 'hex'));
 const F3 = hex('ffffffffffff0800209d5491080045000046682f40000101c0ddc0a89002ffffffff09108153010200c8c0a8900280000000100a000500c83000c0a89002181011512882262a7a6014c75f0e31974ec813011800');
@@ -12,19 +13,6 @@ const F4 = hex('ffffffffffff000b45b3f7fc080045000024a58100000101b1c60e505442ffff
 
 function run(data: Uint8Array): Packet {
   return new Dissection(defaultRegistry()).dissect({ index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data, origLen: data.length });
-}
-function cell(p: Packet, key: string): string {
-  const out: string[] = [];
-  walkFields(p.layers, (f) => void (f.key === key && out.push(f.show)));
-  return out.join(',');
-}
-function info(p: Packet): string {
-  let s = '';
-  for (const l of p.layers) {
-    const t = l.dis.info?.(l, p.layers);
-    if (t != null) s = t;
-  }
-  return s;
 }
 function tree(fs: Field[], depth = 0, out: string[] = []): string[] {
   for (const f of fs) {
