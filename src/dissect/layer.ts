@@ -108,6 +108,21 @@ export class Layer<D = any> {
     this.extraList = v;
   }
 
+  /**
+   * The extras an output that wants only some keys must look at: `extra` (everything built) when a
+   * pending lazy builder may give a wanted key (`skip(build)` false) or an eager field was queued
+   * after a lazy one; otherwise the eager extras alone, leaving the lazy builders unrun.
+   */
+  extraUnless(skip: (build: Function) => boolean): Field[] | null {
+    const p = this.pending;
+    if (p === null) return this.extraList;
+    for (let i = 0; i < p.length; i += 2) {
+      const b = p[i];
+      if (typeof b !== 'function' || !skip(b)) return this.extra;
+    }
+    return this.extraList;
+  }
+
   addExtra(f: Field): void {
     if (this.pending !== null) this.pending.push(f, undefined);
     else if (this.extraList === null) this.extraList = [f];

@@ -75,6 +75,17 @@ export class FieldsFormatter {
   /** Wanted keys a dissector declares (for its fieldShow fast path). */
   private disKeys = new WeakMap<Dissector, string[]>();
   private quickVals: (string | null)[] = [];
+  /** Lazy extra builders (Layer.addExtraLazy) known to give none of the wanted keys. */
+  private skipCache = new WeakMap<Function, boolean>();
+  private readonly skipBuild = (b: Function): boolean => {
+    let s = this.skipCache.get(b);
+    if (s === undefined) {
+      const keys = (b as { extraKeys?: readonly string[] }).extraKeys;
+      s = keys !== undefined && !keys.some((k) => this.wanted.has(k));
+      this.skipCache.set(b, s);
+    }
+    return s;
+  };
   private values: string[][];
 
   constructor(
@@ -148,7 +159,8 @@ export class FieldsFormatter {
       // A layer can only emit keys its dissector declares; skip building fields nobody asked for.
       if (this.wants(l.dis) && !this.quick(l)) this.visit(l.fields());
       if (l.inner !== null) this.walk(l.inner);
-      if (l.extra !== null) this.visit(l.extra);
+      const ex = l.extraUnless(this.skipBuild);
+      if (ex !== null) this.visit(ex);
     }
   }
 

@@ -57,6 +57,18 @@ export function analysisFields(a: TcpAnalysis): Field[] {
   return out;
 }
 
+/**
+ * Every key analysisFields can give ('' is the text nodes' key): a -T fields output wanting none of
+ * them leaves the builder unrun (Layer.extraUnless).
+ */
+(analysisFields as { extraKeys?: readonly string[] }).extraKeys = [
+  '', 'tcp.stream', 'tcp.seq', 'tcp.ack', 'tcp.nxtseq', 'tcp.window_size', 'tcp.window_size_scalefactor',
+  'tcp.time_relative', 'tcp.time_delta', 'tcp.analysis.acks_frame', 'tcp.analysis.ack_rtt',
+  'tcp.analysis.initial_rtt', 'tcp.analysis.bytes_in_flight', 'tcp.analysis.flags', 'tcp.analysis.retransmission',
+  'tcp.analysis.duplicate_ack_num', 'tcp.analysis.duplicate_ack_frame', 'tcp.analysis.duplicate_ack',
+  'tcp.analysis.rto', 'tcp.analysis.rto_frame', ...F.ANALYSIS_FLAGS.map((f) => f.key),
+];
+
 function seqAckAnalysis(a: TcpAnalysis): Field {
   const c: Field[] = [];
   if (a.acksFrame) {
