@@ -21,8 +21,47 @@ import type { OutputSink } from './output/sink.js';
 export interface Analyzer {
   name?: string;
   fieldKeys?: readonly string[];
+  /**
+   * Whether this analyzer may change the value (or presence) of field `key` in any packet. When it
+   * says false for every key a -T fields output asks for, and so do the analyzers after it, the
+   * pipeline does not run it. Absent: the analyzer always runs.
+   */
+  affects?(key: string): boolean;
   packet(pkt: Packet): void;
   finish?(): void;
+}
+
+/**
+ * Keys whose values come from a frame's own bytes and record header only: no analyzer changes
+ * them (no analyzer edits the link, IP or UDP layers or these TCP header fields).
+ */
+const FRAME_ONLY_KEYS = new Set([
+  'frame.time_epoch', 'frame.time_relative', 'frame.time_delta', 'frame.number', 'frame.len', 'frame.cap_len',
+  'tcp.srcport', 'tcp.dstport', 'tcp.port', 'tcp.len', 'tcp.seq_raw', 'tcp.ack_raw', 'tcp.hdr_len',
+  'tcp.window_size_value', 'tcp.checksum', 'tcp.urgent_pointer',
+]);
+const FRAME_ONLY_PREFIXES = ['eth.', 'ip.', 'ipv6.', 'vlan.', 'sll.', 'udp.'];
+
+/** False for a key no analyzer can change (see FRAME_ONLY_KEYS); the `affects` of the built-in analyzers. */
+export function analysisMayAffect(key: string): boolean {
+  if (FRAME_ONLY_KEYS.has(key)) return false;
+  for (const p of FRAME_ONLY_PREFIXES) if (key.startsWith(p)) return false;
+  return true;
+}
+
+/**
+ * The analyzers a sink that reads only `keys` needs: the chain up to the last one that may affect
+ * one of them (later analyzers read earlier ones' annotations, so a prefix is kept). All of them
+ * when keys is undefined (the table, JSON and tree outputs read everything).
+ */
+export function neededAnalyzers(list: readonly Analyzer[], keys: readonly string[] | undefined): readonly Analyzer[] {
+  if (keys === undefined) return list;
+  let last = -1;
+  for (let i = 0; i < list.length; i++) {
+    const a = list[i];
+    if (a.affects === undefined || keys.some((k) => a.affects!(k))) last = i;
+  }
+  return last === list.length - 1 ? list : list.slice(0, last + 1);
 }
 
 /** What the pipeline reads: batches of frames (a CaptureReader, a live source, an array in tests). */
@@ -46,7 +85,7 @@ export interface PipelineResult {
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
-  const analyzers = o.analyzers ?? [];
+  const analyzers = neededAnalyzers(o.analyzers ?? [], o.sink.fieldKeys);
   const limit = o.count && o.count > 0 ? o.count : Infinity;
   const sink = o.sink;
   const dis = o.dissection;

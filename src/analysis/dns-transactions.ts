@@ -10,7 +10,7 @@ import type { Packet } from '../dissect/chain.js';
 import { fBool, fStr, fUint, gen } from '../dissect/fields.js';
 import type { Layer } from '../dissect/layer.js';
 import type { Field } from '../dissect/types.js';
-import type { Analyzer } from '../pipeline.js';
+import { analysisMayAffect, type Analyzer } from '../pipeline.js';
 
 export const DNS_TRANSACTION_KEYS = [
   'dns.response_in', 'dns.response_to', 'dns.time', 'dns.retransmission', 'dns.retransmit_request_in',
@@ -213,5 +213,5 @@ function answersOf(l: Layer): string[] {
 }
 
 export function dnsTransactionAnalyzer(t = new DnsTransactions()): Analyzer & { tx: DnsTransactions } {
-  return { name: 'dns', fieldKeys: DNS_TRANSACTION_KEYS, packet: (p) => t.packet(p), tx: t };
+  return { name: 'dns', fieldKeys: DNS_TRANSACTION_KEYS, affects: analysisMayAffect, packet: (p) => t.packet(p), tx: t };
 }

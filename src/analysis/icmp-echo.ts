@@ -18,7 +18,7 @@ import type { Packet } from '../dissect/chain.js';
 import { fUint, gen, u16 } from '../dissect/fields.js';
 import type { Layer } from '../dissect/layer.js';
 import type { Field } from '../dissect/types.js';
-import type { Analyzer } from '../pipeline.js';
+import { analysisMayAffect, type Analyzer } from '../pipeline.js';
 
 export const ICMP_ECHO_KEYS: readonly string[] = [
   'icmp.resp_in', 'icmp.resp_to', 'icmp.resptime', 'icmpv6.resp_in', 'icmpv6.resp_to', 'icmpv6.resptime',
@@ -135,6 +135,7 @@ export function icmpEchoAnalyzer(t = new IcmpEcho()): Analyzer {
   return {
     name: 'icmp-echo',
     fieldKeys: ICMP_ECHO_KEYS,
+    affects: analysisMayAffect,
     packet: (pkt) => t.packet(pkt),
     finish: () => t.finish(),
   };

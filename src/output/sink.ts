@@ -41,6 +41,8 @@ export interface OutputSink {
   drain(): Promise<void> | null;
   end(): Promise<void>;
   readonly broken: boolean;
+  /** The only field keys this sink reads (-T fields); undefined when it may read any. */
+  readonly fieldKeys?: readonly string[];
   /** A write error other than EPIPE, if one happened. */
   readonly error: Error | null;
 }
@@ -94,8 +96,10 @@ class TreeSink extends TextSink {
 
 class FieldsSink extends TextSink {
   private fmt: FieldsFormatter;
+  readonly fieldKeys: readonly string[];
   constructor(out: Writable | OutputWriter, o: SinkOptions) {
     super(out);
+    this.fieldKeys = o.fields;
     this.fmt = new FieldsFormatter(o.fields, o.fieldOptions);
     const h = this.fmt.header();
     if (h !== '') this.w.write(h);

@@ -18,7 +18,7 @@ import { fStr, fText, fUint, gen } from '../../dissect/fields.js';
 import { Layer } from '../../dissect/layer.js';
 import type { Registry } from '../../dissect/registry.js';
 import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
-import type { Analyzer } from '../../pipeline.js';
+import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
 import { relTime } from '../dns-transactions.js';
 import { HttpConn, HttpFramer } from './framer.js';
@@ -460,5 +460,5 @@ export function bodyLength(l: Layer<HttpD>): number {
 }
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
-  return { name: 'tcp-app', fieldKeys: APP_KEYS, packet: (p) => app.packet(p), finish: () => app.finish(), app };
+  return { name: 'tcp-app', fieldKeys: APP_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
 }

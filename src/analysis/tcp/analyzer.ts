@@ -3,7 +3,7 @@
 // `-T fields -e tcp.stream -e tcp.analysis.*` works.
 
 import type { Packet } from '../../dissect/chain.js';
-import type { Analyzer } from '../../pipeline.js';
+import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { ANALYSIS_FLAGS } from './flags.js';
 import { TcpTracker, type TrackerOptions } from './tracker.js';
 
@@ -24,6 +24,7 @@ export function tcpAnalyzer(opts: TrackerOptions = {}): TcpAnalyzer {
   return {
     name: 'tcp',
     fieldKeys: TCP_ANALYSIS_KEYS,
+    affects: analysisMayAffect,
     tracker,
     packet(pkt: Packet): void {
       tracker.packet(pkt);
