@@ -98,6 +98,12 @@ class Unacked {
     this.frame.push(frame);
     this.ts.push(ts);
   }
+  /** Empty, as new (keeps the arrays' storage). */
+  clear(): void {
+    this.seq.length = this.next.length = this.frame.length = this.ts.length = 0;
+    this.head = 0;
+    this.mono = true;
+  }
   /** After entries were dropped from the front: reset when empty, reclaim the dead prefix when large. */
   tidy(): void {
     const n = this.seq.length;
@@ -157,6 +163,14 @@ export class Flow {
   finAcked = false;
   /** Options offered in this side's SYN. */
   syn: SynInfo | null = null;
+
+  /** Every field as in `t` (a fresh Flow), keeping this flow's (cleared) Unacked list. */
+  resetTo(t: Flow): void {
+    const segs = this.segs;
+    Object.assign(this, t);
+    segs.clear();
+    this.segs = segs;
+  }
 }
 
 export interface SynInfo {
@@ -233,6 +247,39 @@ export class TcpStream {
   /** Side index (0 = A) of the client: the side that sent the first pure SYN; A when no SYN was seen. */
   client: 0 | 1 = 0;
   clientKnown = false;
+
+  /**
+   * This object, reset to what `new TcpStream(...)` gives (for the tracker's pool of forgotten
+   * streams): every field from a fresh template, keeping the flow, Unacked and handshake objects.
+   */
+  reuse(id: number, family: 4 | 6, addrA: string, portA: number, addrB: string, portB: number): this {
+    const flows = this.flows, hs = this.hs;
+    Object.assign(this, streamTemplate());
+    const w = this as { -readonly [K in keyof TcpStream]: TcpStream[K] };
+    w.flows = flows;
+    w.hs = hs;
+    Object.assign(hs, streamTemplate().hs);
+    w.id = id;
+    w.family = family;
+    w.addrA = addrA;
+    w.portA = portA;
+    w.addrB = addrB;
+    w.portB = portB;
+    for (const f of flows) f.resetTo(flowTemplate());
+    return this;
+  }
+}
+
+/** Maximum number of forgotten streams kept for reuse. */
+const STREAM_POOL_MAX = 4096;
+let tmplStream: TcpStream | null = null;
+let tmplFlow: Flow | null = null;
+/** A never-used stream whose field values reset reused ones (its objects are never handed out). */
+function streamTemplate(): TcpStream {
+  return (tmplStream ??= new TcpStream(0, 4, '', 0, '', 0));
+}
+function flowTemplate(): Flow {
+  return (tmplFlow ??= new Flow());
 }
 
 export interface TrackerOptions {
@@ -394,7 +441,8 @@ export class TcpTracker {
   }
 
   private newStream(pk: number, ip: IpD, d: TcpD, now: number, frame: number, ts: bigint): TcpStream {
-    const st = new TcpStream(this.nextId++, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
+    const old = this.pool.pop();
+    const st = old !== undefined ? old.reuse(this.nextId++, ip.version, ip.src, d.srcport, ip.dst, d.dstport) : new TcpStream(this.nextId++, ip.version, ip.src, d.srcport, ip.dst, d.dstport);
     st.firstTime = now;
     st.lastTime = now;
     st.firstTs = ts;
@@ -425,8 +473,7 @@ export class TcpTracker {
       }
     }
     if (old !== null) {
-      this.release(old);
-      this.unlink(old);
+      this.forget(old);
       this.stats.evicted++;
     }
   }
@@ -434,22 +481,38 @@ export class TcpTracker {
   /** Drop the heavy per-direction state of a stream that is no longer tracked. */
   private release(st: TcpStream): void {
     for (const f of st.flows) {
-      f.segs = new Unacked();
+      f.segs.clear(); // frees the arrays' storage without allocating a new list
       f.sack = null;
     }
   }
+
+  /**
+   * Stop tracking a stream. When nobody can see a forgotten stream (no summaries kept, no onPacket
+   * user) its objects are kept for the next new stream: streams live long enough to reach V8's old
+   * space, so at ~1000 new connections/s fresh objects each time fill the heap with dead streams
+   * between major GCs (peak RSS).
+   */
+  private forget(st: TcpStream): void {
+    this.unlink(st);
+    if (!this.opts.keepSummaries && this.onPacket === null && this.pool.length < STREAM_POOL_MAX) {
+      this.release(st);
+      for (const f of st.flows) f.syn = null;
+      this.pool.push(st);
+    } else this.release(st);
+  }
+
+  /** Forgotten streams kept for reuse (see forget). */
+  private readonly pool: TcpStream[] = [];
 
   private sweep(now: number): void {
     const limit = this.opts.idleTimeout * 1e9;
     const grace = this.opts.closedGrace * 1e9;
     for (const s of this.activeList()) {
       if (now - s.lastTime > limit) {
-        this.release(s);
-        this.unlink(s);
+        this.forget(s);
         this.stats.expired++;
       } else if (s.closedAt >= 0 && now - s.lastTime > grace) {
-        this.release(s);
-        this.unlink(s);
+        this.forget(s);
         this.stats.closed++;
       }
     }
@@ -484,8 +547,7 @@ export class TcpTracker {
       const f0 = st.flows[di];
       // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
       if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
-        this.release(st);
-        this.unlink(st);
+        this.forget(st);
         st = this.newStream(pk, ip, d, cnow, frame, pkt.frame.ts);
         reused = true;
       }
