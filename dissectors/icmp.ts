@@ -75,9 +75,9 @@ export const icmp: Dissector<IcmpD> = {
     d.type = buf[start];
     d.code = buf[start + 1];
     d.ok = true;
-    // Inside an ICMP error (quoted packet: the layer list does not start with the frame) the
+    // Inside an ICMP error (ctx.quoted) the
     // message is cut short on purpose: tshark leaves its checksum unverified.
-    const quoted = ctx.layers.length === 0 || ctx.layers[0].proto !== 'frame';
+    const quoted = ctx.quoted;
     if (!quoted && !ctx.snapCut(buf, end)) {
       d.ckCalc = finish(onesSum(buf, start, start + 2, onesSum(buf, start + 4, end)));
       d.ckGood = d.ckCalc === u16(buf, start + 2);

@@ -62,7 +62,7 @@ export const icmpv6: Dissector<Icmpv6D> = {
     d.type = buf[start];
     d.code = buf[start + 1];
     d.ok = true;
-    const quoted = ctx.layers.length === 0 || ctx.layers[0].proto !== 'frame';
+    const quoted = ctx.quoted;
     if (ip && !quoted && !ctx.snapCut(buf, end) && ip.d.srcAt >= 0) {
       const s = onesSum(buf, start, start + 2, onesSum(buf, start + 4, end, pseudoSum(ip, 58, end - start)));
       d.ckCalc = finish(s);

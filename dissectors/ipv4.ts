@@ -281,7 +281,7 @@ export const ipv4: Dissector<Ipv4D> = {
       l.problem('malformed', `Bogus IP length (${totalLen}, less than header length ${ihl})`, start + 2, start + 4);
       return l;
     } else if (start + totalLen > end) {
-      if (ctx.layers.length === 0 || ctx.layers[0].proto !== 'frame') {
+      if (ctx.quoted) {
         // quoted inside an ICMP error: only the start of the datagram is there, by design
       } else if (ctx.snapCut(buf, start + totalLen)) {
         l.problem('truncated', `IPv4 payload cut by snaplen: ${end - start} of ${totalLen} bytes captured`, end, end);

@@ -99,7 +99,7 @@ export const ipv6: Dissector<Ipv6D> = {
     let pEnd = end;
     if (d.plen !== 0) {
       if (start + 40 + d.plen > end) {
-        if (ctx.layers.length === 0 || ctx.layers[0].proto !== 'frame') {
+        if (ctx.quoted) {
           // quoted inside an ICMPv6 error: cut short by design
         } else if (ctx.snapCut(buf, start + 40 + d.plen)) {
           l.problem('truncated', `IPv6 payload cut by snaplen: ${end - start - 40} of ${d.plen} bytes captured`, end, end);

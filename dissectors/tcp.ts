@@ -176,10 +176,9 @@ export const tcp: Dissector<TcpDx> = {
     if (end - start < 20) {
       if (end - start >= 4) { d.srcport = u16(buf, start); d.dstport = u16(buf, start + 2); }
       // An ICMP error quotes only the first 8 bytes of the offending segment (RFC 792): inside one
-      // (the layer list does not start with the frame), ports and sequence number are all there is,
+      // (ctx.quoted), ports and sequence number are all there is,
       // and tshark shows them without calling the header short.
-      const quoted = ctx.layers.length === 0 || ctx.layers[0].dis.proto !== 'frame';
-      if (quoted && end - start >= 8) {
+      if (ctx.quoted && end - start >= 8) {
         d.seq = u32(buf, start + 4);
         d.quotedSeq = true;
         return l;

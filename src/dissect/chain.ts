@@ -117,6 +117,7 @@ export class Dissection {
 /** The context of one packet (or inner packet): one object per packet, no closures. */
 class Ctx implements DissectContext {
   readonly state: DissectState;
+  readonly quoted: boolean;
   constructor(
     private readonly driver: Dissection,
     readonly frame: Frame,
@@ -126,6 +127,7 @@ class Ctx implements DissectContext {
     private readonly quoteEnd: number,
   ) {
     this.state = driver.state;
+    this.quoted = depth > 0;
   }
 
   dissectInner(table: string, key: number, buf: Uint8Array, start: number, end: number): Layer[] {

@@ -87,6 +87,11 @@ export interface DissectContext {
   /** Stateful helpers (fragment reassembly) owned by the driver; see state.ts. */
   state: DissectState;
   /**
+   * True inside a packet quoted by another (the datagram an ICMP error carries): it is cut short on
+   * purpose, so lengths it promises are not errors and checksums are left unverified, as in tshark.
+   */
+  quoted: boolean;
+  /**
    * True when bytes up to `end` of `buf` are missing because the capture was cut by the snaplen:
    * buf is the frame's data, it ends at or before `end`, and caplen < original length. Use it to
    * choose Layer.short()'s 'truncated' (true) over 'malformed' (false).

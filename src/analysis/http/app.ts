@@ -334,6 +334,7 @@ export class TcpApp {
       state: { now: pkt?.frame.ts ?? 0n, slots: new Map() },
       dissectInner: () => [],
       snapCut: () => false,
+      quoted: false,
     };
   }
 
