@@ -4,10 +4,10 @@
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
 import {
-  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtBytesHex, fmtIPv4, gen, hexN, u16, u32, hide
+  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtIPv4, gen, hexN, u16, u32, hide
 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
-import { Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
+import { fragmentTree, Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { ipProtoName } from './ipproto.js';
 
@@ -393,34 +393,7 @@ export const ipv4: Dissector<Ipv4D> = {
       const o = parseOptions(buf, start + 20, start + d.hdrLen, true);
       out.push(fText(`Options: (${d.hdrLen - 20} bytes)${o.summary ? ', ' + o.summary : ''}`, start + 20, d.hdrLen - 20, o.fields!));
     }
-    const r = d.reasm;
-    if (r) {
-      const total = r.buf.length;
-      const kids: Field[] = [];
-      for (const fr of r.frags) {
-        const last = Math.min(fr.offset + fr.len, total) - 1;
-        const f = gen(fUint('ip.fragment', 'Frame', fr.frame, 0, 0));
-        f.text = `Frame: ${fr.frame}, payload: ${fr.offset}-${fr.offset + fr.len - 1} (${fr.len} bytes)`;
-        void last;
-        const errs: Field[] = [];
-        if (fr.overlap) errs.push(gen(fBool('ip.fragment.overlap', 'Fragment overlap', true, 0, 0)));
-        if (fr.conflict) errs.push(gen(fBool('ip.fragment.overlap.conflict', 'Conflicting data in fragment overlap', true, 0, 0)));
-        if (fr.tooLong) errs.push(gen(fBool('ip.fragment.toolongfragment', 'Fragment too long', true, 0, 0)));
-        if (errs.length) f.children = errs;
-        kids.push(f);
-      }
-      kids.push(gen(fUint('ip.fragment.count', 'Fragment count', r.frags.length, 0, 0)));
-      kids.push(gen(fUint('ip.reassembled.length', 'Reassembled IPv4 length', total, 0, 0)));
-      const data = gen(fBytes('ip.reassembled.data', 'Reassembled IPv4 data', r.buf, 0, total));
-      data.len = 0;
-      kids.push(data);
-      const top = gen(fBytes('ip.fragments', 'IPv4 Fragments', r.buf, 0, total));
-      top.show = fmtBytesHex(r.buf, 0, total);
-      top.len = 0;
-      top.text = `${r.frags.length} IPv4 Fragments (${total} bytes): ` + r.frags.map((f) => `#${f.frame}(${f.len})`).join(', ');
-      top.children = kids;
-      out.push(top);
-    }
+    if (d.reasm) out.push(fragmentTree('ip', 'IPv4', d.reasm));
     return out;
   },
 

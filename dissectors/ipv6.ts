@@ -7,7 +7,7 @@ import { hide,
   fBits, fBool, fBytes, fHex, fIPv6, fText, fUint, fmtBytesHex, fmtIPv6, gen, hexN, u16, u32,
 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
-import { Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
+import { fragmentTree, Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { ipProtoName } from './ipproto.js';
 
@@ -234,31 +234,7 @@ export const ipv6: Dissector<Ipv6D> = {
     out.push(hide(gen(fIPv6('ipv6.dst_host', 'Destination Host', buf, start + 24))));
     out.push(hide(gen(fIPv6('ipv6.host', 'Source or Destination Host', buf, start + 24))));
     for (const e of d.exts) out.push(extFields(buf, e));
-    const r = d.reasm;
-    if (r) {
-      const total = r.buf.length;
-      const kids: Field[] = [];
-      for (const fr of r.frags) {
-        const f = gen(fUint('ipv6.fragment', 'Frame', fr.frame, 0, 0));
-        f.text = `Frame: ${fr.frame}, payload: ${fr.offset}-${fr.offset + fr.len - 1} (${fr.len} bytes)`;
-        const errs: Field[] = [];
-        if (fr.overlap) errs.push(gen(fBool('ipv6.fragment.overlap', 'Fragment overlap', true, 0, 0)));
-        if (fr.conflict) errs.push(gen(fBool('ipv6.fragment.overlap.conflict', 'Conflicting data in fragment overlap', true, 0, 0)));
-        if (fr.tooLong) errs.push(gen(fBool('ipv6.fragment.toolongfragment', 'Fragment too long', true, 0, 0)));
-        if (errs.length) f.children = errs;
-        kids.push(f);
-      }
-      kids.push(gen(fUint('ipv6.fragment.count', 'Fragment count', r.frags.length, 0, 0)));
-      kids.push(gen(fUint('ipv6.reassembled.length', 'Reassembled IPv6 length', total, 0, 0)));
-      const data = gen(fBytes('ipv6.reassembled.data', 'Reassembled IPv6 data', r.buf, 0, total));
-      data.len = 0;
-      kids.push(data);
-      const top = gen(fBytes('ipv6.fragments', 'IPv6 Fragments', r.buf, 0, total));
-      top.len = 0;
-      top.text = `${r.frags.length} IPv6 Fragments (${total} bytes): ` + r.frags.map((f) => `#${f.frame}(${f.len})`).join(', ');
-      top.children = kids;
-      out.push(top);
-    }
+    if (d.reasm) out.push(fragmentTree('ipv6', 'IPv6', d.reasm));
     return out;
   },
 

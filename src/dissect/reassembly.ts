@@ -17,7 +17,8 @@
 //  - the same frame added twice (an output that dissects a frame again) is recognised by its
 //    frame number: a completed result is returned again from a small cache, otherwise ignored.
 
-import type { DissectState } from './types.js';
+import { fBool, fBytes, fUint, gen } from './fields.js';
+import type { DissectState, Field } from './types.js';
 
 export interface FragInfo {
   /** Frame number (frame.number) that carried the fragment. */
@@ -206,4 +207,34 @@ function firstFrame(dg: Datagram): number {
   let m = Infinity;
   for (const f of dg.frags) if (f.frame < m) m = f.frame;
   return m === Infinity ? 0 : m;
+}
+
+/**
+ * The generated "N IPv4 Fragments (…)" subtree Wireshark shows on the frame that completes a datagram:
+ * one line per fragment (with overlap / conflict / too-long marks), the count, the reassembled length
+ * and data. `prefix` is the protocol's filter name ('ip' or 'ipv6'), `ver` its display name.
+ */
+export function fragmentTree(prefix: 'ip' | 'ipv6', ver: 'IPv4' | 'IPv6', r: Reassembled): Field {
+  const total = r.buf.length;
+  const kids: Field[] = [];
+  for (const fr of r.frags) {
+    const f = gen(fUint(prefix + '.fragment', 'Frame', fr.frame, 0, 0));
+    f.text = `Frame: ${fr.frame}, payload: ${fr.offset}-${fr.offset + fr.len - 1} (${fr.len} bytes)`;
+    const errs: Field[] = [];
+    if (fr.overlap) errs.push(gen(fBool(prefix + '.fragment.overlap', 'Fragment overlap', true, 0, 0)));
+    if (fr.conflict) errs.push(gen(fBool(prefix + '.fragment.overlap.conflict', 'Conflicting data in fragment overlap', true, 0, 0)));
+    if (fr.tooLong) errs.push(gen(fBool(prefix + '.fragment.toolongfragment', 'Fragment too long', true, 0, 0)));
+    if (errs.length) f.children = errs;
+    kids.push(f);
+  }
+  kids.push(gen(fUint(prefix + '.fragment.count', 'Fragment count', r.frags.length, 0, 0)));
+  kids.push(gen(fUint(prefix + '.reassembled.length', `Reassembled ${ver} length`, total, 0, 0)));
+  const data = gen(fBytes(prefix + '.reassembled.data', `Reassembled ${ver} data`, r.buf, 0, total));
+  data.len = 0;
+  kids.push(data);
+  const top = gen(fBytes(prefix + '.fragments', `${ver} Fragments`, r.buf, 0, total));
+  top.len = 0;
+  top.text = `${r.frags.length} ${ver} Fragments (${total} bytes): ` + r.frags.map((f) => `#${f.frame}(${f.len})`).join(', ');
+  top.children = kids;
+  return top;
 }
