@@ -11,16 +11,13 @@ import * as fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { defaultRegistry } from '../../dissectors/index.js';
 import {
-  CAP_MISSING_MESSAGE,
   defaultDevice,
   formatDevice,
   HOST_TS_DESCRIPTION,
-  listDevices,
   LIVE_SNAPLEN,
   LiveError,
   LiveQueue,
   LiveSource,
-  loadCap,
   unknownDeviceMessage,
 } from '../capture/live.js';
 import { canCapture, dropPrivileges, noPermissionMessage, PrivilegeError } from '../capture/privileges.js';
@@ -45,7 +42,7 @@ import {
   type RawOutputOptions,
 } from './output-options.js';
 import type { CliIO } from './read.js';
-import { runInterfaces } from './interfaces.js';
+import { capAndDevices, runInterfaces } from './interfaces.js';
 
 export interface RawCaptureOptions extends RawOutputOptions {
   interface?: string;
@@ -187,16 +184,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   // -w - writes the capture to stdout: the display would corrupt it, so it is off.
   const quiet = raw.quiet === true || raw.write === '-';
 
-  const cap = loadCap();
-  if (!cap) throw new UserError(CAP_MISSING_MESSAGE, EXIT_USAGE);
-
-  let devs;
-  try {
-    devs = listDevices(cap);
-  } catch (e) {
-    if (e instanceof LiveError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
-    throw e;
-  }
+  const { cap, devs } = capAndDevices();
   const device = raw.interface ?? defaultDevice(devs);
   if (device === null) throw new UserError('no interface to capture on (see wiretrace interfaces)', EXIT_USAGE);
   if (!devs.some((d) => d.name === device)) {

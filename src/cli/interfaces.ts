@@ -6,7 +6,11 @@ import { CAP_MISSING_MESSAGE, formatDevice, listDevices, loadCap, LiveError } fr
 import { EXIT_OK, EXIT_USAGE, UserError } from './errors.js';
 import type { CliIO } from './read.js';
 
-export function runInterfaces(io: CliIO): number {
+/**
+ * The cap module and libpcap's device list, or a one-line user error (module not built, no
+ * permission to list devices).
+ */
+export function capAndDevices(): { cap: NonNullable<ReturnType<typeof loadCap>>; devs: ReturnType<typeof listDevices> } {
   const cap = loadCap();
   if (!cap) throw new UserError(CAP_MISSING_MESSAGE, EXIT_USAGE);
   let devs;
@@ -16,6 +20,11 @@ export function runInterfaces(io: CliIO): number {
     if (e instanceof LiveError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
     throw e;
   }
+  return { cap, devs };
+}
+
+export function runInterfaces(io: CliIO): number {
+  const { devs } = capAndDevices();
   let s = '';
   devs.forEach((d, i) => (s += formatDevice(d, i + 1) + '\n'));
   io.stdout.write(s);
