@@ -1,50 +1,18 @@
 // Helpers for the live HTTP/DNS tests: a full-snaplen tcpdump on lo around traffic the test makes,
 // the built CLI as a child process, tshark as the reference, and a hand-built DNS message codec.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sleep, tmpFile } from '../scenarios/lib.js';
+import { tcpdumpLo } from '../scenarios/lib.js';
 
 export const ROOT = path.join(import.meta.dirname, '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'bin', 'wiretrace.js');
 export const hasTshark = spawnSync('tshark', ['--version']).status === 0;
 
-/**
- * Record `filter` on lo (full snaplen, nanosecond stamps) while `traffic()` runs. tcpdump starts
- * first (we wait for "listening"), stops with SIGINT; every wait is bounded. Returns the file and
- * tcpdump's closing lines (packets captured / dropped).
- */
-export async function recordLo(name: string, filter: string, traffic: () => Promise<void>): Promise<{ file: string; report: string }> {
-  const file = tmpFile(name);
-  const td = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-n', '-s', '0', '-B', '16384', '--time-stamp-precision=nano', '-w', file, filter], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const closed = new Promise<number | null>((r) => td.on('close', (c) => r(c)));
-  const killer = setTimeout(() => td.kill('SIGKILL'), 15_000);
-  try {
-    await Promise.race([
-      new Promise<void>((r) => td.stderr!.on('data', (b: Buffer) => {
-        err += b.toString();
-        if (err.includes('listening')) r();
-      })),
-      closed.then(() => {
-        throw new Error(`tcpdump exited before listening: ${err}`);
-      }),
-      sleep(8000).then(() => {
-        throw new Error(`tcpdump did not start within 8 s: ${err}`);
-      }),
-    ]);
-    await traffic();
-    await sleep(300); // let the last packets reach the file
-  } finally {
-    td.kill('SIGINT');
-    await closed;
-    clearTimeout(killer);
-  }
-  if (!/(\d+) packets? captured/.test(err)) throw new Error(`tcpdump did not report: ${err}`);
-  return { file, report: err };
+/** Record `filter` on lo at full snaplen (bodies are checked) with a 16 MiB kernel buffer while `traffic()` runs. */
+export function recordLo(name: string, filter: string, traffic: () => Promise<void>): Promise<{ file: string; report: string }> {
+  return tcpdumpLo(name, filter, { snaplen: 0, bufferKiB: 16384 }, traffic);
 }
 
 /** Build dist/ when a source is newer than dist/bin/wiretrace.js (others' type errors do not stop tsc emitting). */

@@ -36,18 +36,25 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Record `tcp port P` on lo while `traffic()` runs: tcpdump starts first (we wait for its
- * "listening" line), stops with SIGINT after a short settle. Nanosecond timestamps, snaplen 256
- * (headers only: tcp.len comes from the IP header, so byte counts stay exact). Returns the file.
+ * Run tcpdump on lo with `filter` (nanosecond stamps, `snaplen` bytes per packet, 0 = all; `bufferKiB`
+ * kernel buffer) while `traffic()` runs: tcpdump starts first (we wait for its "listening" line) and
+ * stops with SIGINT after a short settle; every wait is bounded. Returns the file and tcpdump's closing
+ * lines (packets captured / dropped).
  */
-export async function record(name: string, port: number, traffic: () => Promise<void>): Promise<string> {
+export async function tcpdumpLo(
+  name: string,
+  filter: string,
+  opts: { snaplen: number; bufferKiB?: number },
+  traffic: () => Promise<void>,
+): Promise<{ file: string; report: string }> {
   const file = tmpFile(name);
-  const td = spawn('tcpdump', ['-i', 'lo', '-U', '--immediate-mode', '-n', '-s', '256', '--time-stamp-precision=nano', '-w', file, `tcp port ${port}`], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = ['-i', 'lo', '-U', '--immediate-mode', '-n', '-s', String(opts.snaplen)];
+  if (opts.bufferKiB !== undefined) args.push('-B', String(opts.bufferKiB));
+  args.push('--time-stamp-precision=nano', '-w', file, filter);
+  const td = spawn('tcpdump', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const closed = new Promise<number | null>((r) => td.on('close', (c) => r(c)));
-  const killer = setTimeout(() => td.kill('SIGKILL'), 14_000);
+  const killer = setTimeout(() => td.kill('SIGKILL'), 15_000);
   try {
     await Promise.race([
       new Promise<void>((r) => td.stderr!.on('data', (b: Buffer) => {
@@ -69,7 +76,15 @@ export async function record(name: string, port: number, traffic: () => Promise<
     clearTimeout(killer);
   }
   if (!/(\d+) packets? captured/.test(err)) throw new Error(`tcpdump did not report: ${err}`);
-  return file;
+  return { file, report: err };
+}
+
+/**
+ * Record `tcp port P` on lo while `traffic()` runs. Snaplen 256 (headers only: tcp.len comes from
+ * the IP header, so byte counts stay exact). Returns the file.
+ */
+export async function record(name: string, port: number, traffic: () => Promise<void>): Promise<string> {
+  return (await tcpdumpLo(name, `tcp port ${port}`, { snaplen: 256 }, traffic)).file;
 }
 
 export interface Analysed {
