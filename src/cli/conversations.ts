@@ -5,6 +5,8 @@ import { openCapture } from '../capture/open.js';
 import { Dissection, type Packet } from '../dissect/chain.js';
 import { ALL_DISSECTORS, defaultRegistry } from '../../dissectors/index.js';
 import { Registry } from '../dissect/registry.js';
+import type { Frame } from '../capture/types.js';
+import { leanFeeder } from '../analysis/conv-fast.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTable } from '../output/box-table.js';
@@ -21,25 +23,20 @@ export function transportRegistry(): Registry {
   return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns'));
 }
 
-/** Read a whole capture through the dissector chain, handing each packet to `each`. */
-export async function analyseFile(
-  file: string,
-  each: (pkt: Packet) => void,
-  registry: Registry = defaultRegistry(),
-): Promise<{ error: UserError | null; packets: number }> {
+/** Read a whole capture, handing each frame to `each`; a damaged file ends the run with `error` (frames before it kept). */
+export async function readFrames(file: string, each: (frame: Frame) => void): Promise<{ error: UserError | null; packets: number }> {
   let reader;
   try {
     reader = await openCapture(file);
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
-  const dis = new Dissection(registry);
   let n = 0;
   let error: UserError | null = null;
   try {
     for await (const batch of reader) {
       for (let i = 0; i < batch.length; i++) {
-        each(dis.dissect(batch[i]));
+        each(batch[i]);
         n++;
       }
     }
@@ -51,6 +48,16 @@ export async function analyseFile(
     await reader.close?.();
   }
   return { error, packets: n };
+}
+
+/** Read a whole capture through the dissector chain, handing each packet to `each`. */
+export async function analyseFile(
+  file: string,
+  each: (pkt: Packet) => void,
+  registry: Registry = defaultRegistry(),
+): Promise<{ error: UserError | null; packets: number }> {
+  const dis = new Dissection(registry);
+  return readFrames(file, (f) => each(dis.dissect(f)));
 }
 
 function bytes(n: number): string {
@@ -97,7 +104,9 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   const fmt = opts.outputFormat ?? 'table';
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
   const conv = new ConversationTable({ tcp, udp });
-  const res = await analyseFile(file, (p) => conv.packet(p), transportRegistry());
+  // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
+  // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
+  const res = await readFrames(file, leanFeeder(conv, transportRegistry(), (r) => new Dissection(r)));
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];

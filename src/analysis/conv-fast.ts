@@ -1,0 +1,322 @@
+// A lean decoder for `wiretrace conversations`: straight from frame bytes to the few values the
+// conversation table and the TCP tracker read (IP addresses, ports, seq/ack, flags, window,
+// segment length and the TCP options the tracker uses), for the common case: Ethernet (with
+// 802.1Q / 802.1ad tags), Linux cooked v1 and raw IP link types, an IPv4 header without options
+// or an IPv6 header without extension headers, not a fragment, the whole datagram captured, and
+// a sane TCP or UDP header. Everything else (fragments, tunnels, ICMP, IP options, extension
+// headers, other link types, short or lying headers, cut frames) is FALLBACK: the caller runs the
+// full dissector chain for that frame, so the results are those of the chain in every case.
+//
+// The values go into objects shaped as the dissectors' IpD / TcpD / UdpD, reused from packet to
+// packet, inside a reusable Packet-shaped object that ConversationTable.packet() and
+// TcpTracker.packet() read like a dissected packet (they only look at layers[i].dis.proto and
+// layers[i].d, and the tracker stores its result in the tcp layer's `ann`).
+// What may outlive a packet is never reused: a TCP SACK list and a TFO cookie record (the
+// tracker keeps references to them) are fresh objects each time.
+
+import type { Frame } from '../capture/types.js';
+import type { Packet } from '../dissect/chain.js';
+import type { IpD, TcpD, TcpOptions, UdpD } from '../dissect/decoded.js';
+import type { Layer } from '../dissect/layer.js';
+import type { Registry } from '../dissect/registry.js';
+import { fmtIPv4, fmtIPv6 } from '../dissect/fields.js';
+
+/** decode() results. */
+export const LEAN_SKIP = 0; // no TCP or UDP layer can come out of this frame (ARP, unknown ethertype, IGMP …)
+export const LEAN_TCP = 1;
+export const LEAN_UDP = 2;
+export const LEAN_FALLBACK = 3; // run the full chain
+
+/** Every TcpOptions key the TCP dissector may set, all present (undefined) so the object keeps one shape. */
+interface LeanOptions extends TcpOptions {
+  mss: number | undefined;
+  wscale: number | undefined;
+  sackPerm: boolean | undefined;
+  sack: [number, number][] | undefined;
+  tsval: number | undefined;
+  tsecr: number | undefined;
+  tfo: { cookieLen: number } | undefined;
+  mptcp: boolean | undefined;
+  accEcn: boolean | undefined;
+}
+
+interface LeanTcpD extends TcpD {
+  options: LeanOptions;
+  hdrBogus: boolean;
+}
+
+function u16(b: Uint8Array, at: number): number {
+  return (b[at] << 8) | b[at + 1];
+}
+function u32(b: Uint8Array, at: number): number {
+  return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+}
+
+/** A stand-in for a Layer: what the conversation table and the tracker read. */
+interface StubLayer {
+  dis: { proto: string };
+  d: unknown;
+  ann: unknown;
+}
+
+function stub(proto: string, d: unknown): StubLayer {
+  return { dis: { proto }, d, ann: null };
+}
+
+/** TcpOptions as dissectors/tcp.ts decodeOptions() fills them (same rules, same order). */
+function decodeOptions(buf: Uint8Array, start: number, end: number, o: LeanOptions): boolean {
+  let at = start;
+  while (at < end) {
+    const kind = buf[at];
+    if (kind === 0 || kind === 1) {
+      at++;
+      continue;
+    }
+    if (at + 1 >= end) return false;
+    const len = buf[at + 1];
+    if (len < 2 || at + len > end) return false;
+    switch (kind) {
+      case 2: if (len === 4) o.mss = u16(buf, at + 2); break;
+      case 3: if (len === 3) o.wscale = buf[at + 2]; break;
+      case 4: if (len === 2) o.sackPerm = true; break;
+      case 5: {
+        const n = (len - 2) >> 3;
+        if (n > 0) {
+          const s: [number, number][] = (o.sack ??= []);
+          for (let i = 0; i < n; i++) s.push([u32(buf, at + 2 + 8 * i), u32(buf, at + 6 + 8 * i)]);
+        }
+        break;
+      }
+      case 8: if (len === 10) { o.tsval = u32(buf, at + 2); o.tsecr = u32(buf, at + 6); } break;
+      case 30: o.mptcp = true; break;
+      case 34: o.tfo = { cookieLen: len - 2 }; break;
+      case 172: case 174: o.accEcn = true; break;
+      case 253: case 254:
+        if (len >= 4) {
+          const exid = u16(buf, at + 2);
+          if (exid === 0xf989) o.tfo = { cookieLen: len - 4 };
+          else if (exid === 0xacc0 || exid === 0xacc1) o.accEcn = true;
+        }
+        break;
+    }
+    at += len;
+  }
+  return true;
+}
+
+export class LeanDecoder {
+  readonly ip: IpD = { version: 4, src: '', dst: '', proto: -1, ttl: 0, totalLen: 0, fragment: false, srcAt: -1, dstAt: -1 };
+  readonly tcp: LeanTcpD = {
+    srcport: 0, dstport: 0, seq: 0, ack: 0, hdrLen: 0, flags: 0, window: 0, urgent: 0, len: 0,
+    payloadStart: 0, payloadEnd: 0, ok: true, hdrBogus: false,
+    options: { mss: undefined, wscale: undefined, sackPerm: undefined, sack: undefined, tsval: undefined, tsecr: undefined, tfo: undefined, mptcp: undefined, accEcn: undefined },
+  };
+  readonly udp: UdpD & { ok: boolean } = { srcport: 0, dstport: 0, length: 0, payloadStart: 0, payloadEnd: 0, ok: true };
+  /** Packet-shaped views over the decoded values (frame set by decode()). */
+  readonly tcpPacket: Packet;
+  readonly udpPacket: Packet;
+  /** Per IP protocol: 0 lean (TCP/UDP), 1 skip (no dissector: the payload is data), 2 full chain. */
+  private readonly ipProto = new Uint8Array(256);
+  /** Ethertypes the chain dissects into something that cannot hold TCP/UDP (ARP, RARP). */
+  private readonly etherSkip: (t: number) => boolean;
+  // one-entry caches of address text (most packets repeat the previous packet's addresses)
+  private v4a = -1;
+  private v4aS = '';
+  private v4b = -1;
+  private v4bS = '';
+  private readonly v6a = new Uint8Array(16);
+  private v6aS = '';
+  private readonly v6b = new Uint8Array(16);
+  private v6bS = '';
+
+  /** `registry`: the registry the fallback chain uses (decides which frames are SKIP). */
+  constructor(registry: Registry) {
+    for (let p = 0; p < 256; p++) {
+      const d = registry.get('ip.proto', p);
+      this.ipProto[p] = d === undefined ? 1 : 2;
+    }
+    const tcpD = registry.get('ip.proto', 6), udpD = registry.get('ip.proto', 17);
+    if (tcpD?.proto === 'tcp') this.ipProto[6] = 0;
+    if (udpD?.proto === 'udp') this.ipProto[17] = 0;
+    this.etherSkip = (t) => {
+      const d = registry.get('ethertype', t);
+      return d === undefined || d.proto === 'arp';
+    };
+    const f0 = stub('frame', null);
+    this.tcpPacket = { frame: null as unknown as Frame, layers: [f0, stub('ip', this.ip), stub('tcp', this.tcp)] as unknown as Layer[] };
+    this.udpPacket = { frame: null as unknown as Frame, layers: [f0, stub('ip', this.ip), stub('udp', this.udp)] as unknown as Layer[] };
+    // Any port-registered TCP/UDP dissector (HTTP, DNS …) could add layers: the lean path is
+    // only valid when the payload above TCP/UDP cannot hold another TCP/UDP layer.
+    for (let p = 0; p < 65536 && (this.ipProto[6] === 0 || this.ipProto[17] === 0); p++) {
+      if (registry.get('tcp.port', p) !== undefined) this.ipProto[6] = 2;
+      if (registry.get('udp.port', p) !== undefined) this.ipProto[17] = 2;
+    }
+    if (registry.heuristic('tcp').length > 0) this.ipProto[6] = 2;
+    if (registry.heuristic('udp').length > 0) this.ipProto[17] = 2;
+  }
+
+  /** Decode one frame: LEAN_TCP / LEAN_UDP (this.ip and this.tcp / this.udp filled), LEAN_SKIP or LEAN_FALLBACK. */
+  decode(frame: Frame): number {
+    const b = frame.data;
+    const n = b.length;
+    let at: number;
+    let et: number;
+    switch (frame.linkType) {
+      case 1: // Ethernet
+        if (n < 14) return LEAN_FALLBACK;
+        et = u16(b, 12);
+        at = 14;
+        break;
+      case 113: // Linux cooked v1
+        if (n < 16) return LEAN_FALLBACK;
+        et = u16(b, 14);
+        if (et <= 1536) return LEAN_FALLBACK;
+        at = 16;
+        break;
+      case 101: case 12: case 14: case 228: case 229: { // raw IP
+        if (n < 1) return LEAN_FALLBACK;
+        const v = b[0] >> 4;
+        et = v === 4 ? 0x0800 : v === 6 ? 0x86dd : -1;
+        if (et < 0) return LEAN_FALLBACK;
+        at = 0;
+        break;
+      }
+      default:
+        return LEAN_FALLBACK;
+    }
+    // 802.1Q / 802.1ad tags
+    for (let g = 0; g < 4 && (et === 0x8100 || et === 0x88a8 || et === 0x9100); g++) {
+      if (n - at < 4) return LEAN_FALLBACK;
+      et = u16(b, at + 2);
+      at += 4;
+    }
+    if (et < 0x0600) return LEAN_FALLBACK; // 802.3 length → LLC
+    let proto: number, pay: number, end: number;
+    const ip = this.ip;
+    if (et === 0x0800) {
+      if (n - at < 20 || b[at] !== 0x45) return LEAN_FALLBACK; // version 4 and no options only
+      const tl = u16(b, at + 2);
+      if (tl < 20 || at + tl > n) return LEAN_FALLBACK;
+      if ((u16(b, at + 6) & 0x3fff) !== 0) return LEAN_FALLBACK; // MF or offset: a fragment
+      proto = b[at + 9];
+      if (this.ipProto[proto] !== 0) return this.ipProto[proto] === 1 ? LEAN_SKIP : LEAN_FALLBACK;
+      ip.version = 4;
+      ip.proto = proto;
+      ip.ttl = b[at + 8];
+      ip.totalLen = tl;
+      ip.srcAt = at + 12;
+      ip.dstAt = at + 16;
+      const s = u32(b, at + 12), d = u32(b, at + 16);
+      ip.src = s === this.v4a ? this.v4aS : s === this.v4b ? this.v4bS : this.v4(s, b, at + 12);
+      ip.dst = d === this.v4a ? this.v4aS : d === this.v4b ? this.v4bS : this.v4(d, b, at + 16);
+      pay = at + 20;
+      end = at + tl;
+    } else if (et === 0x86dd) {
+      if (n - at < 40 || b[at] >> 4 !== 6) return LEAN_FALLBACK;
+      const pl = u16(b, at + 4);
+      if (pl === 0 || at + 40 + pl > n) return LEAN_FALLBACK;
+      proto = b[at + 6];
+      if (proto === 0 || proto === 43 || proto === 44 || proto === 60 || proto === 51) return LEAN_FALLBACK;
+      if (this.ipProto[proto] !== 0) return this.ipProto[proto] === 1 ? LEAN_SKIP : LEAN_FALLBACK;
+      ip.version = 6;
+      ip.proto = proto;
+      ip.ttl = b[at + 7];
+      ip.totalLen = pl + 40;
+      ip.srcAt = at + 8;
+      ip.dstAt = at + 24;
+      ip.src = this.v6(b, at + 8);
+      ip.dst = this.v6(b, at + 24);
+      pay = at + 40;
+      end = at + 40 + pl;
+    } else {
+      return this.etherSkip(et) ? LEAN_SKIP : LEAN_FALLBACK;
+    }
+
+    if (proto === 6) {
+      const seg = end - pay;
+      if (seg < 20) return LEAN_FALLBACK;
+      const hl = (b[pay + 12] >> 4) * 4;
+      if (hl < 20 || hl > seg) return LEAN_FALLBACK;
+      const t = this.tcp;
+      const o = t.options;
+      o.mss = o.wscale = o.tsval = o.tsecr = undefined;
+      o.sackPerm = o.mptcp = o.accEcn = undefined;
+      o.sack = undefined;
+      o.tfo = undefined;
+      if (hl > 20 && !decodeOptions(b, pay + 20, pay + hl, o)) return LEAN_FALLBACK; // lying option length: the chain says so
+      t.srcport = u16(b, pay);
+      t.dstport = u16(b, pay + 2);
+      t.seq = u32(b, pay + 4);
+      t.ack = u32(b, pay + 8);
+      t.hdrLen = hl;
+      t.flags = ((b[pay + 12] & 0x0f) << 8) | b[pay + 13];
+      t.window = u16(b, pay + 14);
+      t.urgent = u16(b, pay + 18);
+      t.len = seg - hl;
+      t.payloadStart = pay + hl;
+      t.payloadEnd = end;
+      this.tcpPacket.frame = frame;
+      return LEAN_TCP;
+    }
+    // UDP
+    if (end - pay < 8) return LEAN_FALLBACK;
+    const u = this.udp;
+    u.srcport = u16(b, pay);
+    u.dstport = u16(b, pay + 2);
+    u.length = u16(b, pay + 4);
+    u.payloadStart = pay + 8;
+    u.payloadEnd = end;
+    this.udpPacket.frame = frame;
+    return LEAN_UDP;
+  }
+
+  private v4(v: number, b: Uint8Array, at: number): string {
+    const s = fmtIPv4(b, at);
+    this.v4b = this.v4a;
+    this.v4bS = this.v4aS;
+    this.v4a = v;
+    this.v4aS = s;
+    return s;
+  }
+
+  private v6(b: Uint8Array, at: number): string {
+    const a = this.v6a, c = this.v6b;
+    let i = 0;
+    while (i < 16 && a[i] === b[at + i]) i++;
+    if (i === 16 && this.v6aS !== '') return this.v6aS;
+    i = 0;
+    while (i < 16 && c[i] === b[at + i]) i++;
+    if (i === 16 && this.v6bS !== '') return this.v6bS;
+    const s = fmtIPv6(b, at);
+    c.set(a);
+    this.v6bS = this.v6aS;
+    a.set(b.subarray(at, at + 16));
+    this.v6aS = s;
+    return s;
+  }
+}
+
+/** Something that takes packets (ConversationTable) and owns the tracker whose clock starts at the first frame. */
+export interface LeanSink {
+  packet(pkt: Packet): void;
+  readonly tracker: { timeOf(ts: bigint): number };
+}
+
+/**
+ * The per-frame step of `conversations`: the lean decoder where it can, the full chain over
+ * `registry` (one Dissection, created on first need, so its reassembly state spans the file)
+ * where it cannot. Frames that cannot hold TCP or UDP only start the capture clock.
+ */
+export function leanFeeder(sink: LeanSink, registry: Registry, newDissection: (r: Registry) => { dissect(f: Frame): Packet }): (frame: Frame) => void {
+  const lean = new LeanDecoder(registry);
+  const tcpPkt = lean.tcpPacket, udpPkt = lean.udpPacket;
+  const tracker = sink.tracker;
+  let dis: { dissect(f: Frame): Packet } | null = null;
+  return (frame: Frame): void => {
+    const k = lean.decode(frame);
+    if (k === LEAN_TCP) sink.packet(tcpPkt);
+    else if (k === LEAN_UDP) sink.packet(udpPkt);
+    else if (k === LEAN_SKIP) tracker.timeOf(frame.ts);
+    else sink.packet((dis ??= newDissection(registry)).dissect(frame));
+  };
+}
