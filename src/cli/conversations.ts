@@ -7,6 +7,7 @@ import { ALL_DISSECTORS, defaultRegistry } from '../../dissectors/index.js';
 import { Registry } from '../dissect/registry.js';
 import type { Frame } from '../capture/types.js';
 import { leanFeeder } from '../analysis/conv-fast.js';
+import { warmupFrames } from '../analysis/conv-warm.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTable } from '../output/box-table.js';
@@ -106,7 +107,12 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   const conv = new ConversationTable({ tcp, udp });
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
-  const res = await readFrames(file, leanFeeder(conv, transportRegistry(), (r) => new Dissection(r)));
+  const registry = transportRegistry();
+  const newDissection = (r: Registry) => new Dissection(r);
+  // JIT warm-up on a throwaway table (conv-warm.ts): ~100 synthetic frames, a few ms.
+  const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true }), registry, newDissection);
+  for (const f of warmupFrames()) warm(f);
+  const res = await readFrames(file, leanFeeder(conv, registry, newDissection));
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];
