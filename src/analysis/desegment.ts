@@ -27,6 +27,11 @@ export interface AppParser {
   partialInfo?(buf: Uint8Array): string | null;
   /** The message at the buffer start was handed out or dropped: the next call starts a new one. */
   done?(): void;
+  /**
+   * True when nothing reads a message's bytes beyond those measure() looked at once it returned a
+   * length (so a DirDesegmenter with `sparse` set may skip copying them).
+   */
+  readonly sparse?: boolean;
 }
 
 export interface SegRef {
@@ -86,6 +91,15 @@ export class DirDesegmenter {
   private skip = 0;
   /** Lost bytes inside the current message. */
   private lost = 0;
+  /**
+   * Nobody reads the bytes of a message past what the parser needed to measure it (the table shows
+   * an HTTP message's head, never its body): once a message's length is known, the rest of it is
+   * counted (`hole`, at the end of `len`) instead of copied. Messages then come out with `bytes`
+   * holding only what was buffered before the length was known (`declared` is the full length).
+   */
+  sparse = false;
+  private holeOn = false;
+  private hole = 0;
   /** Parsing stopped for good (e.g. after an HTTP Upgrade). */
   stopped = false;
   /** Messages handed out cut because of the cap. */
@@ -99,7 +113,7 @@ export class DirDesegmenter {
     this.rs = new DirReassembler(budget, limits);
     this.rs.peek = (off) => {
       const i = off - this.bufOff;
-      return i >= 0 && i < this.len ? this.buf[i] : -1;
+      return i >= 0 && i < this.len - this.hole ? this.buf[i] : -1;
     };
   }
 
@@ -135,6 +149,8 @@ export class DirDesegmenter {
     this.budget.give(this.buf.length);
     this.buf = new Uint8Array(0);
     this.len = 0;
+    this.hole = 0;
+    this.holeOn = false;
     return r;
   }
 
@@ -147,6 +163,14 @@ export class DirDesegmenter {
 
   private end(r: FeedResult, frame: number): void {
     if (this.len === 0 || this.stopped) return;
+    if (this.holeOn) {
+      // the length was known and the stream ended first (what measure(eof) would say)
+      r.messages = r.messages === NO_MSGS ? [] : r.messages;
+      r.messages.push(this.take(this.len, frame, null, 'eof', this.want));
+      this.want = 0;
+      r.partial = false;
+      return;
+    }
     const n = this.parser.measure(this.buf.subarray(0, this.len), true);
     if (n > 0 && n <= this.len) {
       r.messages = r.messages === NO_MSGS ? [] : r.messages;
@@ -178,8 +202,21 @@ export class DirDesegmenter {
       }
       if (this.stopped) continue;
       if (this.len === 0) this.bufOff = off;
-      if (p.current && bytes.buffer === frameData.buffer) {
-        cur = { off, at: bytes.byteOffset - frameData.byteOffset, end: off + bytes.length };
+      const inFrame = p.current && bytes.buffer === frameData.buffer;
+      if (inFrame) cur = { off, at: bytes.byteOffset - frameData.byteOffset, end: off + bytes.length };
+      if (this.holeOn) {
+        // bytes of a message whose tail nobody reads (see `sparse`): counted, not copied
+        const k = Math.min(bytes.length, this.want - this.len);
+        this.hole += k;
+        this.len += k;
+        this.segs.push({ frame: p.frame, off, len: k });
+        bytes = bytes.subarray(k);
+        off += k;
+        this.frame(r, frame, cur);
+        if (bytes.length === 0) continue;
+        if (this.len === 0) this.bufOff = off;
+      }
+      if (inFrame && cur !== null) {
         // Fast path: nothing buffered and whole messages in the frame's bytes: hand them out as
         // views of the frame without copying them through the message buffer.
         if (this.len === 0 && this.want === 0) {
@@ -267,6 +304,7 @@ export class DirDesegmenter {
           return;
         }
         this.want = n;
+        if (this.sparse && this.parser.sparse === true && n > this.len && n <= this.limits.maxMessage) this.holeOn = true;
       }
       if (this.want > this.limits.maxMessage && this.len >= Math.min(this.limits.maxMessage, this.want)) {
         this.capCuts++;
@@ -314,7 +352,9 @@ export class DirDesegmenter {
       if (this.want > cap && this.want <= this.limits.maxMessage) cap = Math.min(this.want, Math.max(cap, 4 << 20));
       while (cap < need) cap *= 2;
       if (!this.budget.take(cap - this.buf.length)) return false;
-      const nb = new Uint8Array(cap);
+      // not zero-filled: every byte read from it was written first (len bounds all reads)
+      // (a plain Uint8Array over the Buffer's own memory: .slice() must copy, as Uint8Array's does)
+      const nb = new Uint8Array(Buffer.allocUnsafeSlow(cap).buffer, 0, cap);
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }
@@ -325,6 +365,12 @@ export class DirDesegmenter {
 
   private drop(n: number): void {
     this.parser.done?.();
+    if (this.hole > 0 || this.holeOn) {
+      // only ever the whole buffer while a hole is open
+      n = this.len;
+      this.hole = 0;
+      this.holeOn = false;
+    }
     this.buf.copyWithin(0, n, this.len);
     this.len -= n;
     this.bufOff += n;
@@ -366,9 +412,15 @@ export class DirDesegmenter {
   private take(n: number, frame: number, cur: { off: number; at: number; end: number } | null, cut: Message['cut'], declared: number): Message {
     const off = this.bufOff;
     const inFrame = cur !== null && off >= cur.off && off + n <= cur.end ? cur.at + (off - cur.off) : -1;
+    // a message with a hole is the whole buffer (the hole is its tail): its stored bytes come out
+    const hole = this.hole;
+    this.hole = 0;
+    this.holeOn = false;
+    const phys = n - hole;
+    const plen = this.len - hole;
     // the whole buffer is the message: hand the buffer itself out (no copy) and start a new one
-    const whole = n === this.len && n * 2 >= this.buf.length;
-    const bytes = whole ? this.buf.subarray(0, n) : this.buf.slice(0, n);
+    const whole = phys === plen && phys * 2 >= this.buf.length;
+    const bytes = whole ? this.buf.subarray(0, phys) : this.buf.slice(0, phys);
     if (whole) {
       this.budget.give(this.buf.length);
       this.buf = EMPTY_BUF;
@@ -377,7 +429,7 @@ export class DirDesegmenter {
     this.lost = 0;
     this.parser.done?.();
     // drop n bytes, keeping the segment contributions for the message
-    this.buf.copyWithin(0, n, this.len);
+    this.buf.copyWithin(0, phys, plen);
     this.len -= n;
     this.bufOff += n;
     const segs = this.trimSegs(n);

@@ -8,6 +8,7 @@ import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink } from '../output/sink.js';
 import { runPipeline } from '../pipeline.js';
 import { defaultAnalyzers } from './analyzers.js';
+import type { TcpApp } from '../analysis/http/app.js';
 import { EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
 import {
   addDecodeAsOption,
@@ -38,6 +39,8 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
+  // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them)
+  if (sinkOpts.format === 'table' && !sinkOpts.hex) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
   const sink = createSink(sinkOpts, io.stdout);
   const res = await runPipeline({ source: reader, dissection: new Dissection(registry), analyzers, sink, count });
   if (res.broken) return EXIT_OK; // the reader of our output went away (| head): not an error

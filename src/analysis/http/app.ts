@@ -141,6 +141,11 @@ class AppStream {
     const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : DNS_FRAMER);
     this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
   }
+
+  sparse(): this {
+    this.dirs[0].sparse = this.dirs[1].sparse = true;
+    return this;
+  }
 }
 
 const DNS_FRAMER: AppParser = {
@@ -159,6 +164,12 @@ export interface TcpAppOptions {
   keep?: boolean;
   /** Try HTTP on any port by looking at the first bytes. Default true. */
   httpHeuristic?: boolean;
+  /**
+   * No output reads message bodies (the packet table): bodies with a known length are counted, not
+   * buffered (see DirDesegmenter.sparse). Fields, trees, JSON and hex dumps of the bodies then lack
+   * them, so only the table sets this. Default false.
+   */
+  sparse?: boolean;
 }
 
 export interface TcpAppStats {
@@ -181,8 +192,11 @@ export class TcpApp {
   private readonly keep: boolean;
   private readonly heuristic: boolean;
   private lastFrame = 0;
+  /** See TcpAppOptions.sparse (may be set after construction, before the first packet). */
+  sparse: boolean;
 
   constructor(opts: TcpAppOptions = {}) {
+    this.sparse = opts.sparse ?? false;
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
     this.budget = new Budget(opts.globalCap ?? 256 << 20);
     this.dnsDis = opts.registry?.get('tcp.port', 53) ?? opts.registry?.proto('dns');
@@ -288,7 +302,8 @@ export class TcpApp {
     }
     if (proto === null) return null;
     const clientDir = toServer ? dir : 1 - dir;
-    return new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+    const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+    return this.sparse ? st.sparse() : st;
   }
 
   private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
@@ -364,6 +379,7 @@ export class TcpApp {
       return out;
     }
     if (!inFrame) l.bufName = 'Reassembled TCP';
+    if (m.cut === null && m.bytes.length < m.declared && l.dis === httpMessage) (l.d as HttpD).omitted = m.declared - m.bytes.length;
     if (m.cut !== null) {
       const why = m.cut === 'cap' ? `message of ${m.declared} bytes is longer than the reassembly cap: only ${m.bytes.length} bytes kept`
         : m.cut === 'gap' ? `bytes of the message are missing from the capture (${m.lost} bytes lost)`

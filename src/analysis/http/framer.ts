@@ -13,6 +13,8 @@ export class HttpConn {
 }
 
 export class HttpFramer implements AppParser {
+  /** Once the length is known (Content-Length), only the head is read again (the body is read only by fields). */
+  readonly sparse = true;
   private headScan = 0;
   private headEnd = -1;
   private head: HttpHead | null = null;

@@ -25,6 +25,8 @@ export interface HttpD {
   declaredBody: number;
   /** The message is not whole ('cap', 'gap', 'eof'), set by the analyzer. */
   cut: string | null;
+  /** Body bytes at the end of the message that were counted, not kept (TcpApp sparse: table only). */
+  omitted?: number;
 }
 
 const HEADER_KEYS: Record<string, string> = {
@@ -103,7 +105,7 @@ export const httpMessage: Dissector<HttpD> = {
   ],
 
   dissect(buf, start, end) {
-    const d: HttpD = { head: null, bodyStart: end, bodyEnd: end, declaredBody: -1, cut: null };
+    const d: HttpD = { head: null, bodyStart: end, bodyEnd: end, declaredBody: -1, cut: null, omitted: 0 };
     const l = new Layer<HttpD>(httpMessage, buf, start, end, d);
     let he = findHeadEnd(buf, start, end);
     if (he < 0) {
@@ -192,7 +194,7 @@ export const httpMessage: Dissector<HttpD> = {
     for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
     s += ' ';
     const mt = mediaType(h.contentType);
-    if (l.d.bodyEnd > l.d.bodyStart && mt !== null) s += ` (${mt})`;
+    if ((l.d.bodyEnd > l.d.bodyStart || (l.d.omitted ?? 0) > 0) && mt !== null) s += ` (${mt})`;
     return s;
   },
 };
