@@ -62,8 +62,10 @@ export class ConversationTable implements Analyzer {
   private readonly wantTcp: boolean;
 
   packet(pkt: Packet): void {
-    const now = this.tracker.timeOf(pkt.frame.ts);
+    // The tracker's clock starts at the first packet of the capture, whatever it is: a TCP packet
+    // starts it in tracker.packet() (analyse() reads the time first), any other here.
     if (this.wantTcp && this.tracker.packet(pkt) !== null) return;
+    const now = this.tracker.timeOf(pkt.frame.ts);
     if (!this.wantUdp) return;
     const layers = pkt.layers;
     let ui = -1;
