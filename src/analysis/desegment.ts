@@ -54,6 +54,8 @@ export interface Message {
   cut: 'cap' | 'gap' | 'eof' | null;
   /** Missing bytes inside the message (gaps), for the report. */
   lost: number;
+  /** Bytes of the message counted but not kept (sparse mode): bytes.length + omitted is its length. */
+  omitted: number;
 }
 
 export interface FeedResult {
@@ -273,7 +275,7 @@ export class DirDesegmenter {
       r.messages = r.messages === NO_MSGS ? [] : r.messages;
       r.messages.push({
         off, bytes: bytes.subarray(0, n), inFrame: cur.at + (off - cur.off), segs: [{ frame: pframe, len: n }],
-        declared: n, cut: null, lost,
+        declared: n, cut: null, lost, omitted: 0,
       });
       bytes = bytes.subarray(n);
       off += n;
@@ -304,7 +306,7 @@ export class DirDesegmenter {
           return;
         }
         this.want = n;
-        if (this.sparse && this.parser.sparse === true && n > this.len && n <= this.limits.maxMessage) this.holeOn = true;
+        if (this.sparse && this.parser.sparse === true && n > this.len) this.holeOn = true;
       }
       if (this.want > this.limits.maxMessage && this.len >= Math.min(this.limits.maxMessage, this.want)) {
         this.capCuts++;
@@ -438,7 +440,7 @@ export class DirDesegmenter {
       this.budget.give(this.buf.length);
       this.buf = new Uint8Array(0);
     }
-    return { off, bytes, inFrame, segs, declared, cut, lost };
+    return { off, bytes, inFrame, segs, declared, cut, lost, omitted: hole };
   }
 }
 

@@ -379,11 +379,11 @@ export class TcpApp {
       return out;
     }
     if (!inFrame) l.bufName = 'Reassembled TCP';
-    if (m.cut === null && m.bytes.length < m.declared && l.dis === httpMessage) (l.d as HttpD).omitted = m.declared - m.bytes.length;
+    if (m.omitted > 0 && l.dis === httpMessage) (l.d as HttpD).omitted = m.omitted;
     if (m.cut !== null) {
-      const why = m.cut === 'cap' ? `message of ${m.declared} bytes is longer than the reassembly cap: only ${m.bytes.length} bytes kept`
+      const why = m.cut === 'cap' ? `message of ${m.declared} bytes is longer than the reassembly cap: only ${m.bytes.length + m.omitted} bytes kept`
         : m.cut === 'gap' ? `bytes of the message are missing from the capture (${m.lost} bytes lost)`
-          : `the stream ended after ${m.bytes.length} of ${m.declared} bytes`;
+          : `the stream ended after ${m.bytes.length + m.omitted} of ${m.declared} bytes`;
       l.problem('malformed', why, s, e);
       if (l.dis === httpMessage) (l.d as HttpD).cut = m.cut;
     }

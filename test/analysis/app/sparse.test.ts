@@ -75,6 +75,21 @@ describe('sparse desegmentation (table mode)', () => {
     expect(sparse.msgs[0].cut).toBe('eof');
   });
 
+  it('a body longer than the reassembly cap is cut on the same frame, with the same length counted', () => {
+    const head = 'HTTP/1.1 200 OK\r\nContent-Length: 3000000\r\n\r\n';
+    const all = enc(head + 'y'.repeat(1_400_000));
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < all.length; i += 1448) chunks.push(all.slice(i, i + 1448));
+    const full = feed(false, chunks);
+    const sparse = feed(true, chunks);
+    expect(full.msgs.length).toBe(1);
+    expect(sparse.msgs.map((m) => [m.off, m.declared, m.cut, m.segs.length])).toEqual(full.msgs.map((m) => [m.off, m.declared, m.cut, m.segs.length]));
+    expect(full.msgs[0].cut).toBe('cap');
+    expect(sparse.msgs[0].bytes.length + sparse.msgs[0].omitted).toBe(full.msgs[0].bytes.length);
+    expect(sparse.partial).toEqual(full.partial);
+    expect(sparse.used).toBeLessThan(64 * 1024);
+  });
+
   it('the table of HTTP corpus captures is unchanged (media type shown for bodies not kept)', () => {
     const file = join(CORPUS_DIR, 'raw12-ipv6-http-4streams.pcap');
     if (!existsSync(file) || !existsSync(CLI)) return expect.fail(`missing ${file} or ${CLI}`);
