@@ -6,7 +6,39 @@
 import type { Packet } from '../dissect/chain.js';
 import type { IpD, UdpD } from '../dissect/decoded.js';
 import type { Analyzer } from '../pipeline.js';
-import { TcpTracker, type TcpStream } from './tcp/tracker.js';
+import { TcpTracker } from './tcp/tracker.js';
+
+/** What the table reads of a stream: TcpTracker's TcpStream, or conv-tcp.ts's ConvStream. */
+export interface StreamSummary {
+  readonly id: number;
+  readonly addrA: string;
+  readonly portA: number;
+  readonly addrB: string;
+  readonly portB: number;
+  readonly firstTime: number;
+  readonly lastTime: number;
+  readonly handshakeRtt: number;
+  readonly clientKnown: boolean;
+  readonly client: 0 | 1;
+  readonly end: 'RST' | 'FIN' | 'half-closed' | 'open';
+  readonly flows: readonly [FlowSummary, FlowSummary];
+}
+interface FlowSummary {
+  readonly packets: number;
+  readonly bytes: number;
+  readonly payload: number;
+  readonly retrans: number;
+  readonly zeroWin: number;
+}
+
+/** The TCP side of the table: TcpTracker (full analysis) or ConvTcpTracker (summaries only, conv-tcp.ts). */
+export interface ConvTracker {
+  timeOf(ts: bigint): number;
+  /** null when the packet is not (analysable) TCP. */
+  packet(pkt: Packet): unknown;
+  readonly streams: readonly StreamSummary[];
+  readonly stats: { streams: number; expired: number; closed: number; evicted: number; unackedCapHits: number; packets: number; skipped: number };
+}
 
 export interface Conversation {
   proto: 'tcp' | 'udp';
@@ -49,12 +81,12 @@ class UdpConv {
 
 export class ConversationTable implements Analyzer {
   readonly name = 'conversations';
-  readonly tracker: TcpTracker;
+  readonly tracker: ConvTracker;
   private readonly udp = new Map<string, UdpConv>();
   private readonly udpList: UdpConv[] = [];
   private readonly wantUdp: boolean;
 
-  constructor(opts: { tcp?: boolean; udp?: boolean; tracker?: TcpTracker } = {}) {
+  constructor(opts: { tcp?: boolean; udp?: boolean; tracker?: ConvTracker } = {}) {
     this.tracker = opts.tracker ?? new TcpTracker({ fields: false, explain: false });
     this.wantTcp = opts.tcp ?? true;
     this.wantUdp = opts.udp ?? true;
@@ -131,7 +163,7 @@ export class ConversationTable implements Analyzer {
   }
 }
 
-function tcpConv(s: TcpStream): Conversation {
+function tcpConv(s: StreamSummary): Conversation {
   const [a, b] = s.flows;
   return {
     proto: 'tcp',

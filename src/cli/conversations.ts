@@ -8,6 +8,7 @@ import { Registry } from '../dissect/registry.js';
 import type { Frame } from '../capture/types.js';
 import { leanFeeder } from '../analysis/conv-fast.js';
 import { warmupFrames } from '../analysis/conv-warm.js';
+import { ConvTcpTracker } from '../analysis/conv-tcp.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTable } from '../output/box-table.js';
@@ -104,13 +105,14 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   }
   const fmt = opts.outputFormat ?? 'table';
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
-  const conv = new ConversationTable({ tcp, udp });
+  // TCP summaries by the tracker's rules without its per-packet analysis (conv-tcp.ts).
+  const conv = new ConversationTable({ tcp, udp, tracker: new ConvTcpTracker() });
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
   const registry = transportRegistry();
   const newDissection = (r: Registry) => new Dissection(r);
   // JIT warm-up on a throwaway table (conv-warm.ts): ~100 synthetic frames, a few ms.
-  const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true }), registry, newDissection);
+  const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker: new ConvTcpTracker() }), registry, newDissection);
   for (const f of warmupFrames()) warm(f);
   const res = await readFrames(file, leanFeeder(conv, registry, newDissection));
   conv.finish();

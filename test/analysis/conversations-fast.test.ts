@@ -8,7 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseFile, readFrames, transportRegistry } from '../../src/cli/conversations.js';
 import { defaultRegistry } from '../../dissectors/index.js';
-import { ConversationTable } from '../../src/analysis/conversations.js';
+import { ConversationTable, type ConvTracker } from '../../src/analysis/conversations.js';
+import { ConvTcpTracker } from '../../src/analysis/conv-tcp.js';
+import { TcpTracker } from '../../src/analysis/tcp/tracker.js';
 import { LEAN_FALLBACK, LEAN_SKIP, LEAN_TCP, LEAN_UDP, LeanDecoder, leanFeeder } from '../../src/analysis/conv-fast.js';
 import { warmupFrames } from '../../src/analysis/conv-warm.js';
 import { Dissection } from '../../src/dissect/chain.js';
@@ -27,8 +29,9 @@ function summary(conv: ConversationTable, error: unknown) {
   };
 }
 
-async function viaChain(file: string, registry = transportRegistry()) {
-  const conv = new ConversationTable({ tcp: true, udp: true });
+/** The full chain and the full TcpTracker (what `conversations` ran before the lean path). */
+async function viaChain(file: string, registry = transportRegistry(), tracker: ConvTracker = new TcpTracker({ fields: false, explain: false })) {
+  const conv = new ConversationTable({ tcp: true, udp: true, tracker });
   let err: unknown = null;
   try {
     const r = await analyseFile(file, (p) => conv.packet(p), registry);
@@ -39,8 +42,9 @@ async function viaChain(file: string, registry = transportRegistry()) {
   return summary(conv, err);
 }
 
-async function viaLean(file: string) {
-  const conv = new ConversationTable({ tcp: true, udp: true });
+/** The lean decoder (+ the chain for what it cannot decode) and, by default, ConvTcpTracker: what the CLI runs. */
+async function viaLean(file: string, tracker: ConvTracker = new ConvTcpTracker()) {
+  const conv = new ConversationTable({ tcp: true, udp: true, tracker });
   const counts = [0, 0, 0, 0];
   const lean = new LeanDecoder(transportRegistry());
   const feed = leanFeeder(conv, transportRegistry(), (r) => new Dissection(r));
@@ -67,6 +71,8 @@ describe('conversations: lean decoder = full dissector chain', () => {
     it(f, async () => {
       const file = path.join(CORPUS, f);
       const full = await viaChain(file);
+      // lean decoder + the full tracker, and lean decoder + the summary tracker (the CLI's path)
+      expect((await viaLean(file, new TcpTracker({ fields: false, explain: false }))).s).toEqual(full);
       const { s, counts } = await viaLean(file);
       expect(s).toEqual(full);
       for (let i = 0; i < 4; i++) totals[i] += counts[i];
@@ -80,6 +86,36 @@ describe('conversations: lean decoder = full dissector chain', () => {
     expect(totals[LEAN_UDP]).toBeGreaterThan(3000);
     expect(totals[LEAN_FALLBACK]).toBeGreaterThan(300);
     expect(totals[LEAN_SKIP]).toBeGreaterThan(1000);
+  });
+
+  it('ConvTcpTracker = TcpTracker with small limits (eviction, unacked cap) on every capture', async () => {
+    const lim = { maxStreams: 3, maxUnacked: 4, idleTimeout: 0.5, closedGrace: 0.05 };
+    let evicted = 0, capHits = 0;
+    for (const f of files) {
+      const file = path.join(CORPUS, f);
+      const full = await viaChain(file, transportRegistry(), new TcpTracker({ fields: false, explain: false, ...lim }));
+      expect((await viaLean(file, new ConvTcpTracker(lim))).s, f).toEqual(full);
+      evicted += full.stats.evicted;
+      capHits += full.stats.unackedCapHits;
+    }
+    expect(evicted).toBeGreaterThan(200);
+    expect(capHits).toBeGreaterThan(50);
+  });
+
+  it('ConvTcpTracker = TcpTracker past the periodic sweep (idle expiry, closed grace) on a long synthetic capture', () => {
+    const frames = warmupFrames(100); // ~12k TCP packets, rounds 100 s apart
+    for (const lim of [{}, { idleTimeout: 50, closedGrace: 1 }, { maxStreams: 5, maxUnacked: 2 }]) {
+      const a = new ConversationTable({ tracker: new TcpTracker({ fields: false, explain: false, ...lim }) });
+      const chain = new Dissection(transportRegistry());
+      for (const f of frames) a.packet(chain.dissect(f));
+      const b = new ConversationTable({ tracker: new ConvTcpTracker(lim) });
+      const feed = leanFeeder(b, transportRegistry(), (r) => new Dissection(r));
+      for (const f of frames) feed(f);
+      expect(summary(b, null)).toEqual(summary(a, null));
+      const st = a.tracker.stats;
+      expect(st.packets).toBeGreaterThan(8192);
+      if (lim.idleTimeout) expect(st.expired + st.closed).toBeGreaterThan(5);
+    }
   });
 
   it('the application dissectors change no conversation (transport-only registry = default registry)', async () => {
