@@ -85,10 +85,23 @@ const MAX_OPEN = 100_000;
  */
 const OPEN_TTL_NS = 60_000_000_000n;
 
+/**
+ * What pairing needs of a query while it is remembered: small, because a busy capture holds a
+ * minute of queries (OPEN_TTL_NS). `tx` is the full record, only when the list is kept.
+ */
+interface OpenQuery {
+  key: string;
+  queryFrame: number;
+  queryTs: bigint;
+  /** Frame of the first response, 0 while unanswered. */
+  responseFrame: number;
+  tx: DnsTransaction | null;
+}
+
 export class DnsTransactions {
   /** Every transaction in query order (responses without a query included). */
   readonly list: DnsTransaction[] = [];
-  private open = new Map<string, DnsTransaction>();
+  private open = new Map<string, OpenQuery>();
   keep = true;
 
   packet(pkt: Packet): void {
@@ -127,67 +140,78 @@ export class DnsTransactions {
     const resp = (d.flags & 0x8000) !== 0;
     const ts = pkt.frame.ts;
     // forget queries older than OPEN_TTL_NS: the map is in query order, so look at its front only
-    for (const [k, q] of this.open) {
+    const open = this.open;
+    while (open.size > 0) {
+      const q = open.values().next().value as OpenQuery;
       if (ts - q.queryTs <= OPEN_TTL_NS) break;
-      this.open.delete(k);
+      open.delete(q.key);
     }
     const frame = pkt.frame.index;
     // mDNS answers go to the multicast group (or from another host): pair by ID alone there
     const mdns = (l.d as { flavour?: string }).flavour === 'mdns';
     if (!resp) {
       const key = mdns ? `mdns|${ep.src.startsWith("[") ? 6 : 4}|${d.id}` : `${ep.tr}|${ep.src}|${ep.dst}|${d.id}`;
-      const q = this.open.get(key);
+      const q = open.get(key);
       if (q && q.responseFrame === 0 && ts - q.queryTs < RETRANS_NS) {
-        q.retransmits.push(frame);
+        q.tx?.retransmits.push(frame);
         l.addExtra(gen(fBool('dns.retransmission', 'Retransmission', true, 0, 0)));
         l.addExtra(fFrame('dns.retransmit_request_in', 'Retransmitted request. Original request in', q.queryFrame));
         return;
       }
-      const qr = d.records.find((r) => r.sec === 0);
-      const t: DnsTransaction = {
-        id: d.id, transport: ep.tr, client: ep.src, server: ep.dst, queryFrame: frame, queryTs: ts,
-        name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [],
+      let tx: DnsTransaction | null = null;
+      if (this.keep) {
         // streaming (keep false): the query was printed already, so no response_in is added to it
-        // later; holding its layer would only pin its packet's memory
-        latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: this.keep ? l : null,
-      };
-      if (this.open.size >= MAX_OPEN) this.open.delete(this.open.keys().next().value as string);
-      this.open.set(key, t);
-      if (this.keep) this.list.push(t);
+        // later, and no record is kept: holding its layer would only pin its packet's memory
+        const qr = d.records.find((r) => r.sec === 0);
+        tx = {
+          id: d.id, transport: ep.tr, client: ep.src, server: ep.dst, queryFrame: frame, queryTs: ts,
+          name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [],
+          latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: l,
+        };
+        this.list.push(tx);
+      }
+      if (q !== undefined) open.delete(key); // re-inserted at the back: the map stays in query order
+      else if (open.size >= MAX_OPEN) open.delete(open.keys().next().value as string);
+      open.set(key, { key, queryFrame: frame, queryTs: ts, responseFrame: 0, tx });
       return;
     }
     const key = mdns ? `mdns|${ep.src.startsWith("[") ? 6 : 4}|${d.id}` : `${ep.tr}|${ep.dst}|${ep.src}|${d.id}`;
-    const q = this.open.get(key);
+    const q = open.get(key);
     if (q === undefined) {
       l.addExtra(gen(fBool('dns.unsolicited', 'Unsolicited', true, 0, 0)));
-      const t: DnsTransaction = {
-        id: d.id, transport: ep.tr, client: ep.dst, server: ep.src, queryFrame: 0, queryTs: 0n,
-        name: d.records.find((r) => r.sec === 0)?.name.text ?? '', type: d.records.find((r) => r.sec === 0)?.type ?? 0,
-        responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: this.keep ? answersOf(l) : [], latency: -1,
-        retransmits: [], dupResponses: [], unsolicited: true, queryLayer: null,
-      };
-      if (this.keep) this.list.push(t);
+      if (this.keep) {
+        const qr = d.records.find((r) => r.sec === 0);
+        this.list.push({
+          id: d.id, transport: ep.tr, client: ep.dst, server: ep.src, queryFrame: 0, queryTs: 0n,
+          name: qr?.name.text ?? '', type: qr?.type ?? 0,
+          responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: answersOf(l), latency: -1,
+          retransmits: [], dupResponses: [], unsolicited: true, queryLayer: null,
+        });
+      }
       return;
     }
     if (q.responseFrame !== 0) {
-      q.dupResponses.push(frame);
+      q.tx?.dupResponses.push(frame);
       l.addExtra(gen(fBool('dns.retransmission', 'Retransmission', true, 0, 0)));
       l.addExtra(fFrame('dns.retransmit_response_in', 'Retransmitted response. Original response in', q.responseFrame));
       return;
     }
     q.responseFrame = frame;
-    q.responseTs = ts;
-    q.rcode = d.flags & 15;
-    // the answers in short form are for the transaction list only (they build every field of the layer)
-    if (this.keep) q.answers = answersOf(l);
-    q.latency = Number(ts - q.queryTs) / 1e9;
     l.addExtra(fFrame('dns.response_to', 'Request In', q.queryFrame));
     const tf = gen(fStr('dns.time', 'Time', relTime(ts - q.queryTs), 0, 0));
     tf.text = `Time: ${relTime(ts - q.queryTs)} seconds`;
     l.addExtra(tf);
+    const t = q.tx;
+    if (t === null) return;
+    t.responseFrame = frame;
+    t.responseTs = ts;
+    t.rcode = d.flags & 15;
+    // the answers in short form are for the transaction list only (they build every field of the layer)
+    t.answers = answersOf(l);
+    t.latency = Number(ts - t.queryTs) / 1e9;
     // the query's frame learns where its answer is (seen by outputs that print after the run)
-    q.queryLayer?.addExtra(fFrame('dns.response_in', 'Response In', frame));
-    q.queryLayer = null;
+    t.queryLayer?.addExtra(fFrame('dns.response_in', 'Response In', frame));
+    t.queryLayer = null;
   }
 }
 

@@ -1,13 +1,17 @@
 // Opening a capture file or stdin: the format comes from the magic only (never the file name), the
-// bytes are read into one reusable buffer (1 MiB by default) and handed to the format's decoder, which
-// yields one batch of frames per read. Memory stays constant: only the bytes of a record that spans
-// two reads are carried over, and every frame gets its own copy of its bytes.
+// bytes are read in 64 KiB reads and handed to the format's decoder, which yields one batch of frames
+// per read. Frames are views of the read buffer (no copy): the reader only ever appends to a buffer,
+// and starts a fresh one when it is full, carrying over only the bytes of a record cut by the read.
+// A batch is small on purpose: its frames are dropped before the next minor GC, so they die young
+// (with 1 MiB batches they were promoted to the old space and piled up there until a full GC).
+// Regular files are read with fs.readSync; pipes, FIFOs and stdin asynchronously.
 //
 // Errors: openCapture() throws CaptureFileError('not-capture') when there is no pcap/pcapng magic,
 // and lets OS errors (ENOENT, EACCES, EISDIR …) through as they are. Every other CaptureFileError
 // ('damaged', 'unsupported'), even one in the file header, comes out of the iterator after every
 // frame read before it.
 
+import { readSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
 import { type Decoder, dataView, newInfo, plainBytes } from './read-common.js';
@@ -22,11 +26,11 @@ export interface CaptureReader extends AsyncIterable<Frame[]> {
 }
 
 export interface OpenOptions {
-  /** Bytes per read (default 1 MiB). Small values are for tests of records spanning reads. */
+  /** Bytes per read (default 64 KiB). Small values are for tests of records spanning reads. */
   readSize?: number;
 }
 
-export const DEFAULT_READ_SIZE = 1 << 20;
+export const DEFAULT_READ_SIZE = 64 << 10;
 
 /** A decoder for the file's magic, or the 'not-capture' error. */
 export function decoderFor(head: Uint8Array, total: number): Decoder | CaptureFileError {
@@ -65,35 +69,62 @@ export function parseCaptureBuffer(bytes: Uint8Array): {
 
 /** Where the bytes come from. read() returns 0 at the end of input. */
 interface ByteSource {
-  read(into: Uint8Array, offset: number, length: number): Promise<number>;
+  /** read() and skip() return plain numbers, never promises (a regular file: fs.readSync). */
+  readonly sync: boolean;
+  read(into: Uint8Array, offset: number, length: number): number | Promise<number>;
   /** Discard n bytes; returns how many were really there. */
-  skip(n: number): Promise<number>;
+  skip(n: number): number | Promise<number>;
   close(): Promise<void>;
 }
 
-class FileSource implements ByteSource {
+/**
+ * A regular file, read synchronously: the data is in the page cache or a disk read away, and an
+ * fs.readSync costs a fraction of the thread-pool round trip of FileHandle.read (the wait showed as
+ * idle time between batches). The pipeline still awaits the output's drain between batches.
+ */
+class SyncFileSource implements ByteSource {
+  readonly sync = true;
   private position = 0;
   private closed = false;
-  private scratch: Uint8Array | null = null;
   constructor(
     private readonly fh: FileHandle,
-    private readonly seekable: boolean,
     private readonly size: number,
   ) {}
 
+  read(into: Uint8Array, offset: number, length: number): number {
+    if (this.closed || length <= 0) return 0;
+    const n = readSync(this.fh.fd, into, offset, length, this.position);
+    this.position += n;
+    return n;
+  }
+
+  skip(n: number): number {
+    const real = Math.max(0, Math.min(n, this.size - this.position));
+    this.position += n;
+    return real;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.fh.close();
+  }
+}
+
+/** Anything else opened by path (a FIFO, a character device): async reads that may wait for data. */
+class FileSource implements ByteSource {
+  readonly sync = false;
+  private closed = false;
+  private scratch: Uint8Array | null = null;
+  constructor(private readonly fh: FileHandle) {}
+
   async read(into: Uint8Array, offset: number, length: number): Promise<number> {
     if (this.closed) return 0;
-    const { bytesRead } = await this.fh.read(into, offset, length, this.seekable ? this.position : null);
-    this.position += bytesRead;
+    const { bytesRead } = await this.fh.read(into, offset, length, null);
     return bytesRead;
   }
 
   async skip(n: number): Promise<number> {
-    if (this.seekable) {
-      const real = Math.max(0, Math.min(n, this.size - this.position));
-      this.position += n;
-      return real;
-    }
     this.scratch ??= new Uint8Array(64 * 1024);
     let done = 0;
     while (done < n) {
@@ -113,6 +144,7 @@ class FileSource implements ByteSource {
 
 /** Any async iterable of byte chunks (process.stdin, a pipe, a test's generator). */
 class StreamSource implements ByteSource {
+  readonly sync = false;
   private chunk: Uint8Array | null = null;
   private at = 0;
   private done = false;
@@ -163,8 +195,22 @@ class StreamSource implements ByteSource {
   }
 }
 
-/** The read loop: a reusable buffer, a decoder, one batch of frames per read. */
+/** Bytes read synchronously between two turns of the event loop. */
+const YIELD_BYTES = 4 << 20;
+
+/** A fresh buffer: uninitialised memory (only bytes read into it are ever looked at). */
+function freshBuffer(size: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+}
+
+/**
+ * The read loop: one batch of frames per read. Bytes are only ever appended to the read buffer,
+ * never written over, so frames are views of it (see FrameBytes): when the buffer has no room left
+ * for the next read, the undecoded tail (a record cut by the read) moves to a fresh buffer, and the
+ * old one lives on only as long as its frames do.
+ */
 class Reader implements CaptureReader {
+  /** buf[0, pos) is decoded, buf[pos, fill) read but not decoded, buf[fill, length) free. */
   private buf: Uint8Array;
   private dv: DataView;
   private pos = 0;
@@ -176,12 +222,16 @@ class Reader implements CaptureReader {
   private pending: Frame[] = [];
   private pendingError: CaptureFileError | null = null;
   private started = false;
+  private readonly readSize: number;
+  /** File offset (base) when the iterator last let the event loop run. */
+  private yieldedAt = 0;
 
   constructor(
     private readonly src: ByteSource,
     readSize: number,
   ) {
-    this.buf = new Uint8Array(readSize);
+    this.readSize = Math.max(1, readSize);
+    this.buf = freshBuffer(this.readSize);
     this.dv = dataView(this.buf);
   }
 
@@ -196,6 +246,7 @@ class Reader implements CaptureReader {
     const dec = decoderFor(this.buf, this.fill);
     if (dec instanceof CaptureFileError) throw dec;
     this.dec = dec;
+    dec.bytes.share = true;
     while (!dec.headerDone && !this.pendingError) {
       this.step(this.pending);
       if (dec.headerDone || this.pendingError || this.eof) break;
@@ -221,34 +272,60 @@ class Reader implements CaptureReader {
     }
   }
 
-  /** Compact, grow if the decoder needs a bigger unit, then read (or skip) once. */
-  private async readMore(): Promise<void> {
+  /** Read (or skip) once: a promise only for an async source. */
+  private readMore(): Promise<void> | undefined {
     if (this.pos > this.fill) {
       // The decoder passes over a block without reading it.
       const n = this.pos - this.fill;
-      const got = await this.src.skip(n);
-      this.base += this.fill + got;
-      this.pos = this.fill = 0;
-      if (got < n) this.eof = true;
-      return;
+      const got = this.src.skip(n);
+      if (typeof got === 'number') this.skipped(n, got);
+      else return got.then((g) => this.skipped(n, g));
+      return undefined;
     }
+    this.makeRoom();
+    const want = this.closed ? 0 : this.buf.length - this.fill;
+    const got = want > 0 ? this.src.read(this.buf, this.fill, want) : 0;
+    if (typeof got === 'number') this.got(got);
+    else return got.then((g) => this.got(g));
+    return undefined;
+  }
+
+  private got(n: number): void {
+    if (n === 0) this.eof = true;
+    this.fill += n;
+  }
+
+  private skipped(n: number, got: number): void {
+    // the rest of the buffer, after what was read, starts right after the skipped bytes
+    this.base += this.fill + got;
+    this.rebase(this.fill);
+    this.pos = this.fill = 0;
+    if (got < n) this.eof = true;
+  }
+
+  /** Make buf[0] the byte at `at` (a view: frames over the bytes before it stay valid). */
+  private rebase(at: number): void {
+    if (at === 0) return;
+    this.buf = this.buf.subarray(at);
+    this.dv = dataView(this.buf);
+  }
+
+  /** Drop the decoded bytes from the view; move the undecoded tail to a fresh buffer when room is short. */
+  private makeRoom(): void {
     if (this.pos > 0) {
-      this.buf.copyWithin(0, this.pos, this.fill);
       this.base += this.pos;
+      this.rebase(this.pos);
       this.fill -= this.pos;
       this.pos = 0;
     }
-    if (this.fill >= this.buf.length) {
-      // Full and no unit decodable in it: the next unit is bigger than the buffer.
-      const size = Math.max(this.dec?.need ?? 0, this.buf.length * 2);
-      const bigger = new Uint8Array(size);
-      bigger.set(this.buf.subarray(0, this.fill));
-      this.buf = bigger;
-      this.dv = dataView(bigger);
-    }
-    const n = this.closed ? 0 : await this.src.read(this.buf, this.fill, this.buf.length - this.fill);
-    if (n === 0) this.eof = true;
-    this.fill += n;
+    const need = this.dec?.need ?? 0;
+    const free = this.buf.length - this.fill;
+    // a read of a few bytes into the end of a buffer is not worth its system call
+    if (this.buf.length >= need && free > 0 && free * 8 >= this.readSize) return;
+    const nb = freshBuffer(Math.max(this.readSize, need, this.fill + 1));
+    nb.set(this.buf.subarray(0, this.fill));
+    this.buf = nb;
+    this.dv = dataView(nb);
   }
 
   async close(): Promise<void> {
@@ -269,7 +346,13 @@ class Reader implements CaptureReader {
       for (;;) {
         if (this.pendingError) throw this.pendingError;
         if (this.closed || (this.eof && this.pos >= this.fill)) return;
-        await this.readMore();
+        const p = this.readMore();
+        if (p !== undefined) await p;
+        else if (this.base - this.yieldedAt >= YIELD_BYTES) {
+          // synchronous reads never wait: let the event loop run now and then (timers, stream events)
+          this.yieldedAt = this.base;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         if (this.closed) return;
         const out: Frame[] = [];
         this.step(out);
@@ -300,10 +383,10 @@ export async function openCaptureStream(
 export async function openCapture(path: string, options: OpenOptions = {}): Promise<CaptureReader> {
   if (path === '-') return openCaptureStream(process.stdin, options);
   const fh = await fsOpen(path, 'r');
-  let src: FileSource;
+  let src: ByteSource;
   try {
     const st = await fh.stat();
-    src = new FileSource(fh, st.isFile(), st.size);
+    src = st.isFile() ? new SyncFileSource(fh, st.size) : new FileSource(fh);
   } catch (e) {
     await fh.close();
     throw e;

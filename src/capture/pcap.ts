@@ -40,7 +40,7 @@ export class PcapDecoder implements Decoder {
   private linkType = 0;
   private maxCap = 0;
   private readonly precision: number;
-  private readonly bytes = new FrameBytes();
+  readonly bytes = new FrameBytes();
 
   constructor(magicBE: number) {
     const v = pcapVariant(magicBE);

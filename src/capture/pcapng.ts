@@ -61,7 +61,7 @@ export class PcapngDecoder implements Decoder {
   /** A skipped block's trailing length still to check (-1: none), and that block's offset. */
   private trailer = -1;
   private trailerAt = 0;
-  private readonly bytes = new FrameBytes();
+  readonly bytes = new FrameBytes();
   /** End of the valid bytes in the buffer of the current feed(). */
   private limit = 0;
 

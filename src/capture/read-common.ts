@@ -19,6 +19,8 @@ export interface Decoder {
    * unit needs (the driver grows its buffer when this exceeds it).
    */
   need: number;
+  /** How frames get their bytes (copies, or views when the driver never rewrites its buffer). */
+  readonly bytes: FrameBytes;
   /**
    * Parse every complete unit in buf[pos, end) and push the frames to `out`. `base` is the file offset
    * of buf[0]. Returns the position after the last unit consumed. A return value > end asks the
@@ -72,16 +74,21 @@ const SLAB_FRAME_MAX = 2048;
 const SLAB_SIZE = 32 * 1024;
 
 /**
- * Copies frame bytes out of the reader's reusable buffer. A new ArrayBuffer per frame costs ~1 µs
- * (that alone caps a reader below 1M frames/s), so the bytes of small frames are copied 32 KiB at a
- * time (a run of records, headers included) and each frame gets a Uint8Array view into that copy, the
- * way Node's Buffer pool works. Every frame still has its own Uint8Array over memory that the reader
- * never touches again, but small frames may share one ArrayBuffer: a frame kept alive keeps at most
- * 32 KiB. Use frame.data.slice() for a copy with an ArrayBuffer of its own.
+ * Gives each frame its bytes. With `share` set, the driver promises never to write over bytes it has
+ * handed to feed() (open.ts reads into fresh buffers and only appends), so a frame's data is a view of
+ * the read buffer: no copy. A frame kept alive then keeps its whole read buffer (64 KiB) alive.
+ *
+ * Without `share` (parseCaptureBuffer: the buffer belongs to the caller): copies frame bytes out of the
+ * buffer. A new ArrayBuffer per frame costs ~1 µs (that alone caps a reader below 1M frames/s), so the
+ * bytes of small frames are copied 32 KiB at a time (a run of records, headers included) and each
+ * frame gets a Uint8Array view into that copy, the way Node's Buffer pool works. Every frame still
+ * has its own Uint8Array over memory that the reader never touches again, but small frames may share
+ * one ArrayBuffer: a frame kept alive keeps at most 32 KiB. Use frame.data.slice() for a copy with an ArrayBuffer of its own.
  *
  * reset() must be called whenever the source buffer's contents change (at each feed()).
  */
 export class FrameBytes {
+  share = false;
   private slab: ArrayBuffer | null = null;
   /** The source range [from, to) the slab holds a copy of. */
   private from = 0;
@@ -94,6 +101,7 @@ export class FrameBytes {
   /** A copy of buf[start, end); `limit` is the end of the valid bytes in buf. */
   copy(buf: Uint8Array, start: number, end: number, limit: number): Uint8Array {
     const n = end - start;
+    if (this.share) return new Uint8Array(buf.buffer, buf.byteOffset + start, n);
     if (n > SLAB_FRAME_MAX) return buf.slice(start, end);
     if (this.slab === null || start < this.from || end > this.to) {
       const to = Math.max(end, Math.min(limit, start + SLAB_SIZE));

@@ -17,9 +17,11 @@ export interface Frame {
   /** Interface id: the pcapng IDB index within the file (across sections, counted from 0), 0 for pcap. */
   ifIndex: number;
   /**
-   * Captured bytes. The frame owns them: a reader never reuses this memory. (The file readers copy
-   * small frames through 32 KiB slabs, so data.buffer may be shared with neighbouring frames and
-   * data.byteOffset need not be 0: use data itself, or data.slice() for a buffer of its own.)
+   * Captured bytes. The frame owns them: a reader never reuses this memory. (openCapture's frames are
+   * views of its 64 KiB read buffers, parseCaptureBuffer's of 32 KiB slabs: data.buffer is shared with
+   * neighbouring frames and data.byteOffset need not be 0. Use data itself, or data.slice() for a
+   * buffer of its own: keep a copy, not the view, of bytes held long after the packet, or the whole
+   * read buffer stays alive with them.)
    */
   data: Uint8Array;
   /** Original length on the wire (frame.len); data.length is frame.cap_len. */
