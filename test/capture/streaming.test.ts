@@ -1,4 +1,4 @@
-// The streaming reader: records that span reads (1 MiB buffer and tiny ones), records bigger than the
+// The streaming reader: records that span reads (64 KiB reads and tiny ones), records bigger than the
 // buffer, big skipped blocks, stdin through a real pipe, close() before the end, and the error contract
 // of openCapture.
 
@@ -125,26 +125,32 @@ function checkPattern(frames: Frame[], caps: number[]): void {
 }
 
 describe('records spanning reads', () => {
-  it('a record header and a record body straddle the 1 MiB read boundary', async () => {
-    expect(DEFAULT_READ_SIZE).toBe(1 << 20);
-    // After a first record of `first` bytes, 1000-byte records (1016 with their header): with 1000 the
-    // boundary falls 40 bytes into a record (in its data), with 1032 8 bytes into one (in its header).
-    for (const [first, into] of [
-      [1000, 40],
-      [1032, 8],
-    ]) {
-      const caps = [first, ...Array.from({ length: 1999 }, () => 1000)];
+  it('a record header and a record body straddle the default read boundary', async () => {
+    const R = DEFAULT_READ_SIZE;
+    expect(R).toBe(64 << 10);
+    // After a first record of `first` bytes, 1000-byte records (1016 with their header), the boundary
+    // falls 40 bytes into a record (in its data) or 8 bytes into one (in its header).
+    for (const into of [40, 8]) {
+      const first = (R - 24 - 16 - into) % 1016;
+      const n = Math.floor((2 * R - 24 - 16 - first - 1016) / 1016);
+      const caps = [first, ...Array.from({ length: n }, () => 1000)];
       const bytes = pcapFile(caps);
       let start = 24;
       let i = 0;
-      while (start + 16 + caps[i] <= 1 << 20) start += 16 + caps[i++];
-      expect((1 << 20) - start).toBe(into);
-      const path = join(dir, `span-${first}.pcap`);
+      while (start + 16 + caps[i] <= R) start += 16 + caps[i++];
+      expect(R - start).toBe(into);
+      expect(bytes.length).toBeGreaterThan(R);
+      expect(bytes.length).toBeLessThanOrEqual(2 * R - into);
+      const path = join(dir, `span-${into}.pcap`);
       writeFileSync(path, bytes);
       const st = await drain(await openCapture(path));
       expect(st.error).toBeNull();
-      expect(st.batches).toBe(Math.ceil(bytes.length / (1 << 20)));
+      // the second read starts with the cut record, carried over, and takes the rest of the file
+      expect(st.batches).toBe(2);
       checkPattern(st.frames, caps);
+      // frames are views of the read buffers: the cut record moved to the second one
+      expect(st.frames[i - 1].data.buffer).not.toBe(st.frames[i].data.buffer);
+      expect(st.frames[i].data.buffer).toBe(st.frames[caps.length - 1].data.buffer);
     }
   });
 
