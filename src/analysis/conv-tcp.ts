@@ -44,58 +44,76 @@ function seqGE(a: number, b: number): boolean {
 const A_KEEP_ALIVE = 0x0008;
 const A_ZERO_WINDOW_PROBE = 0x0040;
 
-/** TcpTracker's Unacked, without frames and times (nothing here reads them). */
+/**
+ * TcpTracker's Unacked (same entries, same rules), without frames and times (nothing here reads
+ * them), in growable Uint32Arrays: the live entries are [head, n). No allocation per segment.
+ */
 class Unacked {
-  seq: number[] = [];
-  next: number[] = [];
+  seq: Uint32Array | null = null;
+  next: Uint32Array | null = null;
+  n = 0;
   head = 0;
   mono = true;
   get length(): number {
-    return this.seq.length - this.head;
+    return this.n - this.head;
   }
   push(seq: number, next: number): void {
-    const n = this.seq.length;
-    if (n > this.head && !(seqGE(seq, this.seq[n - 1]) && seqGE(next, this.next[n - 1]))) this.mono = false;
-    this.seq.push(seq);
-    this.next.push(next);
+    let s = this.seq, x = this.next;
+    const n = this.n;
+    if (s === null || x === null) {
+      s = this.seq = new Uint32Array(8);
+      x = this.next = new Uint32Array(8);
+    } else if (n === s.length) {
+      const s2 = new Uint32Array(n * 2), x2 = new Uint32Array(n * 2);
+      s2.set(s);
+      x2.set(x);
+      s = this.seq = s2;
+      x = this.next = x2;
+    }
+    if (n > this.head && !(seqGE(seq, s[n - 1]) && seqGE(next, x[n - 1]))) this.mono = false;
+    s[n] = seq;
+    x[n] = next;
+    this.n = n + 1;
   }
+  /** Empty, storage freed (a closed or forgotten stream). */
   clear(): void {
-    this.seq.length = this.next.length = 0;
-    this.head = 0;
+    this.seq = this.next = null;
+    this.n = this.head = 0;
     this.mono = true;
   }
   tidy(): void {
-    const n = this.seq.length;
+    const n = this.n;
     if (this.head >= n) {
-      this.seq.length = this.next.length = 0;
-      this.head = 0;
+      this.n = this.head = 0;
       this.mono = true;
     } else if (this.head >= 1024 && this.head * 2 >= n) {
       const h = this.head;
-      this.seq.splice(0, h);
-      this.next.splice(0, h);
+      this.seq!.copyWithin(0, h, n);
+      this.next!.copyWithin(0, h, n);
+      this.n = n - h;
       this.head = 0;
     }
   }
-  /** Drop what `ack` acknowledges (TcpTracker.sequence's unacked step, without acks_frame / ack_rtt). */
+  /** Drop what `ack` acknowledges (TcpTracker.sequence's unacked step, without acks_frame / ack_rtt). Call when length > 0. */
   ackTo(ack: number): void {
-    const end = this.seq.length;
+    const end = this.n;
+    const s = this.seq!, x = this.next!;
     if (this.mono) {
       let i = this.head;
-      while (i < end && seqLE(this.next[i], ack)) i++;
+      while (i < end && seqLE(x[i], ack)) i++;
       this.head = i;
-      for (let j = i; j < end && seqLT(this.seq[j], ack); j++) this.seq[j] = ack;
+      for (let j = i; j < end && seqLT(s[j], ack); j++) s[j] = ack;
     } else {
       let w = 0, mono = true;
       for (let i = this.head; i < end; i++) {
-        if (seqLE(this.next[i], ack)) continue;
-        if (seqLT(this.seq[i], ack)) this.seq[i] = ack;
-        if (w > 0 && !(seqGE(this.seq[i], this.seq[w - 1]) && seqGE(this.next[i], this.next[w - 1]))) mono = false;
-        this.seq[w] = this.seq[i];
-        this.next[w] = this.next[i];
+        if (seqLE(x[i], ack)) continue;
+        if (seqLT(s[i], ack)) s[i] = ack;
+        if (w > 0 && !(seqGE(s[i], s[w - 1]) && seqGE(x[i], x[w - 1]))) mono = false;
+        s[w] = s[i];
+        x[w] = x[i];
         w++;
       }
-      this.seq.length = this.next.length = w;
+      this.n = w;
       this.head = 0;
       this.mono = mono;
     }
