@@ -194,6 +194,11 @@ export interface ConvTcpOptions {
   maxStreams?: number;
   maxUnacked?: number;
   linuxZeroWindowProbe?: boolean;
+  /**
+   * Analysed packets between two sweeps for idle / closed streams: 8192 as TcpTracker. (Only the
+   * JIT warm-up changes it, to run the sweep on its few packets; other values change the results.)
+   */
+  sweepEvery?: number;
 }
 
 function portKey(p: number, q: number): number {
@@ -214,6 +219,7 @@ export class ConvTcpTracker {
   private readonly maxStreams: number;
   private readonly maxUnacked: number;
   private readonly linuxZwp: boolean;
+  private readonly sweepEvery: number;
 
   constructor(opts: ConvTcpOptions = {}) {
     this.idleNs = (opts.idleTimeout ?? 600) * 1e9;
@@ -221,6 +227,7 @@ export class ConvTcpTracker {
     this.maxStreams = opts.maxStreams ?? 100000;
     this.maxUnacked = opts.maxUnacked ?? 10000;
     this.linuxZwp = opts.linuxZeroWindowProbe ?? true;
+    this.sweepEvery = opts.sweepEvery ?? 8192;
   }
 
   timeOf(ts: bigint): number {
@@ -342,7 +349,7 @@ export class ConvTcpTracker {
     const fr = pkt.frame;
     const cnow = this.timeOf(fr.ts);
     const frame = fr.index;
-    if (++this.sinceSweep >= 8192) {
+    if (++this.sinceSweep >= this.sweepEvery) {
       this.sinceSweep = 0;
       this.sweep(cnow);
     }

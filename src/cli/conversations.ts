@@ -92,6 +92,9 @@ export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], co
   return `${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n${boxTable(head, t, color)}`;
 }
 
+/** The warm-up's second tracker: every limit tiny (the real table never uses these). */
+const WARM_LIMITS = { maxStreams: 3, maxUnacked: 3, idleTimeout: 20, closedGrace: 1, sweepEvery: 16 };
+
 export async function runConversations(file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }, io: CliIO): Promise<number> {
   let tcp = true, udp = true;
   if (opts.z && opts.z.length) {
@@ -112,8 +115,13 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   const registry = transportRegistry();
   const newDissection = (r: Registry) => new Dissection(r);
   // JIT warm-up on a throwaway table (conv-warm.ts): ~100 synthetic frames, a few ms.
-  const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker: new ConvTcpTracker() }), registry, newDissection);
-  for (const f of warmupFrames()) warm(f);
+  // Twice: with the real limits, then with tiny ones so that the sweep, eviction and unacked-cap
+  // branches run too.
+  const warmFrames = warmupFrames();
+  for (const tracker of [new ConvTcpTracker(), new ConvTcpTracker(WARM_LIMITS)]) {
+    const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection);
+    for (const f of warmFrames) warm(f);
+  }
   const res = await readFrames(file, leanFeeder(conv, registry, newDissection));
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
