@@ -73,18 +73,18 @@ interface SegD {
   len: number;
   /** Info text (tshark's "… [TCP segment of a reassembled PDU]"). */
   info: string;
-  reassembledIn: number;
 }
 export const tcpSegmentData: Dissector<SegD> = {
   proto: 'tcp.segment_data',
   name: 'TCP segment data',
+  // tcp.reassembled_in: known but empty, as in tshark's one-pass output (the completing frame is not
+  // known yet when a segment is printed; tshark fills it only with -2)
   fieldKeys: ['tcp.segment_data', 'tcp.reassembled_in'],
   dissect() {
     throw new Error('built by the TCP application analyzer');
   },
   fields(l) {
     const out: Field[] = [];
-    if (l.d.reassembledIn > 0) out.push(gen(fUint('tcp.reassembled_in', 'Reassembled PDU in frame', l.d.reassembledIn, 0, 0)));
     const f = fText(`TCP segment data (${l.d.len} bytes)`, l.start, l.end - l.start);
     out.push(f);
     return out;
@@ -132,8 +132,6 @@ class AppStream {
   readonly conn: HttpConn | null;
   /** Requests completed and not answered yet (HTTP). */
   readonly pending: HttpTransaction[] = [];
-  /** Segment-data layers waiting for the frame that completes their message, per direction. */
-  readonly waiting: [Layer<SegD>[], Layer<SegD>[]] = [[], []];
   /** tcp.stream of the connection (set when the stream is classified). */
   id = 0;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
@@ -307,7 +305,6 @@ export class TcpApp {
   }
 
   private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
-    const frame = pkt?.frame.index ?? this.lastFrame;
     if (r.messages.length > 0) {
       if (pkt !== null && own) pkt.layers.length = ti + 1;
       for (const m of r.messages) {
@@ -315,8 +312,6 @@ export class TcpApp {
         if (m.cut !== null) this.stats.cut++;
         const appLayers = this.dissectMessage(st, m, pkt, ti);
         if (pkt !== null && own) for (const l of appLayers) pkt.layers.push(l);
-        for (const w of st.waiting[dir]) w.d.reassembledIn = frame;
-        st.waiting[dir].length = 0;
         if (st.proto === 'http') {
           const hl = appLayers.find((l) => l.dis === httpMessage) as Layer<HttpD> | undefined;
           if (hl) this.httpTransaction(st, dir, hl, m, pkt);
@@ -335,10 +330,8 @@ export class TcpApp {
       let info: string;
       if (r.partialInfo !== null) info = r.partialInfo + ' [TCP segment of a reassembled PDU]';
       else info = (tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
-      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, reassembledIn: 0 });
+      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info });
       pkt.layers.push(sl);
-      st.waiting[dir].push(sl);
-      if (st.waiting[dir].length > 4096) st.waiting[dir].shift();
     }
   }
 
