@@ -93,7 +93,7 @@ export function u32le(buf: Uint8Array, at: number): number {
 // ---- constructors ------------------------------------------------------------------------
 
 function mk(key: string, label: string, value: FieldValue, show: string, start: number, len: number): Field {
-  return { key, label, value, show, start, len };
+  return { key, label, value, show, start, len, text: undefined, mask: undefined, children: undefined, generated: undefined, hidden: undefined };
 }
 
 /** Unsigned integer, decimal (BASE_DEC). */
