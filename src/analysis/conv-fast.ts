@@ -129,8 +129,12 @@ export class LeanDecoder {
   private readonly v6b = new Uint8Array(16);
   private v6bS = '';
 
-  /** `registry`: the registry the fallback chain uses (decides which frames are SKIP). */
-  constructor(registry: Registry) {
+  /**
+   * `registry`: the registry the fallback chain uses (decides which frames are SKIP).
+   * `tcpOptions`: decode the TCP options (else `tcp.options` stays empty and a lying option length
+   * is not looked for).
+   */
+  constructor(registry: Registry, private readonly tcpOptions = true) {
     for (let p = 0; p < 256; p++) {
       const d = registry.get('ip.proto', p);
       this.ipProto[p] = d === undefined ? 1 : 2;
@@ -238,12 +242,14 @@ export class LeanDecoder {
       const hl = (b[pay + 12] >> 4) * 4;
       if (hl < 20 || hl > seg) return LEAN_FALLBACK;
       const t = this.tcp;
-      const o = t.options;
-      o.mss = o.wscale = o.tsval = o.tsecr = undefined;
-      o.sackPerm = o.mptcp = o.accEcn = undefined;
-      o.sack = undefined;
-      o.tfo = undefined;
-      if (hl > 20 && !decodeOptions(b, pay + 20, pay + hl, o)) return LEAN_FALLBACK; // lying option length: the chain says so
+      if (this.tcpOptions) {
+        const o = t.options;
+        o.mss = o.wscale = o.tsval = o.tsecr = undefined;
+        o.sackPerm = o.mptcp = o.accEcn = undefined;
+        o.sack = undefined;
+        o.tfo = undefined;
+        if (hl > 20 && !decodeOptions(b, pay + 20, pay + hl, o)) return LEAN_FALLBACK; // lying option length: the chain says so
+      }
       t.srcport = u16(b, pay);
       t.dstport = u16(b, pay + 2);
       t.seq = u32(b, pay + 4);
@@ -299,6 +305,9 @@ export class LeanDecoder {
 /** Something that takes packets (ConversationTable) and owns the tracker whose clock starts at the first frame. */
 export interface LeanSink {
   packet(pkt: Packet): void;
+  /** packet() for a TCP / UDP packet whose values are decoded already. */
+  tcpDecoded(pkt: Packet, ip: IpD, d: TcpD): void;
+  udpDecoded(frame: Frame, ip: IpD, u: UdpD): void;
   readonly tracker: { timeOf(ts: bigint): number };
 }
 
@@ -306,16 +315,24 @@ export interface LeanSink {
  * The per-frame step of `conversations`: the lean decoder where it can, the full chain over
  * `registry` (one Dissection, created on first need, so its reassembly state spans the file)
  * where it cannot. Frames that cannot hold TCP or UDP only start the capture clock.
+ * `tcpOptions: false` skips the TCP options (for a tracker that reads none: ConvTcpTracker; the
+ * options change no other value the chain gives, even when one of their lengths lies).
  */
-export function leanFeeder(sink: LeanSink, registry: Registry, newDissection: (r: Registry) => { dissect(f: Frame): Packet }): (frame: Frame) => void {
-  const lean = new LeanDecoder(registry);
-  const tcpPkt = lean.tcpPacket, udpPkt = lean.udpPacket;
+export function leanFeeder(
+  sink: LeanSink,
+  registry: Registry,
+  newDissection: (r: Registry) => { dissect(f: Frame): Packet },
+  opts: { tcpOptions?: boolean } = {},
+): (frame: Frame) => void {
+  const lean = new LeanDecoder(registry, opts.tcpOptions ?? true);
+  const tcpPkt = lean.tcpPacket;
+  const ip = lean.ip, tcp = lean.tcp, udp = lean.udp;
   const tracker = sink.tracker;
   let dis: { dissect(f: Frame): Packet } | null = null;
   return (frame: Frame): void => {
     const k = lean.decode(frame);
-    if (k === LEAN_TCP) sink.packet(tcpPkt);
-    else if (k === LEAN_UDP) sink.packet(udpPkt);
+    if (k === LEAN_TCP) sink.tcpDecoded(tcpPkt, ip, tcp);
+    else if (k === LEAN_UDP) sink.udpDecoded(frame, ip, udp);
     else if (k === LEAN_SKIP) tracker.timeOf(frame.ts);
     else sink.packet((dis ??= newDissection(registry)).dissect(frame));
   };

@@ -263,6 +263,16 @@ export class ConvTcpTracker {
     return true;
   }
 
+  /** packet() with the values already decoded (the lean path): same checks, no layer search. */
+  packetDecoded(pkt: Packet, ip: IpD, d: TcpD): true | null {
+    if (!d.ok || !ip.src) {
+      this.stats.skipped++;
+      return null;
+    }
+    this.analyse(pkt, ip, d);
+    return true;
+  }
+
   private find(pk: number, src: string, sp: number, dst: string, dp: number): ConvStream | undefined {
     for (let s: ConvStream | null = this.active.get(pk) ?? null; s !== null; s = s.chain) {
       if (s.portA === sp && s.portB === dp && s.addrA === src && s.addrB === dst) return s;

@@ -4,7 +4,8 @@
 // Runs as a pipeline Analyzer; cheap per packet (no field materialisation).
 
 import type { Packet } from '../dissect/chain.js';
-import type { IpD, UdpD } from '../dissect/decoded.js';
+import type { Frame } from '../capture/types.js';
+import type { IpD, TcpD, UdpD } from '../dissect/decoded.js';
 import type { Analyzer } from '../pipeline.js';
 import { TcpTracker } from './tcp/tracker.js';
 
@@ -36,6 +37,8 @@ export interface ConvTracker {
   timeOf(ts: bigint): number;
   /** null when the packet is not (analysable) TCP. */
   packet(pkt: Packet): unknown;
+  /** packet() with the IP and TCP values given (optional; null when not analysable). */
+  packetDecoded?(pkt: Packet, ip: IpD, d: TcpD): unknown;
   readonly streams: readonly StreamSummary[];
   readonly stats: { streams: number; expired: number; closed: number; evicted: number; unackedCapHits: number; packets: number; skipped: number };
 }
@@ -118,6 +121,29 @@ export class ConversationTable implements Analyzer {
     }
     const u = layers[ui].d as UdpD;
     if (ip === null || !ip.src || !u) return;
+    this.countUdp(now, ip, u, pkt.frame.origLen);
+  }
+
+  /**
+   * packet() for a TCP packet whose IP and TCP values are already decoded (conv-fast.ts): the
+   * same result without looking for the layers. `pkt` only has to carry the frame (and, for a
+   * tracker without packetDecoded, layers [frame, ip, tcp]).
+   */
+  tcpDecoded(pkt: Packet, ip: IpD, d: TcpD): void {
+    if (this.wantTcp) {
+      const t = this.tracker;
+      if ((t.packetDecoded !== undefined ? t.packetDecoded(pkt, ip, d) : t.packet(pkt)) !== null) return;
+    }
+    this.tracker.timeOf(pkt.frame.ts);
+  }
+
+  /** packet() for a UDP packet whose IP and UDP values are already decoded (conv-fast.ts). */
+  udpDecoded(frame: Frame, ip: IpD, u: UdpD): void {
+    const now = this.tracker.timeOf(frame.ts);
+    if (this.wantUdp) this.countUdp(now, ip, u, frame.origLen);
+  }
+
+  private countUdp(now: number, ip: IpD, u: UdpD, origLen: number): void {
     const src = ip.src, dst = ip.dst, sp = u.srcport, dp = u.dstport;
     const fwdFirst = src < dst || (src === dst && sp <= dp);
     const key = fwdFirst ? `${src}|${sp}|${dst}|${dp}` : `${dst}|${dp}|${src}|${sp}`;
@@ -131,10 +157,10 @@ export class ConversationTable implements Analyzer {
     c.last = now;
     if (c.portA === sp && c.addrA === src) {
       c.framesAB++;
-      c.bytesAB += pkt.frame.origLen;
+      c.bytesAB += origLen;
     } else {
       c.framesBA++;
-      c.bytesBA += pkt.frame.origLen;
+      c.bytesBA += origLen;
     }
   }
 

@@ -92,6 +92,9 @@ export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], co
   return `${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n${boxTable(head, t, color)}`;
 }
 
+/** ConvTcpTracker reads no TCP option: the lean decoder skips them. */
+const LEAN_OPTS = { tcpOptions: false };
+
 /** The warm-up's second tracker: every limit tiny (the real table never uses these). */
 const WARM_LIMITS = { maxStreams: 3, maxUnacked: 3, idleTimeout: 20, closedGrace: 1, sweepEvery: 16 };
 
@@ -119,10 +122,10 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // branches run too.
   const warmFrames = warmupFrames();
   for (const tracker of [new ConvTcpTracker(), new ConvTcpTracker(WARM_LIMITS)]) {
-    const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection);
+    const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection, LEAN_OPTS);
     for (const f of warmFrames) warm(f);
   }
-  const res = await readFrames(file, leanFeeder(conv, registry, newDissection));
+  const res = await readFrames(file, leanFeeder(conv, registry, newDissection, LEAN_OPTS));
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];

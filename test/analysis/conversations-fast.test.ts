@@ -47,7 +47,8 @@ async function viaLean(file: string, tracker: ConvTracker = new ConvTcpTracker()
   const conv = new ConversationTable({ tcp: true, udp: true, tracker });
   const counts = [0, 0, 0, 0];
   const lean = new LeanDecoder(transportRegistry());
-  const feed = leanFeeder(conv, transportRegistry(), (r) => new Dissection(r));
+  // as the CLI: no TCP options for ConvTcpTracker (it reads none); TcpTracker gets them
+  const feed = leanFeeder(conv, transportRegistry(), (r) => new Dissection(r), { tcpOptions: !(tracker instanceof ConvTcpTracker) });
   let err: unknown = null;
   try {
     const r = await readFrames(file, (f: Frame) => {
@@ -109,7 +110,7 @@ describe('conversations: lean decoder = full dissector chain', () => {
       const chain = new Dissection(transportRegistry());
       for (const f of frames) a.packet(chain.dissect(f));
       const b = new ConversationTable({ tracker: new ConvTcpTracker(lim) });
-      const feed = leanFeeder(b, transportRegistry(), (r) => new Dissection(r));
+      const feed = leanFeeder(b, transportRegistry(), (r) => new Dissection(r), { tcpOptions: false });
       for (const f of frames) feed(f);
       expect(summary(b, null)).toEqual(summary(a, null));
       const st = a.tracker.stats;
