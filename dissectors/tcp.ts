@@ -238,7 +238,7 @@ export const tcp: Dissector<TcpDx> = {
     d.payloadEnd = end;
 
     // Checksum over pseudo-header + segment, only when every byte of the segment is here.
-    if (!cut && ip !== null && (ip.d as IpD)?.srcAt >= 0) {
+    if (!cut && ip !== null && (ip.d as IpD)?.srcAt >= 0 && ctx.state.checksums !== false) {
       let s = pseudoSum(ip, 6, segLen);
       s = onesSum(buf, start, start + 16, s);
       s = onesSum(buf, start + 18, end, s);

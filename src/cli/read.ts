@@ -39,10 +39,15 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
-  // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them)
-  if (sinkOpts.format === 'table' && !sinkOpts.hex) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
+  const dissection = new Dissection(registry);
+  if (sinkOpts.format === 'table' && !sinkOpts.hex) {
+    // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them)
+    for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
+    // and shows checksum errors only as a row colour
+    if (!sinkOpts.color) dissection.state.checksums = false;
+  }
   const sink = createSink(sinkOpts, io.stdout);
-  const res = await runPipeline({ source: reader, dissection: new Dissection(registry), analyzers, sink, count });
+  const res = await runPipeline({ source: reader, dissection, analyzers, sink, count });
   if (res.broken) return EXIT_OK; // the reader of our output went away (| head): not an error
   if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
   if (res.error !== null) throw inputError(res.error, file) ?? res.error;

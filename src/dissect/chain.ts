@@ -18,7 +18,7 @@ export const MAX_LAYERS = 48;
 export const MAX_INNER_DEPTH = 3;
 
 export function newState(): DissectState {
-  return { now: 0n, slots: new Map() };
+  return { now: 0n, slots: new Map(), checksums: true };
 }
 
 export class Dissection {

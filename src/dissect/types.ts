@@ -105,6 +105,11 @@ export interface DissectState {
   now: bigint;
   /** Per-key helpers registered lazily by dissectors (e.g. 'ipv4.frag' → reassembler). */
   slots: Map<string, unknown>;
+  /**
+   * false when no output shows checksum status (the plain packet table: tshark's Info never does):
+   * TCP then leaves its checksum unverified (status 2) instead of summing every payload byte.
+   */
+  checksums?: boolean;
 }
 
 export interface Dissector<D = any> {

@@ -157,6 +157,18 @@ describe('wiretrace read (CLI)', () => {
     expect(run(['read', '--decode-as', 'nonsense', `${C}/dns-caa.pcap`]).code).toBe(2);
   });
 
+  it('checksums: verified whenever an output shows them (colour, fields), skipped only by the plain table', () => {
+    // loopback capture: TCP checksums left to the NIC (offload), all "incorrect"; tshark with
+    // tcp.check_checksum:TRUE says status 0 for these frames
+    const f = join(C, 'http-post-multipart-multisegment.pcap');
+    expect(run(['read', '-c', '3', '-T', 'fields', '-e', 'tcp.checksum.status', f]).out).toBe('0\n0\n0\n');
+    const coloured = run(['read', '-c', '3', f], { env: { FORCE_COLOR: '1' } }).out.split('\n');
+    // a checksum error colours the row red (bold red text)
+    expect(coloured[0].startsWith('\x1b[1;31m')).toBe(true);
+    const plain = run(['read', '-c', '3', f]).out.split('\n');
+    expect(plain[0]).toBe(coloured[0].replace('\x1b[1;31m', '').replace('\x1b[0m', ''));
+  });
+
   it('a closed pipe (| head) ends quietly with exit 0', () => {
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" read "${C}/mixed-wireshark-samples-nrb.pcapng" | head -1 >/dev/null; echo "\${PIPESTATUS[0]}"`], {
       encoding: 'utf8',
