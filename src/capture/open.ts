@@ -223,6 +223,10 @@ class Reader implements CaptureReader {
   private pendingError: CaptureFileError | null = null;
   private started = false;
   private readonly readSize: number;
+  /** Size of a fresh buffer: one read for a file; for a stream, room for several of its chunks. */
+  private readonly bufSize: number;
+  /** A read into less room than this is not worth it: a fresh buffer is started instead. */
+  private readonly minRead: number;
   /** File offset (base) when the iterator last let the event loop run. */
   private yieldedAt = 0;
 
@@ -231,7 +235,11 @@ class Reader implements CaptureReader {
     readSize: number,
   ) {
     this.readSize = Math.max(1, readSize);
-    this.buf = freshBuffer(this.readSize);
+    // a pipe hands over chunks of up to 64 KiB, one per read: a buffer holds several of them, and
+    // one is only started when the next chunk may not fit (a chunk split in two is two batches)
+    this.bufSize = src.sync ? this.readSize : 5 * this.readSize;
+    this.minRead = src.sync ? this.readSize / 8 : this.readSize;
+    this.buf = freshBuffer(this.bufSize);
     this.dv = dataView(this.buf);
   }
 
@@ -320,9 +328,8 @@ class Reader implements CaptureReader {
     }
     const need = this.dec?.need ?? 0;
     const free = this.buf.length - this.fill;
-    // a read of a few bytes into the end of a buffer is not worth its system call
-    if (this.buf.length >= need && free > 0 && free * 8 >= this.readSize) return;
-    const nb = freshBuffer(Math.max(this.readSize, need, this.fill + 1));
+    if (this.buf.length >= need && free > 0 && free >= this.minRead) return;
+    const nb = freshBuffer(Math.max(this.bufSize, need, this.fill + 1));
     nb.set(this.buf.subarray(0, this.fill));
     this.buf = nb;
     this.dv = dataView(nb);
