@@ -12,8 +12,20 @@ export function hex2(b: number): string {
   return HEX2[b & 255];
 }
 
+/** hexN(v, 2) for v in 0..255, and hexN(v, 4) for v in 0..65535 once made (the same string each time). */
+const HEXN2: string[] = HEX2.map((h) => '0x' + h);
+const HEXN4: (string | undefined)[] = [];
+
 /** "0x" + value in hex, zero-padded to `digits` (tshark BASE_HEX: 2 digits per byte of the type). */
 export function hexN(v: number, digits: number): string {
+  if (v >= 0 && v < 65536 && (v | 0) === v) {
+    if (digits === 2 && v < 256) return HEXN2[v];
+    if (digits === 4) return HEXN4[v] ?? (HEXN4[v] = hexSlow(v, 4));
+  }
+  return hexSlow(v, digits);
+}
+
+function hexSlow(v: number, digits: number): string {
   let s = (v >>> 0).toString(16);
   while (s.length < digits) s = '0' + s;
   return '0x' + s;
@@ -92,6 +104,9 @@ export function u32le(buf: Uint8Array, at: number): number {
 
 // ---- constructors ------------------------------------------------------------------------
 
+// Every optional member is present (undefined) from the start: all fields share one shape (hidden
+// class), so the outputs read them without polymorphic lookups and setting one later (mask, text,
+// gen(), hide()) does not change the shape. Values and JSON are as if they were absent.
 function mk(key: string, label: string, value: FieldValue, show: string, start: number, len: number): Field {
   return { key, label, value, show, start, len, text: undefined, mask: undefined, children: undefined, generated: undefined, hidden: undefined };
 }

@@ -6,6 +6,8 @@
 // goes away (`wiretrace read big.pcap | head`), the stream reports EPIPE: the writer marks itself
 // `broken`, drops further text, and the pipeline stops reading; the command exits 0.
 
+import { WriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 
 export const CHUNK = 64 * 1024;
@@ -13,7 +15,24 @@ export const CHUNK = 64 * 1024;
 /** Bytes of the arena that formatted text is encoded into (handed to the stream as views). */
 const ARENA = 1 << 20;
 
+/** Text handed to a file stream (process.stdout on a file or /dev/null) at a time: fewer write calls. */
+const FILE_CHUNK = 256 * 1024;
+
 type Utf8Buf = Buffer & { utf8Write(s: string, at: number): number };
+
+/**
+ * Node's own streams (a file, a pipe, a socket, a terminal) keep a chunk only until its write is
+ * done, and count it in writableLength until then: when that is 0 they hold none of the arena, so
+ * it can be written again from its start. Other Writables may keep the views they are given.
+ */
+function releasesChunks(out: Writable): boolean {
+  return out instanceof Socket || out instanceof WriteStream || isSyncFileStream(out);
+}
+
+/** process.stdout on a file (Node's internal SyncWriteStream: fs.writeSync, then done). */
+function isSyncFileStream(out: Writable): boolean {
+  return out.constructor?.name === 'SyncWriteStream' && typeof (out as { fd?: unknown }).fd === 'number';
+}
 
 export class OutputWriter {
   // Text is encoded as it comes into an arena Buffer (per string: small, cache-friendly), and
@@ -24,6 +43,10 @@ export class OutputWriter {
   private from = 0;
   private pos = 0;
   private needDrain = false;
+  /** The stream lets go of written chunks (see releasesChunks): the arena is reused once it has. */
+  private readonly reuse: boolean;
+  /** Buffered bytes that make a flush. */
+  private readonly flushAt: number;
   private drainWait: Promise<void> | null = null;
   /** True once the stream failed (EPIPE or another write error): output is dropped from then on. */
   broken = false;
@@ -34,6 +57,8 @@ export class OutputWriter {
     readonly out: Writable,
     readonly chunk = CHUNK,
   ) {
+    this.reuse = releasesChunks(out);
+    this.flushAt = chunk === CHUNK && isSyncFileStream(out) ? FILE_CHUNK : chunk;
     out.on('error', (e: NodeJS.ErrnoException) => {
       this.broken = true;
       this.from = this.pos;
@@ -52,11 +77,10 @@ export class OutputWriter {
         this.send(s);
         return;
       }
-      a = this.arena = Buffer.allocUnsafeSlow(ARENA) as Utf8Buf;
-      this.from = this.pos = 0;
+      if (a === null || this.pos + max > a.length) a = this.fresh();
     }
     this.pos += a.utf8Write(s, this.pos);
-    if (this.pos - this.from >= this.chunk) this.flush();
+    if (this.pos - this.from >= this.flushAt) this.flush();
   }
 
   /** Bytes (UTF-8 text) to write; copied, so the caller may reuse `b`. */
@@ -69,20 +93,30 @@ export class OutputWriter {
         this.send(Buffer.from(b));
         return;
       }
-      a = this.arena = Buffer.allocUnsafeSlow(ARENA) as Utf8Buf;
-      this.from = this.pos = 0;
+      if (a === null || this.pos + b.length > a.length) a = this.fresh();
     }
     a.set(b, this.pos);
     this.pos += b.length;
-    if (this.pos - this.from >= this.chunk) this.flush();
+    if (this.pos - this.from >= this.flushAt) this.flush();
+  }
+
+  /** A new arena (the stream may still hold views of the old one). */
+  private fresh(): Utf8Buf {
+    const a = (this.arena = Buffer.allocUnsafeSlow(ARENA) as Utf8Buf);
+    this.from = this.pos = 0;
+    return a;
   }
 
   /** Hand what is buffered to the stream (without waiting). */
   flush(): void {
-    if (this.pos === this.from || this.broken || this.arena === null) return;
-    const v = this.arena.subarray(this.from, this.pos);
-    this.from = this.pos;
-    this.send(v);
+    if (this.broken || this.arena === null) return;
+    if (this.pos !== this.from) {
+      const v = this.arena.subarray(this.from, this.pos);
+      this.from = this.pos;
+      this.send(v);
+    }
+    // the stream is done with every view of the arena: write it again from the start (warm memory)
+    if (this.reuse && this.out.writableLength === 0) this.from = this.pos = 0;
   }
 
   private send(v: string | Uint8Array): void {
