@@ -154,6 +154,28 @@ describe('records spanning reads', () => {
     }
   });
 
+  it('a regular file is read synchronously, and the event loop still runs between reads', async () => {
+    // 5000 records of 1000 bytes (~5 MB): more than the 4 MiB read between two turns of the loop
+    const caps = Array.from({ length: 5000 }, () => 1000);
+    const path = join(dir, 'sync-yield.pcap');
+    writeFileSync(path, pcapFile(caps));
+    const r = await openCapture(path);
+    let immediate = false;
+    setImmediate(() => {
+      immediate = true;
+    });
+    const frames: Frame[] = [];
+    let seenAt = -1;
+    for await (const batch of r) {
+      frames.push(...batch);
+      if (immediate && seenAt < 0) seenAt = frames.length;
+    }
+    checkPattern(frames, caps);
+    // the callback ran while frames were still coming (not only after the last batch)
+    expect(seenAt).toBeGreaterThan(0);
+    expect(seenAt).toBeLessThan(frames.length);
+  });
+
   it('tiny read sizes give the same frames (pcap and pcapng)', async () => {
     const caps = [1, 60, 1514, 0, 333, 7, 4000];
     const files = {
