@@ -13,7 +13,8 @@ import { httpCommand } from './http.js';
 import { dnsCommand } from './dns.js';
 
 function version(): string {
-  // package.json sits at the project root: ../../ from src/cli, ../../../ from dist/src/cli
+  // package.json sits at the project root: ../../ from src/cli and from the bundled dist/bin/wiretrace.js,
+  // ../../../ from dist/src/cli
   for (const up of ['../../package.json', '../../../package.json']) {
     try {
       const p = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8'));

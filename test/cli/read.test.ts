@@ -24,6 +24,7 @@ beforeAll(() => {
   if (!existsSync(BIN) || statSync(BIN).mtimeMs < src || statSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')).mtimeMs < src) {
     try {
       execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'pipe' });
     } catch {
       // type errors elsewhere in the tree still emit JS; the tests below check the result
     }
