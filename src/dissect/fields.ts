@@ -14,7 +14,7 @@ export function hex2(b: number): string {
 
 /** hexN(v, 2) for v in 0..255, and hexN(v, 4) for v in 0..65535 once made (the same string each time). */
 const HEXN2: string[] = HEX2.map((h) => '0x' + h);
-const HEXN4: (string | undefined)[] = [];
+const HEXN4: (string | undefined)[] = new Array<string | undefined>(65536).fill(undefined);
 
 /** "0x" + value in hex, zero-padded to `digits` (tshark BASE_HEX: 2 digits per byte of the type). */
 export function hexN(v: number, digits: number): string {
@@ -31,11 +31,45 @@ function hexSlow(v: number, digits: number): string {
   return '0x' + s;
 }
 
+// The last address texts made, in small direct-mapped caches: a capture repeats a few addresses,
+// and the same string object each time saves building it (and makes later comparisons cheap).
+const V4_KEY = new Int32Array(256);
+const V4_TEXT: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+const MAC_HI = new Int32Array(256);
+const MAC_LO = new Int32Array(256);
+const MAC_TEXT: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
 export function fmtIPv4(buf: Uint8Array, at: number): string {
+  if (at >= 0 && at + 4 <= buf.length && (at | 0) === at) {
+    const k = (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
+    const i = (k ^ (k >>> 8) ^ (k >>> 16) ^ (k >>> 24)) & 255;
+    const t = V4_TEXT[i];
+    if (t !== undefined && V4_KEY[i] === k) return t;
+    const s = buf[at] + '.' + buf[at + 1] + '.' + buf[at + 2] + '.' + buf[at + 3];
+    V4_KEY[i] = k;
+    V4_TEXT[i] = s;
+    return s;
+  }
   return buf[at] + '.' + buf[at + 1] + '.' + buf[at + 2] + '.' + buf[at + 3];
 }
 
 export function fmtMAC(buf: Uint8Array, at: number): string {
+  if (at >= 0 && at + 6 <= buf.length && (at | 0) === at) {
+    const hi = (buf[at] << 16) | (buf[at + 1] << 8) | buf[at + 2];
+    const lo = (buf[at + 3] << 16) | (buf[at + 4] << 8) | buf[at + 5];
+    const i = (hi ^ lo ^ (lo >>> 8) ^ (lo >>> 16) ^ (hi >>> 8)) & 255;
+    const t = MAC_TEXT[i];
+    if (t !== undefined && MAC_HI[i] === hi && MAC_LO[i] === lo) return t;
+    const s = macText(buf, at);
+    MAC_HI[i] = hi;
+    MAC_LO[i] = lo;
+    MAC_TEXT[i] = s;
+    return s;
+  }
+  return macText(buf, at);
+}
+
+function macText(buf: Uint8Array, at: number): string {
   return (
     HEX2[buf[at]] + ':' + HEX2[buf[at + 1]] + ':' + HEX2[buf[at + 2]] + ':' +
     HEX2[buf[at + 3]] + ':' + HEX2[buf[at + 4]] + ':' + HEX2[buf[at + 5]]

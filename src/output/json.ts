@@ -202,6 +202,12 @@ class Entry {
   ) {}
 }
 
+class LayerInfo {
+  readonly fields = new Slot();
+  readonly extra = new Slot();
+  constructor(readonly head: Uint8Array) {}
+}
+
 /** A growable UTF-8 byte buffer with JSON helpers. */
 export class JsonBytes {
   /** Output in [0, pos); the snapshot pool lives at [cap, cap + poolSize). */
@@ -215,14 +221,14 @@ export class JsonBytes {
   epoch = 0;
   private readonly entries = new Map<string, Entry>();
   private entryCount = 0;
-  /** Per dissector: where its layers' field and extra lists start. */
-  private readonly slots = new Map<unknown, [Slot, Slot]>();
+  /** Per dissector: its layers' '{"protocol":…,"title":' bytes, where their field and extra lists start. */
+  private readonly layerInfos = new Map<Layer['dis'], LayerInfo>();
   /** A slot for lists under an uncached field. */
   readonly noSlot = new Slot();
 
-  layerSlots(dis: unknown): [Slot, Slot] {
-    let s = this.slots.get(dis);
-    if (s === undefined) this.slots.set(dis, (s = [new Slot(), new Slot()]));
+  layerInfo(l: Layer): LayerInfo {
+    let s = this.layerInfos.get(l.dis);
+    if (s === undefined) this.layerInfos.set(l.dis, (s = new LayerInfo(Buffer.from('{"protocol":' + q(l.proto) + ',"title":', 'utf8'))));
     return s;
   }
 
@@ -697,8 +703,6 @@ function problemsBytes(o: JsonBytes, ps: readonly Problem[] | null): void {
   }
 }
 
-const B_PROTOCOL = ascii('{"protocol":');
-const B_TITLE = ascii(',"title":');
 const B_START = ascii(',"start":');
 const B_END = ascii(',"end":');
 const B_SOURCE = ascii(',"source":');
@@ -715,9 +719,8 @@ function layersBytes(o: JsonBytes, layers: readonly Layer[]): void {
     first = false;
     const fields = l.fields();
     const extra = l.extra;
-    o.bytes(B_PROTOCOL);
-    o.quoted(l.proto);
-    o.bytes(B_TITLE);
+    const info = o.layerInfo(l);
+    o.bytes(info.head);
     o.quoted(layerTitle(l));
     o.bytes(B_START);
     o.num(l.start);
@@ -728,13 +731,12 @@ function layersBytes(o: JsonBytes, layers: readonly Layer[]): void {
       o.quoted(l.bufName);
     }
     o.bytes(B_FIELDS);
-    const slots = o.layerSlots(l.dis);
-    const any = fieldsBytes(o, fields, slots[0]);
+    const any = fieldsBytes(o, fields, info.fields);
     if (extra !== null && extra.length > 0) {
       // the comma goes in only when both lists write something
       const at = o.pos;
       if (any) o.byte(44);
-      if (!fieldsBytes(o, extra, slots[1])) o.pos = at;
+      if (!fieldsBytes(o, extra, info.extra)) o.pos = at;
     }
     o.bytes(B_PROBLEMS);
     problemsBytes(o, l.problems);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dissection } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
-import { packetJson } from '../../src/output/json.js';
+import { JsonBytes, packetJson, packetJsonBytes } from '../../src/output/json.js';
 import { createSink, defaultSinkOptions } from '../../src/output/sink.js';
 import { runPipeline } from '../../src/pipeline.js';
 import type { Frame } from '../../src/capture/types.js';
@@ -56,6 +56,41 @@ describe('-T json / ndjson', () => {
 
   it('an empty capture is an empty array', async () => {
     expect(JSON.parse((await render('json', [])).text)).toEqual([]);
+  });
+
+  it('the byte writer equals packetJson on real captures, also when fields repeat from packet to packet (snapshots)', () => {
+    const files = ['mixed-browsing-dns-http.pcapng', 'sll-mixed-dns-http-arp-ipv6.pcap', 'dns-many-queries-mixed.pcap', 'icmp-dest-unreach-udp-dns.pcap', 'eth-trailer-padding-mixed.pcap'];
+    const o = new JsonBytes(); // one writer for every file, as one run uses one
+    let n = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const file of files) {
+        for (const p of corpusPackets(file)) {
+          o.pos = 0;
+          packetJsonBytes(o, p);
+          const got = Buffer.from(o.buf.buffer, o.buf.byteOffset, o.pos).toString('utf8');
+          const want = packetJson(p);
+          if (got !== want) expect(got).toBe(want); // one readable failure, not thousands
+          n++;
+        }
+      }
+    }
+    expect(n).toBeGreaterThan(3000); // both rounds of ~1950 packets
+  });
+
+  it('the byte writer: a field changed in place (same object) is written anew, not replayed', () => {
+    const [p] = dissectAll([ethFrame(40)]);
+    const o = new JsonBytes();
+    const data = p.layers[p.layers.length - 1];
+    data.addExtra({ key: 'x.n', label: 'N', value: 1, show: '1', start: 0, len: 0 });
+    const f = data.extra![0];
+    for (let i = 0; i < 300; i++) {
+      f.value = i % 7;
+      f.show = String(i % 7);
+      f.start = i % 3;
+      o.pos = 0;
+      packetJsonBytes(o, p);
+      expect(Buffer.from(o.buf.buffer, o.buf.byteOffset, o.pos).toString('utf8')).toBe(packetJson(p));
+    }
   });
 
   it('ndjson: one packet object per line', async () => {
