@@ -133,6 +133,15 @@ export class DnsTransactions {
     return null;
   }
 
+  /**
+   * No response can be paired with this query any more: drop it, and the query's layer (a view of
+   * its frame's bytes: it keeps the whole read buffer of the frame alive).
+   */
+  private forget(q: OpenQuery): void {
+    this.open.delete(q.key);
+    if (q.tx !== null) q.tx.queryLayer = null;
+  }
+
   private message(pkt: Packet, l: Layer, layers: readonly Layer[], at: number): void {
     const d = l.d as DnsLayerD;
     const ep = this.endpoints(layers, at);
@@ -144,7 +153,7 @@ export class DnsTransactions {
     while (open.size > 0) {
       const q = open.values().next().value as OpenQuery;
       if (ts - q.queryTs <= OPEN_TTL_NS) break;
-      open.delete(q.key);
+      this.forget(q);
     }
     const frame = pkt.frame.index;
     // mDNS answers go to the multicast group (or from another host): pair by ID alone there
@@ -170,8 +179,8 @@ export class DnsTransactions {
         };
         this.list.push(tx);
       }
-      if (q !== undefined) open.delete(key); // re-inserted at the back: the map stays in query order
-      else if (open.size >= MAX_OPEN) open.delete(open.keys().next().value as string);
+      if (q !== undefined) this.forget(q); // re-inserted at the back: the map stays in query order
+      else if (open.size >= MAX_OPEN) this.forget(open.values().next().value as OpenQuery);
       open.set(key, { key, queryFrame: frame, queryTs: ts, responseFrame: 0, tx });
       return;
     }
