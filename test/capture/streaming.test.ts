@@ -151,6 +151,8 @@ describe('records spanning reads', () => {
       // frames are views of the read buffers: the cut record moved to the second one
       expect(st.frames[i - 1].data.buffer).not.toBe(st.frames[i].data.buffer);
       expect(st.frames[i].data.buffer).toBe(st.frames[caps.length - 1].data.buffer);
+      // a frame kept alive keeps at most one read buffer
+      for (const f of [st.frames[0], st.frames[i]]) expect(f.data.buffer.byteLength).toBe(R);
     }
   });
 
