@@ -148,6 +148,8 @@ function ascii(s: string): Uint8Array {
 /** Snapshots kept per entry; entries kept per JsonBytes (more pairs are written uncached). */
 const SNAPS = 4;
 const MAX_ENTRIES = 20000;
+/** Labels kept per key (beyond that, the key's labels are made per packet). */
+const MAX_LABELS = 32;
 /** Snapshot pool: first size, and the size past which it is emptied instead of grown. */
 const POOL_MIN = 1 << 16;
 const POOL_MAX = 1 << 22;
@@ -425,6 +427,8 @@ export class JsonBytes {
       if (first.label === label) return first;
       const e = first.byLabel?.get(label);
       if (e !== undefined) return e;
+      // a label made per packet (e.g. 'TCP Option - Timestamps: TSval …'): not worth an entry
+      if (first.byLabel !== null && first.byLabel.size >= MAX_LABELS) return null;
     }
     if (this.entryCount >= MAX_ENTRIES) return null;
     this.entryCount++;
