@@ -8,16 +8,13 @@
 // full dissector chain for that frame, so the results are those of the chain in every case.
 //
 // The values go into objects shaped as the dissectors' IpD / TcpD / UdpD, reused from packet to
-// packet, inside a reusable Packet-shaped object that ConversationTable.packet() and
-// TcpTracker.packet() read like a dissected packet (they only look at layers[i].dis.proto and
-// layers[i].d, and the tracker stores its result in the tcp layer's `ann`).
-// What may outlive a packet is never reused: a TCP SACK list and a TFO cookie record (the
+// packet, handed to ConversationTable.tcpDecoded() / udpDecoded() (TcpTracker.packetDecoded()).
+// What may outlive a packet is never reused: a TCP SACK list and a TFO cookie record (a full
 // tracker keeps references to them) are fresh objects each time.
 
 import type { Frame } from '../capture/types.js';
 import type { Packet } from '../dissect/chain.js';
 import type { IpD, TcpD, TcpOptions, UdpD } from '../dissect/decoded.js';
-import type { Layer } from '../dissect/layer.js';
 import type { Registry } from '../dissect/registry.js';
 import { fmtIPv4, fmtIPv6 } from '../dissect/fields.js';
 
@@ -50,17 +47,6 @@ function u16(b: Uint8Array, at: number): number {
 }
 function u32(b: Uint8Array, at: number): number {
   return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
-}
-
-/** A stand-in for a Layer: what the conversation table and the tracker read. */
-interface StubLayer {
-  dis: { proto: string };
-  d: unknown;
-  ann: unknown;
-}
-
-function stub(proto: string, d: unknown): StubLayer {
-  return { dis: { proto }, d, ann: null };
 }
 
 /** TcpOptions as dissectors/tcp.ts decodeOptions() fills them (same rules, same order). */
@@ -112,9 +98,6 @@ export class LeanDecoder {
     options: { mss: undefined, wscale: undefined, sackPerm: undefined, sack: undefined, tsval: undefined, tsecr: undefined, tfo: undefined, mptcp: undefined, accEcn: undefined },
   };
   readonly udp: UdpD & { ok: boolean } = { srcport: 0, dstport: 0, length: 0, payloadStart: 0, payloadEnd: 0, ok: true };
-  /** Packet-shaped views over the decoded values (frame set by decode()). */
-  readonly tcpPacket: Packet;
-  readonly udpPacket: Packet;
   /** Per IP protocol: 0 lean (TCP/UDP), 1 skip (no dissector: the payload is data), 2 full chain. */
   private readonly ipProto = new Uint8Array(256);
   /** Ethertypes the chain dissects into something that cannot hold TCP/UDP (ARP, RARP). */
@@ -146,9 +129,6 @@ export class LeanDecoder {
       const d = registry.get('ethertype', t);
       return d === undefined || d.proto === 'arp';
     };
-    const f0 = stub('frame', null);
-    this.tcpPacket = { frame: null as unknown as Frame, layers: [f0, stub('ip', this.ip), stub('tcp', this.tcp)] as unknown as Layer[] };
-    this.udpPacket = { frame: null as unknown as Frame, layers: [f0, stub('ip', this.ip), stub('udp', this.udp)] as unknown as Layer[] };
     // Any port-registered TCP/UDP dissector (HTTP, DNS …) could add layers: the lean path is
     // only valid when the payload above TCP/UDP cannot hold another TCP/UDP layer.
     for (let p = 0; p < 65536 && (this.ipProto[6] === 0 || this.ipProto[17] === 0); p++) {
@@ -261,7 +241,6 @@ export class LeanDecoder {
       t.len = seg - hl;
       t.payloadStart = pay + hl;
       t.payloadEnd = end;
-      this.tcpPacket.frame = frame;
       return LEAN_TCP;
     }
     // UDP
@@ -272,7 +251,6 @@ export class LeanDecoder {
     u.length = u16(b, pay + 4);
     u.payloadStart = pay + 8;
     u.payloadEnd = end;
-    this.udpPacket.frame = frame;
     return LEAN_UDP;
   }
 
@@ -306,7 +284,7 @@ export class LeanDecoder {
 export interface LeanSink {
   packet(pkt: Packet): void;
   /** packet() for a TCP / UDP packet whose values are decoded already. */
-  tcpDecoded(pkt: Packet, ip: IpD, d: TcpD): void;
+  tcpDecoded(frame: Frame, ip: IpD, d: TcpD): void;
   udpDecoded(frame: Frame, ip: IpD, u: UdpD): void;
   readonly tracker: { timeOf(ts: bigint): number };
 }
@@ -315,8 +293,9 @@ export interface LeanSink {
  * The per-frame step of `conversations`: the lean decoder where it can, the full chain over
  * `registry` (one Dissection, created on first need, so its reassembly state spans the file)
  * where it cannot. Frames that cannot hold TCP or UDP only start the capture clock.
- * `tcpOptions: false` skips the TCP options (for a tracker that reads none: ConvTcpTracker; the
- * options change no other value the chain gives, even when one of their lengths lies).
+ * `tcpOptions: false` skips the TCP options (for a tracker that reads none: TcpTracker in
+ * summaryOnly mode; the options change no other value the chain gives, even when one of their
+ * lengths lies).
  */
 export function leanFeeder(
   sink: LeanSink,
@@ -325,13 +304,12 @@ export function leanFeeder(
   opts: { tcpOptions?: boolean } = {},
 ): (frame: Frame) => void {
   const lean = new LeanDecoder(registry, opts.tcpOptions ?? true);
-  const tcpPkt = lean.tcpPacket;
   const ip = lean.ip, tcp = lean.tcp, udp = lean.udp;
   const tracker = sink.tracker;
   let dis: { dissect(f: Frame): Packet } | null = null;
   return (frame: Frame): void => {
     const k = lean.decode(frame);
-    if (k === LEAN_TCP) sink.tcpDecoded(tcpPkt, ip, tcp);
+    if (k === LEAN_TCP) sink.tcpDecoded(frame, ip, tcp);
     else if (k === LEAN_UDP) sink.udpDecoded(frame, ip, udp);
     else if (k === LEAN_SKIP) tracker.timeOf(frame.ts);
     else sink.packet((dis ??= newDissection(registry)).dissect(frame));

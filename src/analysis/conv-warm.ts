@@ -1,7 +1,8 @@
-// JIT warm-up for `wiretrace conversations`: a short synthetic capture (~90 frames: handshakes,
+// JIT warm-up for `wiretrace conversations`: a short synthetic capture (~150 frames: handshakes,
 // data, SACK, dup ACKs, fast / plain / spurious retransmissions, out-of-order and lost segments,
-// zero window and probes, keep-alives, FIN and RST, port reuse, IPv4 and IPv6, UDP, ARP, times
-// beyond 2^31 and 2^32 ns) run through a THROWAWAY ConversationTable before the real file.
+// zero window and probes, keep-alives, FIN and RST, port reuse, streams seen from the middle,
+// two streams on one port pair, IPv4 and IPv6, UDP, ARP, times beyond 2^31 and 2^32 ns) run
+// through a THROWAWAY ConversationTable before the real file.
 //
 // Why: the TCP tracker's analyse()/sequence() are large functions with many rare branches. Fed
 // a real capture cold, V8 optimises them on the first common packets, then deoptimises each time
@@ -167,9 +168,25 @@ export function warmupFrames(reps = 1): Frame[] {
         out.push(frame(i++, base + BigInt(tr + t0 + 70000 + k) * 1_000_000n, v6, (k & 1) as 0 | 1, u, 17));
       }
     }
-    // a stream seen from the middle (no SYN)
-    out.push(frame(i++, base + BigInt(tr + 90_000) * 1_000_000n, false, 1, tcpBytes({ dir: 1, flags: ACK, seq: 123456, ack: 654321, len: 10, t: 0 }, 50100 + r), 6));
-    out.push(frame(i++, base + BigInt(tr + 90_001) * 1_000_000n, false, 0, tcpBytes({ dir: 0, flags: ACK, seq: 654321, ack: 123466, t: 0 }, 50100 + r), 6));
+    // streams seen from the middle (no SYN), small and large sequence numbers, IPv4 and IPv6 on
+    // the same ports (two streams on one port pair), segments out of order then a partial ACK
+    // (the unacked list out of order, entries kept behind the ACK)
+    for (const [k, v6, sq, ak] of [[0, false, 123456, 654321], [1, true, 3_000_000_000, 3_500_000_000]] as const) {
+      const mid: Seg[] = [
+        { dir: 1, flags: ACK, seq: sq, ack: ak, len: 10, t: 0 },
+        { dir: 0, flags: ACK, seq: ak, ack: sq + 10, t: 1 },
+        { dir: 1, flags: ACK, seq: sq + 10, ack: ak, len: 10, t: 2 },
+        { dir: 1, flags: ACK, seq: sq + 30, ack: ak, len: 10, t: 2 },
+        { dir: 1, flags: ACK, seq: sq + 20, ack: ak, len: 10, t: 2 },
+        { dir: 0, flags: ACK, seq: ak, ack: sq + 20, t: 3 },
+        { dir: 0, flags: ACK, seq: ak, ack: sq + 40, t: 4 },
+        { dir: 1, flags: ACK, seq: sq + 40, ack: ak, len: 20, t: 5 },
+        { dir: 1, flags: ACK, seq: sq + 45, ack: ak, len: 5, t: 5 }, // inside the previous one
+        { dir: 0, flags: ACK, seq: ak, ack: sq + 40, t: 6 },
+        { dir: 0, flags: ACK, seq: ak, ack: sq + 60, t: 7 },
+      ];
+      for (const g of mid) out.push(frame(i++, base + BigInt(tr + 90_000 + 10 * k + g.t) * 1_000_000n, v6, g.dir, tcpBytes(g, 50100 + r), 6));
+    }
   }
   return out;
 }

@@ -1,47 +1,14 @@
 // Conversation tables (tshark -z conv,tcp / conv,udp): per TCP stream and per UDP 4-tuple, the
 // endpoints, frames and bytes each way, start and duration; for TCP also the handshake RTT, how
 // it ended, retransmissions and zero windows (from the TCP tracker's per-stream summary).
-// Runs as a pipeline Analyzer; cheap per packet (no field materialisation).
+// Runs as a pipeline Analyzer; cheap per packet (no field materialisation). The tracker runs in
+// summaryOnly mode by default (no per-packet analysis; same streams and summaries).
 
 import type { Packet } from '../dissect/chain.js';
 import type { Frame } from '../capture/types.js';
 import type { IpD, TcpD, UdpD } from '../dissect/decoded.js';
 import type { Analyzer } from '../pipeline.js';
-import { TcpTracker } from './tcp/tracker.js';
-
-/** What the table reads of a stream: TcpTracker's TcpStream, or conv-tcp.ts's ConvStream. */
-export interface StreamSummary {
-  readonly id: number;
-  readonly addrA: string;
-  readonly portA: number;
-  readonly addrB: string;
-  readonly portB: number;
-  readonly firstTime: number;
-  readonly lastTime: number;
-  readonly handshakeRtt: number;
-  readonly clientKnown: boolean;
-  readonly client: 0 | 1;
-  readonly end: 'RST' | 'FIN' | 'half-closed' | 'open';
-  readonly flows: readonly [FlowSummary, FlowSummary];
-}
-interface FlowSummary {
-  readonly packets: number;
-  readonly bytes: number;
-  readonly payload: number;
-  readonly retrans: number;
-  readonly zeroWin: number;
-}
-
-/** The TCP side of the table: TcpTracker (full analysis) or ConvTcpTracker (summaries only, conv-tcp.ts). */
-export interface ConvTracker {
-  timeOf(ts: bigint): number;
-  /** null when the packet is not (analysable) TCP. */
-  packet(pkt: Packet): unknown;
-  /** packet() with the IP and TCP values given (optional; null when not analysable). */
-  packetDecoded?(pkt: Packet, ip: IpD, d: TcpD): unknown;
-  readonly streams: readonly StreamSummary[];
-  readonly stats: { streams: number; expired: number; closed: number; evicted: number; unackedCapHits: number; packets: number; skipped: number };
-}
+import { TcpTracker, type TcpStream } from './tcp/tracker.js';
 
 export interface Conversation {
   proto: 'tcp' | 'udp';
@@ -84,13 +51,14 @@ class UdpConv {
 
 export class ConversationTable implements Analyzer {
   readonly name = 'conversations';
-  readonly tracker: ConvTracker;
+  readonly tracker: TcpTracker;
   private readonly udp = new Map<string, UdpConv>();
   private readonly udpList: UdpConv[] = [];
   private readonly wantUdp: boolean;
 
-  constructor(opts: { tcp?: boolean; udp?: boolean; tracker?: ConvTracker } = {}) {
-    this.tracker = opts.tracker ?? new TcpTracker({ fields: false, explain: false });
+  /** `tracker`: its streams make the TCP list (keepSummaries); default a summaryOnly tracker with the default limits. */
+  constructor(opts: { tcp?: boolean; udp?: boolean; tracker?: TcpTracker } = {}) {
+    this.tracker = opts.tracker ?? new TcpTracker({ summaryOnly: true });
     this.wantTcp = opts.tcp ?? true;
     this.wantUdp = opts.udp ?? true;
   }
@@ -126,15 +94,11 @@ export class ConversationTable implements Analyzer {
 
   /**
    * packet() for a TCP packet whose IP and TCP values are already decoded (conv-fast.ts): the
-   * same result without looking for the layers. `pkt` only has to carry the frame (and, for a
-   * tracker without packetDecoded, layers [frame, ip, tcp]).
+   * same result without looking for the layers.
    */
-  tcpDecoded(pkt: Packet, ip: IpD, d: TcpD): void {
-    if (this.wantTcp) {
-      const t = this.tracker;
-      if ((t.packetDecoded !== undefined ? t.packetDecoded(pkt, ip, d) : t.packet(pkt)) !== null) return;
-    }
-    this.tracker.timeOf(pkt.frame.ts);
+  tcpDecoded(frame: Frame, ip: IpD, d: TcpD): void {
+    if (this.wantTcp && this.tracker.packetDecoded(frame, ip, d) !== null) return;
+    this.tracker.timeOf(frame.ts);
   }
 
   /** packet() for a UDP packet whose IP and UDP values are already decoded (conv-fast.ts). */
@@ -189,7 +153,7 @@ export class ConversationTable implements Analyzer {
   }
 }
 
-function tcpConv(s: StreamSummary): Conversation {
+function tcpConv(s: TcpStream): Conversation {
   const [a, b] = s.flows;
   return {
     proto: 'tcp',

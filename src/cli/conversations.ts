@@ -8,7 +8,7 @@ import { Registry } from '../dissect/registry.js';
 import type { Frame } from '../capture/types.js';
 import { leanFeeder } from '../analysis/conv-fast.js';
 import { warmupFrames } from '../analysis/conv-warm.js';
-import { ConvTcpTracker } from '../analysis/conv-tcp.js';
+import { TcpTracker, type TrackerOptions } from '../analysis/tcp/tracker.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTable } from '../output/box-table.js';
@@ -92,11 +92,11 @@ export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], co
   return `${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n${boxTable(head, t, color)}`;
 }
 
-/** ConvTcpTracker reads no TCP option: the lean decoder skips them. */
+/** A summaryOnly tracker reads no TCP option: the lean decoder skips them. */
 const LEAN_OPTS = { tcpOptions: false };
 
 /** The warm-up's second tracker: every limit tiny (the real table never uses these). */
-const WARM_LIMITS = { maxStreams: 3, maxUnacked: 3, idleTimeout: 20, closedGrace: 1, sweepEvery: 16 };
+const WARM_LIMITS: TrackerOptions = { summaryOnly: true, maxStreams: 3, maxUnacked: 3, idleTimeout: 20, closedGrace: 1, sweepEvery: 16 };
 
 export async function runConversations(file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }, io: CliIO): Promise<number> {
   let tcp = true, udp = true;
@@ -111,17 +111,17 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   }
   const fmt = opts.outputFormat ?? 'table';
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
-  // TCP summaries by the tracker's rules without its per-packet analysis (conv-tcp.ts).
-  const conv = new ConversationTable({ tcp, udp, tracker: new ConvTcpTracker() });
+  // TCP summaries by the tracker's rules without its per-packet analysis (summaryOnly).
+  const conv = new ConversationTable({ tcp, udp, tracker: new TcpTracker({ summaryOnly: true }) });
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
   const registry = transportRegistry();
   const newDissection = (r: Registry) => new Dissection(r);
-  // JIT warm-up on a throwaway table (conv-warm.ts): ~100 synthetic frames, a few ms.
+  // JIT warm-up on a throwaway table (conv-warm.ts): ~150 synthetic frames, a few ms.
   // Twice: with the real limits, then with tiny ones so that the sweep, eviction and unacked-cap
   // branches run too.
   const warmFrames = warmupFrames();
-  for (const tracker of [new ConvTcpTracker(), new ConvTcpTracker(WARM_LIMITS)]) {
+  for (const tracker of [new TcpTracker({ summaryOnly: true }), new TcpTracker(WARM_LIMITS)]) {
     const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection, LEAN_OPTS);
     for (const f of warmFrames) warm(f);
   }

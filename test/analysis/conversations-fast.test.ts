@@ -1,16 +1,16 @@
 // The lean path of `wiretrace conversations` (src/analysis/conv-fast.ts: frame bytes → IP/TCP/UDP
 // values, the full chain only for what it cannot decode) must give exactly what the full chain
 // gives: same TCP streams (numbering, counts, handshake, end, retransmissions, zero windows,
-// payload), same UDP conversations, same tracker counters, on every capture of the corpus.
+// payload), same UDP conversations, same tracker counters, on every capture of the corpus. And
+// TcpTracker in summaryOnly mode (what the CLI runs) gives the full mode's summaries.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseFile, readFrames, transportRegistry } from '../../src/cli/conversations.js';
 import { defaultRegistry } from '../../dissectors/index.js';
-import { ConversationTable, type ConvTracker } from '../../src/analysis/conversations.js';
-import { ConvTcpTracker } from '../../src/analysis/conv-tcp.js';
-import { TcpTracker } from '../../src/analysis/tcp/tracker.js';
+import { ConversationTable } from '../../src/analysis/conversations.js';
+import { TcpTracker, type TrackerOptions } from '../../src/analysis/tcp/tracker.js';
 import { LEAN_FALLBACK, LEAN_SKIP, LEAN_TCP, LEAN_UDP, LeanDecoder, leanFeeder } from '../../src/analysis/conv-fast.js';
 import { warmupFrames } from '../../src/analysis/conv-warm.js';
 import { Dissection } from '../../src/dissect/chain.js';
@@ -29,8 +29,11 @@ function summary(conv: ConversationTable, error: unknown) {
   };
 }
 
+const full = (lim: TrackerOptions = {}) => new TcpTracker({ fields: false, explain: false, ...lim });
+const summaryOnly = (lim: TrackerOptions = {}) => new TcpTracker({ summaryOnly: true, ...lim });
+
 /** The full chain and the full TcpTracker (what `conversations` ran before the lean path). */
-async function viaChain(file: string, registry = transportRegistry(), tracker: ConvTracker = new TcpTracker({ fields: false, explain: false })) {
+async function viaChain(file: string, registry = transportRegistry(), tracker = full()) {
   const conv = new ConversationTable({ tcp: true, udp: true, tracker });
   let err: unknown = null;
   try {
@@ -42,13 +45,13 @@ async function viaChain(file: string, registry = transportRegistry(), tracker: C
   return summary(conv, err);
 }
 
-/** The lean decoder (+ the chain for what it cannot decode) and, by default, ConvTcpTracker: what the CLI runs. */
-async function viaLean(file: string, tracker: ConvTracker = new ConvTcpTracker()) {
+/** The lean decoder (+ the chain for what it cannot decode) and, by default, a summaryOnly tracker: what the CLI runs. */
+async function viaLean(file: string, tracker = summaryOnly()) {
   const conv = new ConversationTable({ tcp: true, udp: true, tracker });
   const counts = [0, 0, 0, 0];
   const lean = new LeanDecoder(transportRegistry());
-  // as the CLI: no TCP options for ConvTcpTracker (it reads none); TcpTracker gets them
-  const feed = leanFeeder(conv, transportRegistry(), (r) => new Dissection(r), { tcpOptions: !(tracker instanceof ConvTcpTracker) });
+  // as the CLI: no TCP options for a summaryOnly tracker (it reads none); the full tracker gets them
+  const feed = leanFeeder(conv, transportRegistry(), (r) => new Dissection(r), { tcpOptions: !tracker.opts.summaryOnly });
   let err: unknown = null;
   try {
     const r = await readFrames(file, (f: Frame) => {
@@ -71,11 +74,12 @@ describe('conversations: lean decoder = full dissector chain', () => {
   for (const f of files) {
     it(f, async () => {
       const file = path.join(CORPUS, f);
-      const full = await viaChain(file);
-      // lean decoder + the full tracker, and lean decoder + the summary tracker (the CLI's path)
-      expect((await viaLean(file, new TcpTracker({ fields: false, explain: false }))).s).toEqual(full);
+      const want = await viaChain(file);
+      // the chain + summaryOnly, lean decoder + the full tracker, lean decoder + summaryOnly (the CLI's path)
+      expect(await viaChain(file, transportRegistry(), summaryOnly())).toEqual(want);
+      expect((await viaLean(file, full())).s).toEqual(want);
       const { s, counts } = await viaLean(file);
-      expect(s).toEqual(full);
+      expect(s).toEqual(want);
       for (let i = 0; i < 4; i++) totals[i] += counts[i];
     });
   }
@@ -89,33 +93,33 @@ describe('conversations: lean decoder = full dissector chain', () => {
     expect(totals[LEAN_SKIP]).toBeGreaterThan(1000);
   });
 
-  it('ConvTcpTracker = TcpTracker with small limits (eviction, unacked cap) on every capture', async () => {
+  it('summaryOnly = full TcpTracker with small limits (eviction, unacked cap) on every capture', async () => {
     const lim = { maxStreams: 3, maxUnacked: 4, idleTimeout: 0.5, closedGrace: 0.05 };
     let evicted = 0, capHits = 0;
     for (const f of files) {
       const file = path.join(CORPUS, f);
-      const full = await viaChain(file, transportRegistry(), new TcpTracker({ fields: false, explain: false, ...lim }));
-      expect((await viaLean(file, new ConvTcpTracker(lim))).s, f).toEqual(full);
-      evicted += full.stats.evicted;
-      capHits += full.stats.unackedCapHits;
+      const want = await viaChain(file, transportRegistry(), full(lim));
+      expect((await viaLean(file, summaryOnly(lim))).s, f).toEqual(want);
+      evicted += want.stats.evicted;
+      capHits += want.stats.unackedCapHits;
     }
     expect(evicted).toBeGreaterThan(200);
     expect(capHits).toBeGreaterThan(50);
   });
 
-  it('ConvTcpTracker = TcpTracker past the periodic sweep (idle expiry, closed grace) on a long synthetic capture', () => {
-    const frames = warmupFrames(100); // ~12k TCP packets, rounds 100 s apart
-    for (const lim of [{}, { idleTimeout: 50, closedGrace: 1 }, { maxStreams: 5, maxUnacked: 2 }]) {
-      const a = new ConversationTable({ tracker: new TcpTracker({ fields: false, explain: false, ...lim }) });
+  it('summaryOnly = full TcpTracker past the periodic sweep (idle expiry, closed grace) on a long synthetic capture', () => {
+    const frames = warmupFrames(100); // ~15k TCP packets, rounds 100 s apart
+    for (const lim of [{}, { idleTimeout: 50, closedGrace: 1 }, { maxStreams: 5, maxUnacked: 2 }, { sweepEvery: 16, maxUnacked: 3 }]) {
+      const a = new ConversationTable({ tracker: full(lim) });
       const chain = new Dissection(transportRegistry());
       for (const f of frames) a.packet(chain.dissect(f));
-      const b = new ConversationTable({ tracker: new ConvTcpTracker(lim) });
+      const b = new ConversationTable({ tracker: summaryOnly(lim) });
       const feed = leanFeeder(b, transportRegistry(), (r) => new Dissection(r), { tcpOptions: false });
       for (const f of frames) feed(f);
       expect(summary(b, null)).toEqual(summary(a, null));
       const st = a.tracker.stats;
       expect(st.packets).toBeGreaterThan(8192);
-      if (lim.idleTimeout) expect(st.expired + st.closed).toBeGreaterThan(5);
+      if ('idleTimeout' in lim || 'sweepEvery' in lim) expect(st.expired + st.closed).toBeGreaterThan(5);
     }
   });
 

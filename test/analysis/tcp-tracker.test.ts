@@ -155,3 +155,63 @@ describe('memory bounds are reported', () => {
     expect(tr.activeCount).toBe(2);
   });
 });
+
+describe('packetDecoded and summaryOnly', () => {
+  // a handshake, data with a retransmission, a zero window, a dup ACK, FIN both ways, then a
+  // second stream on the same ports (new ISN) ended by a RST
+  const segs: Seg[] = [
+    { ...C, seq: 100, flags: TCP_SYN, win: 64000, opts: { mss: 1460, wscale: 7 }, t: 0 },
+    { ...S, seq: 900, ack: 101, flags: TCP_SYN | TCP_ACK, win: 64000, opts: { mss: 1460, wscale: 7 }, t: 0.01 },
+    { ...C, seq: 101, ack: 901, flags: TCP_ACK, win: 500, t: 0.02 },
+    { ...C, seq: 101, ack: 901, flags: TCP_ACK, len: 100, win: 500, t: 0.03 },
+    { ...C, seq: 101, ack: 901, flags: TCP_ACK, len: 100, win: 500, t: 0.5 },
+    { ...S, seq: 901, ack: 201, flags: TCP_ACK, win: 0, t: 0.51 },
+    { ...S, seq: 901, ack: 201, flags: TCP_ACK, win: 300, t: 0.52 },
+    { ...S, seq: 901, ack: 201, flags: TCP_ACK, win: 300, t: 0.53 },
+    { ...C, seq: 201, ack: 901, flags: TCP_FIN | TCP_ACK, win: 500, t: 0.6 },
+    { ...S, seq: 901, ack: 202, flags: TCP_FIN | TCP_ACK, win: 300, t: 0.61 },
+    { ...C, seq: 202, ack: 902, flags: TCP_ACK, win: 500, t: 0.62 },
+    { ...C, seq: 7000, flags: TCP_SYN, win: 64000, t: 1 },
+    { ...S, seq: 0, ack: 0, flags: 0x004, win: 0, t: 1.01 },
+  ];
+  const fields = (a: TcpAnalysis) => ({ ...a });
+
+  test('packetDecoded gives what packet() gives, without the layer', () => {
+    const p = run(new TcpTracker(), segs).map(fields);
+    frameNo = 0;
+    const tr = new TcpTracker();
+    const q = segs.map((s) => {
+      const k = pkt(s);
+      return fields(tr.packetDecoded(k.frame, k.layers[1].d as IpD, k.layers[2].d as TcpD)!);
+    });
+    expect(q).toEqual(p);
+    expect(p[4].flags & A_RETRANSMISSION).toBeTruthy();
+    expect(p[11].flags & A_REUSED_PORTS).toBeTruthy();
+  });
+
+  test('summaryOnly: the same streams, summaries and stats as the full mode, no per-packet analysis', () => {
+    const full = new TcpTracker({ fields: false });
+    run(full, segs);
+    const so = new TcpTracker({ summaryOnly: true, explain: true, fields: true });
+    frameNo = 0;
+    const pk = segs.map(pkt);
+    const r = pk.map((k) => so.packet(k));
+    expect(r.every((a) => a !== null)).toBe(true);
+    expect(r[4]).toBe(r[5]); // one reused object
+    expect(pk.map((k) => k.layers[2].ann ?? null)).toEqual(pk.map(() => null));
+    expect(pk.map((k) => k.layers[2].extra)).toEqual(pk.map(() => null));
+    const sum = (t: TcpTracker) => t.streams.map((s) => ({
+      id: s.id, end: s.end, hs: s.handshakeRtt, client: s.client, first: s.firstTime, last: s.lastTime, closedAt: s.closedAt,
+      flows: s.flows.map((f) => [f.packets, f.bytes, f.payload, f.retrans, f.zeroWin, f.finFrame, f.rstFrame, f.finAcked]),
+    }));
+    expect(sum(so)).toEqual(sum(full));
+    expect(so.stats).toEqual(full.stats);
+    const [a, b] = sum(full);
+    expect([a.end, b.end]).toEqual(['FIN', 'RST']);
+    expect(a.flows).toEqual([[6, 440, 200, 1, 0, 9, 0, true], [5, 200, 0, 0, 1, 10, 0, true]]);
+    expect(a.hs).toBe(20e6);
+    // what only the per-packet analysis needs is not kept
+    expect(so.streams[0].flows[0].syn).toBeNull();
+    expect(full.streams[0].flows[0].syn).toMatchObject({ mss: 1460, wscale: 7 });
+  });
+});

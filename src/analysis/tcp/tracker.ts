@@ -6,10 +6,17 @@
 // docs/tcp-analysis.md. Each flag keeps the rule that fired with its evidence (`why`).
 //
 // Incremental: call packet() for each packet as it arrives (file or live); the result is also
-// stored on the tcp layer (`layer.ann`). Memory is bounded: the unacked-segment list of a
-// direction has a cap, idle streams expire, and the number of tracked streams has a cap; every
+// stored on the tcp layer (`layer.ann`). packetDecoded() is the same step for a caller that has
+// the IP and TCP values already (no layer search). Memory is bounded: the unacked-segment list of
+// a direction has a cap, idle streams expire, and the number of tracked streams has a cap; every
 // cap that is hit is counted in `stats` (never silent).
+//
+// summaryOnly (`wiretrace conversations`): the same rules and the same per-stream state, without
+// what only the per-packet analysis shows (relative numbers, SACK, bytes in flight, ACK RTT,
+// window scaling, SYN options, AccECN, Info prefixes, explanations, fields): the stream summaries
+// and `stats` are those of the full mode (test/analysis/conversations-fast.test.ts).
 
+import type { Frame } from '../../capture/types.js';
 import type { Packet } from '../../dissect/chain.js';
 import type { IpD, TcpAnn, TcpD } from '../../dissect/decoded.js';
 import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
@@ -74,49 +81,105 @@ export class TcpAnalysis implements TcpAnn {
   why: string[] | null = null;
 }
 
+/** Shared empty storage of a new or cleared Unacked (never written: length 0). */
+const NO_U32 = new Uint32Array(0);
+const NO_F64 = new Float64Array(0);
+
 /**
  * Unacknowledged segments of one direction (Wireshark's tcp_unacked_t list), oldest first: the
- * live entries are [head, seq.length). `mono` says that seq and next never decrease along the list
- * (segments sent in order, the usual case): then an ACK removes a prefix and trims the entries
- * after it, and bytes in flight are first to last, without scanning the whole list per packet.
+ * live entries are [head, n) of growable typed arrays (no allocation per segment). `mono` says
+ * that seq and next never decrease along the list (segments sent in order, the usual case): then
+ * an ACK removes a prefix and trims the entries after it, and bytes in flight are first to last,
+ * without scanning the whole list per packet.
  */
 class Unacked {
-  seq: number[] = [];
-  next: number[] = [];
-  frame: number[] = [];
-  ts: number[] = [];
+  seq: Uint32Array = NO_U32;
+  next: Uint32Array = NO_U32;
+  /** Frame and time of each entry (acks_frame / ack_rtt); not filled in summaryOnly mode (pushSeq). */
+  frame: Float64Array = NO_F64;
+  ts: Float64Array = NO_F64;
+  n = 0;
   head = 0;
   mono = true;
   get length(): number {
-    return this.seq.length - this.head;
+    return this.n - this.head;
   }
   push(seq: number, next: number, frame: number, ts: number): void {
-    const n = this.seq.length;
+    if (this.n === this.seq.length) this.grow(true);
+    const n = this.n;
     if (n > this.head && !(seqGE(seq, this.seq[n - 1]) && seqGE(next, this.next[n - 1]))) this.mono = false;
-    this.seq.push(seq);
-    this.next.push(next);
-    this.frame.push(frame);
-    this.ts.push(ts);
+    this.seq[n] = seq;
+    this.next[n] = next;
+    this.frame[n] = frame;
+    this.ts[n] = ts;
+    this.n = n + 1;
   }
-  /** Empty, as new (keeps the arrays' storage). */
-  clear(): void {
-    this.seq.length = this.next.length = this.frame.length = this.ts.length = 0;
+  /** push() without frame and time (summaryOnly: nothing reads them). */
+  pushSeq(seq: number, next: number): void {
+    if (this.n === this.seq.length) this.grow(false);
+    const n = this.n;
+    if (n > this.head && !(seqGE(seq, this.seq[n - 1]) && seqGE(next, this.next[n - 1]))) this.mono = false;
+    this.seq[n] = seq;
+    this.next[n] = next;
+    this.n = n + 1;
+  }
+  /**
+   * Room for one more entry: the live entries moved to the front when at least half the storage is
+   * dead prefix, else storage twice as large (frames and times too when `timed`).
+   */
+  private grow(timed: boolean): void {
+    const h = this.head, n = this.n, cap = this.seq.length;
+    if (h > 0 && (n - h) * 2 <= cap) {
+      this.seq.copyWithin(0, h, n);
+      this.next.copyWithin(0, h, n);
+      if (timed) {
+        this.frame.copyWithin(0, h, n);
+        this.ts.copyWithin(0, h, n);
+      }
+    } else {
+      const size = cap === 0 ? 8 : cap * 2;
+      const os = this.seq, ox = this.next, s = new Uint32Array(size), x = new Uint32Array(size);
+      for (let i = h; i < n; i++) {
+        s[i - h] = os[i];
+        x[i - h] = ox[i];
+      }
+      this.seq = s;
+      this.next = x;
+      if (timed) {
+        const of = this.frame, ot = this.ts, f = new Float64Array(size), t = new Float64Array(size);
+        for (let i = h; i < n; i++) {
+          f[i - h] = of[i];
+          t[i - h] = ot[i];
+        }
+        this.frame = f;
+        this.ts = t;
+      }
+    }
+    this.n = n - h;
     this.head = 0;
+  }
+  /** Empty, storage freed (a closed or forgotten stream). */
+  clear(): void {
+    this.seq = this.next = NO_U32;
+    this.frame = this.ts = NO_F64;
+    this.n = this.head = 0;
     this.mono = true;
   }
   /** After entries were dropped from the front: reset when empty, reclaim the dead prefix when large. */
-  tidy(): void {
-    const n = this.seq.length;
+  tidy(timed: boolean): void {
+    const n = this.n;
     if (this.head >= n) {
-      this.seq.length = this.next.length = this.frame.length = this.ts.length = 0;
-      this.head = 0;
+      this.n = this.head = 0;
       this.mono = true;
     } else if (this.head >= 1024 && this.head * 2 >= n) {
       const h = this.head;
-      this.seq.splice(0, h);
-      this.next.splice(0, h);
-      this.frame.splice(0, h);
-      this.ts.splice(0, h);
+      this.seq.copyWithin(0, h, n);
+      this.next.copyWithin(0, h, n);
+      if (timed) {
+        this.frame.copyWithin(0, h, n);
+        this.ts.copyWithin(0, h, n);
+      }
+      this.n = n - h;
       this.head = 0;
     }
   }
@@ -306,6 +369,21 @@ export interface TrackerOptions {
   maxStreams?: number;
   /** Most unacknowledged segments remembered per direction (Wireshark: 10000). Default 10000. */
   maxUnacked?: number;
+  /**
+   * Track streams for their summaries only (conversations): no per-packet analysis. packet() and
+   * packetDecoded() return one reused TcpAnalysis in which only `stream` and `flags` are
+   * meaningful; no layer.ann, no fields, no explanations, onPacket is not called.
+   * Not kept: window scaling, SYN options (Flow.syn), AccECN, SACK blocks, the unacked entries'
+   * frames and times. Streams, summaries (packets, bytes, payload, retransmissions, zero windows,
+   * handshake, FIN/RST, end) and `stats` are those of the full mode. TCP options are not read.
+   * Default false.
+   */
+  summaryOnly?: boolean;
+  /**
+   * Analysed packets between two sweeps for idle / closed streams. Default 8192; other values
+   * change which packets find a stream forgotten (only the JIT warm-up and tests set it).
+   */
+  sweepEvery?: number;
 }
 
 export interface TrackerStats {
@@ -353,21 +431,35 @@ export class TcpTracker {
   /** Called for each analysed packet (timeline, follow); set by the user. */
   onPacket: ((a: TcpAnalysis, st: TcpStream, pkt: Packet, layer: Layer<TcpD>) => void) | null = null;
 
-  /** opts.explain, read on the hot path. */
+  /** opts.explain, opts.summaryOnly and the limits read per packet (fields of their own: one load each). */
   private readonly ex: boolean;
+  private readonly so: boolean;
+  private readonly linuxZwp: boolean;
+  private readonly maxUnacked: number;
+  private readonly sweepEvery: number;
+  /** summaryOnly: the one TcpAnalysis every packet reuses (its flags carry the rules' results). */
+  private readonly scratch: TcpAnalysis | null;
 
   constructor(opts: TrackerOptions = {}) {
-    this.ex = opts.explain ?? true;
+    const so = opts.summaryOnly ?? false;
+    this.so = so;
+    this.ex = so ? false : opts.explain ?? true;
+    this.scratch = so ? new TcpAnalysis() : null;
     this.opts = {
-      fields: opts.fields ?? true,
+      fields: so ? false : opts.fields ?? true,
       keepSummaries: opts.keepSummaries ?? true,
       linuxZeroWindowProbe: opts.linuxZeroWindowProbe ?? true,
-      explain: opts.explain ?? true,
+      explain: this.ex,
       idleTimeout: opts.idleTimeout ?? 600,
       closedGrace: opts.closedGrace ?? 10,
       maxStreams: opts.maxStreams ?? 100000,
       maxUnacked: opts.maxUnacked ?? 10000,
+      summaryOnly: so,
+      sweepEvery: opts.sweepEvery ?? 8192,
     };
+    this.linuxZwp = this.opts.linuxZeroWindowProbe;
+    this.maxUnacked = this.opts.maxUnacked;
+    this.sweepEvery = this.opts.sweepEvery;
   }
 
   /** Time (ns, relative to the first packet seen) of a frame timestamp. */
@@ -401,16 +493,30 @@ export class TcpTracker {
         break;
       }
     }
-    if (!d || !d.ok || ip === null || !ip.src) {
+    if (!d || ip === null) {
       this.stats.skipped++;
       return null;
     }
-    const a = this.analyse(pkt, ip, d);
+    const a = this.packetDecoded(pkt.frame, ip, d);
+    if (a === null || this.so) return a;
     tl.ann = a;
     // Built only if an output reads layer.extra (-T fields/json, -V); `a` is this packet's own snapshot.
     if (this.opts.fields) tl.addExtraLazy(analysisFields, a);
     if (this.onPacket !== null) this.onPacket(a, this.streams[a.stream] ?? this.lastStream!, pkt, tl);
     return a;
+  }
+
+  /**
+   * Analyse one TCP packet whose IP and TCP values are decoded already (packet() without the layer
+   * search, and without layer.ann, fields or onPacket). null when it cannot be analysed (counted
+   * in stats.skipped).
+   */
+  packetDecoded(frame: Frame, ip: IpD, d: TcpD): TcpAnalysis | null {
+    if (!d.ok || !ip.src) {
+      this.stats.skipped++;
+      return null;
+    }
+    return this.analyse(frame, ip, d);
   }
 
   finish(): void {}
@@ -481,7 +587,7 @@ export class TcpTracker {
   /** Drop the heavy per-direction state of a stream that is no longer tracked. */
   private release(st: TcpStream): void {
     for (const f of st.flows) {
-      f.segs.clear(); // frees the arrays' storage without allocating a new list
+      f.segs.clear(); // frees the arrays' storage
       f.sack = null;
     }
   }
@@ -523,13 +629,14 @@ export class TcpTracker {
     return this.activeN;
   }
 
-  private analyse(pkt: Packet, ip: IpD, d: TcpD): TcpAnalysis {
+  private analyse(fr: Frame, ip: IpD, d: TcpD): TcpAnalysis {
     this.stats.packets++;
+    const so = this.so;
     // cnow: capture-relative (timeline, expiry); now: relative to the stream's first packet, exact
     // for any stream shorter than 104 days whatever the absolute timestamps are.
-    const cnow = this.timeOf(pkt.frame.ts);
-    const frame = pkt.frame.index;
-    if (++this.sinceSweep >= 8192) {
+    const cnow = this.timeOf(fr.ts);
+    const frame = fr.index;
+    if (++this.sinceSweep >= this.sweepEvery) {
       this.sinceSweep = 0;
       this.sweep(cnow);
     }
@@ -537,18 +644,24 @@ export class TcpTracker {
     const pk = portKey(sp, dp);
     const flags = d.flags;
     const seq = d.seq >>> 0, ack = d.ack >>> 0, seglen = d.len;
-    const a = new TcpAnalysis();
+    let a: TcpAnalysis;
+    if (this.scratch === null) a = new TcpAnalysis();
+    else {
+      a = this.scratch;
+      a.flags = 0;
+      a.hasAnalysis = false;
+    }
     let st = this.find(pk, src, sp, dst, dp);
     let reused = false;
     if (st === undefined) {
-      st = this.newStream(pk, ip, d, cnow, frame, pkt.frame.ts);
+      st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
     } else {
       const di = st.portA === sp && st.addrA === src ? 0 : 1;
       const f0 = st.flows[di];
       // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
       if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
         this.forget(st);
-        st = this.newStream(pk, ip, d, cnow, frame, pkt.frame.ts);
+        st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
         reused = true;
       }
     }
@@ -557,23 +670,25 @@ export class TcpTracker {
     const fwd = st.flows[di], rev = st.flows[1 - di];
     // Exact either way: integers below 2^53 subtract exactly; otherwise the BigInt difference.
     const now = cnow < 9e15 && cnow > -9e15 && st.firstTime < 9e15 && st.firstTime > -9e15
-      ? cnow - st.firstTime : Number(pkt.frame.ts - st.firstTs);
+      ? cnow - st.firstTime : Number(fr.ts - st.firstTs);
     a.stream = st.id;
-    a.frame = frame;
-    a.time = cnow;
-    a.dir = di;
-    a.tcpFlags = flags;
-    a.len = seglen;
-    a.rawWindow = d.window;
-    a.timeRel = now;
-    a.timeDelta = now - st.lastRel;
+    if (!so) {
+      a.frame = frame;
+      a.time = cnow;
+      a.dir = di;
+      a.tcpFlags = flags;
+      a.len = seglen;
+      a.rawWindow = d.window;
+      a.timeRel = now;
+      a.timeDelta = now - st.lastRel;
+    }
     st.lastRel = now;
     st.lastTime = cnow;
     st.lastFrame = frame;
 
     // ---- per-side summary ------------------------------------------------------------------
     fwd.packets++;
-    fwd.bytes += pkt.frame.origLen;
+    fwd.bytes += fr.origLen;
     fwd.payload += seglen;
     if (flags & TCP_FIN && !fwd.finFrame) {
       fwd.finFrame = frame;
@@ -584,16 +699,18 @@ export class TcpTracker {
     // ---- options of a SYN, window scale (dissect_tcpopt_wscale + verify_tcp_window_scaling) ----
     const o = d.options;
     if (flags & TCP_SYN) {
-      fwd.syn = {
-        frame, time: now, mss: o.mss, wscale: o.wscale, sackPerm: !!o.sackPerm,
-        timestamps: o.tsval !== undefined, tfo: o.tfo, window: d.window,
-      };
-      if (o.wscale !== undefined) fwd.winScale = Math.min(o.wscale, 14);
-      if (fwd.winScale === WS_UNKNOWN) {
-        fwd.winScale = WS_NONE;
-        rev.winScale = WS_NONE;
-      } else if (flags & TCP_ACK && rev.winScale === WS_NONE) {
-        fwd.winScale = WS_NONE;
+      if (!so) {
+        fwd.syn = {
+          frame, time: now, mss: o.mss, wscale: o.wscale, sackPerm: !!o.sackPerm,
+          timestamps: o.tsval !== undefined, tfo: o.tfo, window: d.window,
+        };
+        if (o.wscale !== undefined) fwd.winScale = Math.min(o.wscale, 14);
+        if (fwd.winScale === WS_UNKNOWN) {
+          fwd.winScale = WS_NONE;
+          rev.winScale = WS_NONE;
+        } else if (flags & TCP_ACK && rev.winScale === WS_NONE) {
+          fwd.winScale = WS_NONE;
+        }
       }
       if (!(flags & TCP_ACK)) {
         st.mruSyn = now;
@@ -605,15 +722,17 @@ export class TcpTracker {
       }
     }
     // ---- AccECN (tshark decides before it reads this packet's options) ----------------------
-    if (flags & TCP_SYN) {
-      const e = flags & (TCP_AE | TCP_CWR | TCP_ECE);
-      if (flags & TCP_ACK) st.accEcnSynAck = e === TCP_CWR || e === (TCP_CWR | TCP_ECE) || e === TCP_AE || e === (TCP_AE | TCP_CWR);
-      else st.accEcnSyn = e === (TCP_AE | TCP_CWR | TCP_ECE);
+    if (!so) {
+      if (flags & TCP_SYN) {
+        const e = flags & (TCP_AE | TCP_CWR | TCP_ECE);
+        if (flags & TCP_ACK) st.accEcnSynAck = e === TCP_CWR || e === (TCP_CWR | TCP_ECE) || e === TCP_AE || e === (TCP_AE | TCP_CWR);
+        else st.accEcnSyn = e === (TCP_AE | TCP_CWR | TCP_ECE);
+      }
+      a.accEcn = st.accEcn;
+      // An AccECN option (kind 172/174, or 254 with ExID 0xACC0/0xACC1) turns it on from the next
+      // packet.
+      if ((o as { accEcn?: boolean }).accEcn === true) st.accEcnOption = true;
     }
-    a.accEcn = st.accEcn;
-    // An AccECN option (kind 172/174, or 254 with ExID 0xACC0/0xACC1) turns it on from the next
-    // packet.
-    if ((o as { accEcn?: boolean }).accEcn === true) st.accEcnOption = true;
 
     if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
       st.hs.synFrame = frame;
@@ -633,7 +752,9 @@ export class TcpTracker {
     }
 
     // ---- window --------------------------------------------------------------------------
-    if (flags & TCP_SYN) {
+    if (so) {
+      // (no window scaling in summaryOnly)
+    } else if (flags & TCP_SYN) {
       a.window = d.window;
       a.scaleFactor = 0;
     } else if (fwd.winScale >= 0) {
@@ -664,6 +785,9 @@ export class TcpTracker {
       } else if (flags & TCP_RST) st.closedAt = cnow;
     }
     if (reused) this.flag(a, F.A_REUSED_PORTS, this.ex ? `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream` : '');
+    if (a.flags & F.ANY_RETRANSMISSION) fwd.retrans++;
+    if (a.flags & F.A_ZERO_WINDOW) fwd.zeroWin++;
+    if (so) return a;
 
     // ---- relative numbers ------------------------------------------------------------------
     a.seq = rel(seq, fwd.baseSeq);
@@ -680,8 +804,6 @@ export class TcpTracker {
       a.rwndLeft = ((rev.lastack + rw - fwd.nextseq) | 0);
     }
 
-    if (a.flags & F.ANY_RETRANSMISSION) fwd.retrans++;
-    if (a.flags & F.A_ZERO_WINDOW) fwd.zeroWin++;
     if (a.hasAnalysis && st.hasFirstRtt) a.initialRtt = st.firstRtt;
     if (a.flags !== 0) a.infoPrefix = F.infoPrefixes(a.flags, a.dupAckFrame, a.dupAckNum);
     return a;
@@ -741,7 +863,7 @@ export class TcpTracker {
       }
       // KEEP-ALIVE: 0 or 1 byte at next expected - 1.
       if ((seglen === 0 || seglen === 1) && fwd.nextSet && seq === ((fwd.nextseq - 1) >>> 0) && noSFR) {
-        if (this.opts.linuxZeroWindowProbe && rev.windowSeen && rev.window === 0) {
+        if (this.linuxZwp && rev.windowSeen && rev.window === 0) {
           zwp = linuxZwp = true;
           this.flag(a, F.A_ZERO_WINDOW_PROBE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)` : '');
         } else {
@@ -829,8 +951,9 @@ export class TcpTracker {
     let nextseq = (seq + seglen) >>> 0;
     if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
       if (flags & (TCP_SYN | TCP_FIN)) nextseq = (nextseq + 1) >>> 0;
-      if (fwd.segs.length < this.opts.maxUnacked) fwd.segs.push(seq, nextseq, frame, now);
-      else this.stats.unackedCapHits++;
+      if (fwd.segs.length >= this.maxUnacked) this.stats.unackedCapHits++;
+      else if (this.so) fwd.segs.pushSeq(seq, nextseq);
+      else fwd.segs.push(seq, nextseq, frame, now);
     }
     if (!fwd.nextSet || seqGT(nextseq, fwd.nextseq)) {
       if (!(a.flags & F.A_ZERO_WINDOW_PROBE)) {
@@ -857,14 +980,16 @@ export class TcpTracker {
     // Remove what this packet acknowledges from the peer's unacked list (as Wireshark: an entry
     // whose next seq is at or below the ack goes, the oldest one ending exactly at the ack gives
     // acks_frame and ack_rtt; an entry the ack falls inside is trimmed to start at the ack).
+    // (summaryOnly: the entries have no frame and time, and no acks_frame / ack_rtt is wanted.)
     const u = rev.segs;
     if (u.length > 0) {
-      const end = u.seq.length;
+      const end = u.n;
+      const timed = !this.so;
       let hit = false, hitFrame = 0, hitTs = 0;
       if (u.mono) {
         let i = u.head;
         for (; i < end && seqLE(u.next[i], ack); i++) {
-          if (!hit && u.next[i] === ack) {
+          if (!hit && u.next[i] === ack && timed) {
             hit = true;
             hitFrame = u.frame[i];
             hitTs = u.ts[i];
@@ -876,7 +1001,7 @@ export class TcpTracker {
         let w = 0, mono = true;
         for (let i = u.head; i < end; i++) {
           if (seqLE(u.next[i], ack)) {
-            if (!hit && u.next[i] === ack) {
+            if (!hit && u.next[i] === ack && timed) {
               hit = true;
               hitFrame = u.frame[i];
               hitTs = u.ts[i];
@@ -887,11 +1012,13 @@ export class TcpTracker {
           if (w > 0 && !(seqGE(u.seq[i], u.seq[w - 1]) && seqGE(u.next[i], u.next[w - 1]))) mono = false;
           u.seq[w] = u.seq[i];
           u.next[w] = u.next[i];
-          u.frame[w] = u.frame[i];
-          u.ts[w] = u.ts[i];
+          if (timed) {
+            u.frame[w] = u.frame[i];
+            u.ts[w] = u.ts[i];
+          }
           w++;
         }
-        u.seq.length = u.next.length = u.frame.length = u.ts.length = w;
+        u.n = w;
         u.head = 0;
         u.mono = mono;
       }
@@ -900,8 +1027,9 @@ export class TcpTracker {
         a.ackRtt = now - hitTs;
         a.hasAnalysis = true;
       }
-      u.tidy();
+      u.tidy(timed);
     }
+    if (this.so) return;
     // SACK blocks of this packet (for the peer's bytes in flight)
     fwd.sack = d.options.sack !== undefined && d.options.sack.length > 0 ? d.options.sack : null;
 
@@ -909,7 +1037,7 @@ export class TcpTracker {
     const s = fwd.segs;
     if (seglen !== 0 && s.length > 0 && fwd.validBif) {
       const base = fwd.baseSeq;
-      const h = s.head, t = s.seq.length - 1;
+      const h = s.head, t = s.n - 1;
       let first = rel(s.seq[t], base), last = rel(s.next[t], base);
       const f0 = rel(s.seq[h], base), l0 = rel(s.next[h], base);
       if (s.mono && f0 <= first && l0 <= last) {
