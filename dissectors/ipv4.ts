@@ -4,9 +4,8 @@
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
 import {
-  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32, hide
+  fBool, fBits, fBytes, fHex, fIPv4, fStr, fText, fUint, fmtIPv4, gen, hexN, u16, u32, hide
 } from '../src/dissect/fields.js';
-import { ipv4Text } from '../src/dissect/addr-cache.js';
 import { Layer } from '../src/dissect/layer.js';
 import { fragmentTree, Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
@@ -260,7 +259,7 @@ export const ipv4: Dissector<Ipv4D> = {
     d.proto = buf[start + 9];
     d.srcAt = start + 12;
     d.dstAt = start + 16;
-    d.src = ipv4Text(buf, start + 12);
+    d.src = fmtIPv4(buf, start + 12);
     const calc = finish(onesSum(buf, start, start + 10, onesSum(buf, start + 12, start + ihl)));
     d.ckCalc = calc;
     d.ckGood = calc === u16(buf, start + 10);
@@ -272,7 +271,7 @@ export const ipv4: Dissector<Ipv4D> = {
         d.dstAt = o.finalDst;
       }
     }
-    d.dst = ipv4Text(buf, d.dstAt);
+    d.dst = fmtIPv4(buf, d.dstAt);
     if (!d.ckGood) l.problem('checksum', `Bad IPv4 header checksum: 0x${hexN(u16(buf, start + 10), 4).slice(2)}, should be ${hexN(calc, 4)}`, start + 10, start + 12);
 
     let payEnd: number;

@@ -4,9 +4,8 @@
 
 import type { IpD } from '../src/dissect/decoded.js';
 import { hide,
-  fBits, fBool, fBytes, fHex, fIPv6, fText, fUint, fmtBytesHex, gen, hexN, u16, u32,
+  fBits, fBool, fBytes, fHex, fIPv6, fText, fUint, fmtBytesHex, fmtIPv6, gen, hexN, u16, u32,
 } from '../src/dissect/fields.js';
-import { ipv6Text } from '../src/dissect/addr-cache.js';
 import { Layer } from '../src/dissect/layer.js';
 import { fragmentTree, Reassembler, type Reassembled } from '../src/dissect/reassembly.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
@@ -92,8 +91,8 @@ export const ipv6: Dissector<Ipv6D> = {
     d.ttl = buf[start + 7];
     d.srcAt = start + 8;
     d.dstAt = start + 24;
-    d.src = ipv6Text(buf, start + 8);
-    d.dst = ipv6Text(buf, start + 24);
+    d.src = fmtIPv6(buf, start + 8);
+    d.dst = fmtIPv6(buf, start + 24);
     d.totalLen = d.plen + 40;
 
     // Where the packet ends: payload length, or the captured end for jumbo/TSO (fixed up below).

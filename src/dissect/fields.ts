@@ -76,8 +76,35 @@ function macText(buf: Uint8Array, at: number): string {
   );
 }
 
-/** IPv6 text form per RFC 5952 (longest run of ≥2 zero groups compressed, first on ties; IPv4-mapped as ::ffff:a.b.c.d). */
+const V6_KEY = new Int32Array(256 * 4);
+const V6_TEXT: (string | undefined)[] = new Array<string | undefined>(256).fill(undefined);
+
+/** IPv6 text form per RFC 5952 (see ipv6Slow), from a direct-mapped cache checked against the 16 bytes. */
 export function fmtIPv6(buf: Uint8Array, at: number): string {
+  if (at >= 0 && at + 16 <= buf.length && (at | 0) === at) {
+    const a = (buf[at] << 24) | (buf[at + 1] << 16) | (buf[at + 2] << 8) | buf[at + 3];
+    const b = (buf[at + 4] << 24) | (buf[at + 5] << 16) | (buf[at + 6] << 8) | buf[at + 7];
+    const c = (buf[at + 8] << 24) | (buf[at + 9] << 16) | (buf[at + 10] << 8) | buf[at + 11];
+    const d = (buf[at + 12] << 24) | (buf[at + 13] << 16) | (buf[at + 14] << 8) | buf[at + 15];
+    let h = a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca77) ^ Math.imul(d, 0xc2b2ae3d);
+    h ^= h >>> 15;
+    const i = h & 255;
+    const j = i * 4;
+    const t = V6_TEXT[i];
+    if (t !== undefined && V6_KEY[j] === a && V6_KEY[j + 1] === b && V6_KEY[j + 2] === c && V6_KEY[j + 3] === d) return t;
+    const s = ipv6Slow(buf, at);
+    V6_KEY[j] = a;
+    V6_KEY[j + 1] = b;
+    V6_KEY[j + 2] = c;
+    V6_KEY[j + 3] = d;
+    V6_TEXT[i] = s;
+    return s;
+  }
+  return ipv6Slow(buf, at);
+}
+
+/** IPv6 text form per RFC 5952 (longest run of ≥2 zero groups compressed, first on ties; IPv4-mapped as ::ffff:a.b.c.d). */
+function ipv6Slow(buf: Uint8Array, at: number): string {
   const g: number[] = new Array(8);
   for (let i = 0; i < 8; i++) g[i] = (buf[at + 2 * i] << 8) | buf[at + 2 * i + 1];
   // IPv4-mapped and IPv4-compatible forms as inet_ntop writes them
