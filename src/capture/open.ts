@@ -28,6 +28,12 @@ export interface CaptureReader extends AsyncIterable<Frame[]> {
 export interface OpenOptions {
   /** Bytes per read (default 64 KiB). Small values are for tests of records spanning reads. */
   readSize?: number;
+  /**
+   * The consumer keeps no frame (nor a view of its bytes) once it asks for the next batch: the
+   * reader may then read into the buffers of earlier batches again instead of fresh memory (no page
+   * faults for every byte of the file). For single-pass summaries such as `conversations`.
+   */
+  reuse?: boolean;
 }
 
 export const DEFAULT_READ_SIZE = 64 << 10;
@@ -229,10 +235,14 @@ class Reader implements CaptureReader {
   private readonly minRead: number;
   /** File offset (base) when the iterator last let the event loop run. */
   private yieldedAt = 0;
+  /** With `reuse`: the whole buffer `buf` is a view of, and the one before it (free once its batch is done). */
+  private root: Uint8Array | null = null;
+  private spare: Uint8Array | null = null;
 
   constructor(
     private readonly src: ByteSource,
     readSize: number,
+    private readonly reuse = false,
   ) {
     this.readSize = Math.max(1, readSize);
     // a pipe hands over chunks of up to 64 KiB, one per read: a buffer holds several of them, and
@@ -241,6 +251,7 @@ class Reader implements CaptureReader {
     this.minRead = src.sync ? this.readSize / 8 : this.readSize;
     this.buf = freshBuffer(this.bufSize);
     this.dv = dataView(this.buf);
+    if (reuse) this.root = this.buf;
   }
 
   private dec!: Decoder;
@@ -329,8 +340,17 @@ class Reader implements CaptureReader {
     const need = this.dec?.need ?? 0;
     const free = this.buf.length - this.fill;
     if (this.buf.length >= need && free > 0 && free >= this.minRead) return;
-    const nb = freshBuffer(Math.max(this.bufSize, need, this.fill + 1));
+    const size = Math.max(this.bufSize, need, this.fill + 1);
+    let nb: Uint8Array;
+    if (this.reuse && this.spare !== null && this.spare.length >= size) {
+      // the spare's frames are two buffers old: the consumer let go of them (OpenOptions.reuse)
+      nb = this.spare;
+    } else nb = freshBuffer(size);
     nb.set(this.buf.subarray(0, this.fill));
+    if (this.reuse) {
+      this.spare = this.root;
+      this.root = nb;
+    }
     this.buf = nb;
     this.dv = dataView(nb);
   }
@@ -398,7 +418,7 @@ export async function openCapture(path: string, options: OpenOptions = {}): Prom
     await fh.close();
     throw e;
   }
-  const r = new Reader(src, options.readSize ?? DEFAULT_READ_SIZE);
+  const r = new Reader(src, options.readSize ?? DEFAULT_READ_SIZE, options.reuse === true);
   try {
     await r.start();
   } catch (e) {

@@ -25,11 +25,14 @@ export function transportRegistry(): Registry {
   return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns'));
 }
 
-/** Read a whole capture, handing each frame to `each`; a damaged file ends the run with `error` (frames before it kept). */
-export async function readFrames(file: string, each: (frame: Frame) => void): Promise<{ error: UserError | null; packets: number }> {
+/**
+ * Read a whole capture, handing each frame to `each`; a damaged file ends the run with `error` (frames
+ * before it kept). `reuse`: `each` keeps nothing of a frame after it returns (see OpenOptions.reuse).
+ */
+export async function readFrames(file: string, each: (frame: Frame) => void, reuse = false): Promise<{ error: UserError | null; packets: number }> {
   let reader;
   try {
-    reader = await openCapture(file);
+    reader = await openCapture(file, { reuse });
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
@@ -125,7 +128,8 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection, LEAN_OPTS);
     for (const f of warmFrames) warm(f);
   }
-  const res = await readFrames(file, leanFeeder(conv, registry, newDissection, LEAN_OPTS));
+  // the table keeps counts and address strings, never frame bytes: the reader may recycle its buffers
+  const res = await readFrames(file, leanFeeder(conv, registry, newDissection, LEAN_OPTS), true);
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];
