@@ -416,12 +416,8 @@ export class TcpApp {
       }
       return;
     }
-    const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(t.uri) ? t.uri : t.host ? `http://${t.host}${t.uri}` : t.uri;
-    l.addExtra(gen(fUint('http.request_in', 'Request in frame', t.reqFrame, 0, 0)));
-    const tf = gen(fStr('http.time', 'Time since request', relTime(ts - t.reqTs), 0, 0));
-    tf.text = `Time since request: ${relTime(ts - t.reqTs)} seconds`;
-    l.addExtra(tf);
-    l.addExtra(gen(fStr('http.response_for.uri', 'Request URI', full, 0, 0)));
+    // built only when an output reads extras (the table does not)
+    l.addExtraLazy(responseExtras, { reqFrame: t.reqFrame, dt: ts - t.reqTs, uri: t.uri, host: t.host });
     if (interim) return;
     st.pending.shift();
     t.respFrame = frame;
@@ -438,6 +434,16 @@ export class TcpApp {
     if (!this.keep) t.reqLayer = null;
   }
 }
+
+/** A response's link to its request: http.request_in, http.time, http.response_for.uri. */
+function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: string }): Field[] {
+  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(a.uri) ? a.uri : a.host ? `http://${a.host}${a.uri}` : a.uri;
+  const dt = relTime(a.dt);
+  const tf = gen(fStr('http.time', 'Time since request', dt, 0, 0));
+  tf.text = `Time since request: ${dt} seconds`;
+  return [gen(fUint('http.request_in', 'Request in frame', a.reqFrame, 0, 0)), tf, gen(fStr('http.response_for.uri', 'Request URI', full, 0, 0))];
+}
+(responseExtras as { extraKeys?: readonly string[] }).extraKeys = ['http.request_in', 'http.time', 'http.response_for.uri'];
 
 /** Body bytes of a message: Content-Length (declared, even when cut), chunk data sum, or what is there. */
 export function bodyLength(l: Layer<HttpD>): number {
