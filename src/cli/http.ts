@@ -54,7 +54,8 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
   if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-T ${fmt}: http prints table or json`);
   const reg = defaultRegistry();
   const tr = new TcpTracker({ fields: false });
-  const app = new TcpApp({ registry: reg });
+  // bodies are printed only with --show-body: otherwise a transaction need not keep its frames' bytes
+  const app = new TcpApp({ registry: reg, layers: opts.showBody === true });
   let epoch: bigint | null = null;
   const { error } = await analyseFile(file, (pkt) => {
     if (epoch === null) epoch = pkt.frame.ts;

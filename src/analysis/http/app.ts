@@ -168,6 +168,11 @@ export interface TcpAppOptions {
    * them, so only the table sets this. Default false.
    */
   sparse?: boolean;
+  /**
+   * Keep each kept transaction's request and response layers (their bodies: `http --show-body`).
+   * Default true; without them a transaction keeps only its summary, not the frames' read buffers.
+   */
+  layers?: boolean;
 }
 
 export interface TcpAppStats {
@@ -192,9 +197,11 @@ export class TcpApp {
   private lastFrame = 0;
   /** See TcpAppOptions.sparse (may be set after construction, before the first packet). */
   sparse: boolean;
+  private readonly keepLayers: boolean;
 
   constructor(opts: TcpAppOptions = {}) {
     this.sparse = opts.sparse ?? false;
+    this.keepLayers = opts.layers ?? true;
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
     this.budget = new Budget(opts.globalCap ?? 256 << 20);
     this.dnsDis = opts.registry?.get('tcp.port', 53) ?? opts.registry?.proto('dns');
@@ -395,7 +402,7 @@ export class TcpApp {
         stream: st.id, client: dir === st.clientDir ? st.client : st.server, server: dir === st.clientDir ? st.server : st.client,
         reqFrame: frame, reqTs: ts, method: h.method, host: h.host ?? '', uri: h.uri, version: h.version, reqBody: bodyLen,
         respFrame: 0, respTs: 0n, status: 0, phrase: '', respBody: 0, contentType: '', contentEncoding: '', latency: -1,
-        notes: m.cut ? [`request ${m.cut}`] : [], reqLayer: l, respLayer: null,
+        notes: m.cut ? [`request ${m.cut}`] : [], reqLayer: this.keep && !this.keepLayers ? null : l, respLayer: null,
       };
       st.pending.push(t);
       if (st.pending.length > 1000) st.pending.shift();
@@ -411,7 +418,7 @@ export class TcpApp {
           stream: st.id, client: dir === st.clientDir ? st.server : st.client, server: dir === st.clientDir ? st.client : st.server,
           reqFrame: 0, reqTs: 0n, method: '', host: '', uri: '', version: h.version, reqBody: 0, respFrame: frame, respTs: ts,
           status: h.code, phrase: h.phrase, respBody: bodyLen, contentType: h.contentType ?? '', contentEncoding: h.contentEncoding ?? '',
-          latency: -1, notes: ['response without a request'], reqLayer: null, respLayer: l,
+          latency: -1, notes: ['response without a request'], reqLayer: null, respLayer: this.keepLayers ? l : null,
         });
       }
       return;
@@ -428,7 +435,7 @@ export class TcpApp {
     t.contentType = h.contentType ?? '';
     t.contentEncoding = h.contentEncoding ?? '';
     t.latency = Number(ts - t.reqTs) / 1e9;
-    t.respLayer = l;
+    t.respLayer = this.keepLayers ? l : null;
     if (m.cut) t.notes.push(`response ${m.cut}`);
     t.reqLayer?.addExtra(gen(fUint('http.response_in', 'Response in frame', frame, 0, 0)));
     if (!this.keep) t.reqLayer = null;
