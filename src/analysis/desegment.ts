@@ -28,6 +28,11 @@ export interface AppParser {
   /** The message at the buffer start was handed out or dropped: the next call starts a new one. */
   done?(): void;
   /**
+   * What measure() learned about the message at the buffer start (an HTTP parser: its parsed head, with
+   * offsets from the message's first byte), handed out with it as Message.meta; asked just before done().
+   */
+  meta?(): unknown;
+  /**
    * True when nothing reads a message's bytes beyond those measure() looked at once it returned a
    * length (so a DirDesegmenter with `sparse` set may skip copying them).
    */
@@ -56,6 +61,8 @@ export interface Message {
   lost: number;
   /** Bytes of the message counted but not kept (sparse mode): bytes.length + omitted is its length. */
   omitted: number;
+  /** AppParser.meta() for this message (null when the parser has none). */
+  meta: unknown;
 }
 
 export interface FeedResult {
@@ -271,11 +278,12 @@ export class DirDesegmenter {
       }
       const lost = this.lost;
       this.lost = 0;
+      const meta = this.parser.meta?.() ?? null;
       this.parser.done?.();
       r.messages = r.messages === NO_MSGS ? [] : r.messages;
       r.messages.push({
         off, bytes: bytes.subarray(0, n), inFrame: cur.at + (off - cur.off), segs: [{ frame: pframe, len: n }],
-        declared: n, cut: null, lost, omitted: 0,
+        declared: n, cut: null, lost, omitted: 0, meta,
       });
       bytes = bytes.subarray(n);
       off += n;
@@ -429,6 +437,7 @@ export class DirDesegmenter {
     }
     const lost = this.lost;
     this.lost = 0;
+    const meta = this.parser.meta?.() ?? null;
     this.parser.done?.();
     // drop n bytes, keeping the segment contributions for the message
     this.buf.copyWithin(0, phys, plen);
@@ -440,7 +449,7 @@ export class DirDesegmenter {
       this.budget.give(this.buf.length);
       this.buf = new Uint8Array(0);
     }
-    return { off, bytes, inFrame, segs, declared, cut, lost, omitted: hole };
+    return { off, bytes, inFrame, segs, declared, cut, lost, omitted: hole, meta };
   }
 }
 

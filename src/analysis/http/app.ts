@@ -22,8 +22,8 @@ import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
 import { relTime } from '../dns-transactions.js';
 import { HttpConn, HttpFramer } from './framer.js';
-import { httpMessage, type HttpD } from './message.js';
-import { looksLikeHttp } from './parse.js';
+import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
+import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
 export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
@@ -370,11 +370,11 @@ export class TcpApp {
       out.push(sl);
     }
     const e = s + m.bytes.length;
-    const base = pkt !== null && ti >= 0 ? pkt.layers.slice(0, ti + 1) : [];
     let l: Layer;
     try {
-      if (st.proto === 'dns' && this.dnsDis) l = this.dnsDis.dissect(buf, s, e, this.ctx(pkt, base));
-      else l = httpMessage.dissect(buf, s, e, this.ctx(pkt, base));
+      if (st.proto === 'dns' && this.dnsDis) l = this.dnsDis.dissect(buf, s, e, this.ctx(pkt, pkt !== null && ti >= 0 ? pkt.layers.slice(0, ti + 1) : []));
+      // the framer parsed the head to measure the message: reuse it (offsets from the message start)
+      else l = httpMessageLayer(buf, s, e, m.meta !== null ? rebaseHead(m.meta as HttpHead, s) : null);
     } catch (err) {
       return out;
     }

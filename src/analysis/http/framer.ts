@@ -33,6 +33,11 @@ export class HttpFramer implements AppParser {
     this.noted = false;
   }
 
+  /** The head measure() parsed for the message at the buffer start (offsets from its first byte), or null. */
+  meta(): HttpHead | null {
+    return this.head;
+  }
+
   partialInfo(buf: Uint8Array): string | null {
     if (!looksLikeHttp(buf, 0, buf.length)) return null;
     const l = firstLine(buf, 0, buf.length);

@@ -91,6 +91,37 @@ export function decodeBody(l: Layer<HttpD>): DecodedBody {
   return { bytes, entityLen, encoding: enc, error, trailers };
 }
 
+/**
+ * The HTTP message layer for buf[start, end); `head`: the message's head already parsed at `start` (by
+ * the desegmenter's framer, offsets rebased to buf), so it is not parsed twice; null parses it here.
+ */
+export function httpMessageLayer(buf: Uint8Array, start: number, end: number, head: HttpHead | null): Layer<HttpD> {
+  const d: HttpD = { head: null, bodyStart: end, bodyEnd: end, declaredBody: -1, cut: null, omitted: 0 };
+  const l = new Layer<HttpD>(httpMessage, buf, start, end, d);
+  let he: number;
+  let h: HttpHead;
+  if (head !== null && head.headEnd <= end) {
+    he = head.headEnd;
+    h = head;
+  } else {
+    he = findHeadEnd(buf, start, end);
+    if (he < 0) {
+      l.problem('malformed', 'the header block does not end (no blank line)', start, end);
+      he = end;
+    }
+    h = parseHead(buf, start, he);
+  }
+  d.head = h;
+  for (const p of h.problems) l.problem('malformed', p, start, he);
+  d.bodyStart = he;
+  d.bodyEnd = end;
+  if (h.contentLength >= 0 && !h.chunked) {
+    d.declaredBody = h.contentLength;
+    if (end - he > h.contentLength) d.bodyEnd = he + h.contentLength;
+  }
+  return l;
+}
+
 export const httpMessage: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
@@ -105,23 +136,7 @@ export const httpMessage: Dissector<HttpD> = {
   ],
 
   dissect(buf, start, end) {
-    const d: HttpD = { head: null, bodyStart: end, bodyEnd: end, declaredBody: -1, cut: null, omitted: 0 };
-    const l = new Layer<HttpD>(httpMessage, buf, start, end, d);
-    let he = findHeadEnd(buf, start, end);
-    if (he < 0) {
-      l.problem('malformed', 'the header block does not end (no blank line)', start, end);
-      he = end;
-    }
-    const h = parseHead(buf, start, he);
-    d.head = h;
-    for (const p of h.problems) l.problem('malformed', p, start, he);
-    d.bodyStart = he;
-    d.bodyEnd = end;
-    if (h.contentLength >= 0 && !h.chunked) {
-      d.declaredBody = h.contentLength;
-      if (end - he > h.contentLength) d.bodyEnd = he + h.contentLength;
-    }
-    return l;
+    return httpMessageLayer(buf, start, end, null);
   },
 
   fields(l) {

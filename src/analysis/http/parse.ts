@@ -107,6 +107,23 @@ export function firstLine(buf: Uint8Array, start: number, end: number): string |
   return e < 0 ? null : ascii(buf, start, e);
 }
 
+/**
+ * A head parsed at offset 0 of a view, moved to offset `delta` of the buffer the view starts at
+ * (every byte offset in it shifted; texts and problems carry no absolute offsets). Mutates `h`.
+ */
+export function rebaseHead(h: HttpHead, delta: number): HttpHead {
+  if (delta === 0) return h;
+  h.lineEnd += delta;
+  h.lineNext += delta;
+  h.headEnd += delta;
+  for (const x of h.headers) {
+    x.start += delta;
+    x.end += delta;
+    x.next += delta;
+  }
+  return h;
+}
+
 /** Parse the head in buf[start, headEnd). Never throws. */
 export function parseHead(buf: Uint8Array, start: number, headEnd: number): HttpHead {
   const h: HttpHead = {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Budget, DirDesegmenter, type Message } from '../../../src/analysis/desegment.js';
 import { HttpConn, HttpFramer } from '../../../src/analysis/http/framer.js';
+import { httpMessage, httpMessageLayer } from '../../../src/analysis/http/message.js';
+import { rebaseHead, type HttpHead } from '../../../src/analysis/http/parse.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -88,6 +90,24 @@ describe('sparse desegmentation (table mode)', () => {
     expect(sparse.msgs[0].bytes.length + sparse.msgs[0].omitted).toBe(full.msgs[0].bytes.length);
     expect(sparse.partial).toEqual(full.partial);
     expect(sparse.used).toBeLessThan(64 * 1024);
+  });
+
+  it('the head the framer parsed is handed out with each message and equals a fresh parse, at any offset', () => {
+    const { msgs } = feed(false, stream());
+    expect(msgs.length).toBe(2);
+    for (const m of msgs) {
+      expect(m.meta).not.toBeNull();
+      // the message placed at offset 7 of a bigger buffer, as when it lies inside a frame
+      const buf = new Uint8Array(7 + m.bytes.length);
+      buf.set(m.bytes, 7);
+      const fresh = httpMessage.dissect(buf, 7, buf.length, null as never);
+      const reused = httpMessageLayer(buf, 7, buf.length, rebaseHead(structuredClone(m.meta) as HttpHead, 7));
+      const { reqMethod: _, ...head } = reused.d.head as HttpHead & { reqMethod?: string };
+      expect(head).toEqual(fresh.d.head);
+      expect([reused.d.bodyStart, reused.d.bodyEnd, reused.d.declaredBody]).toEqual([fresh.d.bodyStart, fresh.d.bodyEnd, fresh.d.declaredBody]);
+      expect(reused.problems).toEqual(fresh.problems);
+    }
+    expect((msgs[0].meta as HttpHead).headers.map((h) => h.lname)).toEqual(['content-type', 'content-length']);
   });
 
   it('the table of HTTP corpus captures is unchanged (media type shown for bodies not kept)', () => {
