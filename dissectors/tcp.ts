@@ -5,10 +5,11 @@
 // Relative seq/ack and the scaled window come from the TCP tracker (layer.ann / layer.extra).
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
-import type { IpD, TcpAnn, TcpD, TcpOptions } from '../src/dissect/decoded.js';
+import type { IpD, TcpAnn, TcpD } from '../src/dissect/decoded.js';
 import { TCP_ACK, TCP_URG } from '../src/dissect/decoded.js';
 import { fBits, fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16, u32, hide } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
+import { decodeOptions } from '../src/dissect/tcp-options.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 
 /** TcpD plus what only this file's fields()/info() need. */
@@ -93,46 +94,6 @@ function walkOptions(buf: Uint8Array, start: number, end: number, cb: (kind: num
   return -1;
 }
 
-function decodeOptions(buf: Uint8Array, start: number, end: number, o: TcpOptions): number {
-  // walkOptions inlined (no callback per packet on the hot path)
-  let at = start;
-  while (at < end) {
-    const kind = buf[at];
-    if (kind === 0 || kind === 1) {
-      at++;
-      continue;
-    }
-    if (at + 1 >= end) return at;
-    const len = buf[at + 1];
-    if (len < 2 || at + len > end) return at;
-    switch (kind) {
-      case 2: if (len === 4) o.mss = u16(buf, at + 2); break;
-      case 3: if (len === 3) o.wscale = buf[at + 2]; break;
-      case 4: if (len === 2) o.sackPerm = true; break;
-      case 5: {
-        const n = (len - 2) >> 3;
-        if (n > 0) {
-          const s: [number, number][] = (o.sack ??= []);
-          for (let i = 0; i < n; i++) s.push([u32(buf, at + 2 + 8 * i), u32(buf, at + 6 + 8 * i)]);
-        }
-        break;
-      }
-      case 8: if (len === 10) { o.tsval = u32(buf, at + 2); o.tsecr = u32(buf, at + 6); } break;
-      case 30: o.mptcp = true; break;
-      case 34: o.tfo = { cookieLen: len - 2 }; break;
-      case 172: case 174: o.accEcn = true; break;
-      case 253: case 254:
-        if (len >= 4) {
-          const exid = u16(buf, at + 2);
-          if (exid === 0xf989) o.tfo = { cookieLen: len - 4 };
-          else if (exid === 0xacc0 || exid === 0xacc1) o.accEcn = true;
-        }
-        break;
-    }
-    at += len;
-  }
-  return -1;
-}
 
 /** The enclosing IP layer (last 'ip'/'ipv6' layer before this one), or null. */
 function ipLayerOf(layers: readonly Layer[]): Layer | null {

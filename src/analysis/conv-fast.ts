@@ -16,7 +16,8 @@ import type { Frame } from '../capture/types.js';
 import type { Packet } from '../dissect/chain.js';
 import type { IpD, TcpD, TcpOptions, UdpD } from '../dissect/decoded.js';
 import type { Registry } from '../dissect/registry.js';
-import { fmtIPv4, fmtIPv6 } from '../dissect/fields.js';
+import { fmtIPv4, fmtIPv6, u16, u32 } from '../dissect/fields.js';
+import { decodeOptions } from '../dissect/tcp-options.js';
 
 /** decode() results. */
 export const LEAN_SKIP = 0; // no TCP or UDP layer can come out of this frame (ARP, unknown ethertype, IGMP …)
@@ -40,54 +41,6 @@ interface LeanOptions extends TcpOptions {
 interface LeanTcpD extends TcpD {
   options: LeanOptions;
   hdrBogus: boolean;
-}
-
-function u16(b: Uint8Array, at: number): number {
-  return (b[at] << 8) | b[at + 1];
-}
-function u32(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) >>> 0) + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
-}
-
-/** TcpOptions as dissectors/tcp.ts decodeOptions() fills them (same rules, same order). */
-function decodeOptions(buf: Uint8Array, start: number, end: number, o: LeanOptions): boolean {
-  let at = start;
-  while (at < end) {
-    const kind = buf[at];
-    if (kind === 0 || kind === 1) {
-      at++;
-      continue;
-    }
-    if (at + 1 >= end) return false;
-    const len = buf[at + 1];
-    if (len < 2 || at + len > end) return false;
-    switch (kind) {
-      case 2: if (len === 4) o.mss = u16(buf, at + 2); break;
-      case 3: if (len === 3) o.wscale = buf[at + 2]; break;
-      case 4: if (len === 2) o.sackPerm = true; break;
-      case 5: {
-        const n = (len - 2) >> 3;
-        if (n > 0) {
-          const s: [number, number][] = (o.sack ??= []);
-          for (let i = 0; i < n; i++) s.push([u32(buf, at + 2 + 8 * i), u32(buf, at + 6 + 8 * i)]);
-        }
-        break;
-      }
-      case 8: if (len === 10) { o.tsval = u32(buf, at + 2); o.tsecr = u32(buf, at + 6); } break;
-      case 30: o.mptcp = true; break;
-      case 34: o.tfo = { cookieLen: len - 2 }; break;
-      case 172: case 174: o.accEcn = true; break;
-      case 253: case 254:
-        if (len >= 4) {
-          const exid = u16(buf, at + 2);
-          if (exid === 0xf989) o.tfo = { cookieLen: len - 4 };
-          else if (exid === 0xacc0 || exid === 0xacc1) o.accEcn = true;
-        }
-        break;
-    }
-    at += len;
-  }
-  return true;
 }
 
 export class LeanDecoder {
@@ -228,7 +181,7 @@ export class LeanDecoder {
         o.sackPerm = o.mptcp = o.accEcn = undefined;
         o.sack = undefined;
         o.tfo = undefined;
-        if (hl > 20 && !decodeOptions(b, pay + 20, pay + hl, o)) return LEAN_FALLBACK; // lying option length: the chain says so
+        if (hl > 20 && decodeOptions(b, pay + 20, pay + hl, o) >= 0) return LEAN_FALLBACK; // lying option length: the chain says so
       }
       t.srcport = u16(b, pay);
       t.dstport = u16(b, pay + 2);
