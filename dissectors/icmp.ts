@@ -6,7 +6,7 @@
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
 import { fBits, fBool, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
-import { Layer } from '../src/dissect/layer.js';
+import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 export interface IcmpD {
@@ -61,13 +61,8 @@ export const icmp: Dissector<IcmpD> = {
   dissect(buf, start, end, ctx) {
     const d: IcmpD = { type: -1, code: -1, ok: false, ckGood: null, ckCalc: 0, ttl: -1, extAt: -1 };
     const l = new Layer<IcmpD>(icmp, buf, start, end, d);
-    for (let i = ctx.layers.length - 1; i >= 0; i--) {
-      const p = ctx.layers[i].proto;
-      if (p === 'ip' || p === 'ipv6') {
-        d.ttl = (ctx.layers[i].d as IpD).ttl;
-        break;
-      }
-    }
+    const ipl = ipLayerBefore(ctx.layers);
+    if (ipl !== null) d.ttl = (ipl.d as IpD).ttl;
     if (end - start < 4) {
       l.short('ICMP header', start, 8, ctx.snapCut(buf, start + 8));
       return l;

@@ -8,7 +8,7 @@ import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import type { IpD, TcpAnn, TcpD } from '../src/dissect/decoded.js';
 import { TCP_ACK, TCP_URG } from '../src/dissect/decoded.js';
 import { fBits, fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16, u32, hide } from '../src/dissect/fields.js';
-import { Layer } from '../src/dissect/layer.js';
+import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import { decodeOptions } from '../src/dissect/tcp-options.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 
@@ -94,16 +94,6 @@ function walkOptions(buf: Uint8Array, start: number, end: number, cb: (kind: num
   return -1;
 }
 
-
-/** The enclosing IP layer (last 'ip'/'ipv6' layer before this one), or null. */
-function ipLayerOf(layers: readonly Layer[]): Layer | null {
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const p = layers[i].proto;
-    if (p === 'ip' || p === 'ipv6') return layers[i];
-  }
-  return null;
-}
-
 function emptyD(): TcpDx {
   return {
     srcport: 0, dstport: 0, seq: 0, ack: 0, hdrLen: 0, flags: 0, window: 0, urgent: 0, len: 0,
@@ -158,7 +148,7 @@ export const tcp: Dissector<TcpDx> = {
     d.ok = true;
 
     // The segment's length as the IP header reports it (the captured bytes may stop earlier).
-    const ip = ipLayerOf(ctx.layers);
+    const ip = ipLayerBefore(ctx.layers);
     const cut = ctx.snapCut(buf, end);
     let segEnd = end;
     if (ip !== null && ip.buf === buf) {

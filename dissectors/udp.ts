@@ -4,7 +4,7 @@
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import type { IpD, UdpD } from '../src/dissect/decoded.js';
 import { fBytes, fHex, fUint, gen, hexN, u16, hide } from '../src/dissect/fields.js';
-import { Layer } from '../src/dissect/layer.js';
+import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 export interface UdpDx extends UdpD {
@@ -18,13 +18,6 @@ export interface UdpDx extends UdpD {
 
 const STATUS = ['Bad', 'Good', 'Unverified', 'Not present', 'Illegal'];
 
-function ipLayerOf(layers: readonly Layer[]): Layer | null {
-  for (let i = layers.length - 1; i >= 0; i--) {
-    const p = layers[i].proto;
-    if (p === 'ip' || p === 'ipv6') return layers[i];
-  }
-  return null;
-}
 
 export const udp: Dissector<UdpDx> = {
   proto: 'udp',
@@ -50,7 +43,7 @@ export const udp: Dissector<UdpDx> = {
     d.dstport = u16(buf, start + 2);
     d.length = u16(buf, start + 4);
     const cut = ctx.snapCut(buf, end);
-    const ip = ipLayerOf(ctx.layers);
+    const ip = ipLayerBefore(ctx.layers);
     const ipd = ip ? (ip.d as IpD) : null;
     // Reported IP payload end (bytes beyond `end` may be missing when the capture was cut).
     let ipEnd = end;

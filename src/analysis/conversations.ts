@@ -7,6 +7,7 @@
 import type { Packet } from '../dissect/chain.js';
 import type { Frame } from '../capture/types.js';
 import type { IpD, TcpD, UdpD } from '../dissect/decoded.js';
+import { ipLayerBefore, lastLayerOf } from '../dissect/layer.js';
 import type { Analyzer } from '../pipeline.js';
 import { TcpTracker, type TcpStream } from './tcp/tracker.js';
 
@@ -71,22 +72,9 @@ export class ConversationTable implements Analyzer {
     const now = this.tracker.timeOf(pkt.frame.ts);
     if (!this.wantUdp) return;
     const layers = pkt.layers;
-    let ui = -1;
-    for (let i = layers.length - 1; i > 0; i--) {
-      if (layers[i].dis.proto === 'udp') {
-        ui = i;
-        break;
-      }
-    }
+    const ui = lastLayerOf(layers, 'udp');
     if (ui < 0) return;
-    let ip: IpD | null = null;
-    for (let i = ui - 1; i > 0; i--) {
-      const p = layers[i].dis.proto;
-      if (p === 'ip' || p === 'ipv6') {
-        ip = layers[i].d as IpD;
-        break;
-      }
-    }
+    const ip = (ipLayerBefore(layers, ui)?.d as IpD | undefined) ?? null;
     const u = layers[ui].d as UdpD;
     if (ip === null || !ip.src || !u) return;
     this.countUdp(now, ip, u, pkt.frame.origLen);

@@ -139,3 +139,22 @@ export class Layer<D = any> {
     else this.pending.push(build, arg);
   }
 }
+
+/**
+ * Index of the last layer of protocol `proto` before index `before` (default: all), or -1. Used by
+ * analyzers on a packet's layers and by dissectors on ctx.layers (an inner packet's list has no frame
+ * layer first, so index 0 counts).
+ */
+export function lastLayerOf(layers: readonly Layer[], proto: string, before = layers.length): number {
+  for (let i = before - 1; i >= 0; i--) if (layers[i].dis.proto === proto) return i;
+  return -1;
+}
+
+/** The IP layer ('ip' or 'ipv6') nearest before index `before` (default: the last one), or null. */
+export function ipLayerBefore(layers: readonly Layer[], before = layers.length): Layer | null {
+  for (let i = before - 1; i >= 0; i--) {
+    const p = layers[i].dis.proto;
+    if (p === 'ip' || p === 'ipv6') return layers[i];
+  }
+  return null;
+}

@@ -12,10 +12,10 @@
 // HTTP transactions (request ↔ response, in order, pipelining included) are paired here.
 
 import type { Packet } from '../../dissect/chain.js';
-import type { TcpD } from '../../dissect/decoded.js';
+import type { IpD, TcpD } from '../../dissect/decoded.js';
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
 import { fStr, fText, fUint, gen } from '../../dissect/fields.js';
-import { Layer } from '../../dissect/layer.js';
+import { ipLayerBefore, Layer, lastLayerOf } from '../../dissect/layer.js';
 import type { Registry } from '../../dissect/registry.js';
 import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
 import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
@@ -211,13 +211,7 @@ export class TcpApp {
 
   packet(pkt: Packet): void {
     const layers = pkt.layers;
-    let ti = -1;
-    for (let i = layers.length - 1; i > 0; i--) {
-      if (layers[i].dis.proto === 'tcp') {
-        ti = i;
-        break;
-      }
-    }
+    const ti = lastLayerOf(layers, 'tcp');
     if (ti < 0) return;
     const tl = layers[ti] as Layer<TcpD>;
     const ann = tl.ann as { stream: number; dir: number } | null;
@@ -277,16 +271,9 @@ export class TcpApp {
   /** Which application protocol a stream carries; undefined = not decided yet. */
   private classify(layers: readonly Layer[], ti: number, d: TcpD, dir: number): AppStream | null | undefined {
     const sp = d.srcport, dp = d.dstport;
-    let ip: { src: string; dst: string; version: number } | null = null;
-    for (let i = ti - 1; i > 0; i--) {
-      const p = layers[i].dis.proto;
-      if (p === 'ip' || p === 'ipv6') {
-        ip = layers[i].d;
-        break;
-      }
-    }
+    const ip = (ipLayerBefore(layers, ti)?.d as IpD | undefined) ?? null;
     if (ip === null) return null;
-    const w = (a: string, port: number) => (ip!.version === 6 ? `[${a}]:${port}` : `${a}:${port}`);
+    const w = (a: string, port: number) => (ip.version === 6 ? `[${a}]:${port}` : `${a}:${port}`);
     const src = w(ip.src, sp), dst = w(ip.dst, dp);
     const lo = Math.min(sp, dp);
     const hi = Math.max(sp, dp);

@@ -26,7 +26,7 @@ export interface HttpD {
   /** The message is not whole ('cap', 'gap', 'eof'), set by the analyzer. */
   cut: string | null;
   /** Body bytes at the end of the message that were counted, not kept (TcpApp sparse: table only). */
-  omitted?: number;
+  omitted: number;
 }
 
 const HEADER_KEYS: Record<string, string> = {
@@ -209,7 +209,7 @@ export const httpMessage: Dissector<HttpD> = {
     for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
     s += ' ';
     const mt = mediaType(h.contentType);
-    if ((l.d.bodyEnd > l.d.bodyStart || (l.d.omitted ?? 0) > 0) && mt !== null) s += ` (${mt})`;
+    if ((l.d.bodyEnd > l.d.bodyStart || l.d.omitted > 0) && mt !== null) s += ` (${mt})`;
     return s;
   },
 };

@@ -20,7 +20,7 @@ import type { Frame } from '../../capture/types.js';
 import type { Packet } from '../../dissect/chain.js';
 import type { IpD, TcpAnn, TcpD } from '../../dissect/decoded.js';
 import { TCP_ACK, TCP_AE, TCP_CWR, TCP_ECE, TCP_FIN, TCP_RST, TCP_SYN } from '../../dissect/decoded.js';
-import type { Layer } from '../../dissect/layer.js';
+import { ipLayerBefore, lastLayerOf, type Layer } from '../../dissect/layer.js';
 import * as F from './flags.js';
 import { seqGE, seqGT, seqLE, seqLT, seqSub } from './seq.js';
 import { analysisFields } from './fields.js';
@@ -475,24 +475,11 @@ export class TcpTracker {
   /** The Analyzer hook: analyse one packet (no-op for non-TCP packets). */
   packet(pkt: Packet): TcpAnalysis | null {
     const layers = pkt.layers;
-    let ti = -1;
-    for (let i = layers.length - 1; i > 0; i--) {
-      if (layers[i].dis.proto === 'tcp') {
-        ti = i;
-        break;
-      }
-    }
+    const ti = lastLayerOf(layers, 'tcp');
     if (ti < 0) return null;
     const tl = layers[ti] as Layer<TcpD>;
     const d = tl.d;
-    let ip: IpD | null = null;
-    for (let i = ti - 1; i > 0; i--) {
-      const p = layers[i].dis.proto;
-      if (p === 'ip' || p === 'ipv6') {
-        ip = layers[i].d as IpD;
-        break;
-      }
-    }
+    const ip = (ipLayerBefore(layers, ti)?.d as IpD | undefined) ?? null;
     if (!d || ip === null) {
       this.stats.skipped++;
       return null;
