@@ -15,8 +15,9 @@ import { LEAN_FALLBACK, LEAN_SKIP, LEAN_TCP, LEAN_UDP, LeanDecoder, leanFeeder }
 import { warmupFrames } from '../../src/analysis/conv-warm.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import type { Frame } from '../../src/capture/types.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
+const CORPUS = CORPUS_DIR;
 const files = fs.existsSync(CORPUS) ? fs.readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).sort() : [];
 
 function summary(conv: ConversationTable, error: unknown) {

@@ -7,9 +7,10 @@ import { parseCaptureBuffer } from '../../src/capture/open.js';
 import { Dissection, walkFields } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { TcpTracker, type TrackerOptions } from '../../src/analysis/tcp/tracker.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-export const CORPUS = process.env.WIRETRACE_CORPUS ?? join(ROOT, '..', 'shared', 'corpus');
+export const CORPUS = CORPUS_DIR;
 export const EXPECTED = join(ROOT, 'fixtures', 'conformance-tcp');
 export const KEYS: string[] = JSON.parse(readFileSync(join(EXPECTED, 'keys.json'), 'utf8')).keys;
 

@@ -9,7 +9,6 @@
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseCaptureBuffer } from '../../src/capture/open.js';
 import { CaptureFileError, type Frame } from '../../src/capture/types.js';
@@ -17,9 +16,10 @@ import { Dissection } from '../../src/dissect/chain.js';
 import type { Layer } from '../../src/dissect/layer.js';
 import type { Field } from '../../src/dissect/types.js';
 import { defaultRegistry } from '../../dissectors/index.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const LINK_TYPES = [1, 0, 108, 101, 12, 14, 113, 276, 228, 229];
-const CORPUS = process.env.WIRETRACE_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
+const CORPUS = CORPUS_DIR;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

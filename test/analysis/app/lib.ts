@@ -12,9 +12,10 @@ import { TcpTracker } from '../../../src/analysis/tcp/tracker.js';
 import { TcpApp, type TcpAppOptions } from '../../../src/analysis/http/app.js';
 import { DnsTransactions } from '../../../src/analysis/dns-transactions.js';
 import { rowParts } from '../../../src/output/table.js';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const CORPUS = process.env.WIRETRACE_CORPUS ?? join(ROOT, '..', 'shared', 'corpus');
+export const CORPUS = CORPUS_DIR;
 
 export interface Row {
   frame: number;
