@@ -15,12 +15,13 @@ import { Dissection, walkFields } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 // @ts-ignore -- plain JS helper shared with scripts/conformance-report.mjs
 import * as lib from '../../scripts/conformance-lib.mjs';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const api = { parseCaptureBuffer, Dissection, defaultRegistry, walkFields };
 const { groups, all: keys } = lib.loadKeys() as { groups: Record<string, string[]>; all: string[] };
 const index = lib.loadIndex() as { files: Record<string, { packets: number; exit: number; error: string | null }> };
 const files = Object.keys(index.files).sort();
-const corpusThere = existsSync(join(lib.CORPUS, 'MANIFEST.tsv'));
+const corpusThere = existsSync(join(CORPUS_DIR, 'MANIFEST.tsv'));
 
 interface Mismatch { file: string; frame: number; key: string; ours: string; tshark: string }
 interface KeyStats { key: string; tshark: number; cells: number; agree: number; excepted: number; mismatches: Mismatch[] }
@@ -34,7 +35,7 @@ describe.skipIf(!corpusThere)('conformance with tshark over the corpus', () => {
     const exceptions = lib.loadExceptions();
     stats = lib.newStats(keys);
     for (const file of files) {
-      const buf = new Uint8Array(readFileSync(join(lib.CORPUS, file)));
+      const buf = new Uint8Array(readFileSync(join(CORPUS_DIR, file)));
       const expected = lib.dropRecords(lib.expectedFor(file), file, exceptions);
       const ours = lib.collectOurs(api, buf, keys);
       fileProblems.push(...lib.compareFile(stats, file, expected, ours, exceptions));
