@@ -11,7 +11,7 @@ import { warmupFrames } from '../analysis/conv-warm.js';
 import { TcpTracker, type TrackerOptions } from '../analysis/tcp/tracker.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
-import { boxTable } from '../output/box-table.js';
+import { boxTableBytes } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
 import { EXIT_OK, inputError, UsageError, UserError } from './errors.js';
 import type { CliIO } from './read.js';
@@ -75,7 +75,8 @@ function endpoint(addr: string, port: number): string {
   return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
-export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean): string {
+/** The table of one protocol as UTF-8 bytes (title line, then the box). */
+export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean): Buffer {
   const head = ['#', 'A', 'B', 'A→B pkts', 'A→B bytes', 'B→A pkts', 'B→A bytes', 'Start (s)', 'Duration'];
   if (proto === 'tcp') head.push('Handshake RTT', 'End', 'Retrans', 'Zero win');
   const t: string[][] = [];
@@ -92,7 +93,7 @@ export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], co
     t.push(row);
   }
   const title = `${proto.toUpperCase()} conversations: ${list.length}`;
-  return `${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n${boxTable(head, t, color)}`;
+  return Buffer.concat([Buffer.from(`${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n`), boxTableBytes(head, t, color)]);
 }
 
 /** A summaryOnly tracker reads no TCP option: the lean decoder skips them. */
@@ -142,14 +143,17 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
-    let s = '';
-    if (tcp) s += conversationTable('tcp', tcpList, color);
-    if (udp) s += (s ? '\n' : '') + conversationTable('udp', udpList, color);
+    const parts: Buffer[] = [];
+    if (tcp) parts.push(conversationTable('tcp', tcpList, color));
+    if (udp) {
+      if (parts.length) parts.push(Buffer.from('\n'));
+      parts.push(conversationTable('udp', udpList, color));
+    }
     const st = conv.tracker.stats;
     if (st.expired || st.evicted || st.unackedCapHits) {
-      s += `note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full)\n`;
+      parts.push(Buffer.from(`note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full)\n`));
     }
-    io.stdout.write(s);
+    io.stdout.write(Buffer.concat(parts));
   }
   if (res.error) throw res.error;
   return EXIT_OK;
