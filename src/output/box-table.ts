@@ -26,16 +26,17 @@ export function boxTableBytes(head: readonly string[], rows: readonly string[][]
   for (let i = 0; i < n; i++) rowMax += 3 * w[i] + 2 + C.length + E.length + bar.length;
   const buf = Buffer.allocUnsafe(rowMax * (rows.length + 1) + 3 * (top.length + mid.length + bot.length));
   let o = 0;
+  const barN = bar.length;
   const line = (cells: readonly string[], pre: string, post: string) => {
-    o += bar.copy(buf, o);
+    for (let k = 0; k < barN; k++) buf[o++] = bar[k];
     for (let i = 0; i < n; i++) {
       const c = cells[i];
       buf[o++] = 0x20;
       if (pre !== '') o += buf.write(pre, o, 'latin1');
-      o += buf.write(c, o);
+      o = put(buf, o, c);
       if (post !== '') o += buf.write(post, o, 'latin1');
       for (let k = w[i] - c.length + 1; k > 0; k--) buf[o++] = 0x20;
-      o += bar.copy(buf, o);
+      for (let k = 0; k < barN; k++) buf[o++] = bar[k];
     }
     buf[o++] = 0x0a;
   };
@@ -47,6 +48,20 @@ export function boxTableBytes(head: readonly string[], rows: readonly string[][]
   }
   o += buf.write(bot, o);
   return buf.subarray(0, o);
+}
+
+/**
+ * Write `s` as UTF-8 at buf[o], returning the end: ASCII byte by byte (a cell is a few characters;
+ * a native write per cell costs more than the copy), anything else through Buffer.write.
+ */
+function put(buf: Buffer, o: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return o - i + buf.write(s, o - i);
+    buf[o++] = c;
+  }
+  return o;
 }
 
 /** boxTableBytes() as a string. */
