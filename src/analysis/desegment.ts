@@ -150,16 +150,21 @@ export class DirDesegmenter {
     return this.consume(pieces, frame, frameData);
   }
 
-  /** End of capture: flush held segments and messages that end at the close. */
-  finish(frame: number): FeedResult {
-    const r = this.consume(this.rs.flush(), frame, new Uint8Array(0));
-    this.end(r, frame);
+  /** The stream is dropped (nothing more will be fed): give its buffers back to the budget. */
+  release(): void {
     this.rs.release();
     this.budget.give(this.buf.length);
     this.buf = new Uint8Array(0);
     this.len = 0;
     this.hole = 0;
     this.holeOn = false;
+  }
+
+  /** End of capture: flush held segments and messages that end at the close. */
+  finish(frame: number): FeedResult {
+    const r = this.consume(this.rs.flush(), frame, new Uint8Array(0));
+    this.end(r, frame);
+    this.release();
     return r;
   }
 

@@ -18,5 +18,7 @@ export function defaultAnalyzers(registry?: Registry): Analyzer[] {
   const dns = new DnsTransactions();
   dns.keep = false;
   // keepSummaries: false: a streaming read needs no per-stream summaries after the run (memory stays bounded)
-  return [tcpAnalyzer({ keepSummaries: false }), tcpAppAnalyzer(new TcpApp({ registry, keep: false })), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
+  const tcp = tcpAnalyzer({ keepSummaries: false });
+  const app = new TcpApp({ registry, keep: false }).follow(tcp.tracker);
+  return [tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
 }

@@ -28,7 +28,7 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
   if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-T ${fmt}: dns prints table or json`);
   const reg = defaultRegistry();
   const tr = new TcpTracker({ fields: false });
-  const app = new TcpApp({ registry: reg, keep: false });
+  const app = new TcpApp({ registry: reg, keep: false }).follow(tr);
   const dns = new DnsTransactions();
   let epoch: bigint | null = null;
   const { error } = await analyseFile(file, (pkt) => {

@@ -55,7 +55,7 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
   const reg = defaultRegistry();
   const tr = new TcpTracker({ fields: false });
   // bodies are printed only with --show-body: otherwise a transaction need not keep its frames' bytes
-  const app = new TcpApp({ registry: reg, layers: opts.showBody === true });
+  const app = new TcpApp({ registry: reg, layers: opts.showBody === true }).follow(tr);
   let epoch: bigint | null = null;
   const { error } = await analyseFile(file, (pkt) => {
     if (epoch === null) epoch = pkt.frame.ts;

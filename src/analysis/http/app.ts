@@ -254,7 +254,36 @@ export class TcpApp {
     } else if (ds.closed && other.closed) {
       // both directions ended (FIN delivered, nothing pending): later packets of the stream can
       // produce nothing, so keep only a marker and let the stream's buffers and layers go
+      ds.release();
+      other.release();
       this.streams.set(ann.stream, null);
+    }
+  }
+
+  /** Streams this analyzer holds an entry for (live ones and markers of finished ones). */
+  get trackedStreams(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * Drop the state of streams the tracker stops tracking (TcpTracker.onForget): no later packet
+   * carries their index, so neither their marker nor their buffers need to stay (memory stays
+   * bounded on a long capture). What a forgotten stream still holds is handed out as at the end
+   * of the capture.
+   */
+  follow(tracker: { onForget: ((stream: number) => void) | null }): this {
+    tracker.onForget = (id) => this.forget(id);
+    return this;
+  }
+
+  private forget(id: number): void {
+    const st = this.streams.get(id);
+    if (st === undefined) return;
+    this.streams.delete(id);
+    if (st === null) return;
+    for (let k = 0; k < 2; k++) {
+      const fr = st.dirs[k].finish(this.lastFrame);
+      if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
     }
   }
 

@@ -430,6 +430,11 @@ export class TcpTracker {
   private sinceSweep = 0;
   /** Called for each analysed packet (timeline, follow); set by the user. */
   onPacket: ((a: TcpAnalysis, st: TcpStream, pkt: Packet, layer: Layer<TcpD>) => void) | null = null;
+  /**
+   * Called with a stream's index when the tracker stops tracking it (idle, closed past its grace,
+   * evicted): no later packet gets that index, so state kept per index elsewhere can go.
+   */
+  onForget: ((stream: number) => void) | null = null;
 
   /** opts.explain, opts.summaryOnly and the limits read per packet (fields of their own: one load each). */
   private readonly ex: boolean;
@@ -587,6 +592,7 @@ export class TcpTracker {
    */
   private forget(st: TcpStream): void {
     this.unlink(st);
+    if (this.onForget !== null) this.onForget(st.id);
     if (!this.opts.keepSummaries && this.onPacket === null && this.pool.length < STREAM_POOL_MAX) {
       this.release(st);
       for (const f of st.flows) f.syn = null;

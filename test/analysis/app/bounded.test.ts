@@ -1,0 +1,119 @@
+// The TCP application analyzer's memory follows the tracker's: a stream the tracker forgets (closed
+// past its grace, idle past the timeout) leaves no entry and no reassembly budget behind, so a long
+// capture of short connections does not grow it. Before: one entry per connection ever seen, and
+// ~8 KB of budget per connection never given back.
+
+import { describe, expect, it } from 'vitest';
+import type { Frame } from '../../../src/capture/types.js';
+import { Dissection } from '../../../src/dissect/chain.js';
+import { defaultRegistry } from '../../../dissectors/index.js';
+import { TcpTracker } from '../../../src/analysis/tcp/tracker.js';
+import { TcpApp } from '../../../src/analysis/http/app.js';
+
+const SYN = 0x02, ACK = 0x10, PSH = 0x08, FIN = 0x01;
+const CLIENT = [10, 0, 0, 1], SERVER = [10, 0, 0, 2];
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** Ethernet + IPv4 + TCP (checksums left 0: not verified by the analyzers). */
+function tcpFrame(index: number, tsMs: number, toServer: boolean, cport: number, flags: number, seq: number, ack: number, payload = new Uint8Array(0)): Frame {
+  const b = new Uint8Array(14 + 20 + 20 + payload.length);
+  b[12] = 0x08;
+  const ip = 14;
+  b[ip] = 0x45;
+  const tl = 40 + payload.length;
+  b[ip + 2] = tl >> 8;
+  b[ip + 3] = tl & 255;
+  b[ip + 8] = 64;
+  b[ip + 9] = 6;
+  b.set(toServer ? CLIENT : SERVER, ip + 12);
+  b.set(toServer ? SERVER : CLIENT, ip + 16);
+  const t = 34;
+  const [sp, dp] = toServer ? [cport, 80] : [80, cport];
+  b[t] = sp >> 8; b[t + 1] = sp & 255; b[t + 2] = dp >> 8; b[t + 3] = dp & 255;
+  new DataView(b.buffer).setUint32(t + 4, seq >>> 0);
+  new DataView(b.buffer).setUint32(t + 8, ack >>> 0);
+  b[t + 12] = 0x50;
+  b[t + 13] = flags;
+  b[t + 14] = 0xff; b[t + 15] = 0xff;
+  b.set(payload, t + 20);
+  return { index, ts: BigInt(tsMs) * 1_000_000n, tsPrecision: 9, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
+}
+
+/**
+ * `n` HTTP connections one second apart: handshake, GET, 200 with a 5-byte body, FIN both ways.
+ * The last `open` of them send a response head announcing 100 bytes and then go quiet.
+ */
+function connections(n: number, open = 0): Frame[] {
+  const out: Frame[] = [];
+  let idx = 1;
+  for (let i = 0; i < n; i++) {
+    const t = i * 1000;
+    const cp = 40000 + i;
+    const c = 1000, s = 5000;
+    const req = enc(`GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    const quiet = i >= n - open;
+    const resp = enc(quiet ? 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
+    out.push(tcpFrame(idx++, t, true, cp, SYN, c, 0));
+    out.push(tcpFrame(idx++, t + 1, false, cp, SYN | ACK, s, c + 1));
+    out.push(tcpFrame(idx++, t + 2, true, cp, ACK, c + 1, s + 1));
+    out.push(tcpFrame(idx++, t + 3, true, cp, PSH | ACK, c + 1, s + 1, req));
+    out.push(tcpFrame(idx++, t + 4, false, cp, PSH | ACK, s + 1, c + 1 + req.length, resp));
+    if (quiet) continue;
+    out.push(tcpFrame(idx++, t + 5, true, cp, FIN | ACK, c + 1 + req.length, s + 1 + resp.length));
+    out.push(tcpFrame(idx++, t + 6, false, cp, FIN | ACK, s + 1 + resp.length, c + 2 + req.length));
+    out.push(tcpFrame(idx++, t + 7, true, cp, ACK, c + 2 + req.length, s + 2 + resp.length));
+  }
+  return out;
+}
+
+function run(frames: Frame[], tracker: TcpTracker, app: TcpApp): { maxTracked: number } {
+  const dis = new Dissection(defaultRegistry());
+  let maxTracked = 0;
+  for (const f of frames) {
+    const pkt = dis.dissect(f);
+    tracker.packet(pkt);
+    app.packet(pkt);
+    maxTracked = Math.max(maxTracked, app.trackedStreams);
+  }
+  return { maxTracked };
+}
+
+describe('TCP application analyzer memory', () => {
+  it('forgets closed connections with the tracker: entries and budget stay bounded', () => {
+    // the tracker sweeps every 16 packets here; closed streams go after 2 s of quiet
+    const tracker = new TcpTracker({ keepSummaries: false, closedGrace: 2, sweepEvery: 16 });
+    const app = new TcpApp({ registry: defaultRegistry() }).follow(tracker);
+    const { maxTracked } = run(connections(200), tracker, app);
+    expect(app.transactions.length).toBe(200);
+    expect(app.transactions.every((t) => t.status === 200 && t.respFrame > 0)).toBe(true);
+    // 8 packets per connection, one connection a second: the sweep (16 packets = 2 s) plus the grace
+    expect(maxTracked).toBeLessThanOrEqual(6);
+    expect(app.trackedStreams).toBeLessThanOrEqual(6);
+    // every closed connection gave its buffers back
+    expect(app.budget.used).toBe(0);
+  });
+
+  it('an idle stream that expires hands out what it holds, as at the end of the capture', () => {
+    const tracker = new TcpTracker({ keepSummaries: false, idleTimeout: 3, sweepEvery: 16 });
+    const app = new TcpApp({ registry: defaultRegistry() }).follow(tracker);
+    // 40 connections, the last 5 go quiet after a response head (at 35..39 s; the capture ends at 39 s)
+    run(connections(40, 5), tracker, app);
+    const answered = () => app.transactions.filter((t) => t.respFrame > 0);
+    // the quiet ones idle for more than 3 s by the last sweep were forgotten: their cut responses are out
+    const early = answered().length;
+    expect(early).toBeGreaterThan(35);
+    expect(early).toBeLessThan(40);
+    app.finish();
+    expect(answered().length).toBe(40);
+    const cut = app.transactions.filter((t) => t.notes.includes('response eof'));
+    expect(cut.map((t) => t.uri)).toEqual(['/35', '/36', '/37', '/38', '/39']);
+    expect(app.budget.used).toBe(0);
+  });
+
+  it('without follow(), entries of finished connections pile up (what follow() prevents)', () => {
+    const tracker = new TcpTracker({ keepSummaries: false, closedGrace: 2, sweepEvery: 16 });
+    const app = new TcpApp({ registry: defaultRegistry() });
+    run(connections(50), tracker, app);
+    expect(app.trackedStreams).toBe(50);
+  });
+});
