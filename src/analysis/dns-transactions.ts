@@ -40,7 +40,10 @@ export interface DnsTransaction {
   responseFrame: number;
   responseTs: bigint;
   rcode: number;
+  /** The first ANSWERS_KEPT answers in short form ("A 192.0.2.1", "CNAME x.example"). */
   answers: string[];
+  /** How many answer records the response carried (answers.length when at most ANSWERS_KEPT). */
+  answerCount: number;
   /** Response time in seconds (-1 when unanswered). */
   latency: number;
   /** Frames of repeated queries (retransmissions) and repeated responses. */
@@ -174,7 +177,7 @@ export class DnsTransactions {
         const qr = d.records.find((r) => r.sec === 0);
         tx = {
           id: d.id, transport: ep.tr, client: ep.src, server: ep.dst, queryFrame: frame, queryTs: ts,
-          name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [],
+          name: qr?.name.text ?? '', type: qr?.type ?? 0, responseFrame: 0, responseTs: 0n, rcode: -1, answers: [], answerCount: 0,
           latency: -1, retransmits: [], dupResponses: [], unsolicited: false, queryLayer: l,
         };
         this.list.push(tx);
@@ -190,12 +193,14 @@ export class DnsTransactions {
       l.addExtra(gen(fBool('dns.unsolicited', 'Unsolicited', true, 0, 0)));
       if (this.keep) {
         const qr = d.records.find((r) => r.sec === 0);
-        this.list.push({
+        const t: DnsTransaction = {
           id: d.id, transport: ep.tr, client: ep.dst, server: ep.src, queryFrame: 0, queryTs: 0n,
           name: qr?.name.text ?? '', type: qr?.type ?? 0,
-          responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: answersOf(l), latency: -1,
+          responseFrame: frame, responseTs: ts, rcode: d.flags & 15, answers: [], answerCount: 0, latency: -1,
           retransmits: [], dupResponses: [], unsolicited: true, queryLayer: null,
-        });
+        };
+        answersOf(l, t);
+        this.list.push(t);
       }
       return;
     }
@@ -216,7 +221,7 @@ export class DnsTransactions {
     t.responseTs = ts;
     t.rcode = d.flags & 15;
     // the answers in short form are for the transaction list only (they build every field of the layer)
-    t.answers = answersOf(l);
+    answersOf(l, t);
     t.latency = Number(ts - t.queryTs) / 1e9;
     // the query's frame learns where its answer is (seen by outputs that print after the run)
     t.queryLayer?.addExtra(fFrame('dns.response_in', 'Response In', frame));
@@ -224,25 +229,30 @@ export class DnsTransactions {
   }
 }
 
-/** Answers in short form: "A 192.0.2.1", "CNAME x.example". */
-function answersOf(l: Layer): string[] {
+/** Answers a transaction keeps in short form (the count says how many there were). */
+export const ANSWERS_KEPT = 32;
+
+/** t.answers: the first ANSWERS_KEPT answers in short form ("A 192.0.2.1", "CNAME x.example"); t.answerCount: all of them. */
+function answersOf(l: Layer, t: DnsTransaction): void {
   const out: string[] = [];
-  let cur: string[] = [];
+  let n = 0;
   for (const f of l.fields()) {
     if (f.key !== '' || !f.children) continue;
     if (f.text !== 'Answers') continue;
     for (const rr of f.children) {
-      cur = [];
+      n++;
+      if (out.length >= ANSWERS_KEPT) continue;
+      const cur: string[] = [];
       let type = '';
       for (const c of rr.children ?? []) {
         if (c.key === 'dns.resp.type') type = dnsTypeName(c.value as number);
         else if (/^dns\.(a|aaaa|cname|ns|ptr\.domain_name|mx\.mail_exchange|txt|srv\.target|soa\.mname)$/.test(c.key)) cur.push(c.show);
       }
       out.push(`${type}${cur.length ? ' ' + cur.join(' ') : ''}`);
-      if (out.length >= 32) return out;
     }
   }
-  return out;
+  t.answers = out;
+  t.answerCount = n;
 }
 
 export function dnsTransactionAnalyzer(t = new DnsTransactions()): Analyzer & { tx: DnsTransactions } {

@@ -43,7 +43,7 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
     const out = dns.list.map((t) => ({
       time: t0(t), transport: t.transport, client: t.client, server: t.server, id: t.id, query_frame: t.queryFrame || null,
       name: t.name, type: dnsTypeName(t.type), response_frame: t.responseFrame || null,
-      rcode: t.rcode >= 0 ? rcodeName(t.rcode) : null, answers: t.answers, latency: t.latency >= 0 ? t.latency : null,
+      rcode: t.rcode >= 0 ? rcodeName(t.rcode) : null, answers: t.answers, answer_count: t.answerCount, latency: t.latency >= 0 ? t.latency : null,
       retransmitted_queries: t.retransmits, repeated_responses: t.dupResponses, unsolicited: t.unsolicited,
       unanswered: !t.unsolicited && t.responseFrame === 0,
     }));
@@ -53,7 +53,7 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
     const head = ['Time', 'Client', 'Server', 'Query', 'Type', 'Rcode', 'Answers', 'Latency', 'Note'];
     const rows: string[][] = [];
     for (const t of dns.list) {
-      const ans = t.answers.slice(0, 3).join(', ') + (t.answers.length > 3 ? `, … (${t.answers.length})` : '');
+      const ans = t.answers.slice(0, 3).join(', ') + (t.answerCount > 3 ? `, … (${t.answerCount})` : '');
       rows.push([t0(t).toFixed(6), `${t.client}/${t.transport}`, t.server, t.name.slice(0, 50), dnsTypeName(t.type),
         t.rcode >= 0 ? rcodeName(t.rcode) : '—', ans.slice(0, 70), latencyText(t.latency), note(t)]);
     }
