@@ -8,7 +8,7 @@
 import { fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { emptyPayload, etypeColumn, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeColumn, fEtype, linkTail, payloadEndBeforeFcs, trailerFields, type LinkTail } from './link-common.js';
 
 export interface EthD extends LinkTail {
   /** EtherType (>= 0x0600) or 802.3 length (<= 1500); -1 when the header is short. */
@@ -20,10 +20,10 @@ const IEEE_802_3_MAX_LEN = 1500;
 export const ethernet: Dissector<EthD> = {
   proto: 'eth',
   name: 'Ethernet II',
-  fieldKeys: ['eth.dst', 'eth.src', 'eth.type', 'eth.len', 'eth.invalid_lentype', 'eth.padding', 'eth.trailer', 'eth.fcs'],
+  fieldKeys: ['eth.dst', 'eth.src', 'eth.type', 'eth.len', 'eth.invalid_lentype', 'eth.padding', 'eth.trailer', 'eth.fcs', 'eth.fcs.status'],
   registers: [{ table: 'link', key: 1 }],
   dissect(buf, start, end, ctx) {
-    const l = new Layer<EthD>(ethernet, buf, start, end, { type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1 });
+    const l = new Layer<EthD>(ethernet, buf, start, end, { type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1, fcs: -1 });
     if (end - start < 14) {
       l.short('Ethernet header', start, 14, ctx.snapCut(buf, start + 14));
       return l;
@@ -33,8 +33,9 @@ export const ethernet: Dissector<EthD> = {
     d.type = type;
     l.d = d;
     if (type >= 0x0600) {
-      l.next = { table: 'ethertype', key: type, start: start + 14, end };
-      emptyPayload(l, ctx, start + 14, end);
+      const pend = payloadEndBeforeFcs(d, start + 14, end);
+      l.next = { table: 'ethertype', key: type, start: start + 14, end: pend };
+      emptyPayload(l, ctx, start + 14, pend);
     } else if (type <= IEEE_802_3_MAX_LEN) {
       // The length counts the LLC payload; what follows it is padding / trailer.
       let pend = start + 14 + type;

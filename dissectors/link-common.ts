@@ -18,7 +18,7 @@
 // (ARP: 8 + 2*hlen + 2*plen; IPv4: start + total length; IPv6: start + 40 + payload length).
 // A layer whose end is the end of the frame (the default) leaves no trailer.
 
-import { fBytes, fHex, hexN } from '../src/dissect/fields.js';
+import { fBytes, fHex, fUint, hexN } from '../src/dissect/fields.js';
 import type { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Field } from '../src/dissect/types.js';
 
@@ -286,6 +286,11 @@ export interface LinkTail {
    * the next layer.
    */
   payloadEnd: number;
+  /**
+   * FCS bytes at the end of this layer's range when the capture file says (Frame.fcsLen, for a
+   * layer that covers the whole frame); -1 unknown (the FCS is guessed from the frame size).
+   */
+  fcs: number;
 }
 
 /** Fill the LinkTail part of `d` at dissect time. */
@@ -296,7 +301,19 @@ export function linkTail(ctx: DissectContext, buf: Uint8Array, end: number): Lin
     pktLen: fr.origLen,
     missing: ctx.snapCut(buf, end) ? Math.max(0, fr.origLen - fr.data.length) : 0,
     payloadEnd: -1,
+    fcs: fr.fcsLen !== undefined && buf === fr.data && end === fr.data.length && !ctx.quoted ? fr.fcsLen : -1,
   };
+}
+
+/**
+ * End of the payload after a link header that ends at `at`, with a known FCS cut off (tshark's
+ * dissect_ethertype: the reported length loses the FCS, the captured end is kept within it).
+ */
+export function payloadEndBeforeFcs(t: LinkTail, at: number, end: number): number {
+  if (t.fcs <= 0) return end;
+  let reported = end - at + t.missing;
+  if (reported >= t.fcs) reported -= t.fcs;
+  return Math.min(end, at + reported);
 }
 
 /**
@@ -332,7 +349,8 @@ export function trailerFields(l: Layer, t: LinkTail, out: Field[], trailerKey: s
     }
   }
   let fcsAt = -1;
-  if (fcsHeuristic && l.end - l.start + t.missing >= 64 && rep >= 4) {
+  // a known 4-byte FCS is always there; unknown: guessed for a frame of 64 bytes or more; 0: none
+  if (fcsHeuristic && rep >= 4 && (t.fcs === 4 || (t.fcs !== 0 && l.end - l.start + t.missing >= 64))) {
     if (cap < rep) {
       rep -= 4;
       if (cap > rep) cap = rep;
@@ -350,6 +368,11 @@ export function trailerFields(l: Layer, t: LinkTail, out: Field[], trailerKey: s
     const f = fHex('eth.fcs', 'Frame check sequence', v, fcsAt, 4, 8);
     f.text = `Frame check sequence: ${hexN(v, 8)} [unverified]`;
     out.push(f);
+    // tshark does not check it by default (eth.check_fcs off): status 2, Unverified
+    const st = fUint('eth.fcs.status', 'FCS Status', 2, fcsAt, 0);
+    st.text = 'FCS Status: Unverified';
+    st.generated = true;
+    out.push(st);
   }
 }
 

@@ -29,7 +29,7 @@ const LTYPE_NAMES: Record<number, string> = {
 };
 
 export function emptySll(): SllD {
-  return { ok: false, pkttype: 0, hatype: 0, halen: 0, addrAt: 0, protocol: 0, ifindex: 0, layers: null, pktLen: 0, missing: 0, payloadEnd: -1 };
+  return { ok: false, pkttype: 0, hatype: 0, halen: 0, addrAt: 0, protocol: 0, ifindex: 0, layers: null, pktLen: 0, missing: 0, payloadEnd: -1, fcs: -1 };
 }
 
 /** Fill the LinkTail part and return the `next` for a protocol value found at `payload`. */

@@ -14,6 +14,8 @@ export interface UdpDx extends UdpD {
   csCalc: number;
   /** The length field is below 8 or above the IP payload. */
   badLen: boolean;
+  /** The IP payload length the length field was checked against (tshark's "payload length"). */
+  ipPayload: number;
 }
 
 const STATUS = ['Bad', 'Good', 'Unverified', 'Not present', 'Illegal'];
@@ -31,7 +33,7 @@ export const udp: Dissector<UdpDx> = {
   dissect(buf, start, end, ctx) {
     const d: UdpDx = {
       srcport: 0, dstport: 0, length: 0, payloadStart: start, payloadEnd: start, ok: false, csStatus: 2, csCalc: 0,
-      badLen: false,
+      badLen: false, ipPayload: 0,
     };
     const l = new Layer<UdpDx>(udp, buf, start, end, d);
     if (end - start < 8) {
@@ -51,6 +53,7 @@ export const udp: Dissector<UdpDx> = {
       ipEnd = ip.start + ipd.totalLen;
     }
     let udpEnd = start + d.length;
+    d.ipPayload = ipEnd - start;
     if (d.length < 8) {
       d.badLen = true;
       l.problem('malformed', `bad UDP length ${d.length} < UDP header length 8`, start + 4, start + 6);
@@ -97,7 +100,7 @@ export const udp: Dissector<UdpDx> = {
       hide(fUint('udp.port', 'Source or Destination Port', d.dstport, start + 2, 2)),
     ];
     const lf = fUint('udp.length', 'Length', d.length, start + 4, 2);
-    if (d.badLen) lf.text = `Length: ${d.length} (bogus)`;
+    if (d.badLen) lf.text = d.length < 8 ? `Length: ${d.length} (bogus, must be >= 8)` : `Length: ${d.length} (bogus, payload length ${d.ipPayload})`;
     out.push(lf);
     const cs = u16(buf, start + 6);
     const cf = fHex('udp.checksum', 'Checksum', cs, start + 6, 2);
@@ -138,7 +141,11 @@ export const udp: Dissector<UdpDx> = {
   info(l) {
     const d = l.d;
     if (!d.ok) return null;
-    let s = `${d.srcport} \u2192 ${d.dstport} Len=${d.length >= 8 ? d.length - 8 : 0}`;
+    // tshark: a length below 8 ends the Info there; one beyond the IP payload is flagged before Len=
+    if (d.badLen && d.length < 8) return `${d.srcport} \u2192 ${d.dstport} [BAD UDP LENGTH ${d.length} < 8]`;
+    let s = d.badLen
+      ? `${d.srcport} \u2192 ${d.dstport} [BAD UDP LENGTH ${d.length} > IP PAYLOAD LENGTH] Len=${d.length - 8}`
+      : `${d.srcport} \u2192 ${d.dstport} Len=${d.length - 8}`;
     if (d.csStatus === 4) s += ' [ILLEGAL CHECKSUM (0)]';
     return s;
   },

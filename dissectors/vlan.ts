@@ -27,7 +27,7 @@ const PRI_NAMES = [
 
 function dissectTag(dis: Dissector<VlanD>, what: string, buf: Uint8Array, start: number, end: number, ctx: DissectContext): Layer<VlanD> {
   const l = new Layer<VlanD>(dis, buf, start, end, {
-    ok: false, pri: 0, dei: 0, id: 0, type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1,
+    ok: false, pri: 0, dei: 0, id: 0, type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1, fcs: -1,
   });
   if (end - start < 4) {
     l.short(what, start, 4, ctx.snapCut(buf, start + 4));

@@ -39,6 +39,8 @@ export class PcapDecoder implements Decoder {
   private readonly recLen: number;
   private linkType = 0;
   private maxCap = 0;
+  /** FCS bytes per frame from the link type field (LT_FCS_LENGTH_PRESENT), -1 when not given. */
+  private fcsLen = -1;
   private readonly precision: number;
   readonly bytes = new FrameBytes();
 
@@ -70,7 +72,7 @@ export class PcapDecoder implements Decoder {
     this.maxCap = maxCaplen(this.linkType);
     const iface: InterfaceInfo = { linkType: this.linkType, snaplen, tsPrecision: this.precision };
     // LT_FCS_LENGTH_PRESENT (bit 26): the top 4 bits give the FCS length in 16-bit units.
-    if (field & 0x04000000) iface.fcsLen = (field >>> 28) * 2;
+    if (field & 0x04000000) this.fcsLen = iface.fcsLen = (field >>> 28) * 2;
     this.info.interfaces.push(iface);
     this.headerDone = true;
   }
@@ -126,6 +128,7 @@ export class PcapDecoder implements Decoder {
           data: bytes.copy(buf, d, d + cap, end),
           origLen: dv.getUint32(pos + 12, le),
         });
+        if (this.fcsLen >= 0) out[out.length - 1].fcsLen = this.fcsLen;
         pos = d + cap;
       }
     } finally {

@@ -45,6 +45,8 @@ interface Iface {
   mode: 0 | 1 | 2;
   res: bigint;
   offsetNs: bigint;
+  /** if_fcslen, -1 when the IDB does not say. */
+  fcsLen: number;
 }
 
 const pad4 = (n: number): number => (n + 3) & ~3;
@@ -267,6 +269,7 @@ export class PcapngDecoder implements Decoder {
       mode,
       res,
       offsetNs: offsetSec * 1_000_000_000n,
+      fcsLen: info.fcsLen ?? -1,
     };
     this.ifs.push(iface);
     this.section.push(iface);
@@ -316,6 +319,7 @@ export class PcapngDecoder implements Decoder {
       origLen: dv.getUint32(pos + 24, le),
       sectionIfId: id,
     };
+    if (f.fcsLen >= 0) frame.fcsLen = f.fcsLen;
     const optStart = d + pad4(cap);
     const optEnd = pos + len - 4;
     if (optStart < optEnd) {
@@ -344,7 +348,7 @@ export class PcapngDecoder implements Decoder {
     }
     const d = pos + 12;
     this.count++;
-    return {
+    const frame: Frame = {
       index: this.count,
       ts: 0n,
       tsPrecision: f.precision,
@@ -355,6 +359,8 @@ export class PcapngDecoder implements Decoder {
       sectionIfId: 0,
       noTimestamp: true,
     };
+    if (f.fcsLen >= 0) frame.fcsLen = f.fcsLen;
+    return frame;
   }
 
   private nrb(buf: Uint8Array, dv: DataView, pos: number, len: number, at: number): void {

@@ -37,6 +37,11 @@ export interface Frame {
    * what tshark 4.0 prints as frame.interface_id (ifIndex counts across sections, to index info.interfaces).
    */
   sectionIfId?: number;
+  /**
+   * Bytes of frame check sequence at the end of `data` when the file says so (pcap LT_FCS_LENGTH
+   * bits, pcapng if_fcslen; 0 = none); absent when unknown (Ethernet then guesses, as tshark does).
+   */
+  fcsLen?: number;
   /** The record carries no timestamp (pcapng Simple Packet Block): ts is 0n; tshark prints no frame.time. */
   noTimestamp?: boolean;
 }
