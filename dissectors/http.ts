@@ -6,6 +6,7 @@
 import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
+import { media, mediaType } from '../src/analysis/http/message.js';
 
 /** Most header bytes scanned in one segment. */
 const MAX_HEAD = 64 * 1024;
@@ -119,6 +120,17 @@ function splitLines(buf: Uint8Array, start: number, end: number, d: HttpD): void
 }
 
 /** Header value of the first line named `name` (lower case), or null. */
+/** What the media type's dissector shows for the body bytes after the head in this segment; null when none follow. */
+function segmentMedia(l: Layer<HttpD>): { column: string; suffix: string } | null {
+  const d = l.d;
+  if (d.kind === 'continuation' || d.headEnd < 0 || d.headEnd >= l.end) return null;
+  const ct = header(l, 'content-type');
+  const mt = mediaType(ct);
+  if (ct === null || mt === null) return null;
+  const body = l.buf.subarray(d.headEnd, l.end);
+  return media(mt, () => ({ len: body.length, head: body.subarray(0, 16) }), () => body, ct);
+}
+
 function header(l: Layer<HttpD>, name: string): string | null {
   const { buf } = l;
   for (let i = 1; i < l.d.lines.length; i++) {
@@ -216,7 +228,10 @@ export const http: Dissector<HttpD> = {
   },
 
   title: () => 'Hypertext Transfer Protocol',
-  column: () => 'HTTP',
+  column(l) {
+    const m = segmentMedia(l);
+    return m === null ? 'HTTP' : m.column;
+  },
 
   info(l) {
     const d = l.d;
@@ -224,12 +239,10 @@ export const http: Dissector<HttpD> = {
     if (d.lines.length === 0) return null;
     const first = d.lines[0];
     let s = str(l.buf, first.at, first.end) + ' ';
-    // tshark names the media type when body bytes follow the header block in this segment.
-    const ct = header(l, 'content-type');
-    if (ct !== null && d.headEnd >= 0 && d.headEnd < l.end) {
-      const semi = ct.indexOf(';');
-      s += ` (${(semi >= 0 ? ct.slice(0, semi) : ct).trim()})`;
-    }
+    // tshark hands the body bytes that follow the header block in this segment to the media type's
+    // dissector, which may name it (the same rules as for a reassembled message)
+    const m = segmentMedia(l);
+    if (m !== null) s += m.suffix;
     return s;
   },
 };

@@ -37,6 +37,12 @@ export interface AppParser {
    * length (so a DirDesegmenter with `sparse` set may skip copying them).
    */
   readonly sparse?: boolean;
+  /**
+   * With `sparse`: how many bytes of the message at the buffer start must be stored before the rest
+   * may be skipped (an HTTP parser: the head and the first bytes of the body, where a media type's
+   * magic number is). Absent: whatever measure() needed.
+   */
+  holdFrom?(): number;
 }
 
 export interface SegRef {
@@ -109,6 +115,9 @@ export class DirDesegmenter {
   sparse = false;
   private holeOn = false;
   private hole = 0;
+  /** The length is known but the hole opens only once `holeAt` bytes are stored (AppParser.holdFrom). */
+  private holePending = false;
+  private holeAt = 0;
   /** Parsing stopped for good (e.g. after an HTTP Upgrade). */
   stopped = false;
   /** Messages handed out cut because of the cap. */
@@ -158,6 +167,7 @@ export class DirDesegmenter {
     this.len = 0;
     this.hole = 0;
     this.holeOn = false;
+    this.holePending = false;
   }
 
   /** End of capture: flush held segments and messages that end at the close. */
@@ -319,7 +329,14 @@ export class DirDesegmenter {
           return;
         }
         this.want = n;
-        if (this.sparse && this.parser.sparse === true && n > this.len) this.holeOn = true;
+        if (this.sparse && this.parser.sparse === true && n > this.len) {
+          this.holeAt = Math.min(n, this.parser.holdFrom?.() ?? 0);
+          this.holePending = true;
+        }
+      }
+      if (this.holePending && this.len >= this.holeAt) {
+        this.holePending = false;
+        this.holeOn = true;
       }
       if (this.want > this.limits.maxMessage && this.len >= Math.min(this.limits.maxMessage, this.want)) {
         this.capCuts++;
@@ -380,6 +397,7 @@ export class DirDesegmenter {
 
   private drop(n: number): void {
     this.parser.done?.();
+    this.holePending = false;
     if (this.hole > 0 || this.holeOn) {
       // only ever the whole buffer while a hole is open
       n = this.len;
@@ -431,6 +449,7 @@ export class DirDesegmenter {
     const hole = this.hole;
     this.hole = 0;
     this.holeOn = false;
+    this.holePending = false;
     const phys = n - hole;
     const plen = this.len - hole;
     // the whole buffer is the message: hand the buffer itself out (no copy) and start a new one

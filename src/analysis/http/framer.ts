@@ -5,6 +5,9 @@
 import type { AppParser } from '../desegment.js';
 import { MAX_HEAD, findHeadEnd, firstLine, looksLikeHttp, parseHead, scanChunks, type HttpHead } from './parse.js';
 
+/** Body bytes kept ahead of a skipped body (see holdFrom; JFIF's check reads bytes 0-10). */
+export const BODY_MAGIC = 16;
+
 export class HttpConn {
   /** Methods of requests whose head was seen and that await their final response, oldest first. */
   methods: string[] = [];
@@ -31,6 +34,18 @@ export class HttpFramer implements AppParser {
     this.chunkAt = -1;
     this.chunks = 0;
     this.noted = false;
+  }
+
+  /**
+   * The head and the first BODY_MAGIC bytes of the body stay stored (the Info names some media types
+   * from the body's magic number: "(PNG)", "(GIF89a)", "(JPEG JFIF image)").
+   */
+  holdFrom(): number {
+    if (this.headEnd < 0) return 0;
+    // a multipart body is read whole (its parts' media types are named too)
+    const ct = this.head?.contentType;
+    if (ct != null && /^\s*multipart\//i.test(ct)) return Infinity;
+    return this.headEnd + BODY_MAGIC;
   }
 
   /** The head measure() parsed for the message at the buffer start (offsets from its first byte), or null. */

@@ -40,10 +40,147 @@ const HEADER_KEYS: Record<string, string> = {
   'x-forwarded-for': 'http.x_forwarded_for', 'keep-alive': 'http.keep_alive',
 };
 
-function mediaType(ct: string | null): string | null {
+/** The media type of a Content-Type value: lower case, without parameters. */
+export function mediaType(ct: string | null): string | null {
   if (ct === null) return null;
   const i = ct.indexOf(';');
   return (i >= 0 ? ct.slice(0, i) : ct).trim().toLowerCase();
+}
+
+// What tshark 4.0's media dissectors add to the Info and Protocol columns for a body, by media type
+// (each list checked type by type against tshark; a type not listed gets the media fallback "(type)"):
+// the XML and JSON dissectors rename the Protocol column, the image ones name the format when the
+// body starts with its magic number (and is at least 20 bytes long).
+const XML_TYPES = new Set([
+  'text/xml', 'application/xml', 'image/svg+xml', 'application/soap+xml', 'application/atom+xml',
+  'application/rss+xml', 'application/rdf+xml', 'application/xslt+xml', 'application/xml-dtd',
+  'application/mathml+xml', 'text/vnd.wap.wml', 'text/vnd.wap.si', 'text/vnd.wap.sl', 'text/vnd.wap.co',
+  'application/xcap-el+xml', 'application/xcap-diff+xml', 'application/pidf+xml', 'application/rlmi+xml',
+  'application/reginfo+xml', 'application/resource-lists+xml', 'application/rls-services+xml',
+  'application/watcherinfo+xml', 'application/conference-info+xml',
+]);
+const JSON_TYPES = new Set([
+  'application/json', 'application/json-rpc', 'application/jsonrequest', 'application/senml+json',
+  'application/sensml+json', 'application/problem+json', 'application/vnd.oma.lwm2m+json',
+  'application/dds-web+json', 'application/x-ndjson', 'application/merge-patch+json', 'application/json-patch+json',
+]);
+const JFIF_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/jfif', 'video/x-motion-jpeg']);
+const PNG_TYPES = new Set(['image/png', 'image/x-png', 'image/apng']);
+const GIF_TYPES = new Set(['image/gif', 'image/x-gif']);
+const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** A body as a media dissector gets it: its length and first bytes. */
+interface MediaBody {
+  len: number;
+  head: Uint8Array;
+}
+
+/** The message body as a media dissector gets it (de-chunked and decoded when it has to be). */
+function mediaBody(l: Layer<HttpD>): MediaBody {
+  const d = l.d;
+  const h = d.head!;
+  if (!h.chunked && h.contentEncoding === null) {
+    return { len: d.bodyEnd - d.bodyStart + d.omitted, head: l.buf.subarray(d.bodyStart, Math.min(d.bodyEnd, d.bodyStart + 16)) };
+  }
+  const b = decodeBody(l).bytes;
+  return { len: b.length, head: b.subarray(0, 16) };
+}
+
+/** Types tshark hands to a dissector that adds nothing to the Info column (application/octet-stream: "data"). */
+const SILENT_TYPES = new Set(['application/octet-stream', 'application/grpc', 'application/grpc+proto']);
+
+/**
+ * Protocol column and Info suffix of a body of media type `mt` (`body` read only for the image
+ * types, `whole` for multipart; `contentType` is the full header value, with its parameters).
+ */
+export function media(mt: string, body: () => MediaBody, whole: () => Uint8Array | null, contentType: string): { column: string; suffix: string } {
+  if (XML_TYPES.has(mt)) return { column: 'HTTP/XML', suffix: '' };
+  if (JSON_TYPES.has(mt)) return { column: 'HTTP/JSON', suffix: `, JavaScript Object Notation (${mt})` };
+  if (mt === 'application/sdp') return { column: 'HTTP/SDP', suffix: '' };
+  if (SILENT_TYPES.has(mt)) return { column: 'HTTP', suffix: '' };
+  if (mt.startsWith('multipart/')) {
+    // the multipart dissector names no type itself; each part with a Content-Type goes to its own media dissector
+    const b = whole();
+    return { column: 'HTTP', suffix: b === null ? '' : multipartSuffix(b, contentType) };
+  }
+  const image = JFIF_TYPES.has(mt) ? 1 : PNG_TYPES.has(mt) ? 2 : GIF_TYPES.has(mt) ? 3 : 0;
+  if (image !== 0) {
+    const { len, head: b } = body();
+    if (len >= 20 && b.length >= 11) {
+      // JFIF: SOI, then "JFIF\0" or "Exif\0" at offset 6 (the APP0 / APP1 identifier)
+      const jfif = (b[6] === 0x4a && b[7] === 0x46 && b[8] === 0x49 && b[9] === 0x46) || (b[6] === 0x45 && b[7] === 0x78 && b[8] === 0x69 && b[9] === 0x66);
+      if (image === 1 && b[0] === 0xff && b[1] === 0xd8 && jfif && b[10] === 0) {
+        return { column: 'HTTP', suffix: ' (JPEG JFIF image)' };
+      }
+      if (image === 2 && PNG_MAGIC.every((v, i) => b[i] === v)) return { column: 'HTTP', suffix: ' (PNG)' };
+      if (image === 3 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38 && (b[4] === 0x37 || b[4] === 0x39) && b[5] === 0x61) {
+        return { column: 'HTTP', suffix: b[4] === 0x37 ? ' (GIF87a)' : ' (GIF89a)' };
+      }
+    }
+  }
+  return { column: 'HTTP', suffix: ` (${mt})` };
+}
+
+/** The boundary parameter of a multipart Content-Type, or null. */
+function boundaryOf(contentType: string): string | null {
+  const m = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
+  return m === null ? null : (m[1] ?? m[2]);
+}
+
+function indexOfBytes(b: Uint8Array, pat: Uint8Array, from: number): number {
+  const n = pat.length;
+  outer: for (let i = from; i + n <= b.length; i++) {
+    for (let k = 0; k < n; k++) if (b[i + k] !== pat[k]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/** The Info suffixes of a multipart body's parts that carry a Content-Type (tshark's multipart dissector). */
+function multipartSuffix(b: Uint8Array, contentType: string): string {
+  const boundary = boundaryOf(contentType);
+  if (boundary === null || boundary === '') return '';
+  const delim = new TextEncoder().encode('--' + boundary);
+  let at = indexOfBytes(b, delim, 0);
+  let out = '';
+  for (let parts = 0; at >= 0 && parts < 64; parts++) {
+    let p = at + delim.length;
+    if (b[p] === 0x2d && b[p + 1] === 0x2d) break; // the last boundary
+    while (p < b.length && b[p] !== 0x0a) p++; // the rest of the boundary line
+    const headStart = p + 1;
+    const crlf2 = indexOfBytes(b, CRLFCRLF, headStart - 2);
+    if (crlf2 < 0) break;
+    const bodyStart = crlf2 + 4;
+    const next = indexOfBytes(b, delim, bodyStart);
+    // the part ends before the CRLF that precedes the next boundary
+    const bodyEnd = next < 0 ? b.length : next >= 2 && b[next - 2] === 0x0d && b[next - 1] === 0x0a ? next - 2 : next;
+    let ct: string | null = null;
+    for (const line of Buffer.from(b.subarray(headStart, crlf2)).toString('latin1').split('\r\n')) {
+      const c = line.indexOf(':');
+      if (c > 0 && line.slice(0, c).trim().toLowerCase() === 'content-type') ct = line.slice(c + 1).trim();
+    }
+    const mt = mediaType(ct);
+    if (mt !== null && ct !== null) {
+      const pb = b.subarray(bodyStart, Math.max(bodyStart, bodyEnd));
+      out += media(mt, () => ({ len: pb.length, head: pb.subarray(0, 16) }), () => pb, ct).suffix;
+    }
+    at = next;
+  }
+  return out;
+}
+
+const CRLFCRLF = new Uint8Array([0x0d, 0x0a, 0x0d, 0x0a]);
+
+/** The media type of a message that has a body to hand to a media dissector, else null. */
+function bodyMediaType(l: Layer<HttpD>): string | null {
+  const d = l.d;
+  if (d.head === null || !(d.bodyEnd > d.bodyStart || d.omitted > 0)) return null;
+  return mediaType(d.head.contentType);
+}
+
+/** media() for a message layer. */
+function layerMedia(l: Layer<HttpD>, mt: string): { column: string; suffix: string } {
+  return media(mt, () => mediaBody(l), () => (l.d.omitted > 0 ? null : decodeBody(l).bytes), l.d.head!.contentType!);
 }
 
 export interface DecodedBody {
@@ -200,7 +337,10 @@ export const httpMessage: Dissector<HttpD> = {
   },
 
   title: () => 'Hypertext Transfer Protocol',
-  column: () => 'HTTP',
+  column(l) {
+    const mt = bodyMediaType(l);
+    return mt === null ? 'HTTP' : layerMedia(l, mt).column;
+  },
 
   info(l) {
     const h = l.d.head;
@@ -208,8 +348,8 @@ export const httpMessage: Dissector<HttpD> = {
     let s = '';
     for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
     s += ' ';
-    const mt = mediaType(h.contentType);
-    if ((l.d.bodyEnd > l.d.bodyStart || l.d.omitted > 0) && mt !== null) s += ` (${mt})`;
+    const mt = bodyMediaType(l);
+    if (mt !== null) s += layerMedia(l, mt).suffix;
     return s;
   },
 };

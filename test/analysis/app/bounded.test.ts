@@ -5,39 +5,11 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/capture/types.js';
+import { ACK, enc, FIN, PSH, SYN, tcpFrame } from '../../helpers/tcp-frames.js';
 import { Dissection } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { TcpTracker } from '../../../src/analysis/tcp/tracker.js';
 import { TcpApp } from '../../../src/analysis/http/app.js';
-
-const SYN = 0x02, ACK = 0x10, PSH = 0x08, FIN = 0x01;
-const CLIENT = [10, 0, 0, 1], SERVER = [10, 0, 0, 2];
-const enc = (s: string) => new TextEncoder().encode(s);
-
-/** Ethernet + IPv4 + TCP (checksums left 0: not verified by the analyzers). */
-function tcpFrame(index: number, tsMs: number, toServer: boolean, cport: number, flags: number, seq: number, ack: number, payload = new Uint8Array(0)): Frame {
-  const b = new Uint8Array(14 + 20 + 20 + payload.length);
-  b[12] = 0x08;
-  const ip = 14;
-  b[ip] = 0x45;
-  const tl = 40 + payload.length;
-  b[ip + 2] = tl >> 8;
-  b[ip + 3] = tl & 255;
-  b[ip + 8] = 64;
-  b[ip + 9] = 6;
-  b.set(toServer ? CLIENT : SERVER, ip + 12);
-  b.set(toServer ? SERVER : CLIENT, ip + 16);
-  const t = 34;
-  const [sp, dp] = toServer ? [cport, 80] : [80, cport];
-  b[t] = sp >> 8; b[t + 1] = sp & 255; b[t + 2] = dp >> 8; b[t + 3] = dp & 255;
-  new DataView(b.buffer).setUint32(t + 4, seq >>> 0);
-  new DataView(b.buffer).setUint32(t + 8, ack >>> 0);
-  b[t + 12] = 0x50;
-  b[t + 13] = flags;
-  b[t + 14] = 0xff; b[t + 15] = 0xff;
-  b.set(payload, t + 20);
-  return { index, ts: BigInt(tsMs) * 1_000_000n, tsPrecision: 9, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
-}
 
 /**
  * `n` HTTP connections one second apart: handshake, GET, 200 with a 5-byte body, FIN both ways.
