@@ -71,8 +71,13 @@ export const tcpSegmentsLayer: Dissector<SegsD> = {
 
 interface SegD {
   len: number;
-  /** Info text (tshark's "… [TCP segment of a reassembled PDU]"). */
-  info: string;
+  /**
+   * Info text (tshark's "… [TCP segment of a reassembled PDU]"); null for a retransmission of bytes
+   * already handed on (the row is the TCP layer's own, as in tshark).
+   */
+  info: string | null;
+  /** Every byte was seen before: tshark's "Retransmitted TCP segment data", not handed to the application. */
+  retrans: boolean;
 }
 export const tcpSegmentData: Dissector<SegD> = {
   proto: 'tcp.segment_data',
@@ -85,11 +90,11 @@ export const tcpSegmentData: Dissector<SegD> = {
   },
   fields(l) {
     const out: Field[] = [];
-    const f = fText(`TCP segment data (${l.d.len} bytes)`, l.start, l.end - l.start);
+    const f = fText(`${l.d.retrans ? 'Retransmitted ' : ''}TCP segment data (${l.d.len} bytes)`, l.start, l.end - l.start);
     out.push(f);
     return out;
   },
-  title: (l) => `TCP segment data (${l.d.len} bytes)`,
+  title: (l) => `${l.d.retrans ? 'Retransmitted ' : ''}TCP segment data (${l.d.len} bytes)`,
   column: () => '',
   info: (l) => l.d.info,
 };
@@ -346,14 +351,22 @@ export class TcpApp {
       }
       return;
     }
-    if (r.partial && pkt !== null && own) {
+    if (r.push !== null && r.push.retransmission && pkt !== null && own) {
+      // bytes seen before (handed on, or held for a message still incomplete): tshark does not hand
+      // them to the application again (no "HTTP Continuation", no "[TCP segment of a reassembled
+      // PDU]"): the row stays the TCP one, the payload is retransmitted segment data
+      const tl = pkt.layers[ti] as Layer<TcpD>;
+      const d = tl.d;
+      pkt.layers.length = ti + 1;
+      pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info: null, retrans: true }));
+    } else if (r.partial && pkt !== null && own) {
       const tl = pkt.layers[ti] as Layer<TcpD>;
       const d = tl.d;
       pkt.layers.length = ti + 1;
       let info: string;
       if (r.partialInfo !== null) info = r.partialInfo + ' [TCP segment of a reassembled PDU]';
       else info = (tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
-      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info });
+      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans: false });
       pkt.layers.push(sl);
     }
   }
