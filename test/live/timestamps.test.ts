@@ -28,10 +28,12 @@ describe.skipIf(skipReason !== '')('host timestamps against tcpdump', () => {
     const tdReady = new Promise<void>((r) => td.stderr.on('data', (b: Buffer) => { tdErr += b; if (tdErr.includes('listening on')) r(); }));
     let tdEnd = '';
     const tdExit = new Promise<void>((r) => td.on('close', (c, sig) => { tdEnd = `tcpdump exit ${c} ${sig}`; r(); }));
-    const killer = setTimeout(() => td.kill('SIGKILL'), 20_000);
+    const killer = setTimeout(() => td.kill('SIGKILL'), 40_000);
     const run = runCli(['capture', '-i', 'lo', '-f', `udp port ${port}`, '-q', '-w', ofile]);
     try {
-      await Promise.race([Promise.all([tdReady, run.ready]), sleep(8000)]);
+      // both listening before the first datagram (a loaded machine, e.g. the whole suite in parallel, can take seconds)
+      const ready = await Promise.race([Promise.all([tdReady, run.ready]).then(() => true), sleep(20_000).then(() => false)]);
+      expect(ready, `tcpdump and wiretrace capture listening within 20 s (tcpdump: ${tdErr})`).toBe(true);
       await sleep(200);
       const tx = dgram.createSocket('udp4');
       const N = 300;
