@@ -150,8 +150,8 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
       parts.push(conversationTable('udp', udpList, color));
     }
     const st = conv.tracker.stats;
-    if (st.expired || st.evicted || st.unackedCapHits) {
-      parts.push(Buffer.from(`note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full)\n`));
+    if (st.expired || st.evicted || st.unackedCapHits || st.goneDropped) {
+      parts.push(Buffer.from(`note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full), ${st.goneDropped} ended streams no longer checked for port reuse\n`));
     }
     io.stdout.write(Buffer.concat(parts));
   }

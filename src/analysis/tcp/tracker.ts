@@ -296,8 +296,7 @@ export class TcpStream {
   ) {}
   /** The canonical 4-tuple, "addr|port|addr|port" with the lower address (then port) first. */
   get key(): string {
-    const a = this.addrA, b = this.addrB, p = this.portA, q = this.portB;
-    return a < b || (a === b && p <= q) ? `${a}|${p}|${b}|${q}` : `${b}|${q}|${a}|${p}`;
+    return tupleKey(this.addrA, this.portA, this.addrB, this.portB);
   }
   /** How it ended so far: RST, FIN (both sides), half-closed (one FIN) or open. */
   get end(): 'RST' | 'FIN' | 'half-closed' | 'open' {
@@ -331,6 +330,23 @@ export class TcpStream {
     for (const f of flows) f.resetTo(flowTemplate());
     return this;
   }
+}
+
+/** A forgotten stream's ports and initial sequence numbers (TcpTracker.gone). */
+interface GoneStream {
+  id: number;
+  addrA: string;
+  portA: number;
+  seqA: number;
+  seqB: number;
+}
+
+/** Forgotten 4-tuples remembered for the reused-ports check (~100 bytes each). */
+const GONE_MAX = 65536;
+
+/** The canonical 4-tuple key, lower (address, port) first. */
+function tupleKey(a: string, p: number, b: string, q: number): string {
+  return a < b || (a === b && p <= q) ? `${a}|${p}|${b}|${q}` : `${b}|${q}|${a}|${p}`;
 }
 
 /** Maximum number of forgotten streams kept for reuse. */
@@ -399,6 +415,11 @@ export interface TrackerStats {
   unackedCapHits: number;
   /** TCP packets skipped: no IP layer in front or a short header. */
   skipped: number;
+  /**
+   * Forgotten 4-tuples no longer remembered for the reused-ports check (more than 65,536 were
+   * forgotten): a SYN reusing their ports is not flagged.
+   */
+  goneDropped: number;
 }
 
 function portKey(p: number, q: number): number {
@@ -424,7 +445,7 @@ export class TcpTracker {
   private activeN = 0;
   /** Every stream by index (when keepSummaries), index = tcp.stream. */
   readonly streams: TcpStream[] = [];
-  readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, closed: 0, evicted: 0, unackedCapHits: 0, skipped: 0 };
+  readonly stats: TrackerStats = { packets: 0, streams: 0, expired: 0, closed: 0, evicted: 0, unackedCapHits: 0, skipped: 0, goneDropped: 0 };
   private epoch: bigint | null = null;
   private nextId = 0;
   private sinceSweep = 0;
@@ -590,7 +611,22 @@ export class TcpTracker {
    * space, so at ~1000 new connections/s fresh objects each time fill the heap with dead streams
    * between major GCs (peak RSS).
    */
+  /**
+   * The 4-tuples of the last GONE_MAX streams forgotten, with their sides' initial sequence numbers
+   * (-1 unknown), for the reused-ports check of a later SYN. Bounded; an entry goes when a stream
+   * starts again on its ports.
+   */
+  private readonly gone = new Map<string, GoneStream>();
+
   private forget(st: TcpStream): void {
+    const [fa, fb] = st.flows;
+    const k = tupleKey(st.addrA, st.portA, st.addrB, st.portB);
+    this.gone.delete(k);
+    this.gone.set(k, { id: st.id, addrA: st.addrA, portA: st.portA, seqA: fa.baseSet ? fa.baseSeq : -1, seqB: fb.baseSet ? fb.baseSeq : -1 });
+    if (this.gone.size > GONE_MAX) {
+      this.gone.delete(this.gone.keys().next().value as string);
+      this.stats.goneDropped++;
+    }
     this.unlink(st);
     if (this.onForget !== null) this.onForget(st.id);
     if (!this.opts.keepSummaries && this.onPacket === null && this.pool.length < STREAM_POOL_MAX) {
@@ -645,17 +681,30 @@ export class TcpTracker {
       a.hasAnalysis = false;
     }
     let st = this.find(pk, src, sp, dst, dp);
-    let reused = false;
+    /** The stream whose ports a SYN with a new ISN reuses (Wireshark: TCP_A_REUSED_PORTS), or -1. */
+    let reused = -1;
     if (st === undefined) {
+      // ports of a stream forgotten earlier: tshark keeps every conversation, so a SYN with a new
+      // ISN on them is a reuse however long ago the old one ended
+      if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && this.gone.size > 0) {
+        const k = tupleKey(src, sp, dst, dp);
+        const g = this.gone.get(k);
+        if (g !== undefined) {
+          this.gone.delete(k);
+          const base = g.addrA === src && g.portA === sp ? g.seqA : g.seqB;
+          if (base >= 0 && base !== seq) reused = g.id;
+        }
+      }
       st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
     } else {
       const di = st.portA === sp && st.addrA === src ? 0 : 1;
       const f0 = st.flows[di];
       // A SYN with a new ISN on known ports starts a new stream (Wireshark: TCP_A_REUSED_PORTS).
       if ((flags & (TCP_SYN | TCP_ACK)) === TCP_SYN && f0.baseSet && seq !== f0.baseSeq) {
+        reused = st.id;
         this.forget(st);
+        this.gone.delete(tupleKey(src, sp, dst, dp));
         st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
-        reused = true;
       }
     }
     this.lastStream = st;
@@ -777,7 +826,7 @@ export class TcpTracker {
         this.release(st);
       } else if (flags & TCP_RST) st.closedAt = cnow;
     }
-    if (reused) this.flag(a, F.A_REUSED_PORTS, this.ex ? `SYN with ISN ${seq} on ports already used by stream ${st!.id - 1} (its ISN was different) → new stream` : '');
+    if (reused >= 0) this.flag(a, F.A_REUSED_PORTS, this.ex ? `SYN with ISN ${seq} on ports already used by stream ${reused} (its ISN was different) → new stream` : '');
     if (a.flags & F.ANY_RETRANSMISSION) fwd.retrans++;
     if (a.flags & F.A_ZERO_WINDOW) fwd.zeroWin++;
     if (so) return a;
