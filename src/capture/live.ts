@@ -235,17 +235,40 @@ export class HostClock {
   private readonly base: bigint;
   private readonly hr0: bigint;
   constructor() {
-    // Anchor at the edge of a Date.now() millisecond tick, so the anchor error is ~µs, not up to 1 ms.
-    const d0 = Date.now();
-    let d = d0;
-    let h = process.hrtime.bigint();
-    const limit = h + 3_000_000n; // bounded: at most ~3 ms of spinning
-    while (d === d0 && h < limit) {
-      d = Date.now();
-      h = process.hrtime.bigint();
+    // Anchor at the edge of a Date.now() millisecond tick, so the anchor error is ~µs, not up to 1 ms:
+    // the tick happened between the last hrtime read that still saw the old millisecond and the
+    // read after the new one. A process descheduled inside that window (a loaded machine) widens
+    // it by milliseconds, so take the narrowest of a few ticks, and anchor at the window's start:
+    // host times then never come out earlier than the true time, only later by at most the width.
+    let base = BigInt(Date.now()) * 1_000_000n;
+    let hr0 = process.hrtime.bigint();
+    let best = -1n;
+    for (let i = 0; i < 5; i++) {
+      // `before`: an hrtime read before the last Date.now() that still returned d0, so the tick
+      // (when Date.now() turned d) lies between `before` and `after`
+      let before = process.hrtime.bigint();
+      const d0 = Date.now();
+      const limit = before + 3_000_000n; // bounded: at most ~3 ms of spinning per tick
+      let d = d0;
+      let after = before;
+      for (;;) {
+        const h1 = process.hrtime.bigint();
+        d = Date.now();
+        after = process.hrtime.bigint();
+        if (d !== d0 || after > limit) break;
+        before = h1;
+      }
+      if (d === d0) continue;
+      const width = after - before;
+      if (best < 0n || width < best) {
+        best = width;
+        base = BigInt(d) * 1_000_000n;
+        hr0 = before;
+      }
+      if (width < 20_000n) break; // within 20 µs: good enough
     }
-    this.base = BigInt(d) * 1_000_000n;
-    this.hr0 = h;
+    this.base = base;
+    this.hr0 = hr0;
   }
   now(): bigint {
     return this.base + (process.hrtime.bigint() - this.hr0);
