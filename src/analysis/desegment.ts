@@ -10,6 +10,7 @@
 // header line or chunk list) hits the same cap and its bytes are handed out `cut`.
 
 import { Budget, DirReassembler, type Piece, type PushResult, type ReassemblyLimits, DEFAULT_LIMITS } from './tcp/reassembly.js';
+import { uninitBytes } from '../capture/read-common.js';
 
 export interface AppParser {
   /**
@@ -385,8 +386,7 @@ export class DirDesegmenter {
       while (cap < need) cap *= 2;
       if (!this.budget.take(cap - this.buf.length)) return false;
       // not zero-filled: every byte read from it was written first (len bounds all reads)
-      // (a plain Uint8Array over the Buffer's own memory: .slice() must copy, as Uint8Array's does)
-      const nb = new Uint8Array(Buffer.allocUnsafeSlow(cap).buffer, 0, cap);
+      const nb = uninitBytes(cap);
       nb.set(this.buf.subarray(0, this.len));
       this.buf = nb;
     }

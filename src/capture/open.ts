@@ -14,7 +14,7 @@
 import { readSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
-import { type Decoder, dataView, newInfo, plainBytes } from './read-common.js';
+import { type Decoder, dataView, newInfo, plainBytes, uninitBytes } from './read-common.js';
 import { PcapDecoder, pcapVariant } from './pcap.js';
 import { PCAPNG_MAGIC, PcapngDecoder } from './pcapng.js';
 
@@ -205,9 +205,7 @@ class StreamSource implements ByteSource {
 const YIELD_BYTES = 4 << 20;
 
 /** A fresh buffer: uninitialised memory (only bytes read into it are ever looked at). */
-function freshBuffer(size: number): Uint8Array {
-  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
-}
+const freshBuffer = uninitBytes;
 
 /**
  * The read loop: one batch of frames per read. Bytes are only ever appended to the read buffer,

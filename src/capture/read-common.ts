@@ -65,6 +65,15 @@ export function plainBytes(b: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(b) === Uint8Array.prototype ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/**
+ * A plain Uint8Array of `size` bytes of uninitialised memory (Buffer.allocUnsafeSlow: not zero-filled,
+ * not from Node's pool), for buffers whose bytes are always written before they are read. Plain, so
+ * .slice() copies (Buffer's would be a view).
+ */
+export function uninitBytes(size: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.allocUnsafeSlow(size).buffer, 0, size);
+}
+
 export function dataView(b: Uint8Array): DataView {
   return new DataView(b.buffer, b.byteOffset, b.byteLength);
 }
