@@ -139,6 +139,12 @@ class AppStream {
   readonly pending: HttpTransaction[] = [];
   /** tcp.stream of the connection (set when the stream is classified). */
   id = 0;
+  /**
+   * Frame number and timestamp of the last segment with data in each direction: a message handed
+   * out at the end of the capture (no FIN) ended there.
+   */
+  readonly lastDataFrame = [0, 0];
+  readonly lastDataTs = [0n, 0n];
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : DNS_FRAMER);
@@ -244,6 +250,10 @@ export class TcpApp {
     const ds = st.dirs[dir];
     const payload = tl.buf.subarray(d.payloadStart, d.payloadEnd);
     if (d.len === 0 && !(d.flags & (TCP_SYN | TCP_FIN))) return;
+    if (d.len > 0) {
+      st.lastDataFrame[dir] = frame;
+      st.lastDataTs[dir] = pkt.frame.ts;
+    }
     const r = ds.feed(d.seq, payload, d.len, (d.flags & TCP_SYN) !== 0, (d.flags & TCP_FIN) !== 0, frame, pkt.frame.data);
     if (r.push?.conflict) this.stats.conflicts++;
     if (r.push?.capHit) this.stats.capHits++;
@@ -423,8 +433,9 @@ export class TcpApp {
   private httpTransaction(st: AppStream, dir: number, l: Layer<HttpD>, m: Message, pkt: Packet | null): void {
     const h = l.d.head;
     if (!h) return;
-    const frame = pkt?.frame.index ?? this.lastFrame;
-    const ts = pkt?.frame.ts ?? 0n;
+    // handed out at the end of the capture: it ended with the direction's last data segment
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    const ts = pkt?.frame.ts ?? st.lastDataTs[dir];
     const bodyLen = bodyLength(l);
     if (h.kind === 'request') {
       const t: HttpTransaction = {
@@ -463,7 +474,7 @@ export class TcpApp {
     t.respBody = bodyLen;
     t.contentType = h.contentType ?? '';
     t.contentEncoding = h.contentEncoding ?? '';
-    t.latency = Number(ts - t.reqTs) / 1e9;
+    t.latency = pkt !== null || st.lastDataFrame[dir] !== 0 ? Number(ts - t.reqTs) / 1e9 : -1;
     t.respLayer = this.keepLayers ? l : null;
     if (m.cut) t.notes.push(`response ${m.cut}`);
     t.reqLayer?.addExtra(gen(fUint('http.response_in', 'Response in frame', frame, 0, 0)));
