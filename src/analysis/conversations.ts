@@ -9,7 +9,7 @@ import type { Frame } from '../capture/types.js';
 import type { IpD, TcpD, UdpD } from '../dissect/decoded.js';
 import { ipLayerBefore, lastLayerOf } from '../dissect/layer.js';
 import type { Analyzer } from '../pipeline.js';
-import { TcpTracker, type TcpStream } from './tcp/tracker.js';
+import { TcpTracker, tupleKey, type TcpStream } from './tcp/tracker.js';
 
 export interface Conversation {
   proto: 'tcp' | 'udp';
@@ -97,8 +97,7 @@ export class ConversationTable implements Analyzer {
 
   private countUdp(now: number, ip: IpD, u: UdpD, origLen: number): void {
     const src = ip.src, dst = ip.dst, sp = u.srcport, dp = u.dstport;
-    const fwdFirst = src < dst || (src === dst && sp <= dp);
-    const key = fwdFirst ? `${src}|${sp}|${dst}|${dp}` : `${dst}|${dp}|${src}|${sp}`;
+    const key = tupleKey(src, sp, dst, dp);
     let c = this.udp.get(key);
     if (c === undefined) {
       c = new UdpConv(this.udpList.length, src, sp, dst, dp);

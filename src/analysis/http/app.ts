@@ -295,20 +295,18 @@ export class TcpApp {
     const st = this.streams.get(id);
     if (st === undefined) return;
     this.streams.delete(id);
-    if (st === null) return;
-    for (let k = 0; k < 2; k++) {
-      const fr = st.dirs[k].finish(this.lastFrame);
-      if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
-    }
+    if (st !== null) this.flush(st);
   }
 
   finish(): void {
-    for (const [, st] of this.streams) {
-      if (!st) continue;
-      for (let k = 0; k < 2; k++) {
-        const fr = st.dirs[k].finish(this.lastFrame);
-        if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
-      }
+    for (const [, st] of this.streams) if (st) this.flush(st);
+  }
+
+  /** Hand out what both directions of a stream still hold (its end, or the capture's). */
+  private flush(st: AppStream): void {
+    for (let k = 0; k < 2; k++) {
+      const fr = st.dirs[k].finish(this.lastFrame);
+      if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
     }
   }
 
@@ -361,23 +359,18 @@ export class TcpApp {
       }
       return;
     }
-    if (r.push !== null && r.push.retransmission && pkt !== null && own) {
-      // bytes seen before (handed on, or held for a message still incomplete): tshark does not hand
-      // them to the application again (no "HTTP Continuation", no "[TCP segment of a reassembled
-      // PDU]"): the row stays the TCP one, the payload is retransmitted segment data
+    const retrans = r.push !== null && r.push.retransmission;
+    if ((retrans || r.partial) && pkt !== null && own) {
+      // The frame's bytes wait in a message not complete yet: TCP segment data, Info "… [TCP segment
+      // of a reassembled PDU]". Or they were all seen before (a retransmission, of bytes handed on or
+      // held for a message still incomplete): tshark does not hand them to the application again (no
+      // "HTTP Continuation"), the row stays the TCP one, the payload is retransmitted segment data.
       const tl = pkt.layers[ti] as Layer<TcpD>;
       const d = tl.d;
       pkt.layers.length = ti + 1;
-      pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info: null, retrans: true }));
-    } else if (r.partial && pkt !== null && own) {
-      const tl = pkt.layers[ti] as Layer<TcpD>;
-      const d = tl.d;
-      pkt.layers.length = ti + 1;
-      let info: string;
-      if (r.partialInfo !== null) info = r.partialInfo + ' [TCP segment of a reassembled PDU]';
-      else info = (tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
-      const sl = new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans: false });
-      pkt.layers.push(sl);
+      let info: string | null = null;
+      if (!retrans) info = (r.partialInfo ?? tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
+      pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
     }
   }
 

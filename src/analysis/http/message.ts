@@ -127,35 +127,28 @@ function boundaryOf(contentType: string): string | null {
   return m === null ? null : (m[1] ?? m[2]);
 }
 
-function indexOfBytes(b: Uint8Array, pat: Uint8Array, from: number): number {
-  const n = pat.length;
-  outer: for (let i = from; i + n <= b.length; i++) {
-    for (let k = 0; k < n; k++) if (b[i + k] !== pat[k]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
 /** The Info suffixes of a multipart body's parts that carry a Content-Type (tshark's multipart dissector). */
-function multipartSuffix(b: Uint8Array, contentType: string): string {
+function multipartSuffix(body: Uint8Array, contentType: string): string {
   const boundary = boundaryOf(contentType);
   if (boundary === null || boundary === '') return '';
+  // a Buffer over the same bytes: its indexOf finds a byte sequence
+  const b = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const delim = new TextEncoder().encode('--' + boundary);
-  let at = indexOfBytes(b, delim, 0);
+  let at = b.indexOf(delim, 0);
   let out = '';
   for (let parts = 0; at >= 0 && parts < 64; parts++) {
     let p = at + delim.length;
     if (b[p] === 0x2d && b[p + 1] === 0x2d) break; // the last boundary
     while (p < b.length && b[p] !== 0x0a) p++; // the rest of the boundary line
     const headStart = p + 1;
-    const crlf2 = indexOfBytes(b, CRLFCRLF, headStart - 2);
+    const crlf2 = b.indexOf(CRLFCRLF, headStart - 2);
     if (crlf2 < 0) break;
     const bodyStart = crlf2 + 4;
-    const next = indexOfBytes(b, delim, bodyStart);
+    const next = b.indexOf(delim, bodyStart);
     // the part ends before the CRLF that precedes the next boundary
     const bodyEnd = next < 0 ? b.length : next >= 2 && b[next - 2] === 0x0d && b[next - 1] === 0x0a ? next - 2 : next;
     let ct: string | null = null;
-    for (const line of Buffer.from(b.subarray(headStart, crlf2)).toString('latin1').split('\r\n')) {
+    for (const line of b.toString('latin1', headStart, crlf2).split('\r\n')) {
       const c = line.indexOf(':');
       if (c > 0 && line.slice(0, c).trim().toLowerCase() === 'content-type') ct = line.slice(c + 1).trim();
     }

@@ -107,12 +107,9 @@ class Unacked {
   push(seq: number, next: number, frame: number, ts: number): void {
     if (this.n === this.seq.length) this.grow(true);
     const n = this.n;
-    if (n > this.head && !(seqGE(seq, this.seq[n - 1]) && seqGE(next, this.next[n - 1]))) this.mono = false;
-    this.seq[n] = seq;
-    this.next[n] = next;
+    this.pushSeq(seq, next); // (room made above, frames and times moved with it)
     this.frame[n] = frame;
     this.ts[n] = ts;
-    this.n = n + 1;
   }
   /** push() without frame and time (summaryOnly: nothing reads them). */
   pushSeq(seq: number, next: number): void {
@@ -138,19 +135,15 @@ class Unacked {
       }
     } else {
       const size = cap === 0 ? 8 : cap * 2;
-      const os = this.seq, ox = this.next, s = new Uint32Array(size), x = new Uint32Array(size);
-      for (let i = h; i < n; i++) {
-        s[i - h] = os[i];
-        x[i - h] = ox[i];
-      }
+      const s = new Uint32Array(size), x = new Uint32Array(size);
+      s.set(this.seq.subarray(h, n));
+      x.set(this.next.subarray(h, n));
       this.seq = s;
       this.next = x;
       if (timed) {
-        const of = this.frame, ot = this.ts, f = new Float64Array(size), t = new Float64Array(size);
-        for (let i = h; i < n; i++) {
-          f[i - h] = of[i];
-          t[i - h] = ot[i];
-        }
+        const f = new Float64Array(size), t = new Float64Array(size);
+        f.set(this.frame.subarray(h, n));
+        t.set(this.ts.subarray(h, n));
         this.frame = f;
         this.ts = t;
       }
@@ -345,7 +338,7 @@ interface GoneStream {
 const GONE_MAX = 65536;
 
 /** The canonical 4-tuple key, lower (address, port) first. */
-function tupleKey(a: string, p: number, b: string, q: number): string {
+export function tupleKey(a: string, p: number, b: string, q: number): string {
   return a < b || (a === b && p <= q) ? `${a}|${p}|${b}|${q}` : `${b}|${q}|${a}|${p}`;
 }
 
