@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
 import { parseCaptureBuffer } from '../../src/capture/open.js';
+import { encodePcapHeader, encodePcapRecord } from '../../src/capture/write.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { FieldsFormatter, defaultFieldsOptions } from '../../src/output/fields.js';
@@ -79,6 +80,12 @@ function pcapng(ifaces: (number | null)[], packets: [number, Buffer][]): Uint8Ar
   return new Uint8Array(Buffer.concat(parts));
 }
 
+/** A classic µs pcap whose header's link type field is `linkField` (FCS bits and all); frame i at 1 s + i µs. */
+function pcap(linkField: number, frames: Buffer[]): Uint8Array {
+  const recs = frames.map((data, i) => encodePcapRecord({ index: i + 1, ts: 1_000_000_000n + BigInt(i) * 1000n, tsPrecision: 6, linkType: 1, ifIndex: 0, data, origLen: data.length }, 'us'));
+  return new Uint8Array(Buffer.concat([encodePcapHeader(linkField, 262144, 'us'), ...recs]));
+}
+
 const KEYS = ['frame.interface_id', 'frame.len', 'eth.fcs', 'eth.fcs.status', 'eth.trailer', 'eth.padding', 'udp.length'];
 
 function run(file: Uint8Array): { fields: string[]; info: string[]; lengthText: string[] } {
@@ -123,21 +130,7 @@ describe('Ethernet FCS length from the capture file', () => {
       withFcs(Buffer.concat([ETH, ipUdp(40, 4)])), // both lengths run into the FCS
       Buffer.concat([ETH, ipUdp(4), Buffer.from([0xaa, 0xbb])]), // 2 bytes after the datagram
     ];
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0);
-    head.writeUInt16LE(2, 4);
-    head.writeUInt16LE(4, 6);
-    head.writeUInt32LE(262144, 16);
-    head.writeUInt32LE(0x24000001, 20); // LT_FCS_LENGTH_PRESENT, 2 × 16 bits, Ethernet
-    const recs = frames.map((d, i) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32LE(1, 0);
-      h.writeUInt32LE(i, 4);
-      h.writeUInt32LE(d.length, 8);
-      h.writeUInt32LE(d.length, 12);
-      return Buffer.concat([h, d]);
-    });
-    const r = run(new Uint8Array(Buffer.concat([head, ...recs])));
+    const r = run(pcap(0x24000001, frames)); // LT_FCS_LENGTH_PRESENT, 2 × 16 bits, Ethernet
     expect(r.fields).toEqual([
       '0\t64\t0x8597eef9\t2\t\t0000000000000000000000000000\t12',
       '0\t86\t0xaa254229\t2\t\t\t52',
@@ -154,19 +147,7 @@ describe('Ethernet FCS length from the capture file', () => {
 describe('UDP length that lies (tshark wording)', () => {
   it('below 8 ends the Info; beyond the IP payload is flagged before Len=', () => {
     const frames = [ipUdp(20, 0, 4), ipUdp(20, 0, 60), ipUdp(20, 0, 0), ipUdp(20, 0, 7)].map((x) => Buffer.concat([ETH, x]));
-    const head = Buffer.alloc(24);
-    head.writeUInt32LE(0xa1b2c3d4, 0);
-    head.writeUInt16LE(2, 4);
-    head.writeUInt16LE(4, 6);
-    head.writeUInt32LE(262144, 16);
-    head.writeUInt32LE(1, 20);
-    const recs = frames.map((d) => {
-      const h = Buffer.alloc(16);
-      h.writeUInt32LE(d.length, 8);
-      h.writeUInt32LE(d.length, 12);
-      return Buffer.concat([h, d]);
-    });
-    const r = run(new Uint8Array(Buffer.concat([head, ...recs])));
+    const r = run(pcap(1, frames));
     expect(r.info).toEqual([
       '1234 → 5678 [BAD UDP LENGTH 4 < 8]',
       '1234 → 5678 [BAD UDP LENGTH 60 > IP PAYLOAD LENGTH] Len=52',

@@ -30,3 +30,16 @@ export function tcpFrame(index: number, tsMs: number, toServer: boolean, cport: 
   b.set(payload, t + 20);
   return { index, ts: BigInt(tsMs) * 1_000_000n, tsPrecision: 9, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
 }
+
+/**
+ * A connection's opening: SYN, SYN/ACK, ACK and the client's request, frames `first` … `first + 3`
+ * at `times` (ms); client ISN `c`, server ISN `s`.
+ */
+export function opening(first: number, times: readonly [number, number, number, number], cport: number, c: number, s: number, req: Uint8Array): Frame[] {
+  return [
+    tcpFrame(first, times[0], true, cport, SYN, c, 0),
+    tcpFrame(first + 1, times[1], false, cport, SYN | ACK, s, c + 1),
+    tcpFrame(first + 2, times[2], true, cport, ACK, c + 1, s + 1),
+    tcpFrame(first + 3, times[3], true, cport, PSH | ACK, c + 1, s + 1, req),
+  ];
+}

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Frame } from '../../../src/capture/types.js';
-import { ACK, enc, FIN, PSH, SYN, tcpFrame } from '../../helpers/tcp-frames.js';
+import { ACK, enc, FIN, opening, PSH, tcpFrame } from '../../helpers/tcp-frames.js';
 import { Dissection } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { TcpTracker } from '../../../src/analysis/tcp/tracker.js';
@@ -25,10 +25,8 @@ function connections(n: number, open = 0): Frame[] {
     const req = enc(`GET /${i} HTTP/1.1\r\nHost: x\r\n\r\n`);
     const quiet = i >= n - open;
     const resp = enc(quiet ? 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc' : 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello');
-    out.push(tcpFrame(idx++, t, true, cp, SYN, c, 0));
-    out.push(tcpFrame(idx++, t + 1, false, cp, SYN | ACK, s, c + 1));
-    out.push(tcpFrame(idx++, t + 2, true, cp, ACK, c + 1, s + 1));
-    out.push(tcpFrame(idx++, t + 3, true, cp, PSH | ACK, c + 1, s + 1, req));
+    out.push(...opening(idx, [t, t + 1, t + 2, t + 3], cp, c, s, req));
+    idx += 4;
     out.push(tcpFrame(idx++, t + 4, false, cp, PSH | ACK, s + 1, c + 1 + req.length, resp));
     if (quiet) continue;
     out.push(tcpFrame(idx++, t + 5, true, cp, FIN | ACK, c + 1 + req.length, s + 1 + resp.length));

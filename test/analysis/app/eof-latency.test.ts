@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runFrames } from './lib.js';
-import { ACK, enc, PSH, SYN, tcpFrame } from '../../helpers/tcp-frames.js';
+import { ACK, enc, opening, PSH, tcpFrame } from '../../helpers/tcp-frames.js';
 
 describe('HTTP response completed at the end of the capture', () => {
   it('gets the last data segment as its frame and time', () => {
@@ -14,10 +14,7 @@ describe('HTTP response completed at the end of the capture', () => {
     const head = enc('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n');
     const a = c + 1 + req.length;
     const frames = [
-      tcpFrame(1, 10, true, cp, SYN, c, 0),
-      tcpFrame(2, 11, false, cp, SYN | ACK, sv, c + 1),
-      tcpFrame(3, 12, true, cp, ACK, c + 1, sv + 1),
-      tcpFrame(4, 20, true, cp, PSH | ACK, c + 1, sv + 1, req),
+      ...opening(1, [10, 11, 12, 20], cp, c, sv, req),
       tcpFrame(5, 45, false, cp, PSH | ACK, sv + 1, a, head),
       tcpFrame(6, 70, false, cp, PSH | ACK, sv + 1 + head.length, a, enc('part one\n')),
       tcpFrame(7, 95, false, cp, PSH | ACK, sv + 10 + head.length, a, enc('part two\n')),

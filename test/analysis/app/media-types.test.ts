@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runFile, runFrames } from './lib.js';
-import { ACK, enc, PSH, SYN, tcpFrame } from '../../helpers/tcp-frames.js';
+import { ACK, enc, opening, tcpFrame } from '../../helpers/tcp-frames.js';
 
 const FILE = join(ROOT, 'fixtures', 'http-media-types.pcap');
 
@@ -61,10 +61,7 @@ describe('HTTP media types in the Protocol and Info columns', () => {
     const req = enc('GET /a.jpg HTTP/1.1\r\nHost: h\r\n\r\n');
     const c = 1000, sv = 5000, cp = 40000;
     const frames = [
-      tcpFrame(1, 0, true, cp, SYN, c, 0),
-      tcpFrame(2, 1, false, cp, SYN | ACK, sv, c + 1),
-      tcpFrame(3, 2, true, cp, ACK, c + 1, sv + 1),
-      tcpFrame(4, 3, true, cp, PSH | ACK, c + 1, sv + 1, req),
+      ...opening(1, [0, 1, 2, 3], cp, c, sv, req),
       tcpFrame(5, 4, false, cp, ACK, sv + 1, c + 1 + req.length, head),
     ];
     let seq = sv + 1 + head.length;

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runFrames } from './lib.js';
-import { ACK, enc, PSH, SYN, tcpFrame } from '../../helpers/tcp-frames.js';
+import { ACK, enc, opening, PSH, tcpFrame } from '../../helpers/tcp-frames.js';
 
 describe('retransmitted application data', () => {
   it('retransmitted segments, of a message still incomplete and of one handed on, keep the TCP row', () => {
@@ -15,10 +15,7 @@ describe('retransmitted application data', () => {
     const body = new Uint8Array(300).fill(0x61);
     const a = c + 1 + req.length;
     const frames = [
-      tcpFrame(1, 0, true, cp, SYN, c, 0),
-      tcpFrame(2, 1, false, cp, SYN | ACK, sv, c + 1),
-      tcpFrame(3, 2, true, cp, ACK, c + 1, sv + 1),
-      tcpFrame(4, 3, true, cp, PSH | ACK, c + 1, sv + 1, req),
+      ...opening(1, [0, 1, 2, 3], cp, c, sv, req),
       tcpFrame(5, 4, false, cp, ACK, sv + 1, a, head),
       tcpFrame(6, 5, false, cp, ACK, sv + 1 + head.length, a, body.subarray(0, 100)),
       // the same 100 bytes again, 200 ms later
