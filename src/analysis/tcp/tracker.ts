@@ -956,9 +956,19 @@ export class TcpTracker {
     }
     // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
     if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
-      const notAdvanced = fwd.nextSet && seqLT(seq, fwd.nextseq);
+      // Like tshark 4.0.17 (checked on made captures): a segment of more than one byte starting one
+      // byte before the next expected seq adds new data (the byte before may have been a zero-window
+      // probe); it is none of the kinds below, unless it is all below the peer's ack (spurious).
+      const notAdvanced = fwd.nextSet && seqLT(seq, fwd.nextseq) && !(seglen > 1 && ((fwd.nextseq - 1) >>> 0) === seq);
       retx: {
         if (a.flags & F.A_KEEP_ALIVE || linuxZwp) break retx;
+        // SPURIOUS first: data the peer has already acknowledged, however soon after the highest
+        // segment it comes (tshark 4.0.17 calls it so before looking for fast retransmission or
+        // out-of-order; test/analysis/tcp-analysis-order.test.ts)
+        if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
+          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} ≤ peer's ack ${relTo(fwd.baseSeq, rev.lastack)}: data already acknowledged → spurious retransmission` : '');
+          break retx;
+        }
         const tAck = now - rev.lastackTime;
         if (notAdvanced && (rev.dupacknum >= 2 || rev.dupacknum === -1) && rev.lastack === seq && tAck < 20e6) {
           const n = rev.dupacknum === -1 ? 'unseen-segment' : rev.dupacknum;
@@ -969,10 +979,6 @@ export class TcpTracker {
         const thres = st.hasFirstRtt ? st.firstRtt : 3e6;
         if (notAdvanced && tSeq < thres && fwd.nextseq !== ((seq + seglen + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0)) {
           this.flag(a, F.A_OUT_OF_ORDER, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)}, ${(tSeq / 1e6).toFixed(3)} ms after the highest segment (< ${st.hasFirstRtt ? 'iRTT' : '3 ms'} ${(thres / 1e6).toFixed(3)} ms) → out of order` : '');
-          break retx;
-        }
-        if (seglen > 0 && rev.lastack !== 0 && seqLE((seq + seglen) >>> 0, rev.lastack)) {
-          this.flag(a, F.A_SPURIOUS_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} + len ${seglen} ≤ peer's ack ${relTo(fwd.baseSeq, rev.lastack)}: data already acknowledged → spurious retransmission` : '');
           break retx;
         }
         if (notAdvanced) {
