@@ -3,7 +3,7 @@
 // segments (and bodies) are left to TCP reassembly (a later stage). Scanning is bounded: a huge
 // header line or absurd Content-Length cannot make it slow or throw.
 
-import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
+import { fStr, fText, fUint, gen, hide } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { media, mediaType } from '../src/analysis/http/message.js';
@@ -198,9 +198,13 @@ export const http: Dissector<HttpD> = {
       const text = str(buf, ln.at, ln.end);
       const len = ln.next - ln.at;
       const colon = text.indexOf(':');
+      // like tshark: every header line is an http.*.line field, hidden (for -e) when the header has
+      // a field of its own, shown as it is when it has none
+      let known = false;
       if (colon > 0) {
         const h = HEADERS[text.slice(0, colon).toLowerCase()];
         if (h) {
+          known = true;
           const val = text.slice(colon + 1).trim();
           const f = fStr(h[0], h[1], val, ln.at, len);
           f.text = `${text}\\r\\n`;
@@ -213,7 +217,7 @@ export const http: Dissector<HttpD> = {
       }
       const lf = fStr(lineKey, text, text + '\\r\\n', ln.at, len);
       lf.text = `${text}\\r\\n`;
-      out.push(lf);
+      out.push(known ? hide(lf) : lf);
     }
     if (d.headEnd >= 0) out.push(fText('\\r\\n', d.headEnd - 2, 2));
     if (d.kind === 'request') {

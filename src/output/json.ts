@@ -53,7 +53,7 @@ function fieldsJson(fs: readonly Field[]): string {
   let first = true;
   for (let i = 0; i < fs.length; i++) {
     const f = fs[i];
-    if (f.hidden === true) continue; // like tshark -T json: hidden fields (ip.addr, tcp.port) are not shown
+    if (f.hidden === true) continue; // hidden fields (ip.addr, tcp.port, http.*.line) repeat shown ones: left out (tshark -T json keeps them); -T fields finds them
     if (!first) s += ',';
     first = false;
     const v = f.value;

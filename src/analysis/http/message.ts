@@ -8,7 +8,7 @@
 // on a buffer that holds a whole message.
 
 import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
-import { fStr, fText, fUint, gen } from '../../dissect/fields.js';
+import { fStr, fText, fUint, gen, hide } from '../../dissect/fields.js';
 import { Layer } from '../../dissect/layer.js';
 import type { Dissector, Field } from '../../dissect/types.js';
 import { dechunk, findHeadEnd, parseHead, type HttpHead } from './parse.js';
@@ -259,7 +259,7 @@ export const httpMessage: Dissector<HttpD> = {
     'http.request', 'http.response', 'http.request.method', 'http.request.uri', 'http.request.version',
     'http.request.full_uri', 'http.response.version', 'http.response.code', 'http.response.code.desc',
     'http.response.phrase', 'http.content_length_header', 'http.content_length', 'http.request.line',
-    'http.response.line', 'http.file_data', 'http.chunked_trailer_part', 'http.unknown_header',
+    'http.response.line', 'http.file_data', 'http.chunked_trailer_part',
     ...new Set(Object.values(HEADER_KEYS)),
     'http.request_in', 'http.response_in', 'http.time', 'http.response_for.uri', 'http.prev_request_in',
     'http.prev_response_in',
@@ -290,22 +290,25 @@ export const httpMessage: Dissector<HttpD> = {
       kids.push(fStr('http.response.phrase', 'Response Phrase', h.phrase, s + h.version.length + 5, h.phrase.length));
     }
     out.push(fText(line + '\\r\\n', s, h.lineNext - s, kids));
+    // Like tshark, every header line is also an http.request.line / http.response.line field: hidden
+    // (for -e) after a header that has a field of its own, shown as it is for a header that has none.
+    const lineKey = h.kind === 'request' ? 'http.request.line' : 'http.response.line';
     for (const hd of h.headers) {
       const key = HEADER_KEYS[hd.lname];
       const text = `${hd.name}: ${hd.value}\\r\\n`;
+      const lf = fStr(lineKey, `${hd.name}: ${hd.value}`, text, hd.start, hd.next - hd.start);
       if (hd.lname === 'content-length') {
         const f = fStr('http.content_length_header', 'Content-Length', hd.value, hd.start, hd.next - hd.start);
         f.text = text;
         if (h.contentLength >= 0) f.children = [gen(fUint('http.content_length', 'Content length', h.contentLength, hd.start, hd.next - hd.start))];
-        out.push(f);
+        out.push(f, hide(lf));
       } else if (key) {
         const f = fStr(key, hd.name, hd.value, hd.start, hd.next - hd.start);
         f.text = text;
-        out.push(f);
+        out.push(f, hide(lf));
       } else {
-        const f = fStr('http.unknown_header', 'Unknown header', `${hd.name}: ${hd.value}`, hd.start, hd.next - hd.start);
-        f.text = text;
-        out.push(f);
+        lf.text = text;
+        out.push(lf);
       }
     }
     out.push(fText('\\r\\n', h.headEnd - 2, 2));
