@@ -312,11 +312,17 @@ export const tcp: Dissector<TcpDx> = {
 
   column: (l) => (l.d.options.mptcp ? 'MPTCP' : 'TCP'),
 
-  info(l) {
-    const d = l.d;
-    const ann = l.ann as (TcpAnn & { accEcn?: boolean }) | null;
+  infoFence(l) {
+    const ann = l.ann as TcpAnn | null;
     let s = '';
     if (ann && ann.infoPrefix && ann.infoPrefix.length) for (const p of ann.infoPrefix) s += `[${p}] `;
+    return s;
+  },
+
+  info(l) {
+    const d = l.d;
+    let s = tcp.infoFence!(l);
+    const ann = l.ann as (TcpAnn & { accEcn?: boolean }) | null;
     s += `${d.srcport} \u2192 ${d.dstport}`;
     if (!d.ok) return s;
     let ft = tcpFlagsText(d.flags);

@@ -17,7 +17,7 @@ import { Option, type Command } from 'commander';
 import { frameDissector } from '../dissect/frame.js';
 import type { Registry } from '../dissect/registry.js';
 import { useColor } from '../output/color.js';
-import { applyFieldOption, checkFieldKeys, defaultFieldsOptions } from '../output/fields.js';
+import { applyFieldOption, checkFieldKeys, COLUMN_KEYS, defaultFieldsOptions } from '../output/fields.js';
 import { OUTPUT_FORMATS, type OutputFormat, type SinkOptions } from '../output/sink.js';
 import { isTimeFormat, TIME_FORMATS } from '../output/time.js';
 import type { Analyzer } from '../pipeline.js';
@@ -70,6 +70,7 @@ export function applyDecodeAs(registry: Registry, rules: readonly string[] | und
 export function knownFieldKeys(registry: Registry, analyzers: readonly Analyzer[] = []): Set<string> {
   const s = registry.fieldKeys();
   for (const k of frameDissector.fieldKeys) s.add(k);
+  for (const k of COLUMN_KEYS) s.add(k);
   for (const a of analyzers) for (const k of a.fieldKeys ?? []) s.add(k);
   return s;
 }

@@ -144,4 +144,10 @@ export interface Dissector<D = any> {
    * non-null. `layers` is the whole packet (e.g. UDP payload of unknown protocol).
    */
   info?(layer: Layer<D>, layers: readonly Layer[]): string | null;
+  /**
+   * Text this layer puts in front of the Info of any layer above it (tshark's col_prepend_fence:
+   * TCP's "[TCP ACKed unseen segment] " stays in front of "HTTP/1.1 200 OK"); '' or absent for none.
+   * The layer's own info() includes it already.
+   */
+  infoFence?(layer: Layer<D>): string;
 }

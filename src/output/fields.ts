@@ -8,10 +8,26 @@
 //   bom=y|n             start the output with a UTF-8 byte order mark
 // A key absent from the packet gives an empty column. Values are Field.show strings found by
 // walking the layers in tree order (fields, inner layers, analysis extras).
+// The packet-list columns are keys too, as in tshark: _ws.col.No., _ws.col.Time (in the -t format),
+// _ws.col.Source, _ws.col.Destination, _ws.col.Protocol, _ws.col.Length and _ws.col.Info: the text of
+// the table's columns, unpadded.
 
 import type { Packet } from '../dissect/chain.js';
 import type { Layer } from '../dissect/layer.js';
 import type { Dissector, Field } from '../dissect/types.js';
+import { rowParts } from './table.js';
+import { TimeColumn, type TimeFormat } from './time.js';
+
+/** tshark's keys for the packet-list columns (named by the default column titles). */
+export const COLUMN_KEYS = [
+  '_ws.col.No.',
+  '_ws.col.Time',
+  '_ws.col.Source',
+  '_ws.col.Destination',
+  '_ws.col.Protocol',
+  '_ws.col.Length',
+  '_ws.col.Info',
+] as const;
 
 export interface FieldsOptions {
   header: boolean;
@@ -87,11 +103,20 @@ export class FieldsFormatter {
     return s;
   };
   private values: string[][];
+  /** Per COLUMN_KEYS entry: the output columns that want it (null: no column key asked for). */
+  private readonly colIdx: number[][] | null = null;
+  /** Runs for every packet when _ws.col.Time is asked for (-t d needs the previous frame). */
+  private readonly time: TimeColumn | null = null;
 
   constructor(
     readonly keys: readonly string[],
     readonly opts: FieldsOptions = defaultFieldsOptions(),
+    timeFormat: TimeFormat = 'r',
   ) {
+    if (keys.some((k) => k.startsWith('_ws.col.'))) {
+      this.colIdx = COLUMN_KEYS.map((c) => keys.flatMap((k, i) => (k === c ? [i] : [])));
+      if (this.colIdx[1].length > 0) this.time = new TimeColumn(timeFormat);
+    }
     keys.forEach((k, i) => {
       const l = this.index.get(k);
       if (l) l.push(i);
@@ -168,6 +193,7 @@ export class FieldsFormatter {
     const vals = this.values;
     for (let i = 0; i < vals.length; i++) vals[i].length = 0;
     this.walk(pkt.layers);
+    if (this.colIdx !== null) this.columns(pkt);
     const o = this.opts;
     let out = '';
     for (let i = 0; i < vals.length; i++) {
@@ -178,6 +204,19 @@ export class FieldsFormatter {
       out += o.quote === '' ? s : o.quote + s + o.quote;
     }
     return out + '\n';
+  }
+
+  private columns(pkt: Packet): void {
+    const idx = this.colIdx!;
+    const fr = pkt.frame;
+    const time = this.time === null ? '' : this.time.next(fr.ts, fr.tsPrecision);
+    const r = idx[2].length + idx[3].length + idx[4].length + idx[6].length > 0 ? rowParts(pkt.layers) : null;
+    const texts = [String(fr.index), time, r?.source ?? '', r?.destination ?? '', r?.protocol ?? '', String(fr.origLen), r?.info ?? ''];
+    for (let c = 0; c < idx.length; c++) {
+      // an empty column (no addresses) is an empty value, as in tshark
+      if (texts[c] === '') continue;
+      for (const i of idx[c]) this.values[i].push(texts[c]);
+    }
   }
 }
 

@@ -100,7 +100,7 @@ class FieldsSink extends TextSink {
   constructor(out: Writable | OutputWriter, o: SinkOptions) {
     super(out);
     this.fieldKeys = o.fields;
-    this.fmt = new FieldsFormatter(o.fields, o.fieldOptions);
+    this.fmt = new FieldsFormatter(o.fields, o.fieldOptions, o.time);
     const h = this.fmt.header();
     if (h !== '') this.w.write(h);
   }

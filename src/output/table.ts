@@ -56,14 +56,19 @@ export function rowParts(layers: readonly Layer[]): RowParts {
   let info: string | null = null;
   let proto: string | null = null;
   let addr: [string, string] | null = null;
+  let fence = '';
   for (let i = layers.length - 1; i >= 0; i--) {
     const l = layers[i];
     const dis = l.dis;
-    if (info === null && dis.info !== undefined) info = dis.info(l, layers);
+    if (info === null) {
+      if (dis.info !== undefined) info = dis.info(l, layers);
+    } else if (dis.infoFence !== undefined) fence = dis.infoFence(l) + fence;
     if (proto === null) proto = dis.column !== undefined ? dis.column(l) || null : dis.proto.toUpperCase();
     if (addr === null && dis.addresses !== undefined) addr = dis.addresses(l);
+    // below the addresses (IP) no layer puts a fence
     if (info !== null && proto !== null && addr !== null) break;
   }
+  if (fence !== '' && info !== null) info = fence + info;
   return {
     source: addr === null ? '' : addr[0],
     destination: addr === null ? '' : addr[1],

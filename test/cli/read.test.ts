@@ -1,9 +1,12 @@
 // End to end: the built CLI (node dist/bin/wiretrace.js) on corpus files.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR } from '../helpers/corpus.js';
+import { encodePcapHeader, encodePcapRecord } from '../../src/capture/write.js';
+import { ACK, enc, opening, PSH, tcpFrame } from '../helpers/tcp-frames.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'wiretrace.js');
@@ -177,5 +180,51 @@ describe('wiretrace read (CLI)', () => {
     });
     expect(r.stdout.trim()).toBe('0');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('tshark keys and Info details', () => {
+  const HG = join(ROOT, 'fixtures', 'tcp-http-get.pcap');
+  const COLS = ['_ws.col.No.', '_ws.col.Time', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', '_ws.col.Length', '_ws.col.Info'];
+
+  it('the packet-list columns as -e keys, and every HTTP header line as http.request.line / http.response.line', () => {
+    // fixtures/tcp-http-get.columns.tsv: tshark 4.0.17 -n -r tcp-http-get.pcap -T fields -e <the same keys>
+    const keys = [...COLS, 'http.request.line', 'http.response.line'];
+    const r = run(['read', '-T', 'fields', ...keys.flatMap((k) => ['-e', k]), HG]);
+    expect(r.err).toBe('');
+    expect(r.out).toBe(readFileSync(join(ROOT, 'fixtures', 'tcp-http-get.columns.tsv'), 'utf8'));
+    // -t applies to _ws.col.Time (tshark -t d: 0.000149 between frames 3 and 4)
+    expect(run(['read', '-t', 'd', '-T', 'fields', '-e', '_ws.col.Time', '-c', '4', HG]).out.split('\n')[3]).toBe('0.000149');
+    const bad = run(['read', '-T', 'fields', '-e', '_ws.col.info', HG]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('did you mean _ws.col.Info');
+  });
+
+  it('the tree shows a header that has a field of its own once (its header-line field is hidden)', () => {
+    const tree = run(['read', '-V', HG]).out;
+    expect(tree.match(/^ {4}Server: Apache\/2\.4\.3 \(Fedora\)\\r\\n$/gm)).toHaveLength(1);
+    // a header without a field of its own is its header line
+    expect(tree.match(/^ {4}ETag: "1261-4c870358a6fc0"\\r\\n$/gm)).toHaveLength(1);
+  });
+
+  it('TCP analysis words stay in front of an HTTP row\'s Info (tshark\'s fenced prefixes)', () => {
+    // the server's response acknowledges 10 client bytes the capture does not have
+    const req = enc('GET /a HTTP/1.1\r\nHost: h\r\n\r\n');
+    const frames = [
+      ...opening(1, [0, 1, 2, 3], 40000, 1000, 5000, req),
+      tcpFrame(5, 4, false, 40000, PSH | ACK, 5001, 1001 + req.length + 10, enc('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi')),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'wt-fence-'));
+    try {
+      const f = join(dir, 'fence.pcap');
+      writeFileSync(f, Buffer.concat([encodePcapHeader(1, 262144, 'us'), ...frames.map((x) => encodePcapRecord(x, 'us'))]));
+      // tshark 4.0.17 on the same frames
+      expect(run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', f]).out.split('\n').slice(3, 5)).toEqual([
+        'HTTP\tGET /a HTTP/1.1 ',
+        'HTTP\t[TCP ACKed unseen segment] HTTP/1.1 200 OK ',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
