@@ -223,6 +223,22 @@ describe('tshark keys and Info details', () => {
         'HTTP\tGET /a HTTP/1.1 ',
         'HTTP\t[TCP ACKed unseen segment] HTTP/1.1 200 OK ',
       ]);
+      // a response in three segments, the middle one acking unseen client bytes: the words once, on
+      // the "[TCP segment of a reassembled PDU]" row (not again on the message's row)
+      const head = enc('HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nh');
+      const a = 1001 + req.length;
+      const three = [
+        ...frames.slice(0, 4),
+        tcpFrame(5, 4, false, 40000, PSH | ACK, 5001, a, head),
+        tcpFrame(6, 5, false, 40000, PSH | ACK, 5001 + head.length, a + 10, enc('i')),
+        tcpFrame(7, 6, false, 40000, PSH | ACK, 5002 + head.length, a + 10, enc('!')),
+      ];
+      writeFileSync(f, Buffer.concat([encodePcapHeader(1, 262144, 'us'), ...three.map((x) => encodePcapRecord(x, 'us'))]));
+      expect(run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', f]).out.split('\n').slice(4, 7)).toEqual([
+        'TCP\tHTTP/1.1 200 OK  [TCP segment of a reassembled PDU]',
+        'TCP\t[TCP ACKed unseen segment] 80 \u2192 40000 [PSH, ACK] Seq=40 Ack=39 Win=65535 Len=1 [TCP segment of a reassembled PDU]',
+        'HTTP\tHTTP/1.1 200 OK ',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

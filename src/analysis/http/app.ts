@@ -99,6 +99,13 @@ export const tcpSegmentData: Dissector<SegD> = {
   info: (l) => l.d.info,
 };
 
+/** The TCP layer's Info without its analysis words: the row puts them in front of any Info above TCP. */
+function unfenced(tl: Layer, layers: readonly Layer[]): string {
+  const t = tl.dis.info?.(tl, layers) ?? '';
+  const fence = tl.dis.infoFence?.(tl) ?? '';
+  return fence !== '' && t.startsWith(fence) ? t.slice(fence.length) : t;
+}
+
 // ---- transactions ---------------------------------------------------------------------------
 
 export interface HttpTransaction {
@@ -369,7 +376,7 @@ export class TcpApp {
       const d = tl.d;
       pkt.layers.length = ti + 1;
       let info: string | null = null;
-      if (!retrans) info = (r.partialInfo ?? tl.dis.info?.(tl, pkt.layers) ?? '') + ' [TCP segment of a reassembled PDU]';
+      if (!retrans) info = (r.partialInfo ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
     }
   }
