@@ -86,7 +86,8 @@ function seqAckAnalysis(a: TcpAnalysis): Field {
         continue;
       }
       fl.push(none(fi.key, fi.expert));
-      if (fi.bit === F.A_FAST_RETRANSMISSION) fl.push(none('tcp.analysis.retransmission', 'This frame is a (suspected) retransmission'));
+      // tshark adds the retransmission expert item to fast and spurious retransmissions too
+      if (fi.bit === F.A_FAST_RETRANSMISSION || fi.bit === F.A_SPURIOUS_RETRANSMISSION) fl.push(none('tcp.analysis.retransmission', 'This frame is a (suspected) retransmission'));
     }
     if (a.why) for (const w of a.why) fl.push(gen(fText(`Rule: ${w}`, 0, 0)));
     c.push(withChildren(none('tcp.analysis.flags', 'TCP Analysis Flags'), fl));

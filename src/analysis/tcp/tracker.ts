@@ -944,15 +944,22 @@ export class TcpTracker {
       fwd.lastnondupack = frame;
       fwd.dupacknum = 0;
     }
-    // ACKED LOST SEGMENT: acks beyond what the peer was seen to send. Like tshark 4.0 this parks
-    // the peer's dup-ack counter at -1, which Wireshark's unsigned counter then reads as "≥ 2 dup
-    // ACKs": a segment the peer then resends within 20 ms is called a fast retransmission.
+    // ACKED LOST SEGMENT: acks beyond what the peer was seen to send without a hole. As tshark
+    // 4.0.17 (packet-tcp.c): flagged once per hole the peer's segments left (the mark then moves to
+    // the peer's highest seq), else once until the peer's ack changes (its dup-ack counter is parked
+    // at -1, which Wireshark's unsigned counter then reads as "≥ 2 dup ACKs": a segment the peer
+    // then resends within 20 ms is called a fast retransmission).
     if (rev.maxSet && seqGT(ack, rev.maxseqtobeacked) && flags & TCP_ACK) {
       const m = rev.maxseqtobeacked;
       a.hasAnalysis = true;
-      this.flag(a, F.A_ACK_LOST_PACKET, this.ex ? `ack ${relTo(rev.baseSeq, ack)} > highest seq seen from the peer ${relTo(rev.baseSeq, m)} → acks data that was not captured` : '');
-      rev.maxseqtobeacked = rev.nextseq;
-      rev.dupacknum = -1;
+      const why = this.ex ? `ack ${relTo(rev.baseSeq, ack)} > highest seq seen from the peer ${relTo(rev.baseSeq, m)} → acks data that was not captured` : '';
+      if (seqLT(m, rev.nextseq)) {
+        rev.maxseqtobeacked = rev.nextseq;
+        this.flag(a, F.A_ACK_LOST_PACKET, why);
+      } else {
+        if (rev.dupacknum === 0) this.flag(a, F.A_ACK_LOST_PACKET, why);
+        rev.dupacknum = -1;
+      }
     }
     // RETRANSMISSION / FAST RETRANSMISSION / SPURIOUS / OUT-OF-ORDER
     if (seglen > 0 || flags & (TCP_SYN | TCP_FIN)) {
