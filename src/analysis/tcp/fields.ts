@@ -73,7 +73,8 @@ function seqAckAnalysis(a: TcpAnalysis): Field {
   const c: Field[] = [];
   if (a.acksFrame) {
     c.push(int('tcp.analysis.acks_frame', 'This is an ACK to the segment in frame', a.acksFrame, `This is an ACK to the segment in frame: ${a.acksFrame}`));
-    c.push(t('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was', a.ackRtt));
+    // tshark shows the RTT only when it is not 0 ("only display RTT if we actually have something we are acking")
+    if (a.ackRtt !== 0) c.push(t('tcp.analysis.ack_rtt', 'The RTT to ACK the segment was', a.ackRtt));
   }
   if (!Number.isNaN(a.initialRtt)) c.push(t('tcp.analysis.initial_rtt', 'iRTT', a.initialRtt));
   if (a.bif >= 0) c.push(int('tcp.analysis.bytes_in_flight', 'Bytes in flight', a.bif));

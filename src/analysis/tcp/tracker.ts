@@ -989,9 +989,13 @@ export class TcpTracker {
           break retx;
         }
         if (notAdvanced) {
-          a.rto = now - fwd.nextseqTime;
-          a.rtoFrame = fwd.nextseqFrame;
-          this.flag(a, F.A_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)} (set by frame ${fwd.nextseqFrame}, ${(a.rto / 1e6).toFixed(3)} ms earlier) → retransmission` : '');
+          // tshark: measured from the eldest segment still unacknowledged (likely the one resent),
+          // else from the segment that set the next expected seq
+          const segs = fwd.segs;
+          const old = !this.so && segs.length > 0;
+          a.rto = now - (old ? segs.ts[segs.head] : fwd.nextseqTime);
+          a.rtoFrame = old ? segs.frame[segs.head] : fwd.nextseqFrame;
+          this.flag(a, F.A_RETRANSMISSION, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} < next expected ${relTo(fwd.baseSeq, fwd.nextseq)} (set by frame ${fwd.nextseqFrame}) → retransmission, ${(a.rto / 1e6).toFixed(3)} ms after frame ${a.rtoFrame}${old ? ', the oldest unacknowledged segment' : ''}` : '');
         }
       }
     }
