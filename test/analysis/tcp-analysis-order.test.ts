@@ -83,6 +83,14 @@ describe('retransmission kinds in tshark 4.0.17 order', () => {
     expect(r[4]).toEqual(['TCP Retransmission']);
   });
 
+  it('the RTO is measured from the oldest unacknowledged segment (tshark: 0.490 s from frame 4)', () => {
+    const dis = new Dissection(defaultRegistry());
+    const t = new TcpTracker();
+    const frames = [...hs(), tcpFrame(4, 10, false, P, ACK, S + 1, C + 1, A), tcpFrame(5, 11, false, P, ACK, S + 101, C + 1, B), tcpFrame(6, 500, false, P, ACK, S + 1, C + 1, A)];
+    const out = frames.map((f) => t.packet(dis.dissect(f))!);
+    expect([out[5].rto, out[5].rtoFrame]).toEqual([490e6, 4]);
+  });
+
   it('"ACKed unseen segment": once per hole in the peer\'s data, else once until the peer\'s ack changes', () => {
     // [client or server, seq offset, length, ack offset] after the handshake; the expected letters are
     // what tshark 4.0.17 printed for the same segments (A: ack_lost_segment, L: lost_segment)
