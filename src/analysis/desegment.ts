@@ -78,6 +78,12 @@ export interface FeedResult {
   partial: boolean;
   /** partialInfo() of the parser when it ran on this frame without completing a message. */
   partialInfo: string | null;
+  /**
+   * Bytes of this frame were skipped: the rest of a message already handed out cut (bytes of it
+   * were lost). tshark keeps such segments in the unfinished reassembly: "[TCP segment of a
+   * reassembled PDU]".
+   */
+  skipped: boolean;
   push: PushResult | null;
 }
 
@@ -209,7 +215,7 @@ export class DirDesegmenter {
   }
 
   private consume(pieces: Piece[], frame: number, frameData: Uint8Array): FeedResult {
-    const r: FeedResult = { messages: NO_MSGS, partial: false, partialInfo: null, push: null };
+    const r: FeedResult = { messages: NO_MSGS, partial: false, partialInfo: null, skipped: false, push: null };
     let cur: { off: number; at: number; end: number } | null = null;
     for (const p of pieces) {
       if (p.kind === 'gap') {
@@ -221,6 +227,7 @@ export class DirDesegmenter {
       if (this.skip > 0) {
         const k = Math.min(this.skip, bytes.length);
         this.skip -= k;
+        if (p.current) r.skipped = true;
         bytes = bytes.subarray(k);
         off += k;
         if (bytes.length === 0) continue;

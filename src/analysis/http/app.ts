@@ -21,7 +21,7 @@ import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
 import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
 import { relTime } from '../dns-transactions.js';
-import { HttpConn, HttpFramer } from './framer.js';
+import { HttpConn, HttpFramer, wholeMessageIn } from './framer.js';
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 
@@ -367,7 +367,15 @@ export class TcpApp {
       return;
     }
     const retrans = r.push !== null && r.push.retransmission;
-    if ((retrans || r.partial) && pkt !== null && own) {
+    // held after a hole in the stream, waiting for the missing bytes (or for the peer's ACK to show
+    // them lost): tshark shows such a segment as part of a reassembly too
+    let held = r.push !== null && r.push.outOfOrder && !r.push.capHit;
+    // …unless it holds a whole message by itself: tshark shows that one (the per-segment layers stay)
+    if (held && st.proto === 'http' && pkt !== null && own) {
+      const tl = pkt.layers[ti] as Layer<TcpD>;
+      if (wholeMessageIn(tl.buf.subarray(tl.d.payloadStart, tl.d.payloadEnd))) held = false;
+    }
+    if ((retrans || r.partial || r.skipped || held) && pkt !== null && own) {
       // The frame's bytes wait in a message not complete yet: TCP segment data, Info "… [TCP segment
       // of a reassembled PDU]". Or they were all seen before (a retransmission, of bytes handed on or
       // held for a message still incomplete): tshark does not hand them to the application again (no
@@ -376,7 +384,11 @@ export class TcpApp {
       const d = tl.d;
       pkt.layers.length = ti + 1;
       let info: string | null = null;
-      if (!retrans) info = (r.partialInfo ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+      if (!retrans) {
+        // a held segment that starts a message shows its first line, as tshark's fresh look at it does
+        const first = held && !r.partial ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : r.partialInfo;
+        info = (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+      }
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
     }
   }

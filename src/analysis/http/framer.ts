@@ -111,3 +111,13 @@ export class HttpFramer implements AppParser {
     return eof ? len : 0;
   }
 }
+
+/**
+ * Does `buf` (one segment's payload) hold a whole HTTP message from its first byte? What tshark
+ * sees when it dissects a segment that follows a hole afresh: a whole message is shown as HTTP.
+ */
+export function wholeMessageIn(buf: Uint8Array): boolean {
+  if (buf.length === 0 || looksLikeHttp(buf, 0, buf.length) === null) return false;
+  const n = new HttpFramer(new HttpConn()).measure(buf, false);
+  return n > 0 && n <= buf.length;
+}
