@@ -3,10 +3,11 @@
 // segments (and bodies) are left to TCP reassembly (a later stage). Scanning is bounded: a huge
 // header line or absurd Content-Length cannot make it slow or throw.
 
-import { fStr, fText, fUint, gen, hide } from '../src/dissect/fields.js';
+import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { media, mediaType } from '../src/analysis/http/message.js';
+import { headerLineFields, httpType, media, mediaType, typeField } from '../src/analysis/http/message.js';
+import { fullUri } from '../src/analysis/http/parse.js';
 
 /** Most header bytes scanned in one segment. */
 const MAX_HEAD = 64 * 1024;
@@ -141,28 +142,31 @@ function header(l: Layer<HttpD>, name: string): string | null {
   return null;
 }
 
+/** The request or status line and header block at buf[start..] as a layer of `dis` (HTTP, SSDP). */
+export function dissectHttp(dis: Dissector<HttpD>, buf: Uint8Array, start: number, end: number): Layer<HttpD> {
+  const d: HttpD = { kind: 'continuation', lines: [], headEnd: -1, capped: false };
+  const l = new Layer<HttpD>(dis, buf, start, end, d);
+  if (!looksLikeHttp(buf, start, end)) return l;
+  d.kind = startsWith(buf, start, end, 'HTTP/1.') ? 'response' : 'request';
+  // (a body, or the next message, stays in this layer's range; TCP reassembly decodes bodies)
+  splitLines(buf, start, end, d);
+  if (d.capped) l.problem('unsupported', `HTTP header block longer than ${MAX_HEAD} bytes or ${MAX_LINES} lines: the rest is not decoded`, start, end);
+  return l;
+}
+
 export const http: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
   fieldKeys: [
     'http.request.method', 'http.request.uri', 'http.request.version', 'http.response.version', 'http.response.code',
     'http.response.code.desc', 'http.response.phrase', 'http.request.line', 'http.response.line', 'http.request',
-    'http.response', 'http.request.full_uri', 'http.content_length', ...Object.values(HEADERS).map((h) => h[0]),
+    'http.response', 'http.notification', 'http.unknown_header', 'http.request.full_uri', 'http.content_length', ...Object.values(HEADERS).map((h) => h[0]),
   ],
   registers: [80, 8080, 8000, 3128].map((key) => ({ table: 'tcp.port', key })),
   heuristic: { table: 'tcp', test: looksLikeHttp },
 
   dissect(buf, start, end) {
-    const d: HttpD = { kind: 'continuation', lines: [], headEnd: -1, capped: false };
-    const l = new Layer<HttpD>(http, buf, start, end, d);
-    if (!looksLikeHttp(buf, start, end)) return l;
-    d.kind = startsWith(buf, start, end, 'HTTP/1.') ? 'response' : 'request';
-    splitLines(buf, start, end, d);
-    if (d.capped) l.problem('unsupported', `HTTP header block longer than ${MAX_HEAD} bytes or ${MAX_LINES} lines: the rest is not decoded`, start, end);
-    if (d.headEnd >= 0 && d.headEnd < end) {
-      // The body (or the next message) stays in this layer's range; a later stage decodes bodies.
-    }
-    return l;
+    return dissectHttp(http, buf, start, end);
   },
 
   fields(l) {
@@ -192,42 +196,31 @@ export const http: Dissector<HttpD> = {
       if (fl.length > 13) kids.push(fStr('http.response.phrase', 'Response Phrase', fl.slice(13), first.at + 13, fl.length - 13));
     }
     out.push(fText(fl + '\\r\\n', first.at, first.next - first.at, kids));
-    const lineKey = d.kind === 'request' ? 'http.request.line' : 'http.response.line';
+    const type = httpType(d.kind, d.kind === 'request' ? String(kids[0].show) : '');
     for (let i = 1; i < d.lines.length; i++) {
       const ln = d.lines[i];
       const text = str(buf, ln.at, ln.end);
       const len = ln.next - ln.at;
       const colon = text.indexOf(':');
-      // like tshark: every header line is an http.*.line field, hidden (for -e) when the header has
-      // a field of its own, shown as it is when it has none
-      let known = false;
-      if (colon > 0) {
-        const h = HEADERS[text.slice(0, colon).toLowerCase()];
-        if (h) {
-          known = true;
-          const val = text.slice(colon + 1).trim();
-          const f = fStr(h[0], h[1], val, ln.at, len);
-          f.text = `${text}\\r\\n`;
-          if (h[0] === 'http.content_length_header') {
-            const n = /^\d{1,15}$/.test(val) ? Number(val) : NaN;
-            f.children = [gen(fUint('http.content_length', 'Content length', Number.isFinite(n) ? n : 0, ln.at, len))];
-          }
-          out.push(f);
+      let own: Field | null = null;
+      const h = colon > 0 ? HEADERS[text.slice(0, colon).toLowerCase()] : undefined;
+      if (h) {
+        const val = text.slice(colon + 1).trim();
+        own = fStr(h[0], h[1], val, ln.at, len);
+        own.text = `${text}\\r\\n`;
+        if (h[0] === 'http.content_length_header') {
+          const n = /^\d{1,15}$/.test(val) ? Number(val) : NaN;
+          own.children = [gen(fUint('http.content_length', 'Content length', Number.isFinite(n) ? n : 0, ln.at, len))];
         }
       }
-      const lf = fStr(lineKey, text, text + '\\r\\n', ln.at, len);
-      lf.text = `${text}\\r\\n`;
-      out.push(known ? hide(lf) : lf);
+      for (const f of headerLineFields(type, own, text, ln.at, len)) out.push(f);
     }
     if (d.headEnd >= 0) out.push(fText('\\r\\n', d.headEnd - 2, 2));
     if (d.kind === 'request') {
-      const host = header(l, 'host');
-      const uri = (kids[1]?.show as string) ?? '';
-      if (host !== null && uri.startsWith('/')) out.push(gen(fStr('http.request.full_uri', 'Full request URI', `http://${host}${uri}`, l.start, 0)));
-      out.push(gen({ key: 'http.request', label: 'Request', value: true, show: '1', start: l.start, len: 0, text: 'Request: True' }));
-    } else {
-      out.push(gen({ key: 'http.response', label: 'Response', value: true, show: '1', start: l.start, len: 0, text: 'Response: True' }));
+      const full = kids.length > 1 ? fullUri(kids[0].show, kids[1].show, header(l, 'host')) : null;
+      if (full !== null) out.push(gen(fStr('http.request.full_uri', 'Full request URI', full, l.start, 0)));
     }
+    out.push(typeField(type, l.start));
     return out;
   },
 

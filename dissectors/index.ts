@@ -24,6 +24,7 @@ import { udp } from './udp.js';
 // -- application layer
 import { dns } from './dns.js';
 import { http } from './http.js';
+import { ssdp } from './ssdp.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -50,6 +51,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- application layer
   dns,
   http,
+  ssdp,
 ];
 
 export function defaultRegistry(): Registry {

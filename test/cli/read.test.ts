@@ -195,6 +195,10 @@ describe('tshark keys and Info details', () => {
     expect(r.out).toBe(readFileSync(join(ROOT, 'fixtures', 'tcp-http-get.columns.tsv'), 'utf8'));
     // -t applies to _ws.col.Time (tshark -t d: 0.000149 between frames 3 and 4)
     expect(run(['read', '-t', 'd', '-T', 'fields', '-e', '_ws.col.Time', '-c', '4', HG]).out.split('\n')[3]).toBe('0.000149');
+    // the hidden request / response flags, on the reassembled messages too (tshark: frames 4 and 9)
+    expect(run(['read', '-T', 'fields', '-e', 'http.request', '-e', 'http.response', HG]).out.split('\n').slice(0, 14)).toEqual(
+      Array.from({ length: 14 }, (_, i) => (i === 3 ? '1\t' : i === 8 ? '\t1' : '\t')),
+    );
     const bad = run(['read', '-T', 'fields', '-e', '_ws.col.info', HG]);
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('did you mean _ws.col.Info');
@@ -242,5 +246,20 @@ describe('tshark keys and Info details', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('SSDP (HTTP over UDP 1900) as tshark: its own name and column, http.* fields, NOTIFY a notification', () => {
+    // tshark 4.0.17 -T fields on the same frames: a NOTIFY (152) and an M-SEARCH (299)
+    const f = join(C, 'mixed-wireshark-samples-nrb.pcapng');
+    const keys = ['frame.number', '_ws.col.Protocol', '_ws.col.Info', 'http.request', 'http.notification', 'http.request.line', 'http.unknown_header', 'http.request.full_uri'];
+    const lines = run(['read', '-T', 'fields', ...keys.flatMap((k) => ['-e', k]), f]).out.split('\n');
+    expect(lines[151]).toBe(
+      '152\tSSDP\tNOTIFY * HTTP/1.1 \t\t1\t\tNT: upnp:rootdevice\\r\\n,NTS: ssdp:alive\\r\\n,USN: uuid:DIRECTV2PC-Media-Server1_0-RID-023254776174::upnp:rootdevice\\r\\n\thttp://239.255.255.250:1900*',
+    );
+    expect(lines[298]).toBe(
+      '299\tSSDP\tM-SEARCH * HTTP/1.1 \t1\t\tHOST: 239.255.255.250:1900\\r\\n,MAN: "ssdp:discover"\\r\\n,MX: 1\\r\\n,ST: urn:dial-multiscreen-org:service:dial:1\\r\\n,USER-AGENT: Google Chrome/61.0.3163.100 Windows\\r\\n\t\thttp://239.255.255.250:1900*',
+    );
+    const tree = run(['read', '-V', '-c', '152', f]).out;
+    expect(tree).toContain('Simple Service Discovery Protocol\n    NOTIFY * HTTP/1.1\\r\\n\n');
   });
 });

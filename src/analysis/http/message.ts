@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { fStr, fText, fUint, gen, hide } from '../../dissect/fields.js';
 import { Layer } from '../../dissect/layer.js';
 import type { Dissector, Field } from '../../dissect/types.js';
-import { dechunk, findHeadEnd, parseHead, type HttpHead } from './parse.js';
+import { ascii, dechunk, findHeadEnd, fullUri, parseHead, type HttpHead } from './parse.js';
 
 /** Most decoded body bytes kept for display (per message). */
 export const MAX_BODY_DECODE = 8 << 20;
@@ -252,6 +252,37 @@ export function httpMessageLayer(buf: Uint8Array, start: number, end: number, he
   return l;
 }
 
+/** tshark's message types: NOTIFY, SUBSCRIBE and UNSUBSCRIBE (UPnP GENA, SSDP) are notifications. */
+export type HttpType = 'request' | 'response' | 'notification';
+export function httpType(kind: 'request' | 'response', method: string): HttpType {
+  return kind === 'request' && (method === 'NOTIFY' || method === 'SUBSCRIBE' || method === 'UNSUBSCRIBE') ? 'notification' : kind;
+}
+
+/**
+ * The fields of one header line as tshark adds them: the header's own field (`own`, when it has one)
+ * with the line hidden under http.request.line / http.response.line, else the line itself; in a
+ * notification no line fields, and a header without a field of its own is http.unknown_header.
+ * `text` is the line without its CR LF.
+ */
+export function headerLineFields(type: HttpType, own: Field | null, text: string, start: number, len: number): Field[] {
+  const line = text + '\\r\\n';
+  if (type === 'notification') {
+    if (own !== null) return [own];
+    const u = fStr('http.unknown_header', 'Unknown header', line, start, len);
+    u.text = line;
+    return [u];
+  }
+  const lf = fStr(type === 'request' ? 'http.request.line' : 'http.response.line', text, line, start, len);
+  lf.text = line;
+  return own !== null ? [own, hide(lf)] : [lf];
+}
+
+/** The hidden http.request / http.response / http.notification flag tshark puts after the headers. */
+export function typeField(type: HttpType, at: number): Field {
+  const label = type === 'request' ? 'Request' : type === 'response' ? 'Response' : 'Notification';
+  return hide(gen({ key: `http.${type}`, label, value: true, show: '1', start: at, len: 0, text: `${label}: True` }));
+}
+
 export const httpMessage: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
@@ -259,7 +290,7 @@ export const httpMessage: Dissector<HttpD> = {
     'http.request', 'http.response', 'http.request.method', 'http.request.uri', 'http.request.version',
     'http.request.full_uri', 'http.response.version', 'http.response.code', 'http.response.code.desc',
     'http.response.phrase', 'http.content_length_header', 'http.content_length', 'http.request.line',
-    'http.response.line', 'http.file_data', 'http.chunked_trailer_part',
+    'http.response.line', 'http.file_data', 'http.chunked_trailer_part', 'http.unknown_header', 'http.notification',
     ...new Set(Object.values(HEADER_KEYS)),
     'http.request_in', 'http.response_in', 'http.time', 'http.response_for.uri', 'http.prev_request_in',
     'http.prev_response_in',
@@ -290,32 +321,25 @@ export const httpMessage: Dissector<HttpD> = {
       kids.push(fStr('http.response.phrase', 'Response Phrase', h.phrase, s + h.version.length + 5, h.phrase.length));
     }
     out.push(fText(line + '\\r\\n', s, h.lineNext - s, kids));
-    // Like tshark, every header line is also an http.request.line / http.response.line field: hidden
-    // (for -e) after a header that has a field of its own, shown as it is for a header that has none.
-    const lineKey = h.kind === 'request' ? 'http.request.line' : 'http.response.line';
+    const type = httpType(h.kind, h.method);
     for (const hd of h.headers) {
       const key = HEADER_KEYS[hd.lname];
-      const text = `${hd.name}: ${hd.value}\\r\\n`;
-      const lf = fStr(lineKey, `${hd.name}: ${hd.value}`, text, hd.start, hd.next - hd.start);
+      const text = ascii(buf, hd.start, hd.end); // the line as written (spacing kept, as tshark shows it)
+      const len = hd.next - hd.start;
+      let own: Field | null = null;
       if (hd.lname === 'content-length') {
-        const f = fStr('http.content_length_header', 'Content-Length', hd.value, hd.start, hd.next - hd.start);
-        f.text = text;
-        if (h.contentLength >= 0) f.children = [gen(fUint('http.content_length', 'Content length', h.contentLength, hd.start, hd.next - hd.start))];
-        out.push(f, hide(lf));
-      } else if (key) {
-        const f = fStr(key, hd.name, hd.value, hd.start, hd.next - hd.start);
-        f.text = text;
-        out.push(f, hide(lf));
-      } else {
-        lf.text = text;
-        out.push(lf);
-      }
+        own = fStr('http.content_length_header', 'Content-Length', hd.value, hd.start, len);
+        if (h.contentLength >= 0) own.children = [gen(fUint('http.content_length', 'Content length', h.contentLength, hd.start, len))];
+      } else if (key) own = fStr(key, hd.name, hd.value, hd.start, len);
+      if (own !== null) own.text = text + '\\r\\n';
+      for (const f of headerLineFields(type, own, text, hd.start, len)) out.push(f);
     }
     out.push(fText('\\r\\n', h.headEnd - 2, 2));
     if (h.kind === 'request') {
-      const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(h.uri) ? h.uri : h.host !== null ? `http://${h.host}${h.uri}` : null;
+      const full = fullUri(h.method, h.uri, h.host);
       if (full !== null) out.push(gen(fStr('http.request.full_uri', 'Full request URI', full, 0, 0)));
     }
+    out.push(typeField(type, s));
     if (d.bodyEnd > d.bodyStart) {
       const b = decodeBody(l);
       if (h.chunked) out.push(fText(`HTTP chunked response`, d.bodyStart, d.bodyEnd - d.bodyStart));

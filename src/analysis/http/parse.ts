@@ -102,6 +102,18 @@ export function findHeadEnd(buf: Uint8Array, start: number, end: number, from = 
 }
 
 /** The first line (without CRLF) as text, when the line is complete; else null. */
+/**
+ * tshark's "Full request URI" (http.request.full_uri): the URI as it is when absolute (http:// or
+ * https://) or for CONNECT, else "http://" + Host (trimmed) + URI — also for "*" (SSDP's
+ * "http://239.255.255.250:1900*"); none without a Host header.
+ */
+export function fullUri(method: string, uri: string, host: string | null): string | null {
+  if (host === null) return null;
+  const u = uri.slice(0, 8).toLowerCase();
+  if (u.startsWith('http://') || u.startsWith('https://') || method.slice(0, 7).toUpperCase() === 'CONNECT') return uri;
+  return `http://${host.trim()}${uri}`;
+}
+
 export function firstLine(buf: Uint8Array, start: number, end: number): string | null {
   const e = lineEnd(buf, start, Math.min(end, start + 65536));
   return e < 0 ? null : ascii(buf, start, e);
