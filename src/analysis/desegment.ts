@@ -66,6 +66,8 @@ export interface Message {
   cut: 'cap' | 'gap' | 'eof' | null;
   /** Missing bytes inside the message (gaps), for the report. */
   lost: number;
+  /** Cut ('gap') where the capture's snaplen cut a segment: the bytes were sent, not captured. */
+  snaplen: boolean;
   /** Bytes of the message counted but not kept (sparse mode): bytes.length + omitted is its length. */
   omitted: number;
   /** AppParser.meta() for this message (null when the parser has none). */
@@ -219,7 +221,7 @@ export class DirDesegmenter {
     let cur: { off: number; at: number; end: number } | null = null;
     for (const p of pieces) {
       if (p.kind === 'gap') {
-        this.gap(p.len, r, frame);
+        this.gap(p.len, r, frame, p.why === 'snaplen');
         continue;
       }
       let bytes = p.bytes;
@@ -306,7 +308,7 @@ export class DirDesegmenter {
       r.messages = r.messages === NO_MSGS ? [] : r.messages;
       r.messages.push({
         off, bytes: bytes.subarray(0, n), inFrame: cur.at + (off - cur.off), segs: [{ frame: pframe, len: n }],
-        declared: n, cut: null, lost, omitted: 0, meta,
+        declared: n, cut: null, lost, snaplen: false, omitted: 0, meta,
       });
       bytes = bytes.subarray(n);
       off += n;
@@ -363,7 +365,7 @@ export class DirDesegmenter {
     }
   }
 
-  private gap(len: number, r: FeedResult, frame: number): void {
+  private gap(len: number, r: FeedResult, frame: number, snaplen: boolean): void {
     if (this.skip > 0) {
       const k = Math.min(this.skip, len);
       this.skip -= k;
@@ -378,6 +380,7 @@ export class DirDesegmenter {
       this.lost += len;
       r.messages = r.messages === NO_MSGS ? [] : r.messages;
       const m = this.take(have, frame, null, 'gap', want);
+      m.snaplen = snaplen;
       r.messages.push(m);
       if (want > have + len) this.skip = want - have - len;
       this.want = 0;
@@ -480,7 +483,7 @@ export class DirDesegmenter {
       this.budget.give(this.buf.length);
       this.buf = new Uint8Array(0);
     }
-    return { off, bytes, inFrame, segs, declared, cut, lost, omitted: hole, meta };
+    return { off, bytes, inFrame, segs, declared, cut, lost, snaplen: false, omitted: hole, meta };
   }
 }
 

@@ -39,6 +39,10 @@ export function problemSuffix(layers: readonly Layer[], quoted = false): string 
     if (ps !== null) {
       for (let j = 0; j < ps.length; j++) {
         const p = ps[j];
+        // "payload cut by snaplen" at the end of a layer that has a layer above it: a note, not a
+        // read past the captured bytes (the layer above says so itself when it runs out; tshark does
+        // not hand a TCP segment with no payload captured to the application at all)
+        if (p.kind === 'truncated' && p.start === p.end && p.start >= l.end && i < layers.length - 1) continue;
         if (p.kind === 'truncated' && !quoted) return TRUNCATED_SUFFIX;
         if (p.kind === 'malformed' && p.end >= l.end) return MALFORMED_SUFFIX;
       }

@@ -262,4 +262,12 @@ describe('tshark keys and Info details', () => {
     const tree = run(['read', '-V', '-c', '152', f]).out;
     expect(tree).toContain('Simple Service Discovery Protocol\n    NOTIFY * HTTP/1.1\\r\\n\n');
   });
+
+  it('"[Packet size limited during capture]" only where a dissector runs out of captured bytes, as in tshark', () => {
+    const cols = (f: string) => run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(C, f)]).out.split('\n');
+    // 54-byte snaplen: the TCP header is whole, no payload byte captured (tshark hands none to HTTP)
+    expect(cols('tcp-fast-retransmit-dupacks.pcap')[3]).toBe('TCP\t50368 \u2192 80 [PSH, ACK] Seq=1 Ack=1 Win=65535 Len=474');
+    // an HTTP response cut by the snaplen inside its header block
+    expect(cols('sll-ipv6-http-snaplen.pcap')[0]).toBe('HTTP\tHTTP/1.1 200 OK [Packet size limited during capture]');
+  });
 });

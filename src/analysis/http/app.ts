@@ -433,9 +433,15 @@ export class TcpApp {
     if (m.omitted > 0 && l.dis === httpMessage) (l.d as HttpD).omitted = m.omitted;
     if (m.cut !== null) {
       const why = m.cut === 'cap' ? `message of ${m.declared} bytes is longer than the reassembly cap: only ${m.bytes.length + m.omitted} bytes kept`
-        : m.cut === 'gap' ? `bytes of the message are missing from the capture (${m.lost} bytes lost)`
-          : `the stream ended after ${m.bytes.length + m.omitted} of ${m.declared} bytes`;
-      l.problem('malformed', why, s, e);
+        : m.snaplen ? `the capture holds ${m.bytes.length + m.omitted} of the message's ${m.declared} bytes (cut by snaplen)`
+          : m.cut === 'gap' ? `bytes of the message are missing from the capture (${m.lost} bytes lost)`
+            : `the stream ended after ${m.bytes.length + m.omitted} of ${m.declared} bytes`;
+      if (m.snaplen) {
+        // the bytes were sent but not captured: what reads as malformed (a header block that does not
+        // end) is the snaplen's doing, as tshark's "[Packet size limited during capture]" says
+        for (const p of l.problems ?? []) if (p.kind === 'malformed') p.kind = 'truncated';
+      }
+      l.problem(m.snaplen ? 'truncated' : 'malformed', why, s, e);
       if (l.dis === httpMessage) (l.d as HttpD).cut = m.cut;
     }
     out.push(l);
