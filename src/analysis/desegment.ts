@@ -29,6 +29,11 @@ export interface AppParser {
   /** The message at the buffer start was handed out or dropped: the next call starts a new one. */
   done?(): void;
   /**
+   * Do the buffered bytes (length not known yet) start a message? Absent: yes. Bytes kept only in
+   * case they do (HTTP waits for a line end) are dropped, not handed out cut, when bytes go missing.
+   */
+  startsMessage?(buf: Uint8Array): boolean;
+  /**
    * What measure() learned about the message at the buffer start (an HTTP parser: its parsed head, with
    * offsets from the message's first byte), handed out with it as Message.meta; asked just before done().
    */
@@ -373,6 +378,10 @@ export class DirDesegmenter {
       if (len === 0) return;
     }
     if (this.stopped) return;
+    if (this.len > 0 && this.want === 0 && this.parser.startsMessage?.(this.buf.subarray(0, this.len)) === false) {
+      this.drop(this.len);
+      return;
+    }
     if (this.len > 0 || this.want > 0) {
       // the message in progress lost bytes: hand it out cut, skip what is left of it
       const want = this.want;

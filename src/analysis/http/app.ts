@@ -210,6 +210,7 @@ export class TcpApp {
   readonly transactions: HttpTransaction[] = [];
   readonly stats: TcpAppStats = { streams: 0, messages: 0, cut: 0, gaps: 0, capHits: 0, conflicts: 0 };
   private readonly dnsDis: Dissector | undefined;
+  private readonly dataDis: Dissector | undefined;
   private readonly keep: boolean;
   private readonly heuristic: boolean;
   private lastFrame = 0;
@@ -223,6 +224,7 @@ export class TcpApp {
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
     this.budget = new Budget(opts.globalCap ?? 256 << 20);
     this.dnsDis = opts.registry?.get('tcp.port', 53) ?? opts.registry?.proto('dns');
+    this.dataDis = opts.registry?.proto('data');
     this.keep = opts.keep ?? true;
     this.heuristic = opts.httpHeuristic ?? true;
   }
@@ -390,6 +392,12 @@ export class TcpApp {
         info = (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
       }
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
+    } else if (own && pkt !== null && st.conn !== null && !st.conn.sawRequest && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
+      // bytes that are no message on a connection where no request was seen (a capture that starts
+      // in the middle of a transfer): tshark does not call them HTTP "Continuation" but leaves them
+      // to TCP as data
+      const top = pkt.layers[ti + 1] as Layer<{ kind?: string }>;
+      if (top.dis.proto === 'http' && top.d?.kind === 'continuation') pkt.layers[ti + 1] = this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1)));
     }
   }
 

@@ -11,6 +11,8 @@ export const BODY_MAGIC = 16;
 export class HttpConn {
   /** Methods of requests whose head was seen and that await their final response, oldest first. */
   methods: string[] = [];
+  /** A request was seen on the connection (tshark's have_seen_http: then other bytes are "Continuation"). */
+  sawRequest = false;
   /** The connection left HTTP (101 Switching Protocols, or a CONNECT tunnel). */
   upgraded = false;
 }
@@ -48,6 +50,11 @@ export class HttpFramer implements AppParser {
     return this.headEnd + BODY_MAGIC;
   }
 
+  /** Bytes kept while waiting for a line end (see waitsForLine) start no message yet. */
+  startsMessage(buf: Uint8Array): boolean {
+    return this.headEnd >= 0 || looksLikeHttp(buf, 0, buf.length) !== null;
+  }
+
   /** The head measure() parsed for the message at the buffer start (offsets from its first byte), or null. */
   meta(): HttpHead | null {
     return this.head;
@@ -68,6 +75,11 @@ export class HttpFramer implements AppParser {
       if (kind === null) {
         // maybe a prefix of a method name or of "HTTP/1." that continues in the next segment
         if (len < 8 && !eof && /^[A-Z-]*$|^H(T(T(P(\/(1)?)?)?)?)?$/.test(String.fromCharCode(...buf))) return 0;
+        // tshark's HTTP: bytes that start with a printable character but hold no line end yet may be
+        // the start of a message: it waits for more (the segments are "[TCP segment of a reassembled
+        // PDU]"); bytes that start with a binary one, or whose first line is no request or status
+        // line, are no message (dropped: "Continuation")
+        if (!eof && len <= MAX_HEAD && waitsForLine(buf)) return 0;
         return -1;
       }
       const he = findHeadEnd(buf, 0, len, this.headScan);
@@ -81,7 +93,10 @@ export class HttpFramer implements AppParser {
       if (!this.noted) {
         this.noted = true;
         const h = this.head;
-        if (h.kind === 'request') this.conn.methods.push(h.method);
+        if (h.kind === 'request') {
+          this.conn.methods.push(h.method);
+          this.conn.sawRequest = true;
+        }
         else if (h.code >= 200 || h.code === 101) {
           const m = this.conn.methods.shift() ?? '';
           (h as HttpHead & { reqMethod?: string }).reqMethod = m;
@@ -120,4 +135,16 @@ export function wholeMessageIn(buf: Uint8Array): boolean {
   if (buf.length === 0 || looksLikeHttp(buf, 0, buf.length) === null) return false;
   const n = new HttpFramer(new HttpConn()).measure(buf, false);
   return n > 0 && n <= buf.length;
+}
+
+/**
+ * tshark's HTTP start test for bytes that are no request or status line: after an empty line that
+ * leads them (when more than 3 bytes), a printable first byte and no line end yet: wait for more.
+ */
+export function waitsForLine(buf: Uint8Array): boolean {
+  let at = 0;
+  if (buf.length > 3 && buf[0] === 0x0d && buf[1] === 0x0a) at = 2;
+  const c = buf[at];
+  if (c === undefined || c < 0x20 || c > 0x7e) return false;
+  return buf.indexOf(0x0a, at) < 0;
 }
