@@ -18,6 +18,7 @@ import { ipv4 } from './ipv4.js';
 import { ipv6 } from './ipv6.js';
 import { icmp } from './icmp.js';
 import { icmpv6 } from './icmpv6.js';
+import { igmp } from './igmp.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -45,6 +46,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ipv6,
   icmp,
   icmpv6,
+  igmp,
   // -- transport layer
   tcp,
   udp,
