@@ -23,6 +23,7 @@ import { igmp } from './igmp.js';
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 // -- application layer
+import { dhcp } from './dhcp.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
@@ -52,6 +53,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   udp,
   // -- application layer
   dns,
+  dhcp,
   http,
   ssdp,
 ];

@@ -18,11 +18,11 @@ import type { CliIO } from './read.js';
 
 /**
  * The registry for commands that read only the link, IP, TCP and UDP layers (conversations):
- * without the application dissectors (HTTP, SSDP, DNS) and IGMP (it carries neither TCP nor UDP), which cost ~15-20% of the chain and add nothing
+ * without the application dissectors (HTTP, SSDP, DNS, DHCP) and IGMP (it carries neither TCP nor UDP), which cost ~15-20% of the chain and add nothing
  * to endpoints, frames, bytes or the TCP analysis.
  */
 export function transportRegistry(): Registry {
-  return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns' && d.proto !== 'ssdp' && d.proto !== 'igmp'));
+  return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns' && d.proto !== 'ssdp' && d.proto !== 'dhcp' && d.proto !== 'igmp'));
 }
 
 /**
