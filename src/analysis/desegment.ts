@@ -166,6 +166,16 @@ export class DirDesegmenter {
     return r;
   }
 
+  /**
+   * Would a segment at raw `seq` start a new message (tshark: no reassembly covers it, it is dissected
+   * afresh)? Yes past the declared end of the message in progress, or when none is in progress; no
+   * inside it, or while its length is unknown.
+   */
+  startsFresh(seq: number): boolean {
+    if (this.want > 0) return this.rs.offsetOf(seq) >= this.bufOff + this.want;
+    return this.len === 0 && this.skip === 0;
+  }
+
   /** The peer acknowledged up to ackRaw (lost segments become gaps). */
   ack(ackRaw: number, frame: number, frameData: Uint8Array): FeedResult | null {
     const pieces = this.rs.ack(ackRaw);

@@ -388,7 +388,10 @@ export class TcpApp {
       let info: string | null = null;
       if (!retrans) {
         // a held segment that starts a message shows its first line, as tshark's fresh look at it does
-        const first = held && !r.partial ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : r.partialInfo;
+        // (unless it lies inside the message in progress: then it is part of that one's reassembly)
+        const first = held
+          ? st.dirs[dir].startsFresh(d.seq) ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : null
+          : r.partialInfo;
         info = (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
       }
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));

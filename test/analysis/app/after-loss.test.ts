@@ -70,4 +70,29 @@ describe('rows after captured loss', () => {
     const { rows } = runFrames(frames, []);
     expect([rows[5].protocol, rows[5].info]).toEqual(['HTTP', '[TCP Previous segment not captured] HTTP/1.1 200 OK ']);
   });
+
+  it('a held segment inside the message in progress is part of it; past its declared end it starts a new one', () => {
+    const c = 1000, s = 5000, cp = 40000;
+    const q = enc('GET /a HTTP/1.1\r\nHost: h\r\n\r\n');
+    const ha = enc('HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n');
+    const hb = enc('HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n');
+    const x = new Uint8Array(50).fill(0x78);
+    const cat = (a: Uint8Array, b: Uint8Array) => Uint8Array.from([...a, ...b]);
+    const a = c + 1 + q.length, s1 = s + 1;
+    const frames = [
+      ...opening(1, [0, 1, 2, 3], cp, c, s, q),
+      tcpFrame(5, 4, false, cp, ACK, s1, a, cat(ha, x)),
+      // 50 bytes of the 200-byte body lost, then 50 more of it
+      tcpFrame(6, 5, false, cp, ACK, s1 + ha.length + 100, a, x),
+      // the body's last 50 bytes lost too; the next response starts after it
+      tcpFrame(7, 6, false, cp, ACK, s1 + ha.length + 200, a, cat(hb, x)),
+    ];
+    const { rows } = runFrames(frames, []);
+    // tshark -n -r (the same frames) -T fields -e _ws.col.Protocol -e _ws.col.Info
+    expect(rows.slice(4).map((r) => [r.protocol, r.info])).toEqual([
+      ['TCP', 'HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]'],
+      ['TCP', '[TCP Previous segment not captured] 80 → 40000 [ACK] Seq=141 Ack=29 Win=65535 Len=50 [TCP segment of a reassembled PDU]'],
+      ['TCP', '[TCP Previous segment not captured] HTTP/1.1 200 OK  [TCP segment of a reassembled PDU]'],
+    ]);
+  });
 });
