@@ -270,4 +270,9 @@ describe('tshark keys and Info details', () => {
     // an HTTP response cut by the snaplen inside its header block
     expect(cols('sll-ipv6-http-snaplen.pcap')[0]).toBe('HTTP\tHTTP/1.1 200 OK [Packet size limited during capture]');
   });
+
+  it('several HTTP messages completed in one frame: each one\'s line in the Info, as tshark', () => {
+    const lines = run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(C, 'http-two-requests-one-segment.pcap')]).out.split('\n');
+    expect(lines[3]).toBe('HTTP\tPOST / HTTP/1.1 GET /smuggled-expect-100 HTTP/1.1 ');
+  });
 });

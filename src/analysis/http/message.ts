@@ -362,14 +362,29 @@ export const httpMessage: Dissector<HttpD> = {
     return mt === null ? 'HTTP' : layerMedia(l, mt).column;
   },
 
-  info(l) {
-    const h = l.d.head;
-    if (!h) return null;
+  info(l, layers) {
+    const own = messageInfo(l);
+    if (own === null) return null;
+    // several messages completed in one frame: tshark shows each one's line, in order ("GET /a HTTP/1.1
+    // GET /b HTTP/1.1 "); the row asks the last one
     let s = '';
-    for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
-    s += ' ';
-    const mt = bodyMediaType(l);
-    if (mt !== null) s += layerMedia(l, mt).suffix;
-    return s;
+    for (let i = layers.indexOf(l) - 1; i >= 0; i--) {
+      const p = layers[i];
+      if (p.dis === httpMessage) s = (messageInfo(p as Layer<HttpD>) ?? '') + s;
+      else if (p.dis.proto !== 'tcp.segments') break;
+    }
+    return s + own;
   },
 };
+
+/** A message's own Info: its first line and a space, then what its media type adds. */
+function messageInfo(l: Layer<HttpD>): string | null {
+  const h = l.d.head;
+  if (!h) return null;
+  let s = '';
+  for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
+  s += ' ';
+  const mt = bodyMediaType(l);
+  if (mt !== null) s += layerMedia(l, mt).suffix;
+  return s;
+}
