@@ -275,4 +275,9 @@ describe('tshark keys and Info details', () => {
     const lines = run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(C, 'http-two-requests-one-segment.pcap')]).out.split('\n');
     expect(lines[3]).toBe('HTTP\tPOST / HTTP/1.1 GET /smuggled-expect-100 HTTP/1.1 ');
   });
+
+  it('a chunked body with a chunk size that is no size is a malformed HTTP message, as in tshark', () => {
+    const lines = run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(C, 'malformed-http-chunk-size-2pow64.pcap')]).out.split('\n');
+    expect(lines[3]).toBe('HTTP\tPOST / HTTP/1.1 [Malformed Packet]');
+  });
 });

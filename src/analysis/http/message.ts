@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 import { fStr, fText, fUint, gen, hide } from '../../dissect/fields.js';
 import { Layer } from '../../dissect/layer.js';
 import type { Dissector, Field } from '../../dissect/types.js';
-import { ascii, dechunk, findHeadEnd, fullUri, parseHead, type HttpHead } from './parse.js';
+import { ascii, dechunk, findHeadEnd, fullUri, parseHead, scanChunks, type HttpHead } from './parse.js';
 
 /** Most decoded body bytes kept for display (per message). */
 export const MAX_BODY_DECODE = 8 << 20;
@@ -248,6 +248,12 @@ export function httpMessageLayer(buf: Uint8Array, start: number, end: number, he
   if (h.contentLength >= 0 && !h.chunked) {
     d.declaredBody = h.contentLength;
     if (end - he > h.contentLength) d.bodyEnd = he + h.contentLength;
+  }
+  if (h.chunked && end > he) {
+    // a chunk size line that is no size, or chunk data not followed by its CRLF: tshark's HTTP dissector
+    // throws there ("[Malformed Packet]")
+    const sc = scanChunks(buf, he, end);
+    if (sc.error !== null) l.problem('malformed', `chunked body: ${sc.error}`, sc.resume, end);
   }
   return l;
 }
