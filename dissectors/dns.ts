@@ -462,7 +462,8 @@ export const dns: Dissector<DnsD> = {
     const opcode = (f >> 11) & 15;
     const rcode = f & 15;
     let s = `${OPCODES[opcode] ?? `Unknown operation (${opcode})`}${resp ? ' response' : ''} ${hexN(d.id, 4)}`;
-    if (resp && rcode !== 0) s += ` ${rcodeName(rcode)}`;
+    // (the Info names an unknown code with its number, the Flags line without: tshark's two val_to_str)
+    if (resp && rcode !== 0) s += ` ${RCODES[rcode] ?? `Unknown error (${rcode})`}`;
     const mdns = d.flavour === 'mdns';
     for (const r of d.records) {
       if (r.sec === 0) {

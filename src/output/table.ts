@@ -77,8 +77,14 @@ export function rowParts(layers: readonly Layer[]): RowParts {
     source: addr === null ? '' : addr[0],
     destination: addr === null ? '' : addr[1],
     protocol: proto ?? '',
-    info: (info ?? '') + problemSuffix(layers),
+    info: capInfo((info ?? '') + problemSuffix(layers)),
   };
+}
+
+/** tshark keeps at most 4095 characters of a column (COL_MAX_INFO_LEN, 4096 with its NUL). */
+const MAX_INFO = 4095;
+function capInfo(s: string): string {
+  return s.length > MAX_INFO ? s.slice(0, MAX_INFO) : s;
 }
 
 function padStart(s: string, w: number): string {

@@ -280,4 +280,10 @@ describe('tshark keys and Info details', () => {
     const lines = run(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(C, 'malformed-http-chunk-size-2pow64.pcap')]).out.split('\n');
     expect(lines[3]).toBe('HTTP\tPOST / HTTP/1.1 [Malformed Packet]');
   });
+
+  it('Info as tshark keeps it: an unknown reply code with its number, at most 4095 characters', () => {
+    const info = run(['read', '-T', 'fields', '-e', '_ws.col.Info', join(C, 'malformed-dns-forward-pointer.pcap')]).out.split('\n')[0];
+    expect(info.startsWith('Unknown operation (15) response 0xc980 Unknown error (15) Unknown (507) <Name too long> ')).toBe(true);
+    expect(info).toHaveLength(4095);
+  });
 });
