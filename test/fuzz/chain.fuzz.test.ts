@@ -167,6 +167,36 @@ describe('whole-chain fuzz (seeded, bounded)', () => {
       }
     });
 
+    it(`random payloads on the ports and protocol numbers of DHCP, SSDP, DNS and IGMP, seed ${seed}`, () => {
+      const rnd = mulberry32(seed ^ 0x5bd1e995);
+      const d = new Dissection(defaultRegistry());
+      for (let i = 0; i < RANDOM_PER_SEED; i++) {
+        const which = i % 4;
+        const n = Math.floor(rnd() * (which === 0 ? 420 : 96));
+        const p = new Uint8Array(n).map(() => Math.floor(rnd() * 256));
+        // a DHCP payload long enough for options gets the magic cookie most of the time
+        if (which === 0 && n > 240 && rnd() < 0.8) p.set([0x63, 0x82, 0x53, 0x63], 236);
+        const port = [67, 1900, 53, 0][which];
+        const l4 = which === 3 ? p : new Uint8Array(8 + n);
+        if (which !== 3) {
+          l4[0] = l4[2] = port >> 8;
+          l4[1] = l4[3] = port & 255;
+          l4[4] = (8 + n) >> 8;
+          l4[5] = (8 + n) & 255;
+          l4.set(p, 8);
+        }
+        const data = new Uint8Array(34 + l4.length);
+        data[12] = 0x08;
+        data[14] = 0x45;
+        data[16] = (20 + l4.length) >> 8;
+        data[17] = (20 + l4.length) & 255;
+        data[22] = 64;
+        data[23] = which === 3 ? 2 : 17;
+        data.set(l4, 34);
+        runFrame(d, frameOf(i + 1, 1, data, rnd), seed, i, 'application payload');
+      }
+    });
+
     it.skipIf(sample.length === 0)(`mutated corpus frames, seed ${seed}`, () => {
       const rnd = mulberry32(seed ^ 0x9e3779b9);
       const d = new Dissection(defaultRegistry());
