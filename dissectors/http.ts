@@ -120,7 +120,6 @@ function splitLines(buf: Uint8Array, start: number, end: number, d: HttpD): void
   }
 }
 
-/** Header value of the first line named `name` (lower case), or null. */
 /** What the media type's dissector shows for the body bytes after the head in this segment; null when none follow. */
 function segmentMedia(l: Layer<HttpD>): { column: string; suffix: string } | null {
   const d = l.d;
@@ -132,6 +131,7 @@ function segmentMedia(l: Layer<HttpD>): { column: string; suffix: string } | nul
   return media(mt, () => ({ len: body.length, head: body.subarray(0, 16) }), () => body, ct);
 }
 
+/** Header value of the first line named `name` (lower case), or null. */
 function header(l: Layer<HttpD>, name: string): string | null {
   const { buf } = l;
   for (let i = 1; i < l.d.lines.length; i++) {

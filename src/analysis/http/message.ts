@@ -387,9 +387,7 @@ export const httpMessage: Dissector<HttpD> = {
 function messageInfo(l: Layer<HttpD>): string | null {
   const h = l.d.head;
   if (!h) return null;
-  let s = '';
-  for (let i = l.start; i < h.lineEnd && i < l.start + 65536; i++) s += String.fromCharCode(l.buf[i]);
-  s += ' ';
+  let s = ascii(l.buf, l.start, Math.min(h.lineEnd, l.start + 65536)) + ' ';
   const mt = bodyMediaType(l);
   if (mt !== null) s += layerMedia(l, mt).suffix;
   return s;

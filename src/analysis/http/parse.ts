@@ -101,7 +101,6 @@ export function findHeadEnd(buf: Uint8Array, start: number, end: number, from = 
   }
 }
 
-/** The first line (without CRLF) as text, when the line is complete; else null. */
 /**
  * tshark's "Full request URI" (http.request.full_uri): the URI as it is when absolute (http:// or
  * https://) or for CONNECT, else "http://" + Host (trimmed) + URI — also for "*" (SSDP's
@@ -114,6 +113,7 @@ export function fullUri(method: string, uri: string, host: string | null): strin
   return `http://${host.trim()}${uri}`;
 }
 
+/** The first line (without CRLF) as text, when the line is complete; else null. */
 export function firstLine(buf: Uint8Array, start: number, end: number): string | null {
   const e = lineEnd(buf, start, Math.min(end, start + 65536));
   return e < 0 ? null : ascii(buf, start, e);

@@ -599,18 +599,18 @@ export class TcpTracker {
   }
 
   /**
-   * Stop tracking a stream. When nobody can see a forgotten stream (no summaries kept, no onPacket
-   * user) its objects are kept for the next new stream: streams live long enough to reach V8's old
-   * space, so at ~1000 new connections/s fresh objects each time fill the heap with dead streams
-   * between major GCs (peak RSS).
-   */
-  /**
    * The 4-tuples of the last GONE_MAX streams forgotten, with their sides' initial sequence numbers
    * (-1 unknown), for the reused-ports check of a later SYN. Bounded; an entry goes when a stream
    * starts again on its ports.
    */
   private readonly gone = new Map<string, GoneStream>();
 
+  /**
+   * Stop tracking a stream. When nobody can see a forgotten stream (no summaries kept, no onPacket
+   * user) its objects are kept for the next new stream: streams live long enough to reach V8's old
+   * space, so at ~1000 new connections/s fresh objects each time fill the heap with dead streams
+   * between major GCs (peak RSS).
+   */
   private forget(st: TcpStream): void {
     const [fa, fb] = st.flows;
     const k = tupleKey(st.addrA, st.portA, st.addrB, st.portB);
