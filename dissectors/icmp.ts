@@ -5,7 +5,7 @@
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
-import { fBits, fBool, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -124,13 +124,7 @@ export const icmp: Dissector<IcmpD> = {
     const cn = CODES[d.type]?.[d.code];
     if (cn) cf.text = `Code: ${d.code} (${cn})`;
     out.push(cf);
-    const ck = fHex('icmp.checksum', 'Checksum', u16(buf, start + 2), start + 2, 2);
-    if (d.ckGood !== null) ck.text = `Checksum: ${ck.show} [${d.ckGood ? 'correct' : 'incorrect, should be ' + hexN(d.ckCalc, 4)}]`;
-    out.push(ck);
-    const st = d.ckGood === null ? 2 : d.ckGood ? 1 : 0;
-    const sf = gen(fUint('icmp.checksum.status', 'Checksum Status', st, start + 2, 0));
-    sf.text = `Checksum Status: ${['Bad', 'Good', 'Unverified'][st]}`;
-    out.push(sf);
+    out.push(...checksumFields('icmp.checksum', buf, start + 2, d.ckGood, d.ckCalc));
     if (end - start < 8) return out;
     const t = d.type;
     if (IDSEQ.has(t)) {

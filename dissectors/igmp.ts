@@ -6,7 +6,7 @@
 // traceroute) are named by type only.
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
-import { fBits, fBool, fBytes, fHex, fIPv4, fmtIPv4, fText, fUint, gen, hexN, u16 } from '../src/dissect/fields.js';
+import { checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fmtIPv4, fText, fUint, gen, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -112,15 +112,7 @@ export const igmp: Dissector<IgmpD> = {
     tf.text = `Type: ${TYPES[d.type] ?? 'Unknown Type'} (${hexN(d.type, 2)})`;
     out.push(tf);
     if (d.version === 0 || end - start < minLen(d.version, d.type)) return out;
-    const checksum = (): void => {
-      const ck = fHex('igmp.checksum', 'Checksum', u16(buf, start + 2), start + 2, 2);
-      if (d.ckGood !== null) ck.text = `Checksum: ${ck.show} [${d.ckGood ? 'correct' : 'incorrect, should be ' + hexN(d.ckCalc, 4)}]`;
-      out.push(ck);
-      const st = d.ckGood === null ? 2 : d.ckGood ? 1 : 0;
-      const sf = gen(fUint('igmp.checksum.status', 'Checksum Status', st, start + 2, 0));
-      sf.text = `Checksum Status: ${['Bad', 'Good', 'Unverified'][st]}`;
-      out.push(sf);
-    };
+    const checksum = (): void => void out.push(...checksumFields('igmp.checksum', buf, start + 2, d.ckGood, d.ckCalc));
     const code = buf[start + 1];
     if (d.version === 1) {
       out.push(fBytes('igmp.reserved', 'Reserved', buf, start + 1, start + 2));

@@ -234,6 +234,20 @@ export function gen(f: Field): Field {
   return f;
 }
 
+/**
+ * A 16-bit checksum field at `at` (`key`) and its generated `key`.status, as tshark shows them:
+ * "Checksum: 0x1234 [correct]" / "[incorrect, should be 0x…]", status Good / Bad, or Unverified
+ * when `good` is null (not checked).
+ */
+export function checksumFields(key: string, buf: Uint8Array, at: number, good: boolean | null, calc: number): [Field, Field] {
+  const ck = fHex(key, 'Checksum', u16(buf, at), at, 2);
+  if (good !== null) ck.text = `Checksum: ${ck.show} [${good ? 'correct' : 'incorrect, should be ' + hexN(calc, 4)}]`;
+  const st = good === null ? 2 : good ? 1 : 0;
+  const sf = gen(fUint(`${key}.status`, 'Checksum Status', st, at, 0));
+  sf.text = `Checksum Status: ${['Bad', 'Good', 'Unverified'][st]}`;
+  return [ck, sf];
+}
+
 /** Mark a field as hidden (for -e and filters only; see Field.hidden); returns it for chaining. */
 export function hide(f: Field): Field {
   f.hidden = true;
