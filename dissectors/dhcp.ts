@@ -5,7 +5,7 @@
 // (addresses, lists, times, names, message type, parameter list, client identifier); any other option
 // is its type, length and value bytes.
 
-import { fBool, fBits, fBytes, fHex, fIPv4, fMAC, fmtBytesHex, fmtIPv4, fmtMAC, fStr, fText, fUint, hexN, u16 } from '../src/dissect/fields.js';
+import { fBool, fBits, fBytes, fHex, fIPv4, fMAC, fmtBytesHex, fmtIPv4, fmtMAC, fStr, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
