@@ -12,7 +12,9 @@
 // What may outlive a packet is never reused: a TCP SACK list and a TFO cookie record (a full
 // tracker keeps references to them) are fresh objects each time.
 
-import type { Frame } from '../capture/types.js';
+import type { Frame, InterfaceInfo } from '../capture/types.js';
+import type { RecordVisitor } from '../capture/read-common.js';
+import { pcapTs } from '../capture/pcap.js';
 import type { Packet } from '../dissect/chain.js';
 import type { IpD, TcpD, TcpOptions, UdpD } from '../dissect/decoded.js';
 import type { Registry } from '../dissect/registry.js';
@@ -84,38 +86,43 @@ export class LeanDecoder {
     };
     // Any port-registered TCP/UDP dissector (HTTP, DNS …) could add layers: the lean path is
     // only valid when the payload above TCP/UDP cannot hold another TCP/UDP layer.
-    for (let p = 0; p < 65536 && (this.ipProto[6] === 0 || this.ipProto[17] === 0); p++) {
-      if (registry.get('tcp.port', p) !== undefined) this.ipProto[6] = 2;
-      if (registry.get('udp.port', p) !== undefined) this.ipProto[17] = 2;
-    }
+    if (registry.has('tcp.port')) this.ipProto[6] = 2;
+    if (registry.has('udp.port')) this.ipProto[17] = 2;
     if (registry.heuristic('tcp').length > 0) this.ipProto[6] = 2;
     if (registry.heuristic('udp').length > 0) this.ipProto[17] = 2;
   }
 
   /** Decode one frame: LEAN_TCP / LEAN_UDP (this.ip and this.tcp / this.udp filled), LEAN_SKIP or LEAN_FALLBACK. */
   decode(frame: Frame): number {
-    const b = frame.data;
-    const n = b.length;
+    return this.decodeAt(frame.linkType, frame.data, 0, frame.data.length);
+  }
+
+  /**
+   * decode() of the frame whose bytes are b[off, off + len) (a record in a read buffer): the
+   * offsets it sets (srcAt, payloadStart …) are offsets in b.
+   */
+  decodeAt(linkType: number, b: Uint8Array, off: number, len: number): number {
+    const n = off + len;
     let at: number;
     let et: number;
-    switch (frame.linkType) {
+    switch (linkType) {
       case 1: // Ethernet
-        if (n < 14) return LEAN_FALLBACK;
-        et = u16(b, 12);
-        at = 14;
+        if (len < 14) return LEAN_FALLBACK;
+        et = u16(b, off + 12);
+        at = off + 14;
         break;
       case 113: // Linux cooked v1
-        if (n < 16) return LEAN_FALLBACK;
-        et = u16(b, 14);
+        if (len < 16) return LEAN_FALLBACK;
+        et = u16(b, off + 14);
         if (et <= 1536) return LEAN_FALLBACK;
-        at = 16;
+        at = off + 16;
         break;
       case 101: case 12: case 14: case 228: case 229: { // raw IP
-        if (n < 1) return LEAN_FALLBACK;
-        const v = b[0] >> 4;
+        if (len < 1) return LEAN_FALLBACK;
+        const v = b[off] >> 4;
         et = v === 4 ? 0x0800 : v === 6 ? 0x86dd : -1;
         if (et < 0) return LEAN_FALLBACK;
-        at = 0;
+        at = off;
         break;
       }
       default:
@@ -239,7 +246,10 @@ export interface LeanSink {
   /** packet() for a TCP / UDP packet whose values are decoded already. */
   tcpDecoded(frame: Frame, ip: IpD, d: TcpD): void;
   udpDecoded(frame: Frame, ip: IpD, u: UdpD): void;
-  readonly tracker: { timeOf(ts: bigint): number };
+  /** The same with the frame's number, length and capture-relative time (TcpTracker.packetAt). */
+  tcpAt(index: number, origLen: number, cnow: number, ip: IpD, d: TcpD): void;
+  udpAt(origLen: number, cnow: number, ip: IpD, u: UdpD): void;
+  readonly tracker: { timeOf(ts: bigint): number; setEpoch(ts: bigint): void; readonly epochNs: bigint | null };
 }
 
 /**
@@ -249,22 +259,99 @@ export interface LeanSink {
  * `tcpOptions: false` skips the TCP options (for a tracker that reads none: TcpTracker in
  * summaryOnly mode; the options change no other value the chain gives, even when one of their
  * lengths lies).
+ *
+ * As a RecordVisitor (CaptureReader.scan, classic pcap) it takes records straight from the read
+ * buffer: no Frame, no view and no BigInt per packet; the clock runs on numbers (exact: see
+ * record()). A record it must hand to the chain becomes a Frame with a copy of its bytes, the
+ * Frame the reader would have made.
  */
+export class LeanFeeder implements RecordVisitor {
+  private readonly lean: LeanDecoder;
+  private dis: { dissect(f: Frame): Packet } | null = null;
+  // the classic pcap file scan() reads (pcap())
+  private linkType = 0;
+  private ns = false;
+  private fcsLen = -1;
+  /** The clock's epoch as seconds and fraction units (µs or ns), set at the first record. */
+  private eSec = 0;
+  private eFrac = 0;
+  private eUnits = 0;
+  private clock = false;
+
+  constructor(
+    private readonly sink: LeanSink,
+    private readonly registry: Registry,
+    private readonly newDissection: (r: Registry) => { dissect(f: Frame): Packet },
+    opts: { tcpOptions?: boolean } = {},
+  ) {
+    this.lean = new LeanDecoder(registry, opts.tcpOptions ?? true);
+  }
+
+  frame(frame: Frame): void {
+    const lean = this.lean;
+    const k = lean.decode(frame);
+    if (k === LEAN_TCP) this.sink.tcpDecoded(frame, lean.ip, lean.tcp);
+    else if (k === LEAN_UDP) this.sink.udpDecoded(frame, lean.ip, lean.udp);
+    else if (k === LEAN_SKIP) this.sink.tracker.timeOf(frame.ts);
+    else this.sink.packet((this.dis ??= this.newDissection(this.registry)).dissect(frame));
+  }
+
+  /** Before record(): the file's only interface (CaptureInfo.interfaces[0] of a classic pcap). */
+  pcap(iface: InterfaceInfo): void {
+    this.linkType = iface.linkType;
+    this.ns = iface.tsPrecision === 9;
+    this.fcsLen = iface.fcsLen ?? -1;
+  }
+
+  record(buf: Uint8Array, at: number, cap: number, origLen: number, sec: number, frac: number, index: number): void {
+    const tracker = this.sink.tracker;
+    if (!this.clock) {
+      // the epoch: the first frame's time (frames handed over before the scan may have set it)
+      tracker.setEpoch(pcapTs(this.ns, sec, frac));
+      const e = tracker.epochNs!;
+      this.eSec = Number(e / 1_000_000_000n);
+      this.eFrac = Number(e % 1_000_000_000n);
+      this.eUnits = Number(e / 1000n);
+      this.clock = true;
+    }
+    // ts - epoch in ns: exact while below 2^53 (a µs time in µs, and each difference, is an integer below it)
+    const cnow = this.ns ? (sec - this.eSec) * 1e9 + (frac - this.eFrac) : (sec * 1e6 + frac - this.eUnits) * 1000;
+    if (!(cnow < 9e15 && cnow > -9e15)) {
+      this.frame(this.makeFrame(buf, at, cap, origLen, sec, frac, index));
+      return;
+    }
+    const lean = this.lean;
+    const k = lean.decodeAt(this.linkType, buf, at, cap);
+    if (k === LEAN_TCP) this.sink.tcpAt(index, origLen, cnow, lean.ip, lean.tcp);
+    else if (k === LEAN_UDP) this.sink.udpAt(origLen, cnow, lean.ip, lean.udp);
+    else if (k === LEAN_FALLBACK) {
+      this.sink.packet((this.dis ??= this.newDissection(this.registry)).dissect(this.makeFrame(buf, at, cap, origLen, sec, frac, index)));
+    }
+  }
+
+  /** The Frame PcapDecoder.feed() makes of this record, with its bytes copied (the buffer is reused). */
+  private makeFrame(buf: Uint8Array, at: number, cap: number, origLen: number, sec: number, frac: number, index: number): Frame {
+    const f: Frame = {
+      index,
+      ts: pcapTs(this.ns, sec, frac),
+      tsPrecision: this.ns ? 9 : 6,
+      linkType: this.linkType,
+      ifIndex: 0,
+      data: buf.slice(at, at + cap),
+      origLen,
+    };
+    if (this.fcsLen >= 0) f.fcsLen = this.fcsLen;
+    return f;
+  }
+}
+
+/** LeanFeeder.frame as a function. */
 export function leanFeeder(
   sink: LeanSink,
   registry: Registry,
   newDissection: (r: Registry) => { dissect(f: Frame): Packet },
   opts: { tcpOptions?: boolean } = {},
 ): (frame: Frame) => void {
-  const lean = new LeanDecoder(registry, opts.tcpOptions ?? true);
-  const ip = lean.ip, tcp = lean.tcp, udp = lean.udp;
-  const tracker = sink.tracker;
-  let dis: { dissect(f: Frame): Packet } | null = null;
-  return (frame: Frame): void => {
-    const k = lean.decode(frame);
-    if (k === LEAN_TCP) sink.tcpDecoded(frame, ip, tcp);
-    else if (k === LEAN_UDP) sink.udpDecoded(frame, ip, udp);
-    else if (k === LEAN_SKIP) tracker.timeOf(frame.ts);
-    else sink.packet((dis ??= newDissection(registry)).dissect(frame));
-  };
+  const f = new LeanFeeder(sink, registry, newDissection, opts);
+  return (frame: Frame): void => f.frame(frame);
 }

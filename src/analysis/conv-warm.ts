@@ -187,6 +187,13 @@ export function warmupFrames(reps = 1): Frame[] {
       ];
       for (const g of mid) out.push(frame(i++, base + BigInt(tr + 90_000 + 10 * k + g.t) * 1_000_000n, v6, g.dir, tcpBytes(g, 50100 + r), 6));
     }
+    // the first stream's ports again, long after a sweep forgot it (tiny limits): a new stream
+    // that checks the forgotten ISNs ("[TCP Port numbers reused]")
+    const again: Seg[] = [
+      { dir: 0, flags: SYN, seq: 5555, ack: 0, t: 0, opts: SYN_OPTS },
+      { dir: 1, flags: SYN | ACK, seq: 6666, ack: 5556, t: 1, opts: SYN_OPTS },
+    ];
+    for (const g of again) out.push(frame(i++, base + BigInt(tr + 95_000 + g.t) * 1_000_000n, false, g.dir, tcpBytes(g, 40000 + 3 * r), 6));
   }
   return out;
 }

@@ -89,6 +89,16 @@ export class ConversationTable implements Analyzer {
     this.tracker.timeOf(frame.ts);
   }
 
+  /** tcpDecoded() for a record scanner (conv-fast.ts): `cnow` as TcpTracker.packetAt wants it, the clock started. */
+  tcpAt(index: number, origLen: number, cnow: number, ip: IpD, d: TcpD): void {
+    if (this.wantTcp) this.tracker.packetAt(index, origLen, cnow, ip, d);
+  }
+
+  /** udpDecoded() for a record scanner (conv-fast.ts), the clock started. */
+  udpAt(origLen: number, cnow: number, ip: IpD, u: UdpD): void {
+    if (this.wantUdp) this.countUdp(cnow, ip, u, origLen);
+  }
+
   /** packet() for a UDP packet whose IP and UDP values are already decoded (conv-fast.ts). */
   udpDecoded(frame: Frame, ip: IpD, u: UdpD): void {
     const now = this.tracker.timeOf(frame.ts);

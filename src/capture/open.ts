@@ -14,11 +14,13 @@
 import { readSync } from 'node:fs';
 import { open as fsOpen, type FileHandle } from 'node:fs/promises';
 import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
-import { type Decoder, dataView, newInfo, plainBytes, uninitBytes } from './read-common.js';
+import { type Decoder, type RecordVisitor, dataView, newInfo, plainBytes, uninitBytes } from './read-common.js';
 import { PcapDecoder, pcapVariant } from './pcap.js';
 import { PCAPNG_MAGIC, PcapngDecoder } from './pcapng.js';
 
 export interface CaptureReader extends AsyncIterable<Frame[]> {
+  /** See Reader.scan: a single pass without Frame objects where the format allows (openCapture with reuse). */
+  scan?(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void>;
   /** Filled from the header; interfaces/names/sections grow as blocks are read. */
   readonly info: CaptureInfo;
   /** Stop early (e.g. -c N): releases the file / stops reading stdin. Safe to call more than once. */
@@ -356,6 +358,53 @@ class Reader implements CaptureReader {
   async close(): Promise<void> {
     this.closed = true;
     await this.src.close();
+  }
+
+  /**
+   * Read the whole input once, handing classic pcap records to `visit` straight from the read
+   * buffer (Decoder.scan: no Frame per record) and anything else as batches of frames to `frames`
+   * (other formats, and the frames decoded while the header was read). Instead of iterating; the
+   * same errors (thrown after everything before them was handed out). With `reuse` only.
+   */
+  async scan(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void> {
+    if (this.started) throw new Error('a CaptureReader can be iterated once');
+    if (!this.reuse) throw new Error('scan() needs a reader opened with reuse');
+    const dec = this.dec;
+    if (dec.scan === undefined) {
+      for await (const batch of this) frames(batch);
+      return;
+    }
+    this.started = true;
+    try {
+      if (this.pending.length) {
+        frames(this.pending);
+        this.pending = [];
+      }
+      for (;;) {
+        if (this.pendingError) throw this.pendingError;
+        if (this.closed || (this.eof && this.pos >= this.fill)) return;
+        const p = this.readMore();
+        if (p !== undefined) await p;
+        else if (this.base - this.yieldedAt >= YIELD_BYTES) {
+          this.yieldedAt = this.base;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+        if (this.closed) return;
+        try {
+          this.pos = dec.scan(this.buf, this.dv, this.pos, this.fill, this.base, visit);
+          if (this.eof) {
+            const at = Math.min(this.pos, this.fill);
+            this.pendingError = dec.finish(this.buf, this.dv, at, this.fill, this.base);
+            this.pos = this.fill;
+          }
+        } catch (e) {
+          if (!(e instanceof CaptureFileError)) throw e;
+          this.pendingError = e;
+        }
+      }
+    } finally {
+      await this.close();
+    }
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Frame[]> {

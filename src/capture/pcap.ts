@@ -7,7 +7,7 @@
 // pkt_type u8, pad u8 in the modified format), then incl_len bytes.
 
 import { CaptureFileError, type CaptureInfo, type Frame, type InterfaceInfo } from './types.js';
-import { type Decoder, FrameBytes, damaged, maxCaplen, newInfo } from './read-common.js';
+import { type Decoder, FrameBytes, type RecordVisitor, damaged, maxCaplen, newInfo } from './read-common.js';
 
 export const PCAP_HEADER_LEN = 24;
 
@@ -24,6 +24,12 @@ const MAGICS: Record<number, { format: CaptureInfo['format']; le: boolean }> = {
 /** The classic pcap variant for a big-endian read of the first 4 bytes, or null. */
 export function pcapVariant(magicBE: number): { format: CaptureInfo['format']; le: boolean } | null {
   return MAGICS[magicBE] ?? null;
+}
+
+/** A record's timestamp (ns since the epoch) from its seconds and micro- (`ns` false) or nanoseconds. */
+export function pcapTs(ns: boolean, sec: number, frac: number): bigint {
+  // µs: sec*1e6 + usec < 2^53 even with a bogus usec field >= 1e6 (kept as is, like tshark).
+  return ns ? BigInt(sec) * 1_000_000_000n + BigInt(frac) : BigInt(sec * 1e6 + frac) * 1000n;
 }
 
 /** Reserved bits of the linktype field (LT_RESERVED1): set → tshark refuses the file. */
@@ -114,10 +120,7 @@ export class PcapDecoder implements Decoder {
           this.need = total;
           return pos;
         }
-        const sec = dv.getUint32(pos, le);
-        const frac = dv.getUint32(pos + 4, le);
-        // µs: sec*1e6 + usec < 2^53 even with a bogus usec field >= 1e6 (kept as is, like tshark).
-        const ts = ns ? BigInt(sec) * 1_000_000_000n + BigInt(frac) : BigInt(sec * 1e6 + frac) * 1000n;
+        const ts = pcapTs(ns, dv.getUint32(pos, le), dv.getUint32(pos + 4, le));
         const d = pos + hl;
         out.push({
           index: ++count,
@@ -130,6 +133,47 @@ export class PcapDecoder implements Decoder {
         });
         if (this.fcsLen >= 0) out[out.length - 1].fcsLen = this.fcsLen;
         pos = d + cap;
+      }
+    } finally {
+      this.count = count;
+    }
+  }
+
+  scan(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number {
+    if (!this.headerDone) {
+      if (end - pos < PCAP_HEADER_LEN) {
+        this.need = PCAP_HEADER_LEN;
+        return pos;
+      }
+      this.header(dv, pos);
+      pos += PCAP_HEADER_LEN;
+    }
+    // the checks and the `need` protocol of feed(), with no Frame per record
+    const le = this.le;
+    const hl = this.recLen;
+    const maxCap = this.maxCap;
+    let count = this.count;
+    try {
+      for (;;) {
+        if (end - pos < hl) {
+          this.need = hl;
+          return pos;
+        }
+        const cap = dv.getUint32(pos + 8, le);
+        if (cap > maxCap) {
+          throw damaged(
+            `record at offset ${base + pos}: captured length ${cap} is bigger than the maximum of ${maxCap}`,
+            base + pos,
+            count + 1,
+          );
+        }
+        const total = hl + cap;
+        if (end - pos < total) {
+          this.need = total;
+          return pos;
+        }
+        visit.record(buf, pos + hl, cap, dv.getUint32(pos + 12, le), dv.getUint32(pos, le), dv.getUint32(pos + 4, le), ++count);
+        pos += total;
       }
     } finally {
       this.count = count;

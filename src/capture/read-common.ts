@@ -30,6 +30,21 @@ export interface Decoder {
   feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number;
   /** End of input with buf[pos, end) left over: the error to throw, or null for a clean end. */
   finish(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number): CaptureFileError | null;
+  /**
+   * feed() without Frame objects, for a single-pass consumer that keeps no bytes (RecordVisitor):
+   * each record's bytes and header values go to `visit.record`. Only decoders of a format with
+   * one link type and clock per file have it (classic pcap); the driver falls back to feed().
+   */
+  scan?(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number;
+}
+
+/**
+ * Takes the records of a classic pcap file straight from the read buffer (Decoder.scan): the bytes
+ * buf[at, at + cap) are valid only during the call. `sec`/`frac`: the record's seconds and
+ * micro- or nanoseconds (CaptureInfo.interfaces[0].tsPrecision says which), as in the file.
+ */
+export interface RecordVisitor {
+  record(buf: Uint8Array, at: number, cap: number, origLen: number, sec: number, frac: number, index: number): void;
 }
 
 /** tshark's WTAP_MAX_PACKET_SIZE_STANDARD. */

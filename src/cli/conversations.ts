@@ -6,7 +6,7 @@ import { Dissection, type Packet } from '../dissect/chain.js';
 import { ALL_DISSECTORS, defaultRegistry } from '../../dissectors/index.js';
 import { Registry } from '../dissect/registry.js';
 import type { Frame } from '../capture/types.js';
-import { leanFeeder } from '../analysis/conv-fast.js';
+import { LeanFeeder } from '../analysis/conv-fast.js';
 import { warmupFrames } from '../analysis/conv-warm.js';
 import { TcpTracker, type TrackerOptions } from '../analysis/tcp/tracker.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
@@ -53,6 +53,39 @@ export async function readFrames(file: string, each: (frame: Frame) => void, reu
     await reader.close?.();
   }
   return { error, packets: n };
+}
+
+/**
+ * readFrames() with reuse for a LeanFeeder: a classic pcap file's records go to feeder.record()
+ * without Frame objects (CaptureReader.scan), any other file's frames to feeder.frame().
+ */
+export async function scanFrames(file: string, feeder: LeanFeeder, readSize = 256 << 10): Promise<{ error: UserError | null }> {
+  let reader;
+  try {
+    // reads of 256 KiB: fewer calls (a record scan costs less than a read's overhead here)
+    reader = await openCapture(file, { reuse: true, readSize });
+  } catch (e) {
+    throw inputError(e, file) ?? e;
+  }
+  let error: UserError | null = null;
+  try {
+    const iface = reader.info.interfaces[0];
+    if (reader.scan !== undefined && reader.info.format.startsWith('pcap') && iface !== undefined) {
+      feeder.pcap(iface);
+      await reader.scan(feeder, (batch) => {
+        for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
+      });
+    } else {
+      for await (const batch of reader) for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
+    }
+  } catch (e) {
+    const u = inputError(e, file);
+    if (u === null) throw e;
+    error = u;
+  } finally {
+    await reader.close?.();
+  }
+  return { error };
 }
 
 /** Read a whole capture through the dissector chain, handing each packet to `each`. */
@@ -124,13 +157,35 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // JIT warm-up on a throwaway table (conv-warm.ts): ~150 synthetic frames, a few ms.
   // Twice: with the real limits, then with tiny ones so that the sweep, eviction and unacked-cap
   // branches run too.
+  // The frames go in as classic pcap records (LeanFeeder.record, the path of a pcap file), µs
+  // then ns, and as Frames (the path of pcapng and of the frames read with the file header).
   const warmFrames = warmupFrames();
-  for (const tracker of [new TcpTracker({ summaryOnly: true }), new TcpTracker(WARM_LIMITS)]) {
-    const warm = leanFeeder(new ConversationTable({ tcp: true, udp: true, tracker }), registry, newDissection, LEAN_OPTS);
-    for (const f of warmFrames) warm(f);
+  const warmTables: ConversationTable[] = [];
+  const warmTrackers = [new TcpTracker({ summaryOnly: true }), new TcpTracker(WARM_LIMITS), new TcpTracker({ summaryOnly: true })];
+  for (let w = 0; w < warmTrackers.length; w++) {
+    const warmTable = new ConversationTable({ tcp: true, udp: true, tracker: warmTrackers[w] });
+    const warm = new LeanFeeder(warmTable, registry, newDissection, LEAN_OPTS);
+    if (w === 0) warmTables.push(warmTable);
+    if (w === 2) {
+      for (const f of warmFrames) warm.frame(f);
+      continue;
+    }
+    const ns = w === 1;
+    warm.pcap({ linkType: 1, snaplen: 262144, tsPrecision: ns ? 9 : 6 });
+    for (const f of warmFrames) {
+      const frac = Number(f.ts % 1_000_000_000n);
+      warm.record(f.data, 0, f.data.length, f.origLen, Number(f.ts / 1_000_000_000n), ns ? frac : Math.floor(frac / 1000), f.index);
+    }
   }
-  // the table keeps counts and address strings, never frame bytes: the reader may recycle its buffers
-  const res = await readFrames(file, leanFeeder(conv, registry, newDissection, LEAN_OPTS), true);
+  // and the table's own code, which otherwise runs cold over thousands of rows at the end
+  for (const t of warmTables) {
+    t.finish();
+    conversationTable('tcp', sortConversations(t.tcpConversations()), false);
+    conversationTable('udp', sortConversations(t.udpConversations()), false);
+  }
+  // the table keeps counts and address strings, never frame bytes: the reader may recycle its
+  // buffers, and classic pcap records go to the lean decoder straight from them (no Frame objects)
+  const res = await scanFrames(file, new LeanFeeder(conv, registry, newDissection, LEAN_OPTS));
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];

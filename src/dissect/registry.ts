@@ -38,6 +38,11 @@ export class Registry {
     return this.tables.get(table)?.get(key);
   }
 
+  /** Whether `table` has any entry (e.g. some dissector registered on a TCP port). */
+  has(table: string): boolean {
+    return (this.tables.get(table)?.size ?? 0) > 0;
+  }
+
   heuristic(table: string): readonly Dissector[] {
     return this.heuristics.get(table) ?? [];
   }

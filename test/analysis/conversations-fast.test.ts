@@ -5,16 +5,18 @@
 // TcpTracker in summaryOnly mode (what the CLI runs) gives the full mode's summaries.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyseFile, readFrames, transportRegistry } from '../../src/cli/conversations.js';
+import { analyseFile, readFrames, scanFrames, transportRegistry } from '../../src/cli/conversations.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { ConversationTable } from '../../src/analysis/conversations.js';
 import { TcpTracker, type TrackerOptions } from '../../src/analysis/tcp/tracker.js';
-import { LEAN_FALLBACK, LEAN_SKIP, LEAN_TCP, LEAN_UDP, LeanDecoder, leanFeeder } from '../../src/analysis/conv-fast.js';
+import { LEAN_FALLBACK, LEAN_SKIP, LEAN_TCP, LEAN_UDP, LeanDecoder, LeanFeeder, leanFeeder } from '../../src/analysis/conv-fast.js';
 import { warmupFrames } from '../../src/analysis/conv-warm.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import type { Frame } from '../../src/capture/types.js';
+import { encodePcapHeader, encodePcapRecord } from '../../src/capture/write.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const CORPUS = CORPUS_DIR;
@@ -66,6 +68,23 @@ async function viaLean(file: string, tracker = summaryOnly()) {
   return { s: summary(conv, err), counts };
 }
 
+/**
+ * What the CLI runs: classic pcap records straight from the read buffer (LeanFeeder.record via
+ * CaptureReader.scan, no Frame objects), other formats as frames. Small reads split records.
+ */
+async function viaScan(file: string, tracker = summaryOnly(), readSize?: number) {
+  const conv = new ConversationTable({ tcp: true, udp: true, tracker });
+  const feeder = new LeanFeeder(conv, transportRegistry(), (r) => new Dissection(r), { tcpOptions: !tracker.opts.summaryOnly });
+  let err: unknown = null;
+  try {
+    const r = await scanFrames(file, feeder, readSize);
+    err = r.error;
+  } catch (e) {
+    err = e;
+  }
+  return summary(conv, err);
+}
+
 describe('conversations: lean decoder = full dissector chain', () => {
   it('has the corpus', () => {
     expect(files.length).toBeGreaterThan(100);
@@ -81,6 +100,8 @@ describe('conversations: lean decoder = full dissector chain', () => {
       expect((await viaLean(file, full())).s).toEqual(want);
       const { s, counts } = await viaLean(file);
       expect(s).toEqual(want);
+      expect(await viaScan(file)).toEqual(want);
+      expect(await viaScan(file, summaryOnly(), 700)).toEqual(want);
       for (let i = 0; i < 4; i++) totals[i] += counts[i];
     });
   }
@@ -101,6 +122,7 @@ describe('conversations: lean decoder = full dissector chain', () => {
       const file = path.join(CORPUS, f);
       const want = await viaChain(file, transportRegistry(), full(lim));
       expect((await viaLean(file, summaryOnly(lim))).s, f).toEqual(want);
+      expect(await viaScan(file, summaryOnly(lim)), f).toEqual(want);
       evicted += want.stats.evicted;
       capHits += want.stats.unackedCapHits;
     }
@@ -121,6 +143,42 @@ describe('conversations: lean decoder = full dissector chain', () => {
       const st = a.tracker.stats;
       expect(st.packets).toBeGreaterThan(8192);
       if ('idleTimeout' in lim || 'sweepEvery' in lim) expect(st.expired + st.closed).toBeGreaterThan(5);
+    }
+  });
+
+  it('the record scan (no Frame objects) = the chain on µs and ns pcap files: clock past 2^53 ns, fallback frames, a cut last record', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-scan-'));
+    try {
+      const frames = warmupFrames(3);
+      // the second half 200 days later: the scan's number clock (exact below 9e15 ns) hands those records
+      // to the frame path; an IPv4 fragment and an ICMP packet go to the chain as copied frames
+      const half = frames.length >> 1;
+      const late = frames.map((f, i) => (i < half ? f : { ...f, ts: f.ts + 200n * 86_400_000_000_000n }));
+      const frag = { ...frames[1], data: frames[1].data.slice() };
+      frag.data[20] |= 0x20; // more fragments
+      const icmp = { ...frames[1], data: frames[1].data.slice() };
+      icmp.data[23] = 1;
+      const sets: [string, Frame[]][] = [['plain', frames], ['late', late], ['odd', [...frames.slice(0, 20), frag, icmp, ...frames.slice(20)]]];
+      let n = 0;
+      for (const [name, list] of sets) {
+        const renum = list.map((f, i) => ({ ...f, index: i + 1 }));
+        for (const prec of ['us', 'ns'] as const) {
+          const body = Buffer.concat([encodePcapHeader(1, 262144, prec), ...renum.map((f) => encodePcapRecord(f, prec))]);
+          for (const [cut, bytes] of [['whole', body], ['cut', body.subarray(0, body.length - 7)]] as const) {
+            const file = path.join(dir, `${name}-${prec}-${cut}.pcap`);
+            fs.writeFileSync(file, bytes);
+            const want = await viaChain(file);
+            expect(want.tcp.length, file).toBeGreaterThan(8);
+            expect(await viaScan(file), file).toEqual(want);
+            expect(await viaScan(file, summaryOnly(), 300), file).toEqual(want);
+            if (cut === 'cut') expect(want.error, file).toMatch(/truncated record data/);
+            n++;
+          }
+        }
+      }
+      expect(n).toBe(12);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

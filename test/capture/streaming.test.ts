@@ -17,6 +17,7 @@ import {
   type CaptureReader,
 } from '../../src/capture/open.js';
 import { CaptureFileError, type Frame } from '../../src/capture/types.js';
+import { pcapTs } from '../../src/capture/pcap.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 
 let dir = '';
@@ -415,5 +416,77 @@ describe('stdin', () => {
     // stdin is never ended: the child must still exit after close().
     const out = await child(10, (s) => s.write(bytes));
     expect(JSON.parse(out).n).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('CaptureReader.scan (records without Frame objects, for single-pass summaries)', () => {
+  /** Every frame the iterator yields, and what scan() hands out: records as frames (pcapTs), other frames as they are. */
+  async function both(file: string, readSize: number) {
+    const want: unknown[] = [];
+    let wantErr: string | null = null;
+    try {
+      for await (const b of await openCapture(file, { readSize })) for (const f of b) want.push([f.index, f.ts, f.origLen, f.linkType, Buffer.from(f.data).toString('hex')]);
+    } catch (e) {
+      wantErr = String(e);
+    }
+    const got: unknown[] = [];
+    let gotErr: string | null = null;
+    let records = 0;
+    const r = await openCapture(file, { readSize, reuse: true });
+    const iface = r.info.interfaces[0];
+    const ns = iface?.tsPrecision === 9;
+    try {
+      await r.scan!(
+        {
+          record(buf, at, cap, origLen, sec, frac, index) {
+            records++;
+            got.push([index, pcapTs(ns, sec, frac), origLen, iface.linkType, Buffer.from(buf.subarray(at, at + cap)).toString('hex')]);
+          },
+        },
+        (batch) => {
+          for (const f of batch) got.push([f.index, f.ts, f.origLen, f.linkType, Buffer.from(f.data).toString('hex')]);
+        },
+      );
+    } catch (e) {
+      gotErr = String(e);
+    }
+    return { want, wantErr, got, gotErr, records };
+  }
+
+  it('hands out exactly the frames the iterator yields, records split across reads, on every corpus capture', async () => {
+    const files = readdirSync(CORPUS_DIR).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+    expect(files.length).toBeGreaterThan(100);
+    let scanned = 0;
+    for (const f of files) {
+      const opened = await openCapture(join(CORPUS_DIR, f)).then((r) => (r.close(), true), () => false);
+      if (!opened) continue; // not a capture file (the corpus has one): openCapture's error, tested above
+      for (const size of [DEFAULT_READ_SIZE, 333]) {
+        const r = await both(join(CORPUS_DIR, f), size);
+        expect(r.got, f).toEqual(r.want);
+        expect(r.gotErr, f).toBe(r.wantErr);
+        if (f.endsWith('.pcapng')) expect(r.records, f).toBe(0);
+        scanned += r.records;
+      }
+    }
+    // classic pcap (µs/ns, both byte orders, the modified format) goes through scan()
+    expect(scanned).toBeGreaterThan(2500);
+  });
+
+  it('a damaged file: the records before the damage, then the same error as the iterator', async () => {
+    const good = pcapFile([60, 70, 80, 90]);
+    const cut = good.subarray(0, good.length - 30);
+    const lying = good.slice();
+    new DataView(lying.buffer).setUint32(24 + 16 + 60 + 8, 300000, true); // record 2: caplen above 256 KiB
+    for (const [name, bytes, n, msg] of [['cut', cut, 3, /truncated record data: 60 of 90 bytes/], ['lying', lying, 1, /record 2|captured length 300000/]] as const) {
+      const file = join(dir, `scan-${name}.pcap`);
+      writeFileSync(file, bytes);
+      for (const size of [DEFAULT_READ_SIZE, 50]) {
+        const r = await both(file, size);
+        expect(r.got.length, name).toBe(n);
+        expect(r.got).toEqual(r.want);
+        expect(r.gotErr).toBe(r.wantErr);
+        expect(r.gotErr).toMatch(msg);
+      }
+    }
   });
 });

@@ -522,7 +522,26 @@ export class TcpTracker {
       this.stats.skipped++;
       return null;
     }
-    return this.analyse(frame, ip, d);
+    return this.analyse(frame.index, frame.origLen, this.timeOf(frame.ts), frame.ts, ip, d);
+  }
+
+  /**
+   * packetDecoded() for a caller that keeps the clock itself (a record scanner with no Frame and
+   * no BigInt per packet): `cnow` is the frame's time in ns after the tracker's epoch, an exact
+   * integer of magnitude below 9e15 (else use packetDecoded). setEpoch() must have been called
+   * with the first frame's timestamp.
+   */
+  packetAt(index: number, origLen: number, cnow: number, ip: IpD, d: TcpD): TcpAnalysis | null {
+    if (!d.ok || !ip.src) {
+      this.stats.skipped++;
+      return null;
+    }
+    return this.analyse(index, origLen, cnow, null, ip, d);
+  }
+
+  /** Start the clock at `ts` (the first frame's timestamp) unless it runs already. */
+  setEpoch(ts: bigint): void {
+    if (this.epoch === null) this.epoch = ts;
   }
 
   finish(): void {}
@@ -651,13 +670,15 @@ export class TcpTracker {
     return this.activeN;
   }
 
-  private analyse(fr: Frame, ip: IpD, d: TcpD): TcpAnalysis {
+  /**
+   * `cnow`: capture-relative time (timeline, expiry), timeOf(ts); `ts`: the frame's timestamp, or
+   * null when cnow is an exact integer below 9e15 in magnitude (it is then epoch + cnow).
+   */
+  private analyse(frame: number, origLen: number, cnow: number, ts: bigint | null, ip: IpD, d: TcpD): TcpAnalysis {
     this.stats.packets++;
     const so = this.so;
-    // cnow: capture-relative (timeline, expiry); now: relative to the stream's first packet, exact
-    // for any stream shorter than 104 days whatever the absolute timestamps are.
-    const cnow = this.timeOf(fr.ts);
-    const frame = fr.index;
+    // now (below): relative to the stream's first packet, exact for any stream shorter than 104
+    // days whatever the absolute timestamps are.
     if (++this.sinceSweep >= this.sweepEvery) {
       this.sinceSweep = 0;
       this.sweep(cnow);
@@ -688,7 +709,7 @@ export class TcpTracker {
           if (base >= 0 && base !== seq) reused = g.id;
         }
       }
-      st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
+      st = this.newStream(pk, ip, d, cnow, frame, ts ?? this.epoch! + BigInt(cnow));
     } else {
       const di = st.portA === sp && st.addrA === src ? 0 : 1;
       const f0 = st.flows[di];
@@ -697,7 +718,7 @@ export class TcpTracker {
         reused = st.id;
         this.forget(st);
         this.gone.delete(tupleKey(src, sp, dst, dp));
-        st = this.newStream(pk, ip, d, cnow, frame, fr.ts);
+        st = this.newStream(pk, ip, d, cnow, frame, ts ?? this.epoch! + BigInt(cnow));
       }
     }
     this.lastStream = st;
@@ -705,7 +726,7 @@ export class TcpTracker {
     const fwd = st.flows[di], rev = st.flows[1 - di];
     // Exact either way: integers below 2^53 subtract exactly; otherwise the BigInt difference.
     const now = cnow < 9e15 && cnow > -9e15 && st.firstTime < 9e15 && st.firstTime > -9e15
-      ? cnow - st.firstTime : Number(fr.ts - st.firstTs);
+      ? cnow - st.firstTime : Number((ts ?? this.epoch! + BigInt(cnow)) - st.firstTs);
     a.stream = st.id;
     if (!so) {
       a.frame = frame;
@@ -723,7 +744,7 @@ export class TcpTracker {
 
     // ---- per-side summary ------------------------------------------------------------------
     fwd.packets++;
-    fwd.bytes += fr.origLen;
+    fwd.bytes += origLen;
     fwd.payload += seglen;
     if (flags & TCP_FIN && !fwd.finFrame) {
       fwd.finFrame = frame;
