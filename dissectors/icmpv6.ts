@@ -4,7 +4,7 @@
 // analyzer (src/analysis/icmp-echo.ts).
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
-import { fBool, fHex, fIPv6, fMAC, fText, fUint, fmtIPv6, fmtMAC, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { checksumFields, fBool, fHex, fIPv6, fMAC, fText, fUint, fmtIPv6, fmtMAC, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -101,11 +101,7 @@ export const icmpv6: Dissector<Icmpv6D> = {
     const cname = CODES[d.type]?.[d.code];
     if (cname) cf.text = `Code: ${d.code} (${cname})`;
     out.push(tf, cf);
-    const ck = fHex('icmpv6.checksum', 'Checksum', u16(buf, start + 2), start + 2, 2);
-    if (d.ckGood !== null) ck.text = `Checksum: ${ck.show} [${d.ckGood ? 'correct' : 'incorrect, should be ' + hexN(d.ckCalc, 4)}]`;
-    out.push(ck);
-    const st = d.ckGood === null ? 2 : d.ckGood ? 1 : 0;
-    out.push(gen(fUint('icmpv6.checksum.status', 'Checksum Status', st, start + 2, 0)));
+    out.push(...checksumFields('icmpv6.checksum', buf, start + 2, d.ckGood, d.ckCalc));
     if (end - start < 8) return out;
     if (t === 128 || t === 129) {
       out.push(fHex('icmpv6.echo.identifier', 'Identifier', u16(buf, start + 4), start + 4, 2));
