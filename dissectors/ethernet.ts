@@ -5,7 +5,7 @@
 // neither (tshark: eth.invalid_lentype): 'malformed', and the payload goes to 'data'.
 // Padding / trailer / FCS after the network layer: see link-common.ts.
 
-import { fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
+import { fMAC, fmtMAC, fUint, hexN, hide, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { emptyPayload, etypeColumn, fEtype, linkTail, payloadEndBeforeFcs, trailerFields, type LinkTail } from './link-common.js';
@@ -20,7 +20,7 @@ const IEEE_802_3_MAX_LEN = 1500;
 export const ethernet: Dissector<EthD> = {
   proto: 'eth',
   name: 'Ethernet II',
-  fieldKeys: ['eth.dst', 'eth.src', 'eth.type', 'eth.len', 'eth.invalid_lentype', 'eth.padding', 'eth.trailer', 'eth.fcs', 'eth.fcs.status'],
+  fieldKeys: ['eth.dst', 'eth.src', 'eth.addr', 'eth.type', 'eth.len', 'eth.invalid_lentype', 'eth.padding', 'eth.trailer', 'eth.fcs', 'eth.fcs.status'],
   registers: [{ table: 'link', key: 1 }],
   dissect(buf, start, end, ctx) {
     const l = new Layer<EthD>(ethernet, buf, start, end, { type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1, fcs: -1 });
@@ -57,7 +57,11 @@ export const ethernet: Dissector<EthD> = {
   fields(l) {
     const { buf, start, d } = l;
     if (d.type < 0) return [];
-    const out: Field[] = [fMAC('eth.dst', 'Destination', buf, start), fMAC('eth.src', 'Source', buf, start + 6)];
+    // eth.addr: each address again, hidden (tshark has it under each one: `eth.addr == …` matches either)
+    const out: Field[] = [
+      fMAC('eth.dst', 'Destination', buf, start), hide(fMAC('eth.addr', 'Address', buf, start)),
+      fMAC('eth.src', 'Source', buf, start + 6), hide(fMAC('eth.addr', 'Address', buf, start + 6)),
+    ];
     if (d.type >= 0x0600) out.push(fEtype('eth.type', d.type, start + 12));
     else if (d.type <= IEEE_802_3_MAX_LEN) out.push(fUint('eth.len', 'Length', d.type, start + 12, 2));
     else {
