@@ -448,6 +448,9 @@ export const dns: Dissector<DnsD> = {
   },
 
   column: (l) => (l.d.contOf > 0 ? '' : l.d.flavour === 'mdns' ? 'MDNS' : l.d.flavour === 'llmnr' ? 'LLMNR' : 'DNS'),
+  // tshark: `dns` does not match mDNS or LLMNR packets; `mdns` / `llmnr` do (their fields are dns.*)
+  filterProtos: ['mdns', 'llmnr'],
+  filterProto: (l) => (l.d.flavour === 'mdns' ? 'mdns' : l.d.flavour === 'llmnr' ? 'llmnr' : 'dns'),
 
   info(l, layers) {
     const d = l.d;

@@ -74,6 +74,11 @@ export interface PipelineOptions {
   sink: OutputSink;
   /** Stop after this many packets (-c); 0 or undefined = all. */
   count?: number;
+  /**
+   * A display filter (-Y): only packets it passes reach the sink (the others go to sink.skip). The
+   * analyzers see every packet, and -c counts packets read, as in tshark.
+   */
+  filter?: { readonly names: readonly string[]; test(pkt: Packet): boolean } | null;
 }
 
 export interface PipelineResult {
@@ -85,7 +90,9 @@ export interface PipelineResult {
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
-  const analyzers = neededAnalyzers(o.analyzers ?? [], o.sink.fieldKeys);
+  const filter = o.filter ?? null;
+  const keys = o.sink.fieldKeys === undefined ? undefined : filter === null ? o.sink.fieldKeys : [...o.sink.fieldKeys, ...filter.names];
+  const analyzers = neededAnalyzers(o.analyzers ?? [], keys);
   const limit = o.count && o.count > 0 ? o.count : Infinity;
   const sink = o.sink;
   const dis = o.dissection;
@@ -96,7 +103,8 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
       for (let i = 0; i < batch.length; i++) {
         const pkt = dis.dissect(batch[i]);
         for (let a = 0; a < analyzers.length; a++) analyzers[a].packet(pkt);
-        sink.packet(pkt);
+        if (filter === null || filter.test(pkt)) sink.packet(pkt);
+        else sink.skip?.(pkt);
         if (++n >= limit) break outer;
       }
       if (sink.broken) break;

@@ -38,6 +38,7 @@ import {
   applyDecodeAs,
   knownFieldKeys,
   parseCount,
+  displayFilterFrom,
   sinkOptionsFrom,
   type RawOutputOptions,
 } from './output-options.js';
@@ -164,6 +165,11 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
   const analyzers = timeline ? [] : defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
+  const filter = displayFilterFrom(raw, registry, analyzers);
+  if (filter !== null && raw.write !== undefined) {
+    throw new UsageError('-Y filters the packet display only, and -w writes every packet: choose what is captured with -f (BPF) instead');
+  }
+  if (filter !== null && timeline) throw new UsageError('-Y filters the packet display: it does not go with --timeline');
   const durationMs = parseAutostop(raw.autostop);
   let format: WriteFormat | undefined;
   if (raw.write !== undefined) {
@@ -238,7 +244,7 @@ export async function runCapture(raw: RawCaptureOptions, io: CliIO): Promise<num
     : timeline ? new TimelineSink(display, useColor(io.stdout, raw.color, io.env), raw.explain === true)
     : createSink(sinkOpts, display);
   const pipeline: Promise<PipelineResult> | null =
-    queue && sink ? runPipeline({ source: queue, dissection: new Dissection(registry), analyzers, sink }) : null;
+    queue && sink ? runPipeline({ source: queue, dissection: new Dissection(registry), analyzers, sink, filter }) : null;
 
   let captured = 0;
   let writeError: CaptureWriteError | null = null;

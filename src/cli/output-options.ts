@@ -8,7 +8,8 @@
 //   -V, --verbose           the packet details tree (= -T tree)
 //   -x, --hex               hex + ASCII dump after each packet
 //   -t, --time FMT          r | a | ad | e | d | dd | u | ud (as tshark)
-//   -c, --count N           stop after N packets
+//   -Y, --display-filter F  show only packets the display filter F passes (src/filter/display-filter.ts)
+//   -c, --count N           stop after N packets read (with -Y too, as tshark)
 //   --no-color              no ANSI colours (NO_COLOR in the environment does the same)
 //   -n                      no name resolution (wiretrace never resolves names; kept for tshark habits)
 //   --decode-as RULE        (addDecodeAsOption) e.g. udp.port==5353,dns; repeatable
@@ -17,7 +18,8 @@ import { Option, type Command } from 'commander';
 import { frameDissector } from '../dissect/frame.js';
 import type { Registry } from '../dissect/registry.js';
 import { useColor } from '../output/color.js';
-import { applyFieldOption, checkFieldKeys, COLUMN_KEYS, defaultFieldsOptions } from '../output/fields.js';
+import { applyFieldOption, checkFieldKeys, closeMatches, COLUMN_KEYS, defaultFieldsOptions } from '../output/fields.js';
+import { DisplayFilter, FilterError } from '../filter/display-filter.js';
 import { OUTPUT_FORMATS, type OutputFormat, type SinkOptions } from '../output/sink.js';
 import { isTimeFormat, TIME_FORMATS } from '../output/time.js';
 import type { Analyzer } from '../pipeline.js';
@@ -39,6 +41,7 @@ export interface RawOutputOptions {
   color?: boolean;
   n?: boolean;
   decodeAs?: string[];
+  displayFilter?: string;
 }
 
 export function addOutputOptions(cmd: Command): Command {
@@ -49,7 +52,8 @@ export function addOutputOptions(cmd: Command): Command {
     .option('-V, --verbose', 'print the full packet details tree (same as -T tree)')
     .option('-x, --hex', 'add a hex and ASCII dump of each packet')
     .option('-t, --time <format>', `time column: ${TIME_FORMATS.join('|')} (r: seconds since the first packet)`)
-    .option('-c, --count <n>', 'stop after n packets')
+    .option('-Y, --display-filter <filter>', 'show only packets that match a Wireshark display filter, e.g. "tcp.port == 80 && http"')
+    .option('-c, --count <n>', 'stop after n packets read')
     .option('--no-color', 'never colour the output (NO_COLOR=1 does the same)')
     .option('-n', 'no name resolution (the default: accepted for tshark habits)');
 }
@@ -73,6 +77,28 @@ export function knownFieldKeys(registry: Registry, analyzers: readonly Analyzer[
   for (const k of COLUMN_KEYS) s.add(k);
   for (const a of analyzers) for (const k of a.fieldKeys ?? []) s.add(k);
   return s;
+}
+
+/**
+ * The -Y filter compiled against the names the registry and analyzers know (fields and protocols),
+ * or null without -Y; throws UsageError for a filter that does not parse or names an unknown field.
+ */
+export function displayFilterFrom(raw: RawOutputOptions, registry: Registry, analyzers: readonly Analyzer[] = []): DisplayFilter | null {
+  if (raw.displayFilter === undefined) return null;
+  const fields = knownFieldKeys(registry, analyzers);
+  for (const k of COLUMN_KEYS) fields.delete(k); // columns are output, not fields of the packet tree
+  const protocols = new Set(registry.dissectors.flatMap((d) => [d.proto, ...(d.filterProtos ?? [])]));
+  protocols.add(frameDissector.proto);
+  try {
+    return new DisplayFilter(raw.displayFilter, {
+      fields,
+      protocols,
+      suggest: (name) => closeMatches(name, [...fields, ...protocols], 4),
+    });
+  } catch (e) {
+    if (e instanceof FilterError) throw new UsageError(`bad display filter (-Y) "${raw.displayFilter}": ${e.message}`);
+    throw e;
+  }
 }
 
 /** -c value as a count (0 = no limit); throws UsageError. */

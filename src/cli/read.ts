@@ -14,6 +14,7 @@ import {
   addDecodeAsOption,
   addOutputOptions,
   applyDecodeAs,
+  displayFilterFrom,
   knownFieldKeys,
   parseCount,
   sinkOptionsFrom,
@@ -32,6 +33,7 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   const analyzers = defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
+  const filter = displayFilterFrom(raw, registry, analyzers);
 
   let reader;
   try {
@@ -41,13 +43,14 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   }
   const dissection = new Dissection(registry);
   if (sinkOpts.format === 'table' && !sinkOpts.hex) {
-    // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them)
-    for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
-    // and shows checksum errors only as a row colour
-    if (!sinkOpts.color) dissection.state.checksums = false;
+    // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them;
+    // so may a display filter: `http contains …`, http.file_data)
+    if (filter === null) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
+    // and shows checksum errors only as a row colour (a filter may test a checksum status)
+    if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
   }
   const sink = createSink(sinkOpts, io.stdout);
-  const res = await runPipeline({ source: reader, dissection, analyzers, sink, count });
+  const res = await runPipeline({ source: reader, dissection, analyzers, sink, count, filter });
   if (res.broken) return EXIT_OK; // the reader of our output went away (| head): not an error
   if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
   if (res.error !== null) throw inputError(res.error, file) ?? res.error;
@@ -67,6 +70,7 @@ Examples:
   wiretrace read trace.pcap                          one line per packet
   wiretrace read -V -c 1 trace.pcapng                every field of the first packet
   wiretrace read -T fields -e ip.src -e tcp.dstport trace.pcap
+  wiretrace read -Y 'http.request && ip.addr == 10.0.0.0/8' trace.pcap
   tcpdump -w - | wiretrace read -                    read a capture from standard input`,
   );
   cmd.action(async (file: string | undefined, opts: RawOutputOptions, c: Command) => {

@@ -117,6 +117,14 @@ export interface Dissector<D = any> {
   proto: string;
   /** Full name for the tree: 'Ethernet II', 'Internet Protocol Version 4', … */
   name: string;
+  /**
+   * Other protocol names its layers take in display filters, where Wireshark gives one dissector's
+   * fields several protocol names (DNS on 5353 is `mdns`, on 5355 `llmnr`): every name it may
+   * return from filterProto().
+   */
+  filterProtos?: readonly string[];
+  /** The display filter protocol name of this layer when it is not `proto` (see filterProtos). */
+  filterProto?(layer: Layer<D>): string;
   /** Every field key this dissector may emit (for `-e` validation and the docs). */
   fieldKeys: readonly string[];
   /** Dispatch keys it registers: { table: 'ethertype', key: 0x0800 }. */

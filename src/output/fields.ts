@@ -206,6 +206,11 @@ export class FieldsFormatter {
     return out + '\n';
   }
 
+  /** A packet not shown (display filter): the time column still counts it. */
+  skip(pkt: Packet): void {
+    this.time?.skip(pkt.frame.ts);
+  }
+
   private columns(pkt: Packet): void {
     const idx = this.colIdx!;
     const fr = pkt.frame;

@@ -38,6 +38,8 @@ export function defaultSinkOptions(): SinkOptions {
 
 export interface OutputSink {
   packet(pkt: Packet): void;
+  /** A packet read but not shown (a display filter dropped it): time columns still count it. */
+  skip?(pkt: Packet): void;
   drain(): Promise<void> | null;
   end(): Promise<void>;
   readonly broken: boolean;
@@ -82,6 +84,9 @@ class TableSink extends TextSink {
     this.w.write(this.fmt.text(pkt, this.o.color));
     if (this.o.hex) this.w.write(packetHex(pkt));
   }
+  skip(pkt: Packet): void {
+    this.fmt.time.skip(pkt.frame.ts);
+  }
 }
 
 class TreeSink extends TextSink {
@@ -106,6 +111,9 @@ class FieldsSink extends TextSink {
   }
   packet(pkt: Packet): void {
     this.w.write(this.fmt.line(pkt));
+  }
+  skip(pkt: Packet): void {
+    this.fmt.skip(pkt);
   }
 }
 

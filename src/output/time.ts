@@ -7,7 +7,7 @@
 //   ud  UTC date and time                       2009-11-18 08:19:46.123456
 //   e   seconds since the Unix epoch            1258532386.123456
 //   d   seconds since the previous packet       0.000017
-//   dd  seconds since the previous displayed    0.000017 (the same here: every packet read is shown)
+//   dd  seconds since the previous displayed    0.000017 (differs from d only with a display filter, -Y)
 //
 // Digits after the point = the frame's tsPrecision (6 for µs captures, 9 for ns), truncated like
 // tshark (never rounded up). Local times follow the TZ environment variable.
@@ -74,6 +74,15 @@ export class TimeColumn {
       default:
         return this.clock(ts, prec);
     }
+  }
+
+  /**
+   * A frame read but not shown (a display filter dropped it): it still starts the clock of `r`, and
+   * is the previous frame for `d` (previous captured); `dd` counts only shown frames (as tshark).
+   */
+  skip(ts: bigint): void {
+    if (this.first === null) this.first = ts;
+    if (this.format === 'd') this.prev = ts;
   }
 
   private clock(ts: bigint, prec: number): string {

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Regenerate fixtures/display-filter/expected.json from tshark: for every capture of the corpus
+// (../shared/corpus or $WIRETRACE_CORPUS) and every filter of fixtures/display-filter/filters.json,
+// the frame numbers `tshark -n -r FILE -Y FILTER -T fields -e frame.number` prints (tshark's default
+// preferences; frames read before a damaged file's damage count, as tshark prints them).
+// test/filter/display-filter.test.ts compares `wiretrace read -Y` with it, so the test needs no tshark.
+// Usage: node scripts/filter-expected.mjs [--tshark PATH]        (two tshark processes at a time)
+
+import { execFile, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CORPUS = process.env.WIRETRACE_CORPUS ?? resolve(REPO, '../shared/corpus');
+const DIR = join(REPO, 'fixtures/display-filter');
+const args = process.argv.slice(2);
+const tshark = args[0] === '--tshark' ? args[1] : process.env.TSHARK ?? 'tshark';
+
+const ver = spawnSync(tshark, ['--version'], { encoding: 'utf8' });
+if (ver.status !== 0) {
+  console.error(`filter-expected: cannot run ${tshark}; install tshark (apt-get install tshark)`);
+  process.exit(2);
+}
+const filters = JSON.parse(readFileSync(join(DIR, 'filters.json'), 'utf8'));
+const files = readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
+
+/** "1-3,7,9-10" from a sorted list of frame numbers. */
+function ranges(nums) {
+  const out = [];
+  for (let i = 0; i < nums.length; ) {
+    let j = i;
+    while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
+    out.push(j > i ? `${nums[i]}-${nums[j]}` : `${nums[i]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
+
+function run(file, filter) {
+  return new Promise((done) => {
+    execFile(tshark, ['-n', '-r', join(CORPUS, file), '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      const nums = stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+      // a file tshark cannot open at all gives no frames and an error line: recorded as null
+      const failed = err !== null && nums.length === 0 && /isn't a capture file|unknown file format|appears to be damaged|not a capture/i.test(stderr);
+      done(failed ? null : ranges(nums));
+    });
+  });
+}
+
+const jobs = [];
+for (const f of files) for (let i = 0; i < filters.length; i++) jobs.push([f, i]);
+const out = {};
+for (const f of files) out[f] = new Array(filters.length).fill('');
+let next = 0;
+async function worker() {
+  while (next < jobs.length) {
+    const [f, i] = jobs[next++];
+    out[f][i] = await run(f, filters[i]);
+  }
+}
+await Promise.all([worker(), worker()]);
+writeFileSync(
+  join(DIR, 'expected.json'),
+  JSON.stringify({ tshark: ver.stdout.split('\n')[0].trim(), generated: new Date().toISOString().slice(0, 10), filters, files: out }, null, 1) + '\n',
+);
+console.log(`filter-expected: ${files.length} files x ${filters.length} filters written to fixtures/display-filter/expected.json`);
