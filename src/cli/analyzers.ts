@@ -1,13 +1,16 @@
 // The stateful analyzers `wiretrace read` (and `capture`) run on every packet, in this order,
 // between dissection and output (see src/pipeline.ts for the Analyzer contract):
-//   1. the TCP tracker (tcp.stream, relative seq/ack, tcp.analysis.*),
-//   2. TCP reassembly with HTTP/DNS message parsing on the completing frame (reads the tracker's ann),
-//   3. DNS query/response pairing (dns.response_in / response_to / time), UDP and reassembled TCP.
+//   1. frame.time_relative / frame.time_delta,
+//   2. the TCP tracker (tcp.stream, relative seq/ack, tcp.analysis.*),
+//   3. TCP reassembly with HTTP/DNS message parsing on the completing frame (reads the tracker's ann),
+//   4. DNS query/response pairing (dns.response_in / response_to / time), UDP and reassembled TCP,
+//   5. ICMP echo pairing.
 // Streaming commands keep no per-transaction history (keep: false), so memory stays bounded.
 
 import { dnsTransactionAnalyzer, DnsTransactions } from '../analysis/dns-transactions.js';
 import { TcpApp, tcpAppAnalyzer } from '../analysis/http/app.js';
 import { icmpEchoAnalyzer } from '../analysis/icmp-echo.js';
+import { frameTimesAnalyzer } from '../analysis/frame-times.js';
 import { tcpAnalyzer, TCP_ANALYSIS_KEYS } from '../analysis/tcp/analyzer.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Analyzer } from '../pipeline.js';
@@ -20,5 +23,6 @@ export function defaultAnalyzers(registry?: Registry): Analyzer[] {
   // keepSummaries: false: a streaming read needs no per-stream summaries after the run (memory stays bounded)
   const tcp = tcpAnalyzer({ keepSummaries: false });
   const app = new TcpApp({ registry, keep: false }).follow(tcp.tracker);
-  return [tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
+  // frame times first: independent of the others, and -e frame.time_* then needs no other analyzer
+  return [frameTimesAnalyzer(), tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
 }
