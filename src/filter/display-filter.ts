@@ -354,6 +354,8 @@ function parseBool(s: string): boolean | null {
 }
 
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/** A number written in decimal, as a string field may hold one (a time in seconds). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 function v4Bytes(s: string): number[] | null {
   const m = V4.exec(s);
@@ -498,6 +500,14 @@ function compareValue(v: FieldValue, show: string, lit: string): number {
     if (fieldMac !== null) {
       const m = macText(lit);
       if (m !== null) return fieldMac < m ? -1 : fieldMac > m ? 1 : 0;
+    }
+    // times kept as exact decimal text (frame.time_epoch, frame.time_relative, dns.time …) compare as numbers
+    if (v !== lit && DECIMAL.test(v)) {
+      const n = parseNumber(lit);
+      if (n !== null) {
+        const x = Number(v);
+        return x < n ? -1 : x > n ? 1 : 0;
+      }
     }
     return v < lit ? -1 : v > lit ? 1 : 0;
   }

@@ -29,5 +29,8 @@ describe('frame.time_relative and frame.time_delta', () => {
     );
     // tshark -Y 'frame.time_relative > 0.39 && frame.time_delta < 0.001': 52 54 56
     expect(run(['read', '-Y', 'frame.time_relative > 0.39 && frame.time_delta < 0.001', '-T', 'fields', '-e', 'frame.number', DEMO]).stdout).toBe('52\n54\n56\n');
+    // numbers, not text: 0.68… < 10 (tshark: 1-56); epoch times (tshark: 1-6)
+    expect(run(['read', '-Y', 'frame.time_relative < 10', '-T', 'fields', '-e', 'frame.number', DEMO]).stdout.split('\n')).toHaveLength(57);
+    expect(run(['read', '-Y', 'frame.time_epoch > 999999999.5 && frame.time_epoch < 1795709204', '-T', 'fields', '-e', 'frame.number', DEMO]).stdout).toBe('1\n2\n3\n4\n5\n6\n');
   });
 });
