@@ -14,7 +14,7 @@
 
 import type { Frame, InterfaceInfo } from '../capture/types.js';
 import type { RecordVisitor } from '../capture/read-common.js';
-import { pcapTs } from '../capture/pcap.js';
+import { pcapFrame, pcapTs } from '../capture/pcap.js';
 import type { Packet } from '../dissect/chain.js';
 import type { IpD, TcpD, TcpOptions, UdpD } from '../dissect/decoded.js';
 import type { Registry } from '../dissect/registry.js';
@@ -272,7 +272,7 @@ export class LeanFeeder implements RecordVisitor {
   private linkType = 0;
   private ns = false;
   private fcsLen = -1;
-  /** The clock's epoch as seconds and fraction units (µs or ns), set at the first record. */
+  /** The clock's epoch (set at the first record): seconds and ns (ns files), and µs since 1970 (µs files). */
   private eSec = 0;
   private eFrac = 0;
   private eUnits = 0;
@@ -331,17 +331,7 @@ export class LeanFeeder implements RecordVisitor {
 
   /** The Frame PcapDecoder.feed() makes of this record, with its bytes copied (the buffer is reused). */
   private makeFrame(buf: Uint8Array, at: number, cap: number, origLen: number, sec: number, frac: number, index: number): Frame {
-    const f: Frame = {
-      index,
-      ts: pcapTs(this.ns, sec, frac),
-      tsPrecision: this.ns ? 9 : 6,
-      linkType: this.linkType,
-      ifIndex: 0,
-      data: buf.slice(at, at + cap),
-      origLen,
-    };
-    if (this.fcsLen >= 0) f.fcsLen = this.fcsLen;
-    return f;
+    return pcapFrame(this.ns, this.linkType, this.fcsLen, index, sec, frac, buf.slice(at, at + cap), origLen);
   }
 }
 

@@ -32,6 +32,13 @@ export function pcapTs(ns: boolean, sec: number, frac: number): bigint {
   return ns ? BigInt(sec) * 1_000_000_000n + BigInt(frac) : BigInt(sec * 1e6 + frac) * 1000n;
 }
 
+/** The Frame of a classic pcap record (`fcsLen` -1: the file header gives none). */
+export function pcapFrame(ns: boolean, linkType: number, fcsLen: number, index: number, sec: number, frac: number, data: Uint8Array, origLen: number): Frame {
+  const f: Frame = { index, ts: pcapTs(ns, sec, frac), tsPrecision: ns ? 9 : 6, linkType, ifIndex: 0, data, origLen };
+  if (fcsLen >= 0) f.fcsLen = fcsLen;
+  return f;
+}
+
 /** Reserved bits of the linktype field (LT_RESERVED1): set → tshark refuses the file. */
 const LT_RESERVED1 = 0x03ff0000;
 
@@ -97,7 +104,6 @@ export class PcapDecoder implements Decoder {
     const ns = this.ns;
     const maxCap = this.maxCap;
     const linkType = this.linkType;
-    const precision = this.precision;
     const bytes = this.bytes;
     bytes.reset();
     let count = this.count;
@@ -120,18 +126,8 @@ export class PcapDecoder implements Decoder {
           this.need = total;
           return pos;
         }
-        const ts = pcapTs(ns, dv.getUint32(pos, le), dv.getUint32(pos + 4, le));
         const d = pos + hl;
-        out.push({
-          index: ++count,
-          ts,
-          tsPrecision: precision,
-          linkType,
-          ifIndex: 0,
-          data: bytes.copy(buf, d, d + cap, end),
-          origLen: dv.getUint32(pos + 12, le),
-        });
-        if (this.fcsLen >= 0) out[out.length - 1].fcsLen = this.fcsLen;
+        out.push(pcapFrame(ns, linkType, this.fcsLen, ++count, dv.getUint32(pos, le), dv.getUint32(pos + 4, le), bytes.copy(buf, d, d + cap, end), dv.getUint32(pos + 12, le)));
         pos = d + cap;
       }
     } finally {
