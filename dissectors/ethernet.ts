@@ -85,6 +85,8 @@ export const ethernet: Dissector<EthD> = {
     return [fmtMAC(l.buf, l.start + 6), fmtMAC(l.buf, l.start)];
   },
   column: (l) => etypeColumn(l, l.d, l.d.type, 'Ethernet'),
+  // tshark lists the ethertype table as a protocol of its own in frame.protocols
+  protocolsPart: (l) => (l.next?.table === 'ethertype' && l.d.type >= 0x0600 ? 'eth:ethertype' : 'eth'),
   // tshark's Info when nothing above writes one (unknown ethertype, or a bad length/type).
   info(l) {
     const t = l.d.type;

@@ -6,7 +6,7 @@
 import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { headerLineFields, httpType, media, mediaType, typeField } from '../src/analysis/http/message.js';
+import { headerLineFields, httpType, media, mediaProtocol, mediaType, typeField } from '../src/analysis/http/message.js';
 import { fullUri } from '../src/analysis/http/parse.js';
 
 /** Most header bytes scanned in one segment. */
@@ -157,6 +157,12 @@ export function dissectHttp(dis: Dissector<HttpD>, buf: Uint8Array, start: numbe
 export const http: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
+  // with body bytes after the head in this segment: the media dissector of its Content-Type
+  protocolsPart(l) {
+    const d = l.d;
+    if (d.kind === 'continuation' || d.headEnd < 0 || d.headEnd >= l.end) return 'http';
+    return 'http:' + mediaProtocol(mediaType(header(l, 'content-type')));
+  },
   fieldKeys: [
     'http.request.method', 'http.request.uri', 'http.request.version', 'http.response.version', 'http.response.code',
     'http.response.code.desc', 'http.response.phrase', 'http.request.line', 'http.response.line', 'http.request',

@@ -174,6 +174,8 @@ export const igmp: Dissector<IgmpD> = {
 
   title: () => 'Internet Group Management Protocol',
   column: (l) => (l.d.version === 0 ? 'IGMP' : `IGMPv${l.d.version}`),
+  // tshark's IGMP dissector hands each version to a sub-dissector registered as igmp again
+  protocolsPart: () => 'igmp:igmp',
 
   info(l) {
     const { buf, start, d } = l;

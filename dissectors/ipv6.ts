@@ -50,6 +50,8 @@ const EXT_NAMES: Record<number, string> = {
   0: 'IPv6 Hop-by-Hop Option', 43: 'Routing Header for IPv6', 44: 'Fragment Header for IPv6',
   60: 'Destination Options for IPv6', 51: 'Authentication Header',
 };
+/** Each extension header's protocol name in frame.protocols. */
+const EXT_PROTOCOL: Record<number, string> = { 0: 'ipv6.hopopts', 43: 'ipv6.routing', 44: 'ipv6.fraghdr', 60: 'ipv6.dstopts', 51: 'ah' };
 const RT_NAMES: Record<number, string> = { 0: 'Source Route', 2: 'Type 2 Routing', 3: 'RPL Source Route', 4: 'Segment Routing' };
 const OPT_NAMES: Record<number, string> = { 0: 'Pad1', 1: 'PadN', 0xc2: 'Jumbo Payload', 5: 'Router Alert', 4: 'Tunnel Encapsulation Limit', 0xc9: 'Home Address', 0x63: 'RPL Option', 0x26: 'Quick-Start' };
 
@@ -246,6 +248,7 @@ export const ipv6: Dissector<Ipv6D> = {
     return l.d.ok ? [l.d.src, l.d.dst] : null;
   },
   column: () => 'IPv6',
+  protocolsPart: (l) => ['ipv6', ...l.d.exts.map((e) => EXT_PROTOCOL[e.type] ?? 'ipv6')].join(':'),
   info(l) {
     const d = l.d;
     if (!d.fragment) return null;

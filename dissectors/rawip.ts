@@ -16,6 +16,8 @@ import type { Dissector } from '../src/dissect/types.js';
 export interface RawIpD {
   /** IP version nibble of the first byte, -1 when the frame is empty. */
   version: number;
+  /** An IPv6 packet under LINKTYPE_IPV4 (228) (iplink only). */
+  v6in228?: boolean;
 }
 
 export const rawip: Dissector<RawIpD> = {
@@ -49,6 +51,8 @@ export const rawip: Dissector<RawIpD> = {
 export const iplink: Dissector<RawIpD> = {
   proto: 'iplink',
   name: 'IP link type',
+  // tshark's frame.protocols starts at the IP layer, but for an IPv6 packet under LINKTYPE_IPV4 (228): "ip:ipv6"
+  protocolsPart: (l) => (l.d.v6in228 ? 'ip' : ''),
   fieldKeys: [],
   registers: [
     { table: 'link', key: 228 },
@@ -56,7 +60,7 @@ export const iplink: Dissector<RawIpD> = {
   ],
   dissect(buf, start, end, ctx) {
     // The empty layer covers no bytes: the IP layer after it covers the frame.
-    const l = new Layer<RawIpD>(iplink, buf, start, start, { version: -1 });
+    const l = new Layer<RawIpD>(iplink, buf, start, start, { version: -1, v6in228: false });
     if (end <= start) {
       l.end = end;
       l.short('IP packet', start, 1, ctx.snapCut(buf, start + 1));
@@ -64,6 +68,7 @@ export const iplink: Dissector<RawIpD> = {
     }
     const v = buf[start] >> 4;
     l.d.version = v;
+    l.d.v6in228 = v === 6 && ctx.frame.linkType === 228;
     const own = ctx.frame.linkType === 229 ? 0x86dd : 0x0800;
     const key = v === 4 ? 0x0800 : v === 6 ? 0x86dd : own;
     l.next = { table: 'ethertype', key, start, end };

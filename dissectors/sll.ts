@@ -123,4 +123,5 @@ export const sll: Dissector<SllD> = {
   title: () => 'Linux cooked capture v1',
   addresses: sllAddresses,
   column: () => 'SLL',
+  protocolsPart: (l) => (l.next?.table === 'ethertype' ? 'sll:ethertype' : 'sll'),
 };

@@ -46,4 +46,5 @@ export const sll2: Dissector<SllD> = {
   title: () => 'Linux cooked capture v2',
   addresses: sllAddresses,
   column: () => 'SLL',
+  protocolsPart: (l) => (l.next?.table === 'ethertype' ? 'sll:ethertype' : 'sll'),
 };

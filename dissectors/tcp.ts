@@ -119,6 +119,8 @@ export const tcp: Dissector<TcpDx> = {
     'tcp.options.experimental.data', 'tcp.options.acc_ecn.ee0b', 'tcp.options.acc_ecn.eceb',
     'tcp.options.acc_ecn.ee1b', 'tcp.options.unknown', 'tcp.options.unknown.payload', 'tcp.payload',
   ],
+  // a segment with an MPTCP option: tshark's MPTCP dissector is a protocol of its own in frame.protocols
+  protocolsPart: (l) => (l.d.options.mptcp ? 'tcp:mptcp' : 'tcp'),
   registers: [{ table: 'ip.proto', key: 6 }],
 
   dissect(buf, start, end, ctx: DissectContext) {

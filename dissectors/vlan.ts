@@ -89,6 +89,7 @@ export const vlan: Dissector<VlanD> = {
     return d.ok ? `802.1Q Virtual LAN, PRI: ${d.pri}, DEI: ${d.dei}, ID: ${d.id}` : '802.1Q Virtual LAN';
   },
   column: (l) => etypeColumn(l, l.d, l.d.type, 'VLAN'),
+  protocolsPart: (l) => (l.next?.table === 'ethertype' ? 'vlan:ethertype' : 'vlan'),
   info(l) {
     const d = l.d;
     return d.ok ? `PRI: ${d.pri}  DEI: ${d.dei}  ID: ${d.id}` : null;
@@ -121,6 +122,7 @@ export const ieee8021ad: Dissector<VlanD> = {
     return l.d.ok ? `IEEE 802.1ad, ID: ${l.d.id}` : 'IEEE 802.1ad';
   },
   column: (l) => etypeColumn(l, l.d, l.d.type, '802.1ad'),
+  protocolsPart: (l) => (l.next?.table === 'ethertype' ? 'ieee8021ad:ethertype' : 'ieee8021ad'),
   info(l) {
     const d = l.d;
     return d.ok ? `PRI: ${d.pri}  DROP: ${d.dei} ID: ${d.id}` : null; // tshark's spacing

@@ -4,13 +4,14 @@
 //   2. the TCP tracker (tcp.stream, relative seq/ack, tcp.analysis.*),
 //   3. TCP reassembly with HTTP/DNS message parsing on the completing frame (reads the tracker's ann),
 //   4. DNS query/response pairing (dns.response_in / response_to / time), UDP and reassembled TCP,
-//   5. ICMP echo pairing.
+//   5. ICMP echo pairing, 6. frame.protocols (from the final layers).
 // Streaming commands keep no per-transaction history (keep: false), so memory stays bounded.
 
 import { dnsTransactionAnalyzer, DnsTransactions } from '../analysis/dns-transactions.js';
 import { TcpApp, tcpAppAnalyzer } from '../analysis/http/app.js';
 import { icmpEchoAnalyzer } from '../analysis/icmp-echo.js';
 import { frameTimesAnalyzer } from '../analysis/frame-times.js';
+import { frameProtocolsAnalyzer } from '../analysis/frame-protocols.js';
 import { tcpAnalyzer, TCP_ANALYSIS_KEYS } from '../analysis/tcp/analyzer.js';
 import type { Registry } from '../dissect/registry.js';
 import type { Analyzer } from '../pipeline.js';
@@ -24,5 +25,6 @@ export function defaultAnalyzers(registry?: Registry): Analyzer[] {
   const tcp = tcpAnalyzer({ keepSummaries: false });
   const app = new TcpApp({ registry, keep: false }).follow(tcp.tracker);
   // frame times first: independent of the others, and -e frame.time_* then needs no other analyzer
-  return [frameTimesAnalyzer(), tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer()];
+  // frame.protocols last: it lists the layers the others add
+  return [frameTimesAnalyzer(), tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer(), frameProtocolsAnalyzer()];
 }

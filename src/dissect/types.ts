@@ -125,6 +125,11 @@ export interface Dissector<D = any> {
   filterProtos?: readonly string[];
   /** The display filter protocol name of this layer when it is not `proto` (see filterProtos). */
   filterProto?(layer: Layer<D>): string;
+  /**
+   * This layer's part of frame.protocols when it is not its filter name: 'eth:ethertype' (tshark
+   * lists the ethertype table as a protocol), 'ipv6:ipv6.fraghdr', 'http:data-text-lines'; '' for none.
+   */
+  protocolsPart?(layer: Layer<D>): string;
   /** Every field key this dissector may emit (for `-e` validation and the docs). */
   fieldKeys: readonly string[];
   /** Dispatch keys it registers: { table: 'ethertype', key: 0x0800 }. */

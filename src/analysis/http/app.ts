@@ -44,6 +44,7 @@ interface SegsD {
 export const tcpSegmentsLayer: Dissector<SegsD> = {
   proto: 'tcp.segments',
   name: 'Reassembled TCP Segments',
+  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
   fieldKeys: ['tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length'],
   dissect() {
     throw new Error('built by the TCP application analyzer');
@@ -82,6 +83,7 @@ interface SegD {
 export const tcpSegmentData: Dissector<SegD> = {
   proto: 'tcp.segment_data',
   name: 'TCP segment data',
+  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
   // tcp.reassembled_in: known but empty, as in tshark's one-pass output (the completing frame is not
   // known yet when a segment is printed; tshark fills it only with -2)
   fieldKeys: ['tcp.segment_data', 'tcp.reassembled_in'],

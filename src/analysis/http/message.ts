@@ -86,6 +86,26 @@ function mediaBody(l: Layer<HttpD>): MediaBody {
   return { len: b.length, head: b.subarray(0, 16) };
 }
 
+const TEXT_LINES_TYPES = new Set(['application/javascript', 'application/x-javascript', 'application/ecmascript']);
+
+/**
+ * The protocol tshark's frame.protocols names after "http" for a body of media type `mt` (null: a
+ * body without Content-Type): the media dissector the type is registered to.
+ */
+export function mediaProtocol(mt: string | null): string {
+  if (mt === null) return 'data';
+  if (XML_TYPES.has(mt)) return 'xml';
+  if (JSON_TYPES.has(mt)) return 'json';
+  if (mt === 'application/sdp') return 'sdp';
+  if (mt.startsWith('multipart/')) return 'mime_multipart';
+  if (JFIF_TYPES.has(mt)) return 'image-jfif';
+  if (PNG_TYPES.has(mt)) return 'png';
+  if (GIF_TYPES.has(mt)) return 'image-gif';
+  if (mt === 'application/x-www-form-urlencoded') return 'urlencoded-form';
+  if (mt.startsWith('text/') || TEXT_LINES_TYPES.has(mt)) return 'data-text-lines';
+  return 'media';
+}
+
 /** Types tshark hands to a dissector that adds nothing to the Info column (application/octet-stream: "data"). */
 const SILENT_TYPES = new Set(['application/octet-stream', 'application/grpc', 'application/grpc+proto']);
 
@@ -169,6 +189,13 @@ function bodyMediaType(l: Layer<HttpD>): string | null {
   const d = l.d;
   if (d.head === null || !(d.bodyEnd > d.bodyStart || d.omitted > 0)) return null;
   return mediaType(d.head.contentType);
+}
+
+/** frame.protocols' part for a message layer: "http", and the body's media dissector when there is a body. */
+export function messageProtocols(l: Layer<HttpD>): string {
+  const d = l.d;
+  if (d.head === null || !(d.bodyEnd > d.bodyStart || d.omitted > 0)) return 'http';
+  return 'http:' + mediaProtocol(mediaType(d.head.contentType));
 }
 
 /** media() for a message layer. */
@@ -292,6 +319,7 @@ export function typeField(type: HttpType, at: number): Field {
 export const httpMessage: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
+  protocolsPart: messageProtocols,
   fieldKeys: [
     'http.request', 'http.response', 'http.request.method', 'http.request.uri', 'http.request.version',
     'http.request.full_uri', 'http.response.version', 'http.response.code', 'http.response.code.desc',
