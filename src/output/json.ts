@@ -100,11 +100,28 @@ export function layersJson(layers: readonly Layer[]): string {
   return s;
 }
 
+/**
+ * The frame layer's analysis fields (frame.time_relative, frame.time_delta, frame.protocols) as
+ * members of the "frame" object: ',"time_relative":"0.000123000"…', '' when none.
+ */
+function frameExtras(pkt: Packet): string {
+  const fl = pkt.layers[0];
+  if (fl === undefined || fl.dis !== frameDissector) return '';
+  const ex = fl.extra;
+  if (ex === null) return '';
+  let s = '';
+  for (let i = 0; i < ex.length; i++) {
+    const f = ex[i];
+    if (f.key.startsWith('frame.')) s += ',' + q(f.key.slice(6)) + ':' + q(f.show);
+  }
+  return s;
+}
+
 /** One packet as a JSON object (no newline). */
 export function packetJson(pkt: Packet): string {
   const fr = pkt.frame;
   let s = '{"frame":{"number":' + fr.index + ',"time_epoch":"' + epochText(fr.ts) + '","len":' + fr.origLen +
-    ',"cap_len":' + fr.data.length + ',"interface_id":' + fr.ifIndex + ',"link_type":' + fr.linkType;
+    ',"cap_len":' + fr.data.length + ',"interface_id":' + fr.ifIndex + ',"link_type":' + fr.linkType + frameExtras(pkt);
   if (fr.comments !== undefined && fr.comments.length > 0) s += ',"comments":' + q(fr.comments);
   // live capture stamps frames with the host clock (cap gives no kernel timestamp): say so
   if (fr.tsSource !== undefined) s += ',"time_source":"' + fr.tsSource + '"';
@@ -767,6 +784,8 @@ export function packetJsonBytes(o: JsonBytes, pkt: Packet): void {
   o.num(fr.ifIndex);
   o.raw(',"link_type":');
   o.num(fr.linkType);
+  const fx = frameExtras(pkt);
+  if (fx !== '') o.raw(fx);
   if (fr.comments !== undefined && fr.comments.length > 0) o.raw(',"comments":' + q(fr.comments));
   if (fr.tsSource !== undefined) o.raw(',"time_source":"' + fr.tsSource + '"');
   o.raw('},"layers":[');

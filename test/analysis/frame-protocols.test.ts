@@ -108,4 +108,14 @@ describe('frame.protocols in the CLI', () => {
     expect(run(['read', '-V', '-c', '1', DEMO])).toContain('    [Protocols in frame: eth:ethertype:ip:udp:dns]\n');
     expect(run(['read', '-Y', 'frame.protocols contains "http"', '-T', 'fields', '-e', 'frame.number', DEMO])).toBe('10\n12\n14\n39\n45\n46\n');
   });
+  it('JSON and NDJSON carry them in the frame object', () => {
+    for (const fmt of ['json', 'ndjson']) {
+      const text = run(['read', '-T', fmt, '-c', '2', DEMO]);
+      const pkts = fmt === 'json' ? JSON.parse(text) : text.trim().split('\n').map((l) => JSON.parse(l));
+      expect(pkts[1].frame).toEqual({
+        number: 2, time_epoch: '1795709203.983931245', len: 88, cap_len: 88, interface_id: 0, link_type: 1,
+        time_delta: '0.001074843', time_relative: '0.001074843', protocols: 'eth:ethertype:ip:udp:dns',
+      });
+    }
+  });
 });
