@@ -173,6 +173,33 @@ live('wiretrace capture on lo', () => {
     expect(cap.frames.map((f) => decode(f).payload.toString())).toEqual(['n0', 'n1']);
   });
 
+  it('-Y shows only the packets the display filter passes; -c still counts every packet captured', async () => {
+    const rx = await udpPort();
+    const port = rx.address().port;
+    const run = runCli(['capture', '-i', 'lo', '-f', `udp port ${port}`, '-c', '4', '-Y', 'udp contains "keep"', '-T', 'fields', '-e', 'frame.number', '-e', 'udp.length']);
+    await run.ready;
+    const tx = dgram.createSocket('udp4');
+    for (const [i, text] of ['drop0', 'keep1', 'drop2', 'keep3', 'keep4'].entries()) {
+      if (run.child.exitCode !== null) break;
+      await new Promise<void>((r) => tx.send(Buffer.from(text), port, '127.0.0.1', () => r()));
+      await sleep(50 + i);
+    }
+    tx.close();
+    rx.close();
+    const ex = await run.exit;
+    expect(ex.code).toBe(0);
+    expect(run.stderr()).toMatch(/^4 packets captured$/m);
+    // frames 2 and 4 of the 4 captured ("keep1", "keep3"): 8 + 5 bytes of UDP
+    expect(run.stdout().toString()).toBe('2\t13\n4\t13\n');
+  });
+
+  it('-Y with -w is refused: the file would get every packet', async () => {
+    const run = runCli(['capture', '-i', 'lo', '-Y', 'udp', '-w', path.join(dir, 'x.pcapng')]);
+    const ex = await run.exit;
+    expect(ex.code).toBe(2);
+    expect(run.stderr()).toMatch(/^wiretrace: -Y filters the packet display only, and -w writes every packet: choose what is captured with -f \(BPF\) instead\n$/);
+  });
+
   it('-a duration stops the capture; -w - streams pcapng to stdout', async () => {
     const t0 = Date.now();
     const run = runCli(['capture', '-i', 'lo', '-f', 'udp port 9', '-a', 'duration:1', '-w', '-']);
