@@ -8,6 +8,7 @@ import { openCaptureStream, parseCaptureBuffer } from '../../src/capture/open.js
 import { CaptureFileError, type Frame } from '../../src/capture/types.js';
 import { Readable } from 'node:stream';
 import { CORPUS, manifest } from './manifest.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const load = (f: string) => new Uint8Array(readFileSync(join(CORPUS, f)));
 
@@ -170,18 +171,6 @@ describe('lying lengths', () => {
   });
 });
 
-/** mulberry32: small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** parseCaptureBuffer must never throw; frames must be sane. */
 function checkNeverThrows(bytes: Uint8Array, label: string): ReturnType<typeof parseCaptureBuffer> {
   let r: ReturnType<typeof parseCaptureBuffer>;
@@ -201,7 +190,7 @@ function checkNeverThrows(bytes: Uint8Array, label: string): ReturnType<typeof p
 
 describe('fuzz', () => {
   it('300 random byte strings: only CaptureFileError, not-capture without a magic', () => {
-    const rnd = prng(20240601);
+    const rnd = mulberry32(20240601);
     const magics = [
       [0xd4, 0xc3, 0xb2, 0xa1],
       [0xa1, 0xb2, 0xc3, 0xd4],
@@ -228,7 +217,7 @@ describe('fuzz', () => {
   });
 
   it('mutated corpus files: only CaptureFileError', async () => {
-    const rnd = prng(777);
+    const rnd = mulberry32(777);
     const files = manifest()
       .map((r) => r.file)
       .filter((f) => readFileSync(join(CORPUS, f)).length < 20_000);

@@ -17,20 +17,10 @@ import type { Layer } from '../../src/dissect/layer.js';
 import type { Field } from '../../src/dissect/types.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
+import { mulberry32 } from '../helpers/random.js';
 
 const LINK_TYPES = [1, 0, 108, 101, 12, 14, 113, 276, 228, 229];
 const CORPUS = CORPUS_DIR;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (b: Uint8Array, max = 512) =>
   Buffer.from(b.subarray(0, max)).toString('hex') + (b.length > max ? `… (${b.length} bytes)` : '');

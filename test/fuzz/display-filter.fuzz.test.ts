@@ -11,17 +11,7 @@ import { UsageError } from '../../src/cli/errors.js';
 import { displayFilterFrom } from '../../src/cli/output-options.js';
 import { openCapture } from '../../src/capture/open.js';
 import { Dissection, type Packet } from '../../src/dissect/chain.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../helpers/random.js';
 
 const TOKENS = [
   'tcp', 'udp', 'ip', 'ipv6', 'http', 'dns', 'frame', 'eth', 'mdns', 'ip.addr', 'ip.src', 'tcp.port', 'tcp.flags.syn',
