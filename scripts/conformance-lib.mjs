@@ -1,4 +1,5 @@
-// Shared by scripts/conformance-update.mjs, scripts/conformance-report.mjs and test/conformance/:
+// Shared by scripts/conformance-update.mjs, scripts/conformance-report.mjs, scripts/filter-expected.mjs
+// and the tests that read their output:
 // where the corpus and the expected data live, how the TSVs are read, how our values are collected
 // and how the two are compared. Plain JS with no imports from the project, so it works both against
 // the TypeScript sources (vitest) and against dist/ (the report script): the caller passes our API in.
@@ -10,6 +11,18 @@ import { fileURLToPath } from 'node:url';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CORPUS = process.env.WIRETRACE_CORPUS ?? resolve(REPO, '../shared/corpus');
 export const FIXTURES = join(REPO, 'fixtures/conformance');
+
+/** Sorted frame numbers as ranges, "1-3,7,9-10" (fixtures/display-filter/expected.json). */
+export function frameRanges(nums) {
+  const out = [];
+  for (let i = 0; i < nums.length; ) {
+    let j = i;
+    while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
+    out.push(j > i ? `${nums[i]}-${nums[j]}` : `${nums[i]}`);
+    i = j + 1;
+  }
+  return out.join(',');
+}
 
 /**
  * Keys that tshark moves to the frame completing a TCP reassembly (its default

@@ -12,6 +12,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { frameRanges } from './conformance-lib.mjs';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CORPUS = process.env.WIRETRACE_CORPUS ?? resolve(REPO, '../shared/corpus');
@@ -29,25 +30,13 @@ if (ver.status !== 0) {
 const filters = JSON.parse(readFileSync(join(DIR, 'filters.json'), 'utf8'));
 const files = readdirSync(CORPUS).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
 
-/** "1-3,7,9-10" from a sorted list of frame numbers. */
-function ranges(nums) {
-  const out = [];
-  for (let i = 0; i < nums.length; ) {
-    let j = i;
-    while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
-    out.push(j > i ? `${nums[i]}-${nums[j]}` : `${nums[i]}`);
-    i = j + 1;
-  }
-  return out.join(',');
-}
-
 function run(file, filter) {
   return new Promise((done) => {
     execFile(tshark, ['-n', '-r', join(CORPUS, file), '-Y', filter, '-T', 'fields', '-e', 'frame.number'], { maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
       const nums = stdout.split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
       // a file tshark cannot open at all gives no frames and an error line: recorded as null
       const failed = err !== null && nums.length === 0 && /isn't a capture file|unknown file format|appears to be damaged|not a capture/i.test(stderr);
-      done(failed ? null : ranges(nums));
+      done(failed ? null : frameRanges(nums));
     });
   });
 }

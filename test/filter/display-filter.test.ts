@@ -15,6 +15,7 @@ import { openCapture } from '../../src/capture/open.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import type { DisplayFilter } from '../../src/filter/display-filter.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
+import { frameRanges } from '../../scripts/conformance-lib.mjs';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'wiretrace.js');
@@ -56,18 +57,7 @@ async function framesPassing(file: string, sources: readonly string[]): Promise<
     // a damaged file: the frames before the damage count (tshark prints them too)
   }
   for (const a of analyzers) a.finish?.();
-  return hits.map(ranges);
-}
-
-function ranges(nums: number[]): string {
-  const out: string[] = [];
-  for (let i = 0; i < nums.length; ) {
-    let j = i;
-    while (j + 1 < nums.length && nums[j + 1] === nums[j] + 1) j++;
-    out.push(j > i ? `${nums[i]}-${nums[j]}` : `${nums[i]}`);
-    i = j + 1;
-  }
-  return out.join(',');
+  return hits.map(frameRanges);
 }
 
 describe('display filter: parsing', () => {
