@@ -141,6 +141,36 @@ export class Layer<D = any> {
 }
 
 /**
+ * For an output that reads only some field keys (-T fields, a display filter): whether a dissector's
+ * layers can hold one of them (its fieldKeys), and `skipBuild` for Layer.extraUnless (a lazy extra
+ * builder whose extraKeys hold none of them). Both answers are cached per dissector / builder.
+ */
+export class KeyInterest {
+  private readonly disCache = new WeakMap<Dissector, boolean>();
+  private readonly skipCache = new WeakMap<Function, boolean>();
+  constructor(readonly keys: ReadonlySet<string>) {}
+
+  wants(dis: Dissector): boolean {
+    let w = this.disCache.get(dis);
+    if (w === undefined) {
+      w = dis.fieldKeys.some((k) => this.keys.has(k));
+      this.disCache.set(dis, w);
+    }
+    return w;
+  }
+
+  readonly skipBuild = (b: Function): boolean => {
+    let s = this.skipCache.get(b);
+    if (s === undefined) {
+      const keys = (b as { extraKeys?: readonly string[] }).extraKeys;
+      s = keys !== undefined && !keys.some((k) => this.keys.has(k));
+      this.skipCache.set(b, s);
+    }
+    return s;
+  };
+}
+
+/**
  * Index of the last layer of protocol `proto` before index `before` (default: all), or -1. Used by
  * analyzers on a packet's layers and by dissectors on ctx.layers (an inner packet's list has no frame
  * layer first, so index 0 counts).

@@ -26,8 +26,8 @@
 // language, and the grammar is small (a recursive-descent parser over a tokenizer).
 
 import type { Packet } from '../dissect/chain.js';
-import type { Layer } from '../dissect/layer.js';
-import type { Dissector, Field, FieldValue } from '../dissect/types.js';
+import { KeyInterest, type Layer } from '../dissect/layer.js';
+import type { Field, FieldValue } from '../dissect/types.js';
 
 /** A filter the user wrote wrong: one line, with where. */
 export class FilterError extends Error {}
@@ -549,10 +549,8 @@ export class DisplayFilter {
   private readonly root: Node;
   private readonly fieldNames: Set<string>;
   private readonly protoNames: Set<string>;
-  /** Per dissector: whether its layers can hold one of the fields read (its fieldKeys). */
-  private readonly disWanted = new WeakMap<Dissector, boolean>();
-  /** Lazy extra builders known to give none of the fields read. */
-  private readonly skipCache = new WeakMap<Function, boolean>();
+  /** Which dissectors and lazy extra builders can give a field it reads. */
+  private readonly interest: KeyInterest;
   // per packet
   private occ = new Map<string, Occ[]>();
   private pkt: Packet | null = null;
@@ -565,6 +563,7 @@ export class DisplayFilter {
     this.root = p.parse();
     this.names = [...p.names];
     this.fieldNames = new Set(this.names.filter((n) => known.fields.has(n)));
+    this.interest = new KeyInterest(this.fieldNames);
     this.protoNames = new Set(this.names.filter((n) => known.protocols.has(n)));
   }
 
@@ -590,33 +589,14 @@ export class DisplayFilter {
     this.walk(this.pkt!.layers);
   }
 
-  private wants(dis: Dissector): boolean {
-    let w = this.disWanted.get(dis);
-    if (w === undefined) {
-      w = dis.fieldKeys.some((k) => this.fieldNames.has(k));
-      this.disWanted.set(dis, w);
-    }
-    return w;
-  }
-
-  private readonly skipBuild = (b: Function): boolean => {
-    let s = this.skipCache.get(b);
-    if (s === undefined) {
-      const keys = (b as { extraKeys?: readonly string[] }).extraKeys;
-      s = keys !== undefined && !keys.some((k) => this.fieldNames.has(k));
-      this.skipCache.set(b, s);
-    }
-    return s;
-  };
-
   private walk(layers: readonly Layer[]): void {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       const proto = l.dis.filterProto === undefined ? l.proto : l.dis.filterProto(l);
       if (this.protoNames.has(proto)) this.occ.get(proto)!.push({ value: l.buf.subarray(l.start, l.end), show: '' });
-      if (this.wants(l.dis)) this.visit(l.fields());
+      if (this.interest.wants(l.dis)) this.visit(l.fields());
       if (l.inner !== null) this.walk(l.inner);
-      const ex = l.extraUnless(this.skipBuild);
+      const ex = l.extraUnless(this.interest.skipBuild);
       if (ex !== null) this.visit(ex);
     }
   }

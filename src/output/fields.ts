@@ -13,7 +13,7 @@
 // the table's columns, unpadded.
 
 import type { Packet } from '../dissect/chain.js';
-import type { Layer } from '../dissect/layer.js';
+import { KeyInterest, type Layer } from '../dissect/layer.js';
 import type { Dissector, Field } from '../dissect/types.js';
 import { rowParts } from './table.js';
 import { TimeColumn, type TimeFormat } from './time.js';
@@ -87,21 +87,11 @@ export function applyFieldOption(o: FieldsOptions, opt: string): string | null {
 export class FieldsFormatter {
   private index = new Map<string, number[]>();
   private wanted = new Set<string>();
-  private disCache = new WeakMap<Dissector, boolean>();
+  /** Which dissectors and lazy extra builders can give a wanted key. */
+  private readonly interest = new KeyInterest(this.wanted);
   /** Wanted keys a dissector declares (for its fieldShow fast path). */
   private disKeys = new WeakMap<Dissector, string[]>();
   private quickVals: (string | null)[] = [];
-  /** Lazy extra builders (Layer.addExtraLazy) known to give none of the wanted keys. */
-  private skipCache = new WeakMap<Function, boolean>();
-  private readonly skipBuild = (b: Function): boolean => {
-    let s = this.skipCache.get(b);
-    if (s === undefined) {
-      const keys = (b as { extraKeys?: readonly string[] }).extraKeys;
-      s = keys !== undefined && !keys.some((k) => this.wanted.has(k));
-      this.skipCache.set(b, s);
-    }
-    return s;
-  };
   private values: string[][];
   /** Per COLUMN_KEYS entry: the output columns that want it (null: no column key asked for). */
   private readonly colIdx: number[][] | null = null;
@@ -129,16 +119,6 @@ export class FieldsFormatter {
   /** The header line (with its newline, and the BOM when asked), or ''. */
   header(): string {
     return (this.opts.bom ? '\ufeff' : '') + (this.opts.header ? this.keys.join(this.opts.separator) + '\n' : '');
-  }
-
-  private wants(dis: Dissector): boolean {
-    let w = this.disCache.get(dis);
-    if (w === undefined) {
-      w = false;
-      for (const k of dis.fieldKeys) if (this.wanted.has(k)) w = true;
-      this.disCache.set(dis, w);
-    }
-    return w;
   }
 
   private visit(fs: readonly Field[]): void {
@@ -182,9 +162,9 @@ export class FieldsFormatter {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       // A layer can only emit keys its dissector declares; skip building fields nobody asked for.
-      if (this.wants(l.dis) && !this.quick(l)) this.visit(l.fields());
+      if (this.interest.wants(l.dis) && !this.quick(l)) this.visit(l.fields());
       if (l.inner !== null) this.walk(l.inner);
-      const ex = l.extraUnless(this.skipBuild);
+      const ex = l.extraUnless(this.interest.skipBuild);
       if (ex !== null) this.visit(ex);
     }
   }
