@@ -206,6 +206,9 @@ class StreamSource implements ByteSource {
 /** Bytes read synchronously between two turns of the event loop. */
 const YIELD_BYTES = 4 << 20;
 
+/** step()'s `out` for a scan (never written). */
+const NO_FRAMES: Frame[] = [];
+
 /** A fresh buffer: uninitialised memory (only bytes read into it are ever looked at). */
 const freshBuffer = uninitBytes;
 
@@ -274,11 +277,16 @@ class Reader implements CaptureReader {
     if (this.pendingError?.kind === 'not-capture') throw this.pendingError;
   }
 
-  /** Decode what is buffered into `out`; at end of input, record the final error if any. */
-  private step(out: Frame[]): void {
+  /**
+   * Decode what is buffered into `out` (or, with `visit`, through Decoder.scan); at end of input,
+   * record the final error if any.
+   */
+  private step(out: Frame[], visit: RecordVisitor | null = null): void {
     if (this.pendingError) return;
     try {
-      this.pos = this.dec.feed(this.buf, this.dv, this.pos, this.fill, this.base, out);
+      this.pos = visit === null
+        ? this.dec.feed(this.buf, this.dv, this.pos, this.fill, this.base, out)
+        : this.dec.scan!(this.buf, this.dv, this.pos, this.fill, this.base, visit);
       if (this.eof) {
         // A skip request (pos > fill) at the end of input ends inside the skipped block: finish() says so.
         const at = Math.min(this.pos, this.fill);
@@ -369,8 +377,7 @@ class Reader implements CaptureReader {
   async scan(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void> {
     if (this.started) throw new Error('a CaptureReader can be iterated once');
     if (!this.reuse) throw new Error('scan() needs a reader opened with reuse');
-    const dec = this.dec;
-    if (dec.scan === undefined) {
+    if (this.dec.scan === undefined) {
       for await (const batch of this) frames(batch);
       return;
     }
@@ -380,31 +387,27 @@ class Reader implements CaptureReader {
         frames(this.pending);
         this.pending = [];
       }
-      for (;;) {
-        if (this.pendingError) throw this.pendingError;
-        if (this.closed || (this.eof && this.pos >= this.fill)) return;
-        const p = this.readMore();
-        if (p !== undefined) await p;
-        else if (this.base - this.yieldedAt >= YIELD_BYTES) {
-          this.yieldedAt = this.base;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        if (this.closed) return;
-        try {
-          this.pos = dec.scan(this.buf, this.dv, this.pos, this.fill, this.base, visit);
-          if (this.eof) {
-            const at = Math.min(this.pos, this.fill);
-            this.pendingError = dec.finish(this.buf, this.dv, at, this.fill, this.base);
-            this.pos = this.fill;
-          }
-        } catch (e) {
-          if (!(e instanceof CaptureFileError)) throw e;
-          this.pendingError = e;
-        }
-      }
+      while (await this.more()) this.step(NO_FRAMES, visit);
     } finally {
       await this.close();
     }
+  }
+
+  /**
+   * The read step of both loops: throws the error decoding ran into (after what came before it was
+   * handed out), false at the end of input or once closed, else reads (or skips) once more.
+   */
+  private async more(): Promise<boolean> {
+    if (this.pendingError) throw this.pendingError;
+    if (this.closed || (this.eof && this.pos >= this.fill)) return false;
+    const p = this.readMore();
+    if (p !== undefined) await p;
+    else if (this.base - this.yieldedAt >= YIELD_BYTES) {
+      // synchronous reads never wait: let the event loop run now and then (timers, stream events)
+      this.yieldedAt = this.base;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return !this.closed;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Frame[]> {
@@ -417,17 +420,7 @@ class Reader implements CaptureReader {
         this.pending = [];
         yield first;
       }
-      for (;;) {
-        if (this.pendingError) throw this.pendingError;
-        if (this.closed || (this.eof && this.pos >= this.fill)) return;
-        const p = this.readMore();
-        if (p !== undefined) await p;
-        else if (this.base - this.yieldedAt >= YIELD_BYTES) {
-          // synchronous reads never wait: let the event loop run now and then (timers, stream events)
-          this.yieldedAt = this.base;
-          await new Promise<void>((resolve) => setImmediate(resolve));
-        }
-        if (this.closed) return;
+      while (await this.more()) {
         const out: Frame[] = [];
         this.step(out);
         if (out.length) yield out;

@@ -39,6 +39,9 @@ export function pcapFrame(ns: boolean, linkType: number, fcsLen: number, index: 
   return f;
 }
 
+/** feed()'s `out` when it is not running (never written). */
+const NO_FRAMES: Frame[] = [];
+
 /** Reserved bits of the linktype field (LT_RESERVED1): set → tshark refuses the file. */
 const LT_RESERVED1 = 0x03ff0000;
 
@@ -91,49 +94,25 @@ export class PcapDecoder implements Decoder {
   }
 
   feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number {
-    if (!this.headerDone) {
-      if (end - pos < PCAP_HEADER_LEN) {
-        this.need = PCAP_HEADER_LEN;
-        return pos;
-      }
-      this.header(dv, pos);
-      pos += PCAP_HEADER_LEN;
-    }
-    const le = this.le;
-    const hl = this.recLen;
-    const ns = this.ns;
-    const maxCap = this.maxCap;
-    const linkType = this.linkType;
-    const bytes = this.bytes;
-    bytes.reset();
-    let count = this.count;
+    this.bytes.reset();
+    this.out = out;
+    this.limit = end;
     try {
-      for (;;) {
-        if (end - pos < hl) {
-          this.need = hl;
-          return pos;
-        }
-        const cap = dv.getUint32(pos + 8, le);
-        if (cap > maxCap) {
-          throw damaged(
-            `record at offset ${base + pos}: captured length ${cap} is bigger than the maximum of ${maxCap}`,
-            base + pos,
-            count + 1,
-          );
-        }
-        const total = hl + cap;
-        if (end - pos < total) {
-          this.need = total;
-          return pos;
-        }
-        const d = pos + hl;
-        out.push(pcapFrame(ns, linkType, this.fcsLen, ++count, dv.getUint32(pos, le), dv.getUint32(pos + 4, le), bytes.copy(buf, d, d + cap, end), dv.getUint32(pos + 12, le)));
-        pos = d + cap;
-      }
+      return this.scan(buf, dv, pos, end, base, this.framer);
     } finally {
-      this.count = count;
+      this.out = NO_FRAMES;
     }
   }
+
+  /** feed()'s `out` and `end` while it runs, for `framer`. */
+  private out: Frame[] = NO_FRAMES;
+  private limit = 0;
+  /** The visitor feed() scans with: each record as a Frame (FrameBytes gives its bytes) pushed to `out`. */
+  private readonly framer: RecordVisitor = {
+    record: (buf, at, cap, origLen, sec, frac, index) => {
+      this.out.push(pcapFrame(this.ns, this.linkType, this.fcsLen, index, sec, frac, this.bytes.copy(buf, at, at + cap, this.limit), origLen));
+    },
+  };
 
   scan(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number {
     if (!this.headerDone) {
@@ -144,7 +123,6 @@ export class PcapDecoder implements Decoder {
       this.header(dv, pos);
       pos += PCAP_HEADER_LEN;
     }
-    // the checks and the `need` protocol of feed(), with no Frame per record
     const le = this.le;
     const hl = this.recLen;
     const maxCap = this.maxCap;
