@@ -19,8 +19,11 @@ import { PcapDecoder, pcapVariant } from './pcap.js';
 import { PCAPNG_MAGIC, PcapngDecoder } from './pcapng.js';
 
 export interface CaptureReader extends AsyncIterable<Frame[]> {
-  /** See Reader.scan: a single pass without Frame objects where the format allows (openCapture with reuse). */
-  scan?(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void>;
+  /**
+   * Instead of iterating: a single pass without Frame objects where the format allows, frames
+   * otherwise (see Reader.scan); for a reader opened with `reuse`.
+   */
+  scan(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void>;
   /** Filled from the header; interfaces/names/sections grow as blocks are read. */
   readonly info: CaptureInfo;
   /** Stop early (e.g. -c N): releases the file / stops reading stdin. Safe to call more than once. */

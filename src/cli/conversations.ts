@@ -1,7 +1,7 @@
 // `wiretrace conversations FILE` (tshark -q -z conv,tcp -z conv,udp): one table per protocol.
 
 import { Command } from 'commander';
-import { openCapture } from '../capture/open.js';
+import { openCapture, type CaptureReader, type OpenOptions } from '../capture/open.js';
 import { Dissection, type Packet } from '../dissect/chain.js';
 import { ALL_DISSECTORS, defaultRegistry } from '../../dissectors/index.js';
 import { Registry } from '../dissect/registry.js';
@@ -26,32 +26,42 @@ export function transportRegistry(): Registry {
 }
 
 /**
+ * Open `file`, run `body` on its reader and close it: an input error (bad path, not a capture) is thrown
+ * as a UserError; a damaged file's error (after everything before it was handed out) is returned.
+ */
+async function withCapture(file: string, options: OpenOptions, body: (reader: CaptureReader) => Promise<void>): Promise<UserError | null> {
+  let reader;
+  try {
+    reader = await openCapture(file, options);
+  } catch (e) {
+    throw inputError(e, file) ?? e;
+  }
+  try {
+    await body(reader);
+    return null;
+  } catch (e) {
+    const u = inputError(e, file);
+    if (u === null) throw e;
+    return u;
+  } finally {
+    await reader.close?.();
+  }
+}
+
+/**
  * Read a whole capture, handing each frame to `each`; a damaged file ends the run with `error` (frames
  * before it kept). `reuse`: `each` keeps nothing of a frame after it returns (see OpenOptions.reuse).
  */
 export async function readFrames(file: string, each: (frame: Frame) => void, reuse = false): Promise<{ error: UserError | null; packets: number }> {
-  let reader;
-  try {
-    reader = await openCapture(file, { reuse });
-  } catch (e) {
-    throw inputError(e, file) ?? e;
-  }
   let n = 0;
-  let error: UserError | null = null;
-  try {
+  const error = await withCapture(file, { reuse }, async (reader) => {
     for await (const batch of reader) {
       for (let i = 0; i < batch.length; i++) {
         each(batch[i]);
         n++;
       }
     }
-  } catch (e) {
-    const u = inputError(e, file);
-    if (u === null) throw e;
-    error = u;
-  } finally {
-    await reader.close?.();
-  }
+  });
   return { error, packets: n };
 }
 
@@ -60,31 +70,15 @@ export async function readFrames(file: string, each: (frame: Frame) => void, reu
  * without Frame objects (CaptureReader.scan), any other file's frames to feeder.frame().
  */
 export async function scanFrames(file: string, feeder: LeanFeeder, readSize = 256 << 10): Promise<{ error: UserError | null }> {
-  let reader;
-  try {
-    // reads of 256 KiB: fewer calls (a record scan costs less than a read's overhead here)
-    reader = await openCapture(file, { reuse: true, readSize });
-  } catch (e) {
-    throw inputError(e, file) ?? e;
-  }
-  let error: UserError | null = null;
-  try {
+  // reads of 256 KiB: fewer calls (a record scan costs less than a read's overhead here)
+  const error = await withCapture(file, { reuse: true, readSize }, async (reader) => {
     const iface = reader.info.interfaces[0];
-    if (reader.scan !== undefined && reader.info.format.startsWith('pcap') && iface !== undefined) {
-      feeder.pcap(iface);
-      await reader.scan(feeder, (batch) => {
-        for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
-      });
-    } else {
-      for await (const batch of reader) for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
-    }
-  } catch (e) {
-    const u = inputError(e, file);
-    if (u === null) throw e;
-    error = u;
-  } finally {
-    await reader.close?.();
-  }
+    // the one interface of a classic pcap file, for record(); other formats come as frames (scan falls back)
+    if (reader.info.format.startsWith('pcap') && iface !== undefined) feeder.pcap(iface);
+    await reader.scan(feeder, (batch) => {
+      for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
+    });
+  });
   return { error };
 }
 

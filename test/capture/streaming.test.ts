@@ -436,7 +436,7 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
     const iface = r.info.interfaces[0];
     const ns = iface?.tsPrecision === 9;
     try {
-      await r.scan!(
+      await r.scan(
         {
           record(buf, at, cap, origLen, sec, frac, index) {
             records++;
