@@ -13,7 +13,7 @@ import { ConversationTable, sortConversations, type Conversation } from '../anal
 import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTableBytes } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
-import { EXIT_OK, inputError, UsageError, UserError } from './errors.js';
+import { EXIT_OK, inputError, printResult, UsageError, UserError } from './errors.js';
 import type { CliIO } from './read.js';
 
 /**
@@ -189,7 +189,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     if (udp) out.udp = udpList;
     const st = conv.tracker.stats;
     out.tracker = { streams: st.streams, expired: st.expired, evicted: st.evicted, unackedCapHits: st.unackedCapHits };
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
     const parts: Buffer[] = [];
@@ -202,7 +202,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     if (st.expired || st.evicted || st.unackedCapHits || st.goneDropped) {
       parts.push(Buffer.from(`note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full), ${st.goneDropped} ended streams no longer checked for port reuse\n`));
     }
-    io.stdout.write(Buffer.concat(parts));
+    await printResult(io.stdout, Buffer.concat(parts));
   }
   if (res.error) throw res.error;
   return EXIT_OK;

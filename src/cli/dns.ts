@@ -10,7 +10,7 @@ import { defaultRegistry } from '../../dissectors/index.js';
 import { useColor } from '../output/color.js';
 import { boxTable } from '../output/box-table.js';
 import { analyseFile } from './conversations.js';
-import { EXIT_OK, UsageError } from './errors.js';
+import { EXIT_OK, printResult, UsageError } from './errors.js';
 import { latencyText } from './http.js';
 import type { CliIO } from './read.js';
 
@@ -47,7 +47,7 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
       retransmitted_queries: t.retransmits, repeated_responses: t.dupResponses, unsolicited: t.unsolicited,
       unanswered: !t.unsolicited && t.responseFrame === 0,
     }));
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
     const head = ['Time', 'Client', 'Server', 'Query', 'Type', 'Rcode', 'Answers', 'Latency', 'Note'];
@@ -57,7 +57,7 @@ export async function runDns(file: string, opts: { outputFormat?: string; color?
       rows.push([t0(t).toFixed(6), `${t.client}/${t.transport}`, t.server, t.name.slice(0, 50), dnsTypeName(t.type),
         t.rcode >= 0 ? rcodeName(t.rcode) : '—', ans.slice(0, 70), latencyText(t.latency), note(t)]);
     }
-    io.stdout.write(`DNS transactions: ${dns.list.length}\n${boxTable(head, rows, color)}`);
+    await printResult(io.stdout, `DNS transactions: ${dns.list.length}\n${boxTable(head, rows, color)}`);
   }
   if (error) throw error;
   return EXIT_OK;

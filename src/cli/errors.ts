@@ -5,7 +5,9 @@
 // (everything before the damage is printed first) · 3 internal error (a bug: set WIRETRACE_DEBUG=1
 // for the stack).
 
+import type { Writable } from 'node:stream';
 import { CaptureFileError } from '../capture/types.js';
+import { writeWhole } from '../output/writer.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
@@ -75,4 +77,10 @@ export function errorLine(e: unknown, env: NodeJS.ProcessEnv = process.env): { t
   const err = e instanceof Error ? e : new Error(String(e));
   const stack = env.WIRETRACE_DEBUG ? `\n${err.stack}` : ' (set WIRETRACE_DEBUG=1 for details)';
   return { text: `wiretrace: internal error: ${err.message}${stack}\n`, code: EXIT_INTERNAL };
+}
+
+/** Print a command's whole result; a reader that went away is fine, another write error is one line. */
+export async function printResult(out: Writable, data: string | Uint8Array): Promise<void> {
+  const e = await writeWhole(out, data);
+  if (e) throw new UserError(`cannot write the output: ${e.message}`);
 }

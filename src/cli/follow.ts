@@ -10,11 +10,11 @@ import { TCP_SYN } from '../dissect/decoded.js';
 import { TcpTracker, type TcpAnalysis, type TcpStream } from '../analysis/tcp/tracker.js';
 import { StreamPayload } from '../analysis/tcp/payload.js';
 import { flagNames } from '../analysis/tcp/flags.js';
-import { closeLadder, endpointText, explainLines, handshakeLadder, offerText, sides, tcpFlagText, TimelineWriter } from '../output/timeline.js';
+import { closeLadder, explainLines, handshakeLadder, sides, tcpFlagText, TimelineWriter } from '../output/timeline.js';
 import { plotHtml, plotSvg } from '../output/plot.js';
 import { useColor } from '../output/color.js';
 import { analyseFile } from './conversations.js';
-import { EXIT_OK, UsageError, UserError } from './errors.js';
+import { EXIT_OK, printResult, UsageError, UserError } from './errors.js';
 import type { CliIO } from './read.js';
 
 export interface FollowOptions {
@@ -187,7 +187,7 @@ export async function runFollow(file: string, o: FollowOptions, io: CliIO): Prom
       segments: rows.map(rowJson),
       data: pay ? pay.chunks.map((c) => ({ node: c.dir === client ? 0 : 1, frame: c.frame, [mode!]: mode === 'ascii' ? printable(c.data) : Buffer.from(c.data).toString('hex') })) : undefined,
     };
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     let s = '';
     if (pay !== null && mode !== undefined) s = followData(st, pay, mode as 'ascii' | 'hex' | 'raw');
@@ -207,10 +207,8 @@ export async function runFollow(file: string, o: FollowOptions, io: CliIO): Prom
       s += `\n${rows.length} segments; client sent ${c.payload} bytes in ${c.packets} packets, server ${v.payload} bytes in ${v.packets}; ` +
         `${c.retrans + v.retrans} retransmissions, ${c.zeroWin + v.zeroWin} zero windows\n`;
       if (o.plot !== undefined) s += `plot written to ${o.plot}\n`;
-      void offerText;
-      void endpointText;
     }
-    io.stdout.write(s);
+    await printResult(io.stdout, s);
   }
   if (res.error) throw res.error;
   return EXIT_OK;

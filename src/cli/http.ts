@@ -9,7 +9,7 @@ import { defaultRegistry } from '../../dissectors/index.js';
 import { useColor } from '../output/color.js';
 import { boxTable } from '../output/box-table.js';
 import { analyseFile } from './conversations.js';
-import { EXIT_OK, UsageError } from './errors.js';
+import { EXIT_OK, printResult, UsageError } from './errors.js';
 import type { CliIO } from './read.js';
 
 const BODY_SHOW = 4096;
@@ -74,7 +74,7 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
       }
       return j;
     });
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, opts.color, io.env);
     const head = ['Time', 'Client → Server', 'Method', 'Host + URI', 'Status', 'Req', 'Resp', 'Content-Type', 'Latency'];
@@ -95,7 +95,7 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
         if (x.respLayer && x.respBody > 0) s += `-- response body --\n${bodyText(decodeBody(x.respLayer).bytes)}\n`;
       }
     }
-    io.stdout.write(s);
+    await printResult(io.stdout, s);
   }
   if (error) throw error;
   return EXIT_OK;

@@ -3,7 +3,7 @@
 
 import { Command } from 'commander';
 import { CAP_MISSING_MESSAGE, formatDevice, listDevices, loadCap, LiveError } from '../capture/live.js';
-import { EXIT_OK, EXIT_USAGE, UserError } from './errors.js';
+import { EXIT_OK, EXIT_USAGE, printResult, UserError } from './errors.js';
 import type { CliIO } from './read.js';
 
 /**
@@ -23,16 +23,16 @@ export function capAndDevices(): { cap: NonNullable<ReturnType<typeof loadCap>>;
   return { cap, devs };
 }
 
-export function runInterfaces(io: CliIO): number {
+export async function runInterfaces(io: CliIO): Promise<number> {
   const { devs } = capAndDevices();
   let s = '';
   devs.forEach((d, i) => (s += formatDevice(d, i + 1) + '\n'));
-  io.stdout.write(s);
+  await printResult(io.stdout, s);
   return EXIT_OK;
 }
 
 export function interfacesCommand(io: CliIO, done: (code: number) => void): Command {
   return new Command('interfaces')
     .description('list the interfaces you can capture on (like tcpdump -D): flags and addresses')
-    .action(() => done(runInterfaces(io)));
+    .action(async () => done(await runInterfaces(io)));
 }

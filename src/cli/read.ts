@@ -51,8 +51,9 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   }
   const sink = createSink(sinkOpts, io.stdout);
   const res = await runPipeline({ source: reader, dissection, analyzers, sink, count, filter });
-  if (res.broken) return EXIT_OK; // the reader of our output went away (| head): not an error
+  // a write error (a full disk) is one; the reader of our output going away (| head) is not
   if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
+  if (res.broken) return EXIT_OK;
   if (res.error !== null) throw inputError(res.error, file) ?? res.error;
   return EXIT_OK;
 }

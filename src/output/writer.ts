@@ -12,6 +12,8 @@ import type { Writable } from 'node:stream';
 
 export const CHUNK = 64 * 1024;
 
+const EMPTY = new Uint8Array(0);
+
 /** Bytes of the arena that formatted text is encoded into (handed to the stream as views). */
 const ARENA = 1 << 20;
 
@@ -158,5 +160,33 @@ export class OutputWriter {
     this.flush();
     const d = this.drain();
     if (d) await d;
+    // A write error (ENOSPC on a full disk) is an 'error' event that comes a tick after the write:
+    // an empty write's callback runs after it, so `broken` and `error` are known on return.
+    if (!this.broken) await new Promise<void>((resolve) => this.out.write(EMPTY, () => resolve()));
   }
+}
+
+/**
+ * Write a command's whole result (a summary table, a JSON document) and wait until the stream has
+ * taken it. A reader that went away (EPIPE: `wiretrace conversations f | head`) is not an error, as
+ * for the packet outputs; any other write error is returned for the CLI to report in one line.
+ */
+export function writeWhole(out: Writable, data: string | Uint8Array): Promise<Error | null> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (e: Error | null | undefined): void => {
+      if (settled) return;
+      settled = true;
+      const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
+      resolve(e && code !== 'EPIPE' && code !== 'ERR_STREAM_DESTROYED' ? e : null);
+    };
+    // the 'error' event comes after the callback's error: listened to (and left listening), it
+    // is not "unhandled"
+    out.on('error', done);
+    try {
+      out.write(data, done);
+    } catch (e) {
+      done(e as Error);
+    }
+  });
 }

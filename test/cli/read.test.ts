@@ -1,6 +1,6 @@
 // End to end: the built CLI (node dist/bin/wiretrace.js) on corpus files.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -180,6 +180,50 @@ describe('wiretrace read (CLI)', () => {
     });
     expect(r.stdout.trim()).toBe('0');
     expect(r.stderr).toBe('');
+  });
+});
+
+describe('output that cannot be written', () => {
+  const f = `${C}/mixed-wireshark-samples-nrb.pcapng`;
+  const commands = [
+    ['read', f],
+    ['read', '-T', 'json', f],
+    ['conversations', f],
+    ['conversations', '-T', 'json', f],
+    ['follow', '--stream', '0', f],
+    ['follow', '--stream', '0', '-T', 'json', f],
+    ['http', f],
+    ['dns', '-T', 'json', f],
+  ];
+
+  /** Run with stdout a pipe whose reading end is closed before the command starts. */
+  function closedPipe(args: readonly string[]): Promise<{ code: number | null; err: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d));
+      child.on('close', (code) => resolve({ code, err }));
+    });
+  }
+
+  const cases = commands.map((c) => [c.slice(0, -1).join(' '), c] as const);
+
+  it.each(cases)('a reader that went away is not an error: %s', async (_, args) => {
+    const r = await closedPipe(args);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it.runIf(existsSync('/dev/full')).each(cases)('a full disk is one line and exit 1: %s', (_, args) => {
+    const fd = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, ...args], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      expect(r.stderr).toBe('wiretrace: cannot write the output: ENOSPC: no space left on device, write\n');
+      expect(r.status).toBe(1);
+    } finally {
+      closeSync(fd);
+    }
   });
 });
 
