@@ -101,11 +101,13 @@ export function displayFilterFrom(raw: RawOutputOptions, registry: Registry, ana
   }
 }
 
-/** -c value as a count (0 = no limit); throws UsageError. */
+/** -c value as a count (0 when not given = no limit; -c 0 is refused, as tshark and tcpdump do); throws UsageError. */
 export function parseCount(v: string | undefined): number {
   if (v === undefined) return 0;
   if (!/^\d+$/.test(v.trim())) throw new UsageError(`bad -c ${v}: expected a whole number of packets`);
-  return Number(v);
+  const n = Number(v);
+  if (n === 0) throw new UsageError(`bad -c ${v}: the packet count must be 1 or more`);
+  return n;
 }
 
 /**

@@ -140,7 +140,7 @@ describe('wiretrace read (CLI)', () => {
   });
 
   it('bad values for -T, -t, -c, -E: exit 2', () => {
-    for (const a of [['-T', 'xml'], ['-t', 'zz'], ['-c', 'ten'], ['-T', 'fields', '-e', 'ip.src', '-E', 'quote=x'], ['-T', 'fields']]) {
+    for (const a of [['-T', 'xml'], ['-t', 'zz'], ['-c', 'ten'], ['-c', '0'], ['-T', 'fields', '-e', 'ip.src', '-E', 'quote=x'], ['-T', 'fields']]) {
       const r = run(['read', ...a, `${C}/dns-caa.pcap`]);
       expect(r.code, a.join(' ')).toBe(2);
       expect(r.err.split('\n'), a.join(' ')).toHaveLength(2);
