@@ -439,7 +439,7 @@ export async function openCaptureStream(
   stream: AsyncIterable<Uint8Array | string>,
   options: OpenOptions = {},
 ): Promise<CaptureReader> {
-  const r = new Reader(new StreamSource(stream), options.readSize ?? DEFAULT_READ_SIZE);
+  const r = new Reader(new StreamSource(stream), options.readSize ?? DEFAULT_READ_SIZE, options.reuse === true);
   try {
     await r.start();
   } catch (e) {

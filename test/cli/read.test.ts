@@ -227,6 +227,26 @@ describe('output that cannot be written', () => {
   });
 });
 
+describe('standard input (-)', () => {
+  it.each([
+    ['conversations'],
+    ['conversations', '-z', 'conv,udp', '-T', 'json'],
+    ['follow', '--stream', '1'],
+    ['http'],
+    ['dns'],
+    ['read', '-T', 'fields', '-e', 'frame.number', '-e', 'tcp.stream', '-e', 'dns.qry.name'],
+  ].map((a) => [a.join(' '), a] as const))('%s: the same output as from the file', (_, args) => {
+    for (const f of [`${C}/mixed-browsing-dns-http.pcapng`, `${C}/http-post-large-multisegment.pcap`]) {
+      const fromFile = run([...args, f]);
+      const fromStdin = run([...args, '-'], { input: readFileSync(f) });
+      expect(fromStdin.err).toBe('');
+      expect(fromStdin.code).toBe(0);
+      expect(fromFile.out.length).toBeGreaterThan(100);
+      expect(fromStdin.out).toBe(fromFile.out);
+    }
+  });
+});
+
 describe('tshark keys and Info details', () => {
   const HG = join(ROOT, 'fixtures', 'tcp-http-get.pcap');
   const COLS = ['_ws.col.No.', '_ws.col.Time', '_ws.col.Source', '_ws.col.Destination', '_ws.col.Protocol', '_ws.col.Length', '_ws.col.Info'];
