@@ -183,6 +183,19 @@ describe('wiretrace read (CLI)', () => {
   });
 });
 
+describe('start-up', () => {
+  it("the bundle's V8 code cache exists and this Node accepts it (else every run parses the whole bundle)", () => {
+    const bundle = join(ROOT, 'dist', 'bin', 'wiretrace.bundle.cjs');
+    const code = `const {Script}=require('node:vm'),{Module}=require('node:module'),fs=require('node:fs');
+      const f=${JSON.stringify(bundle)};
+      const s=new Script(Module.wrap(fs.readFileSync(f,'utf8')),{filename:f,cachedData:fs.readFileSync(f+'.cache')});
+      process.stdout.write(String(s.cachedDataRejected));`;
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('false');
+  });
+});
+
 describe('output that cannot be written', () => {
   const f = `${C}/mixed-wireshark-samples-nrb.pcapng`;
   const commands = [
