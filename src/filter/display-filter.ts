@@ -13,6 +13,8 @@
 //   tcp.payload contains 47:45:54     a byte string
 //   http.request.uri matches "\.php$" regular expression, case-insensitive unless it starts with (?-i)
 //   a && b, a and b, a || b, a or b, !a, not a, ( … )
+//   eth.src[0:3] == 00:1b:21          slices: [i:len] [i-j] [i] [:len] [i:], negative i from the end, a,b joined
+//   len(http.host) > 20               functions: len count lower upper string max min abs
 //
 // A test on a field the packet lacks is false, whatever the operator (so `ip.addr != 1.2.3.4` is false
 // for an ARP packet, while `!(ip.addr == 1.2.3.4)` is true), as in Wireshark. Values are compared by the
@@ -21,9 +23,14 @@
 // notations, strings exactly, byte fields as bytes (aa:bb:cc, aa-bb-cc, aabbcc, or a quoted string).
 // A bare word that is a known field on the right-hand side is that field (`ip.src == ip.dst`).
 //
-// Not supported (a clear error says so): slices (`eth.src[0:3]`), functions (`len(…)`, `upper(…)`),
-// macros, layer operators (`ip.addr#2`), arithmetic. Written by hand: no npm package parses this
-// language, and the grammar is small (a recursive-descent parser over a tokenizer).
+// A slice takes the bytes of a bytes field, an address or a protocol (a string field: its UTF-8
+// bytes); a number cannot be sliced (tshark refuses such a filter; here it matches nothing, as a
+// slice past the end does). len() is a string's length in bytes, a bytes field's or protocol's
+// length, else the field's size in the packet; count() the occurrences (none: no value).
+//
+// Not supported (a clear error says so): macros, layer operators (`ip.addr#2`), arithmetic. Written by
+// hand: no npm package parses this language, and the grammar is small (a recursive-descent parser
+// over a tokenizer).
 
 import type { Packet } from '../dissect/chain.js';
 import { KeyInterest, type Layer } from '../dissect/layer.js';
@@ -34,23 +41,42 @@ export class FilterError extends Error {}
 
 type CmpOp = 'any_eq' | 'all_ne' | 'any_ne' | 'all_eq' | 'gt' | 'ge' | 'lt' | 'le';
 
-/** The right-hand side of a test: a literal (as written) or another field. */
+/** The right-hand side of a test: a literal (as written) or another field, slice or function. */
 interface Literal {
   text: string;
   /** Written in double quotes (a string, never a field name or a number). */
   quoted: boolean;
-  /** The field it names, when it is an unquoted known field. */
-  field: string | null;
+  /** What it names, when it is an unquoted known field (or a slice of one, or a function call). */
+  x: Operand | null;
 }
+
+/** A byte range of a slice: from `off` (negative: from the end), `len` bytes or to `end` (inclusive), or to the end. */
+interface SliceRange {
+  off: number;
+  len: number | null;
+  end: number | null;
+}
+
+type FnName = 'len' | 'count' | 'lower' | 'upper' | 'string' | 'max' | 'min' | 'abs';
+/** Functions and how many arguments each takes (tshark 4.0's). */
+const FUNCTIONS: Record<FnName, [number, number]> = {
+  len: [1, 1], count: [1, 1], lower: [1, 1], upper: [1, 1], string: [1, 1], max: [1, Infinity], min: [1, Infinity], abs: [1, 1],
+};
+
+/** What a test reads: a field or protocol, a slice of one, or a function of them. */
+type Operand =
+  | { k: 'field'; name: string }
+  | { k: 'slice'; of: Operand; ranges: SliceRange[] }
+  | { k: 'call'; fn: FnName; args: Operand[] };
 
 type Node =
   | { k: 'and' | 'or'; a: Node; b: Node }
   | { k: 'not'; a: Node }
-  | { k: 'exists'; name: string }
-  | { k: 'cmp'; op: CmpOp; name: string; v: Literal }
-  | { k: 'contains'; name: string; v: Literal }
-  | { k: 'matches'; name: string; re: RegExp }
-  | { k: 'in'; name: string; set: (Literal | [Literal, Literal])[] };
+  | { k: 'exists'; x: Operand }
+  | { k: 'cmp'; op: CmpOp; x: Operand; v: Literal }
+  | { k: 'contains'; x: Operand; v: Literal }
+  | { k: 'matches'; x: Operand; re: RegExp }
+  | { k: 'in'; x: Operand; set: (Literal | [Literal, Literal])[] };
 
 interface Token {
   t: 'word' | 'str' | 'op' | 'punct' | 'end';
@@ -228,40 +254,90 @@ class Parser {
     }
     if (t.t === 'end') throw new FilterError('the filter ends where a field or protocol name was expected');
     if (t.t !== 'word') throw new FilterError(`"${t.s}" ${this.where(t)}: expected a field or protocol name`);
-    const name = this.name(t);
-    const after = this.peek();
-    if (after.t === 'punct' && after.s === '[') throw new FilterError(`slices such as ${name}[0:3] are not supported (position ${after.at + 1})`);
-    if (after.t === 'punct' && after.s === '(') throw new FilterError(`functions such as ${t.s}(…) are not supported (position ${t.at + 1})`);
-    if (after.t === 'punct' && after.s === '#') throw new FilterError(`layer operators such as ${name}#2 are not supported (position ${after.at + 1})`);
+    const x = this.operand(t);
     const op = this.peek();
     if (op.t === 'op' && OPS[op.s] !== undefined) {
       this.next();
-      return { k: 'cmp', op: OPS[op.s], name, v: this.value() };
+      return { k: 'cmp', op: OPS[op.s], x, v: this.value() };
     }
     if (op.t === 'word') {
       const w = op.s.toLowerCase();
       if (OPS[w] !== undefined) {
         this.next();
-        return { k: 'cmp', op: OPS[w], name, v: this.value() };
+        return { k: 'cmp', op: OPS[w], x, v: this.value() };
       }
       if (w === 'contains') {
         this.next();
-        return { k: 'contains', name, v: this.value() };
+        return { k: 'contains', x, v: this.value() };
       }
       if (w === 'matches') {
         this.next();
-        return { k: 'matches', name, re: this.regex() };
+        return { k: 'matches', x, re: this.regex() };
       }
       if (w === 'in') {
         this.next();
-        return { k: 'in', name, set: this.set() };
+        return { k: 'in', x, set: this.set() };
       }
     }
     if (op.t === 'op' && op.s === '~') {
       this.next();
-      return { k: 'matches', name, re: this.regex() };
+      return { k: 'matches', x, re: this.regex() };
     }
-    return { k: 'exists', name };
+    return { k: 'exists', x };
+  }
+
+  /** A field or protocol (`t`, taken), a slice of one, or a function call. */
+  private operand(t: Token): Operand {
+    const after = this.peek();
+    if (after.t === 'punct' && after.s === '(') return this.call(t);
+    const name = this.name(t);
+    if (after.t === 'punct' && after.s === '#') throw new FilterError(`layer operators such as ${name}#2 are not supported (position ${after.at + 1})`);
+    let x: Operand = { k: 'field', name };
+    while (this.peek().t === 'punct' && this.peek().s === '[') x = { k: 'slice', of: x, ranges: this.ranges() };
+    return x;
+  }
+
+  /** fn(arg, …): `t` is the function's name, "(" comes next. */
+  private call(t: Token): Operand {
+    const fn = t.s.toLowerCase();
+    if (!Object.hasOwn(FUNCTIONS, fn)) throw new FilterError(`unknown function ${t.s}() at position ${t.at + 1}; there are ${Object.keys(FUNCTIONS).join(', ')}`);
+    const [min, max] = FUNCTIONS[fn as FnName];
+    this.next(); // (
+    const args: Operand[] = [];
+    for (;;) {
+      const a = this.next();
+      if (a.t !== 'word') throw new FilterError(`${fn}() takes fields: "${a.s || 'end'}" ${this.where(a)}`);
+      args.push(this.operand(a));
+      const c = this.next();
+      if (c.t === 'punct' && c.s === ')') break;
+      if (c.t !== 'punct' || c.s !== ',') throw new FilterError(`missing ")" ${this.where(c)} (for ${fn}( at position ${t.at + 1})`);
+    }
+    if (args.length < min || args.length > max) {
+      throw new FilterError(`${fn}() takes ${min === max ? `one field` : `one or more fields`}, not ${args.length} (position ${t.at + 1})`);
+    }
+    return { k: 'call', fn: fn as FnName, args };
+  }
+
+  /** [range, …] after a field: i:len, i-j (inclusive), i, :len, i: (negative i counts from the end). */
+  private ranges(): SliceRange[] {
+    const open = this.next();
+    const out: SliceRange[] = [];
+    for (;;) {
+      const r = this.next();
+      const bad = () => new FilterError(`bad slice "${r.s || 'end'}" ${this.where(r)}: write [start:length], [start-end], [start], [:length] or [start:]`);
+      if (r.t !== 'word') throw bad();
+      let m: RegExpExecArray | null;
+      if ((m = /^(-?\d+)?:(\d+)?$/.exec(r.s)) !== null && (m[1] !== undefined || m[2] !== undefined)) {
+        const len = m[2] === undefined ? null : Number(m[2]);
+        if (len === 0) throw new FilterError(`slice "${r.s}" ${this.where(r)} has length 0`);
+        out.push({ off: m[1] === undefined ? 0 : Number(m[1]), len, end: null });
+      } else if ((m = /^(-?\d+)-(-?\d+)$/.exec(r.s)) !== null) out.push({ off: Number(m[1]), len: null, end: Number(m[2]) });
+      else if ((m = /^-?\d+$/.exec(r.s)) !== null) out.push({ off: Number(r.s), len: 1, end: null });
+      else throw bad();
+      const c = this.next();
+      if (c.t === 'punct' && c.s === ']') return out;
+      if (c.t !== 'punct' || c.s !== ',') throw new FilterError(`missing "]" ${this.where(c)} (for the "[" at position ${open.at + 1})`);
+    }
   }
 
   /** A field or protocol name the filter reads; an error naming close matches when unknown. */
@@ -279,11 +355,12 @@ class Parser {
 
   private value(): Literal {
     const t = this.next();
-    if (t.t === 'str') return { text: t.s, quoted: true, field: null };
+    if (t.t === 'str') return { text: t.s, quoted: true, x: null };
     if (t.t === 'word') {
-      const field = this.known.fields.has(t.s) || this.known.protocols.has(t.s) ? t.s : null;
-      if (field !== null) this.names.add(field);
-      return { text: t.s, quoted: false, field };
+      const after = this.peek();
+      if (after.t === 'punct' && after.s === '(') return { text: t.s, quoted: false, x: this.call(t) };
+      const known = this.known.fields.has(t.s) || this.known.protocols.has(t.s);
+      return { text: t.s, quoted: false, x: known ? this.operand(t) : null };
     }
     throw new FilterError(t.t === 'end' ? 'the filter ends where a value was expected' : `"${t.s}" ${this.where(t)}: expected a value`);
   }
@@ -327,7 +404,7 @@ class Parser {
       const v = this.value();
       // a range: 1..100 comes as one word
       const dd = v.quoted ? -1 : v.text.indexOf('..');
-      if (dd > 0) out.push([{ text: v.text.slice(0, dd), quoted: false, field: null }, { text: v.text.slice(dd + 2), quoted: false, field: null }]);
+      if (dd > 0) out.push([{ text: v.text.slice(0, dd), quoted: false, x: null }, { text: v.text.slice(dd + 2), quoted: false, x: null }]);
       else out.push(v);
     }
     if (out.length === 0) throw new FilterError('an empty set {} matches nothing: give at least one value');
@@ -454,7 +531,7 @@ function cmpResult(op: CmpOp, c: number): boolean {
  * compared (different kinds, or a value that does not fit the field's type: the test is false).
  * `prefix`: a CIDR literal matches addresses inside it (result 0), else compares as the network address.
  */
-function compareValue(v: FieldValue, show: string, lit: string): number {
+function compareValue(v: FieldValue, show: string, lit: string, quoted = false): number {
   if (typeof v === 'number') {
     const n = parseNumber(lit);
     if (n !== null) return v < n ? -1 : v > n ? 1 : 0;
@@ -512,12 +589,15 @@ function compareValue(v: FieldValue, show: string, lit: string): number {
     return v < lit ? -1 : v > lit ? 1 : 0;
   }
   if (v instanceof Uint8Array) {
-    const b = hexBytes(lit) ?? (lit.length === 1 ? Uint8Array.of(lit.charCodeAt(0) & 255) : null);
+    // a quoted string: its bytes (tcp.payload[0:3] == "GET")
+    const b = quoted ? utf8(lit) : hexBytes(lit) ?? (lit.length === 1 ? Uint8Array.of(lit.charCodeAt(0) & 255) : null);
     if (b === null) return NaN;
     return compareArrays(v, b);
   }
   return NaN; // no value (a protocol, a text line): only its presence can be tested
 }
+
+const utf8 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'utf8'));
 
 /** A literal as the bytes `contains` looks for in a bytes value. */
 function litBytes(lit: Literal): Uint8Array {
@@ -525,7 +605,7 @@ function litBytes(lit: Literal): Uint8Array {
     const h = hexBytes(lit.text);
     if (h !== null) return h;
   }
-  return Uint8Array.from(Buffer.from(lit.text, 'utf8'));
+  return utf8(lit.text);
 }
 
 function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
@@ -534,10 +614,12 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
 
 // ---- evaluation ------------------------------------------------------------------------------
 
-/** One occurrence of a name in a packet: a field, or a protocol layer (its bytes are its value). */
+/** One occurrence of a name in a packet: a field, or a protocol layer (its bytes are its value); or a slice or function value. */
 interface Occ {
   value: FieldValue;
   show: string;
+  /** Bytes it takes in the packet (a field's len; len() of a number or an address). */
+  len: number;
 }
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
@@ -593,7 +675,7 @@ export class DisplayFilter {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       const proto = l.dis.filterProto === undefined ? l.proto : l.dis.filterProto(l);
-      if (this.protoNames.has(proto)) this.occ.get(proto)!.push({ value: l.buf.subarray(l.start, l.end), show: '' });
+      if (this.protoNames.has(proto)) this.occ.get(proto)!.push({ value: l.buf.subarray(l.start, l.end), show: '', len: l.end - l.start });
       if (this.interest.wants(l.dis)) this.visit(l.fields());
       if (l.inner !== null) this.walk(l.inner);
       const ex = l.extraUnless(this.interest.skipBuild);
@@ -604,7 +686,7 @@ export class DisplayFilter {
   private visit(fs: readonly Field[]): void {
     for (let i = 0; i < fs.length; i++) {
       const f = fs[i];
-      if (this.fieldNames.has(f.key)) this.occ.get(f.key)!.push({ value: f.value, show: f.show });
+      if (this.fieldNames.has(f.key)) this.occ.get(f.key)!.push({ value: f.value, show: f.show, len: f.len });
       if (f.children !== undefined) this.visit(f.children);
     }
   }
@@ -618,16 +700,16 @@ export class DisplayFilter {
       case 'not':
         return !this.eval(n.a);
       case 'exists':
-        return this.get(n.name).length > 0;
+        return this.values(n.x).length > 0;
       case 'cmp':
-        return this.cmp(n.op, this.get(n.name), n.v);
+        return this.cmp(n.op, this.values(n.x), n.v);
       case 'contains': {
-        const occ = this.get(n.name);
+        const occ = this.values(n.x);
         for (const o of occ) if (contains(o, n.v)) return true;
         return false;
       }
       case 'matches': {
-        for (const o of this.get(n.name)) {
+        for (const o of this.values(n.x)) {
           const v = o.value;
           const text = typeof v === 'string' ? v : v instanceof Uint8Array ? latin1(v) : o.show;
           if (n.re.test(text)) return true;
@@ -635,12 +717,12 @@ export class DisplayFilter {
         return false;
       }
       case 'in': {
-        for (const o of this.get(n.name)) {
+        for (const o of this.values(n.x)) {
           for (const m of n.set) {
             if (Array.isArray(m)) {
               const lo = compareValue(o.value, o.show, m[0].text), hi = compareValue(o.value, o.show, m[1].text);
               if (lo >= 0 && hi <= 0) return true;
-            } else if (compareValue(o.value, o.show, m.text) === 0) return true;
+            } else if (compareValue(o.value, o.show, m.text, m.quoted) === 0) return true;
           }
         }
         return false;
@@ -650,14 +732,14 @@ export class DisplayFilter {
 
   private cmp(op: CmpOp, occ: Occ[], lit: Literal): boolean {
     if (occ.length === 0) return false;
-    // the right-hand side: another field's occurrences, or the literal
-    const rhs: string[] = lit.field !== null ? this.get(lit.field).map(asLiteral) : [lit.text];
+    // the right-hand side: another field's (slice's, function's) values, or the literal
+    const rhs: string[] = lit.x !== null ? this.values(lit.x).map(asLiteral) : [lit.text];
     if (rhs.length === 0) return false;
     const all = op === 'all_ne' || op === 'all_eq';
     for (const o of occ) {
       let hit = false;
       for (const r of rhs) {
-        const c = compareValue(o.value, o.show, r);
+        const c = compareValue(o.value, o.show, r, lit.x === null && lit.quoted);
         if (!Number.isNaN(c) && cmpResult(op, c)) {
           hit = true;
           break;
@@ -667,6 +749,103 @@ export class DisplayFilter {
       if (!all && hit) return true;
     }
     return all;
+  }
+
+  /** The values an operand has in the packet: a field's occurrences, a slice of each, a function's result. */
+  private values(x: Operand): Occ[] {
+    if (x.k === 'field') return this.get(x.name);
+    if (x.k === 'slice') {
+      const out: Occ[] = [];
+      for (const o of this.values(x.of)) {
+        const b = occBytes(o);
+        const s = b === null ? null : slice(b, x.ranges);
+        if (s !== null) out.push({ value: s, show: Buffer.from(s).toString('hex').replace(/(..)(?!$)/g, '$1:'), len: s.length });
+      }
+      return out;
+    }
+    return call(x.fn, x.args.map((a) => this.values(a)));
+  }
+}
+
+/** An address field (its text, `len` bytes in the packet) as its bytes, or null. */
+function addressBytes(o: Occ): number[] | null {
+  const v = o.value as string;
+  if (o.len === 4 || o.len === 16) {
+    const ip = ipBytes(v);
+    if (ip !== null && ip.length === o.len) return ip;
+  }
+  if (o.len === 6) {
+    const m = macText(v);
+    if (m !== null) return m.split(':').map((h) => parseInt(h, 16));
+  }
+  return null;
+}
+
+/** The bytes a slice takes from: a bytes field or protocol, an address, a string's UTF-8; null for a number. */
+function occBytes(o: Occ): Uint8Array | null {
+  const v = o.value;
+  if (v instanceof Uint8Array) return v;
+  if (typeof v !== 'string') return null;
+  const a = addressBytes(o);
+  return a !== null ? Uint8Array.from(a) : utf8(v);
+}
+
+/** The slice's ranges of `b`, joined; null when one lies outside it (as in Wireshark: no value). */
+function slice(b: Uint8Array, ranges: readonly SliceRange[]): Uint8Array | null {
+  const parts: Uint8Array[] = [];
+  const n = b.length;
+  for (const r of ranges) {
+    const from = r.off < 0 ? n + r.off : r.off;
+    const to = r.len !== null ? from + r.len : r.end !== null ? (r.end < 0 ? n + r.end : r.end) + 1 : n;
+    if (from < 0 || to > n || to <= from) return null;
+    parts.push(b.subarray(from, to));
+  }
+  return parts.length === 1 ? parts[0] : Uint8Array.from(Buffer.concat(parts));
+}
+
+const numOcc = (n: number): Occ => ({ value: n, show: String(n), len: 0 });
+
+/** A function's values from its arguments' values (a value the function does not take gives none). */
+function call(fn: FnName, args: Occ[][]): Occ[] {
+  const a = args[0];
+  switch (fn) {
+    case 'len':
+      return a.map((o) => {
+        const v = o.value;
+        if (v instanceof Uint8Array) return numOcc(v.length);
+        if (typeof v === 'string' && addressBytes(o) === null) return numOcc(Buffer.byteLength(v, 'utf8'));
+        return numOcc(o.len);
+      });
+    case 'count':
+      return a.length > 0 ? [numOcc(a.length)] : [];
+    case 'lower':
+    case 'upper': {
+      const out: Occ[] = [];
+      for (const o of a) {
+        if (typeof o.value !== 'string' || addressBytes(o) !== null) continue;
+        const s = fn === 'lower' ? o.value.toLowerCase() : o.value.toUpperCase();
+        out.push({ value: s, show: s, len: o.len });
+      }
+      return out;
+    }
+    case 'string':
+      return a.map((o) => {
+        const s = typeof o.value === 'string' ? o.value : o.show;
+        return { value: s, show: s, len: o.len };
+      });
+    case 'abs':
+      return a.filter((o) => typeof o.value === 'number').map((o) => numOcc(Math.abs(o.value as number)));
+    case 'max':
+    case 'min': {
+      let best: number | null = null;
+      for (const list of args) {
+        for (const o of list) {
+          if (typeof o.value !== 'number') continue;
+          if (best === null || (fn === 'max' ? o.value > best : o.value < best)) best = o.value;
+        }
+      }
+      return best === null ? [] : [numOcc(best)];
+    }
   }
 }
 

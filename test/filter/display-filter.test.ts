@@ -69,8 +69,6 @@ describe('display filter: parsing', () => {
     expect(errorOf('(tcp || udp')).toMatch(/missing "\)" at the end/);
     expect(errorOf('http.host == "x')).toMatch(/unterminated string starting at position 14/);
     expect(errorOf('tcp.port in {80 8080}')).toMatch(/"8080" at position 17: set members are separated by commas/);
-    expect(errorOf('eth.src[0:3] == 00:11:22')).toMatch(/slices .* are not supported/);
-    expect(errorOf('len(http.host) > 3')).toMatch(/"len" \(position 1\) is neither/);
     expect(errorOf('http.host matches "("')).toMatch(/bad regular expression/);
     expect(errorOf('tcp tcp')).toMatch(/"tcp" at position 5 was not expected here/);
     for (const m of ['ip.srcc == 1', 'tcp.port = 80', '']) expect(errorOf(m)).toMatch(/^bad display filter \(-Y\) "/);
@@ -135,6 +133,67 @@ describe('display filter: semantics (demo capture; frames as tshark 4.0.17 -Y gi
     const got = await framesPassing(DEMO, cases.map((c) => c[0]));
     const table = cases.map((c, i) => [c[0], got[i]]);
     expect(table).toEqual(cases);
+  });
+});
+
+describe('display filter: slices and functions (demo capture; frames as tshark 4.0.17 -Y gives them)', () => {
+  const cases: [string, string][] = [
+    ['eth.src[0:3] == 00:00:00', '1-56'],
+    ['ip.src[0] == 7f', '1-56'],
+    ['ip.src[3] == 02', '1,3,5,7,9-10,13-14,20-24,30-34,40-45,47-48,50-51,53,55'],
+    ['ip.src[-1] == 01', '2,4,6,8,11-12,15-19,25-29,35-39,46,49,52,54,56'],
+    ['ip.src[-1:1] == 01', '2,4,6,8,11-12,15-19,25-29,35-39,46,49,52,54,56'],
+    ['ip.src[2-3] == 00:01', '2,4,6,8,11-12,15-19,25-29,35-39,46,49,52,54,56'],
+    ['ip.src[1:2,3] == 00:00:01', '2,4,6,8,11-12,15-19,25-29,35-39,46,49,52,54,56'],
+    ['ip.src[0:1] == 127', ''],
+    ['ip.src[0] == ip.dst[0]', '1-56'],
+    ['eth.src[1-2] == 00-00', '1-56'],
+    ['eth.src[5:3] == 00', ''],
+    ['eth.src[4:]', '1-56'],
+    ['frame[0:2] == 00:00', '1-56'],
+    ['tcp.payload[0:4] == 47:45:54:20', '10,14,45'],
+    ['tcp.payload[0:3] == "GET"', '10,14,45'],
+    ['tcp.payload == "GET"', ''],
+    ['tcp.payload[-2:] == 0d:0a', '10,12,14,39,45-46'],
+    ['tcp.payload[0:2,4] == 47:45:20', ''],
+    ['dns.qry.name[0:4] == "demo"', '1-4'],
+    ['http.request.uri[0:1] == "/"', '10,14,45'],
+    ['len(dns.qry.name) == 12', '1-4'],
+    ['len(dns.qry.name) == len(dns.resp.name)', '2,4'],
+    ['len(tcp.srcport) == 2', '7-52'],
+    ['len(ip.src) == 4', '1-56'],
+    ['len(eth.src) == 6', '1-56'],
+    ['len(tcp) > 20', '7-51'],
+    ['len(frame) == 98', '53-56'],
+    ['frame.len > 100 && len(tcp.payload) > 0', '10,12,14-19,25-29,35-39,45-46'],
+    ['count(dns.a) == 1', '2'],
+    ['count(dns.a) == 0', ''],
+    ['count(ip.addr) == 2', '1-56'],
+    ['lower(http.host) contains "127"', '10,14,45'],
+    ['upper(dns.qry.name) == "DEMO.EXAMPLE"', '1-4'],
+    ['lower(http.request.method) == "get"', '10,14,45'],
+    ['string(tcp.srcport) matches "^80$"', '8,11-12,15-19,25-29,35-39,46,49'],
+    ['string(ip.src) == "127.0.0.1"', '2,4,6,8,11-12,15-19,25-29,35-39,46,49,52,54,56'],
+    ['string(frame.len) == "98"', '53-56'],
+    ['max(tcp.srcport, tcp.dstport) == 80', ''],
+    ['min(tcp.srcport, tcp.dstport) < 1024', '7-52'],
+    ['max(frame.len) > 1000', '15-19,25-29,35-38'],
+    ['abs(ip.ttl) == 64', '1-56'],
+  ];
+  it('passes exactly the frames tshark passes', async () => {
+    const got = await framesPassing(DEMO, cases.map((c) => c[0]));
+    expect(cases.map((c, i) => [c[0], got[i]])).toEqual(cases);
+  });
+
+  it('says what is wrong with a slice or a function call', () => {
+    expect(errorOf('eth.src[0:0] == 00')).toMatch(/slice "0:0" at position 9 has length 0/);
+    expect(errorOf('eth.src[a] == 00')).toMatch(/bad slice "a" at position 9: write \[start:length\]/);
+    expect(errorOf('eth.src[0:3 == 00')).toMatch(/missing "\]"/);
+    expect(errorOf('foo(ip.src)')).toMatch(/unknown function foo\(\) at position 1; there are len, count/);
+    expect(errorOf('len(ip.src, ip.dst) == 4')).toMatch(/len\(\) takes one field, not 2/);
+    expect(errorOf('len("x") == 1')).toMatch(/len\(\) takes fields/);
+    expect(errorOf('len(ip.srcc) == 4')).toMatch(/"ip.srcc" \(position 5\) is neither a field nor a protocol name/);
+    expect(errorOf('ip.addr#2 == 1.2.3.4')).toMatch(/layer operators .* are not supported/);
   });
 });
 
