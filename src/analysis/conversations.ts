@@ -40,14 +40,31 @@ export interface Conversation {
   };
 }
 
-class UdpConv {
+/** Frames and bytes each way, and the first and last packet's capture-relative times (ns). */
+class Counts {
   framesAB = 0;
   bytesAB = 0;
   framesBA = 0;
   bytesBA = 0;
   first = 0;
   last = 0;
-  constructor(readonly id: number, readonly addrA: string, readonly portA: number, readonly addrB: string, readonly portB: number) {}
+  add(ab: boolean, bytes: number, now: number): void {
+    if (this.framesAB + this.framesBA === 0) this.first = now;
+    this.last = now;
+    if (ab) {
+      this.framesAB++;
+      this.bytesAB += bytes;
+    } else {
+      this.framesBA++;
+      this.bytesBA += bytes;
+    }
+  }
+}
+
+class UdpConv extends Counts {
+  constructor(readonly id: number, readonly addrA: string, readonly portA: number, readonly addrB: string, readonly portB: number) {
+    super();
+  }
 }
 
 export class ConversationTable implements Analyzer {
@@ -64,13 +81,45 @@ export class ConversationTable implements Analyzer {
     this.wantUdp = opts.udp ?? true;
   }
   private readonly wantTcp: boolean;
+  get wantsTcp(): boolean {
+    return this.wantTcp;
+  }
+  get wantsUdp(): boolean {
+    return this.wantUdp;
+  }
 
   packet(pkt: Packet): void {
+    this.packetCounted(pkt, true, true);
+  }
+
+  /**
+   * The counts of TCP streams when a filter chooses the packets that count (`-z conv,tcp,FILTER`):
+   * per stream index, frames, bytes and times of the packets it passed. null: every packet counts.
+   */
+  private tcpCounts: Map<number, Counts> | null = null;
+
+  /** From now on only the packets packetCounted() is told count make the TCP frames, bytes, start and duration. */
+  countTcpFiltered(): void {
+    this.tcpCounts = new Map();
+  }
+
+  /**
+   * packet(), counting it in the TCP and UDP tables only when `tcp` / `udp` say so (a `-z` filter
+   * passed it). The tracker sees every packet: stream numbers, the handshake, how a stream ended
+   * and its retransmissions are the whole stream's.
+   */
+  packetCounted(pkt: Packet, tcp: boolean, udp: boolean): void {
     // The tracker's clock starts at the first packet of the capture, whatever it is: a TCP packet
     // starts it in tracker.packet() (analyse() reads the time first), any other here.
-    if (this.wantTcp && this.tracker.packet(pkt) !== null) return;
+    if (this.wantTcp) {
+      const a = this.tracker.packet(pkt);
+      if (a !== null) {
+        if (tcp && this.tcpCounts !== null) this.countTcp(pkt, a.stream);
+        return;
+      }
+    }
     const now = this.tracker.timeOf(pkt.frame.ts);
-    if (!this.wantUdp) return;
+    if (!this.wantUdp || !udp) return;
     const layers = pkt.layers;
     const ui = lastLayerOf(layers, 'udp');
     if (ui < 0) return;
@@ -78,6 +127,18 @@ export class ConversationTable implements Analyzer {
     const u = layers[ui].d as UdpD;
     if (ip === null || !ip.src || !u) return;
     this.countUdp(now, ip, u, pkt.frame.origLen);
+  }
+
+  private countTcp(pkt: Packet, stream: number): void {
+    const layers = pkt.layers;
+    const ti = lastLayerOf(layers, 'tcp');
+    const ip = ti < 0 ? null : ((ipLayerBefore(layers, ti)?.d as IpD | undefined) ?? null);
+    const st = this.tracker.streams[stream];
+    if (ip === null || st === undefined) return;
+    const d = layers[ti].d as TcpD;
+    let c = this.tcpCounts!.get(stream);
+    if (c === undefined) this.tcpCounts!.set(stream, (c = new Counts()));
+    c.add(ip.src === st.addrA && d.srcport === st.portA, pkt.frame.origLen, this.tracker.timeOf(pkt.frame.ts));
   }
 
   /**
@@ -111,25 +172,19 @@ export class ConversationTable implements Analyzer {
     let c = this.udp.get(key);
     if (c === undefined) {
       c = new UdpConv(this.udpList.length, src, sp, dst, dp);
-      c.first = now;
       this.udp.set(key, c);
       this.udpList.push(c);
     }
-    c.last = now;
-    if (c.portA === sp && c.addrA === src) {
-      c.framesAB++;
-      c.bytesAB += origLen;
-    } else {
-      c.framesBA++;
-      c.bytesBA += origLen;
-    }
+    c.add(c.portA === sp && c.addrA === src, origLen, now);
   }
 
   finish(): void {}
 
-  /** TCP conversations, one per tcp.stream, in stream order. */
+  /** TCP conversations, one per tcp.stream, in stream order (with a filter: the streams it passed packets of). */
   tcpConversations(): Conversation[] {
-    return this.tracker.streams.map((s) => tcpConv(s));
+    const counts = this.tcpCounts;
+    if (counts === null) return this.tracker.streams.map((s) => tcpConv(s));
+    return this.tracker.streams.filter((s) => counts.has(s.id)).map((s) => tcpConv(s, counts.get(s.id)));
   }
 
   udpConversations(): Conversation[] {
@@ -150,7 +205,8 @@ export class ConversationTable implements Analyzer {
   }
 }
 
-function tcpConv(s: TcpStream): Conversation {
+/** A stream's conversation; `c`: the counts of the packets a filter passed, instead of every packet's. */
+function tcpConv(s: TcpStream, c?: Counts): Conversation {
   const [a, b] = s.flows;
   return {
     proto: 'tcp',
@@ -159,12 +215,12 @@ function tcpConv(s: TcpStream): Conversation {
     portA: s.portA,
     addrB: s.addrB,
     portB: s.portB,
-    framesAB: a.packets,
-    bytesAB: a.bytes,
-    framesBA: b.packets,
-    bytesBA: b.bytes,
-    start: s.firstTime / 1e9,
-    duration: (s.lastTime - s.firstTime) / 1e9,
+    framesAB: c ? c.framesAB : a.packets,
+    bytesAB: c ? c.bytesAB : a.bytes,
+    framesBA: c ? c.framesBA : b.packets,
+    bytesBA: c ? c.bytesBA : b.bytes,
+    start: (c ? c.first : s.firstTime) / 1e9,
+    duration: (c ? c.last - c.first : s.lastTime - s.firstTime) / 1e9,
     tcp: {
       handshakeRtt: s.handshakeRtt >= 0 ? s.handshakeRtt / 1e9 : null,
       client: s.clientKnown ? (s.client === 0 ? 'A' : 'B') : null,

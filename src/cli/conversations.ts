@@ -14,6 +14,8 @@ import { fmtDur } from '../analysis/tcp/time.js';
 import { boxTableBytes } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
 import { EXIT_OK, inputError, printResult, UsageError, UserError } from './errors.js';
+import { defaultAnalyzers } from './analyzers.js';
+import { displayFilterFrom } from './output-options.js';
 import type { CliIO } from './read.js';
 
 /**
@@ -103,7 +105,7 @@ function endpoint(addr: string, port: number): string {
 }
 
 /** The table of one protocol as UTF-8 bytes (title line, then the box). */
-export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean): Buffer {
+export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean, filter?: string): Buffer {
   const head = ['#', 'A', 'B', 'A→B pkts', 'A→B bytes', 'B→A pkts', 'B→A bytes', 'Start (s)', 'Duration'];
   if (proto === 'tcp') head.push('Handshake RTT', 'End', 'Retrans', 'Zero win');
   const t: string[][] = [];
@@ -119,7 +121,7 @@ export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], co
     }
     t.push(row);
   }
-  const title = `${proto.toUpperCase()} conversations: ${list.length}`;
+  const title = `${proto.toUpperCase()} conversations${filter === undefined ? '' : ` (filter: ${filter})`}: ${list.length}`;
   return Buffer.concat([Buffer.from(`${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n`), boxTableBytes(head, t, color)]);
 }
 
@@ -131,19 +133,25 @@ const WARM_LIMITS: TrackerOptions = { summaryOnly: true, maxStreams: 3, maxUnack
 
 export async function runConversations(file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }, io: CliIO): Promise<number> {
   let tcp = true, udp = true;
+  /** tshark's -z conv,PROTO,FILTER: only the packets the filter passes count. */
+  const filterText: { tcp?: string; udp?: string } = {};
   if (opts.z && opts.z.length) {
     tcp = udp = false;
     for (const z of opts.z) {
-      const m = /^conv,(tcp|udp)$/.exec(z);
-      if (!m) throw new UsageError(`-z ${z}: supported statistics are conv,tcp and conv,udp`);
-      if (m[1] === 'tcp') tcp = true;
+      const m = /^conv,(tcp|udp)(?:,(.*))?$/s.exec(z);
+      if (!m) throw new UsageError(`-z ${z}: supported statistics are conv,tcp and conv,udp (each with ,FILTER if you like)`);
+      const proto = m[1] as 'tcp' | 'udp';
+      if (proto === 'tcp' ? tcp : udp) throw new UsageError(`-z ${z}: conv,${proto} is given twice`);
+      if (proto === 'tcp') tcp = true;
       else udp = true;
+      if (m[2] !== undefined && m[2].trim() !== '') filterText[proto] = m[2];
     }
   }
   const fmt = opts.outputFormat ?? 'table';
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
   // TCP summaries by the tracker's rules without its per-packet analysis (summaryOnly).
   const conv = new ConversationTable({ tcp, udp, tracker: new TcpTracker({ summaryOnly: true }) });
+  if (filterText.tcp !== undefined || filterText.udp !== undefined) return runFiltered(file, conv, filterText, fmt, opts.color, io);
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
   const registry = transportRegistry();
@@ -180,23 +188,73 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // the table keeps counts and address strings, never frame bytes: the reader may recycle its
   // buffers, and classic pcap records go to the lean decoder straight from them (no Frame objects)
   const res = await scanFrames(file, new LeanFeeder(conv, registry, newDissection, LEAN_OPTS));
+  await printConversations(conv, { tcp, udp }, {}, fmt, opts.color, io);
+  if (res.error) throw res.error;
+  return EXIT_OK;
+}
+
+/**
+ * `-z conv,PROTO,FILTER`: every packet through the whole dissector chain and read's analyzers (a
+ * filter may read any field, tcp.analysis.* and http.* among them); the table's tracker sees every
+ * packet (stream numbers, handshakes, retransmissions as without a filter), and a packet counts in
+ * a table's frames, bytes, start and duration when that table's filter passes it, as in tshark.
+ */
+async function runFiltered(
+  file: string,
+  conv: ConversationTable,
+  text: { tcp?: string; udp?: string },
+  fmt: string,
+  color: boolean | undefined,
+  io: CliIO,
+): Promise<number> {
+  const registry = defaultRegistry();
+  const analyzers = defaultAnalyzers(registry);
+  const compile = (proto: 'tcp' | 'udp') => {
+    const t = text[proto];
+    return t === undefined ? null : displayFilterFrom({ displayFilter: t }, registry, analyzers, `-z conv,${proto},…`)!;
+  };
+  const tcpF = compile('tcp'), udpF = compile('udp');
+  if (tcpF !== null) conv.countTcpFiltered();
+  const dis = new Dissection(registry);
+  const res = await readFrames(file, (frame) => {
+    const pkt = dis.dissect(frame);
+    for (const a of analyzers) a.packet(pkt);
+    conv.packetCounted(pkt, tcpF === null || tcpF.test(pkt), udpF === null || udpF.test(pkt));
+  });
+  for (const a of analyzers) a.finish?.();
+  await printConversations(conv, { tcp: conv.wantsTcp, udp: conv.wantsUdp }, text, fmt, color, io);
+  if (res.error) throw res.error;
+  return EXIT_OK;
+}
+
+/** The tables (or the JSON document) of `conv` on stdout. */
+async function printConversations(
+  conv: ConversationTable,
+  want: { tcp: boolean; udp: boolean },
+  filters: { tcp?: string; udp?: string },
+  fmt: string,
+  colorOpt: boolean | undefined,
+  io: CliIO,
+): Promise<void> {
+  const { tcp, udp } = want;
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];
   if (fmt === 'json') {
     const out: Record<string, unknown> = {};
+    if (filters.tcp !== undefined || filters.udp !== undefined) out.filters = filters;
     if (tcp) out.tcp = tcpList;
     if (udp) out.udp = udpList;
     const st = conv.tracker.stats;
     out.tracker = { streams: st.streams, expired: st.expired, evicted: st.evicted, unackedCapHits: st.unackedCapHits };
     await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
-    const color = useColor(io.stdout, opts.color, io.env);
+    const color = useColor(io.stdout, colorOpt, io.env);
     const parts: Buffer[] = [];
-    if (tcp) parts.push(conversationTable('tcp', tcpList, color));
+    if (tcp) parts.push(conversationTable('tcp', tcpList, color, filters.tcp));
     if (udp) {
       if (parts.length) parts.push(Buffer.from('\n'));
-      parts.push(conversationTable('udp', udpList, color));
+      parts.push(conversationTable('udp', udpList, color, filters.udp));
     }
     const st = conv.tracker.stats;
     if (st.expired || st.evicted || st.unackedCapHits || st.goneDropped) {
@@ -204,15 +262,13 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     }
     await printResult(io.stdout, Buffer.concat(parts));
   }
-  if (res.error) throw res.error;
-  return EXIT_OK;
 }
 
 export function conversationsCommand(io: CliIO, done: (code: number) => void): Command {
   return new Command('conversations')
     .description('TCP and UDP conversations: endpoints, packets and bytes each way, start, duration; for TCP handshake RTT, how it ended, retransmissions, zero windows (like tshark -z conv,tcp)')
     .argument('<file>', 'capture file (pcap or pcapng; - for standard input)')
-    .option('-z <stat>', 'conv,tcp or conv,udp (repeatable; default both)', (v: string, acc: string[]) => acc.concat(v), [] as string[])
+    .option('-z <stat>', 'conv,tcp or conv,udp (repeatable; default both); conv,tcp,FILTER counts only the packets a display filter passes, as tshark does', (v: string, acc: string[]) => acc.concat(v), [] as string[])
     .option('-T, --output-format <fmt>', 'table (default) or json')
     .option('--no-color', 'no colours (also NO_COLOR)')
     .action(async (file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }) => {

@@ -83,7 +83,7 @@ export function knownFieldKeys(registry: Registry, analyzers: readonly Analyzer[
  * The -Y filter compiled against the names the registry and analyzers know (fields and protocols),
  * or null without -Y; throws UsageError for a filter that does not parse or names an unknown field.
  */
-export function displayFilterFrom(raw: RawOutputOptions, registry: Registry, analyzers: readonly Analyzer[] = []): DisplayFilter | null {
+export function displayFilterFrom(raw: RawOutputOptions, registry: Registry, analyzers: readonly Analyzer[] = [], what = '-Y'): DisplayFilter | null {
   if (raw.displayFilter === undefined) return null;
   const fields = knownFieldKeys(registry, analyzers);
   for (const k of COLUMN_KEYS) fields.delete(k); // columns are output, not fields of the packet tree
@@ -96,7 +96,7 @@ export function displayFilterFrom(raw: RawOutputOptions, registry: Registry, ana
       suggest: (name) => closeMatches(name, [...fields, ...protocols], 4),
     });
   } catch (e) {
-    if (e instanceof FilterError) throw new UsageError(`bad display filter (-Y) "${raw.displayFilter}": ${e.message}`);
+    if (e instanceof FilterError) throw new UsageError(`bad display filter (${what}) "${raw.displayFilter}": ${e.message}`);
     throw e;
   }
 }

@@ -10,6 +10,8 @@ import { describe, expect, test } from 'vitest';
 import { runConversations } from '../../src/cli/conversations.js';
 import { runFollow, type FollowOptions } from '../../src/cli/follow.js';
 import type { CliIO } from '../../src/cli/read.js';
+import type { Conversation } from '../../src/analysis/conversations.js';
+import { CORPUS_DIR } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(ROOT, 'fixtures');
@@ -91,4 +93,56 @@ describe('conversations', () => {
     expect(j.tcp[0].duration).toBeCloseTo(0.211628, 6);
     expect(j.tcp[0].tcp).toMatchObject({ end: 'FIN', retransmissions: 0, client: 'A' });
   });
+
+  test('-z conv,tcp,FILTER and conv,udp,FILTER count only the packets the filter passes, as tshark does', async () => {
+    const run = async (file: string, z: string[]) => {
+      const x = io();
+      expect(await runConversations(file, { outputFormat: 'json', z }, x.io)).toBe(0);
+      return JSON.parse(x.out());
+    };
+    // tshark -q -z conv,tcp,tcp.len>0 on the demo: 127.0.0.2:43563 <-> 127.0.0.1:80   17 22 kB (<-)   3 486 bytes (->)   start 0.062112413   duration 0.1532
+    const demo = await run(join(FIX, 'demo.pcapng'), ['conv,tcp,tcp.len>0', 'conv,udp,dns.flags.response==1']);
+    expect(demo.filters).toEqual({ tcp: 'tcp.len>0', udp: 'dns.flags.response==1' });
+    expect(demo.tcp).toHaveLength(1);
+    expect(demo.tcp[0]).toMatchObject({ id: 0, portA: 43563, framesAB: 3, bytesAB: 486, framesBA: 17, start: 0.062112413 });
+    expect(demo.tcp[0].duration).toBeCloseTo(0.1532, 4);
+    // the whole stream's analysis: its handshake is not among the packets counted
+    expect(demo.tcp[0].tcp).toMatchObject({ end: 'FIN', client: 'A' });
+    expect(demo.tcp[0].tcp.handshakeRtt).toBeGreaterThan(0);
+    // tshark: 127.0.0.1:53 <-> 127.0.0.2:56684   0 0 bytes (<-)   1 88 bytes (->)   0.001074843; :57628 100 bytes 0.015631865; :36009 75 bytes 0.016704695
+    expect(demo.udp.map((c: Conversation) => [c.addrA, c.portA, c.portB, c.framesAB, c.bytesAB, c.framesBA, c.start])).toEqual([
+      ['127.0.0.1', 53, 56684, 1, 88, 0, 0.001074843],
+      ['127.0.0.1', 53, 57628, 1, 100, 0, 0.015631865],
+      ['127.0.0.1', 53, 36009, 1, 75, 0, 0.016704695],
+    ]);
+    // tshark -z conv,tcp,http.request: 41834 8 frames 4101 bytes 0.358288 1.6587; 41835 7 4036 0.358303 1.6055; 41842 5 2443 0.782188 0.7595
+    const web = await run(join(CORPUS_DIR, 'mixed-browsing-dns-http.pcapng'), ['conv,tcp,http.request']);
+    expect(web.tcp.slice(0, 3).map((c: Conversation) => [c.id, c.portA, c.framesAB, c.bytesAB, c.framesBA, c.start, Math.round(c.duration * 1e4) / 1e4])).toEqual([
+      [2, 41834, 8, 4101, 0, 0.358288, 1.6587],
+      [3, 41835, 7, 4036, 0, 0.358303, 1.6055],
+      [10, 41842, 5, 2443, 0, 0.782188, 0.7595],
+    ]);
+    // stream numbers are the unfiltered table's (tcp.stream)
+    const all = await run(join(CORPUS_DIR, 'mixed-browsing-dns-http.pcapng'), ['conv,tcp']);
+    for (const c of web.tcp) expect(all.tcp.find((a: Conversation) => a.id === c.id)).toMatchObject({ addrA: c.addrA, portA: c.portA, addrB: c.addrB, portB: c.portB });
+    // the table says which filter made it
+    const x = io();
+    await runConversations(join(FIX, 'demo.pcapng'), { z: ['conv,tcp,tcp.len>0'] }, x.io);
+    expect(x.out().split('\n')[0]).toBe('TCP conversations (filter: tcp.len>0): 1');
+  });
+
+  test('-z mistakes: one line', async () => {
+    const err = async (z: string[]) => {
+      try {
+        await runConversations(join(FIX, 'demo.pcapng'), { z }, io().io);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(await err(['conv,tcp,tcp.lenn > 0'])).toMatch(/^bad display filter \(-z conv,tcp,…\) "tcp.lenn > 0": "tcp.lenn" \(position 1\) is neither/);
+    expect(await err(['conv,tcp', 'conv,tcp,tcp'])).toBe('-z conv,tcp,tcp: conv,tcp is given twice');
+    expect(await err(['conv,sctp'])).toMatch(/supported statistics are conv,tcp and conv,udp/);
+  });
 });
+
