@@ -81,12 +81,6 @@ export class ConversationTable implements Analyzer {
     this.wantUdp = opts.udp ?? true;
   }
   private readonly wantTcp: boolean;
-  get wantsTcp(): boolean {
-    return this.wantTcp;
-  }
-  get wantsUdp(): boolean {
-    return this.wantUdp;
-  }
 
   packet(pkt: Packet): void {
     this.packetCounted(pkt, true, true);

@@ -151,7 +151,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
   // TCP summaries by the tracker's rules without its per-packet analysis (summaryOnly).
   const conv = new ConversationTable({ tcp, udp, tracker: new TcpTracker({ summaryOnly: true }) });
-  if (filterText.tcp !== undefined || filterText.udp !== undefined) return runFiltered(file, conv, filterText, fmt, opts.color, io);
+  if (filterText.tcp !== undefined || filterText.udp !== undefined) return runFiltered(file, conv, { tcp, udp }, filterText, fmt, opts.color, io);
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
   const registry = transportRegistry();
@@ -202,6 +202,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
 async function runFiltered(
   file: string,
   conv: ConversationTable,
+  want: { tcp: boolean; udp: boolean },
   text: { tcp?: string; udp?: string },
   fmt: string,
   color: boolean | undefined,
@@ -222,7 +223,7 @@ async function runFiltered(
     conv.packetCounted(pkt, tcpF === null || tcpF.test(pkt), udpF === null || udpF.test(pkt));
   });
   for (const a of analyzers) a.finish?.();
-  await printConversations(conv, { tcp: conv.wantsTcp, udp: conv.wantsUdp }, text, fmt, color, io);
+  await printConversations(conv, want, text, fmt, color, io);
   if (res.error) throw res.error;
   return EXIT_OK;
 }
