@@ -151,7 +151,8 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   if (fmt !== 'table' && fmt !== 'json' && fmt !== 'text') throw new UsageError(`-T ${fmt}: conversations prints table (default) or json`);
   // TCP summaries by the tracker's rules without its per-packet analysis (summaryOnly).
   const conv = new ConversationTable({ tcp, udp, tracker: new TcpTracker({ summaryOnly: true }) });
-  if (filterText.tcp !== undefined || filterText.udp !== undefined) return runFiltered(file, conv, { tcp, udp }, filterText, fmt, opts.color, io);
+  const out: TablesOut = { want: { tcp, udp }, filters: filterText, fmt, color: opts.color };
+  if (filterText.tcp !== undefined || filterText.udp !== undefined) return runFiltered(file, conv, out, io);
   // The lean decoder where it can, the chain (without the application dissectors) where it cannot:
   // the same packets reach the table either way (test/analysis/conversations-fast.test.ts).
   const registry = transportRegistry();
@@ -188,7 +189,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // the table keeps counts and address strings, never frame bytes: the reader may recycle its
   // buffers, and classic pcap records go to the lean decoder straight from them (no Frame objects)
   const res = await scanFrames(file, new LeanFeeder(conv, registry, newDissection, LEAN_OPTS));
-  await printConversations(conv, { tcp, udp }, {}, fmt, opts.color, io);
+  await printConversations(conv, out, io);
   if (res.error) throw res.error;
   return EXIT_OK;
 }
@@ -199,19 +200,11 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
  * packet (stream numbers, handshakes, retransmissions as without a filter), and a packet counts in
  * a table's frames, bytes, start and duration when that table's filter passes it, as in tshark.
  */
-async function runFiltered(
-  file: string,
-  conv: ConversationTable,
-  want: { tcp: boolean; udp: boolean },
-  text: { tcp?: string; udp?: string },
-  fmt: string,
-  color: boolean | undefined,
-  io: CliIO,
-): Promise<number> {
+async function runFiltered(file: string, conv: ConversationTable, out: TablesOut, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   const analyzers = defaultAnalyzers(registry);
   const compile = (proto: 'tcp' | 'udp') => {
-    const t = text[proto];
+    const t = out.filters[proto];
     return t === undefined ? null : displayFilterFrom({ displayFilter: t }, registry, analyzers, `-z conv,${proto},…`)!;
   };
   const tcpF = compile('tcp'), udpF = compile('udp');
@@ -223,21 +216,22 @@ async function runFiltered(
     conv.packetCounted(pkt, tcpF === null || tcpF.test(pkt), udpF === null || udpF.test(pkt));
   });
   for (const a of analyzers) a.finish?.();
-  await printConversations(conv, want, text, fmt, color, io);
+  await printConversations(conv, out, io);
   if (res.error) throw res.error;
   return EXIT_OK;
 }
 
+/** What `conversations` prints: which tables, with which -z filters, as a table or JSON, in colour or not. */
+interface TablesOut {
+  want: { tcp: boolean; udp: boolean };
+  filters: { tcp?: string; udp?: string };
+  fmt: string;
+  color: boolean | undefined;
+}
+
 /** The tables (or the JSON document) of `conv` on stdout. */
-async function printConversations(
-  conv: ConversationTable,
-  want: { tcp: boolean; udp: boolean },
-  filters: { tcp?: string; udp?: string },
-  fmt: string,
-  colorOpt: boolean | undefined,
-  io: CliIO,
-): Promise<void> {
-  const { tcp, udp } = want;
+async function printConversations(conv: ConversationTable, o: TablesOut, io: CliIO): Promise<void> {
+  const { want: { tcp, udp }, filters, fmt } = o;
   conv.finish();
   const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
   const udpList = udp ? sortConversations(conv.udpConversations()) : [];
@@ -250,7 +244,7 @@ async function printConversations(
     out.tracker = { streams: st.streams, expired: st.expired, evicted: st.evicted, unackedCapHits: st.unackedCapHits };
     await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
-    const color = useColor(io.stdout, colorOpt, io.env);
+    const color = useColor(io.stdout, o.color, io.env);
     const parts: Buffer[] = [];
     if (tcp) parts.push(conversationTable('tcp', tcpList, color, filters.tcp));
     if (udp) {
