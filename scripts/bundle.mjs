@@ -6,7 +6,7 @@
 // Why: Node 20 resolves, reads and compiles every ES module separately at start-up (~0.1 s for
 // this tree, about as long as Node itself takes to start), and it has no module compile cache yet
 // (module.enableCompileCache needs Node 22). One file starts in a fraction of that, and with the
-// code cache V8 skips parsing it: `wiretrace read fixtures/demo.pcapng` 0.196 → 0.175 s, of which
+// code cache V8 skips parsing it: `wiretrace read fixtures/demo.pcapng` 0.197 → 0.179 s, of which
 // Node itself takes ~0.11 s (alternating runs, medians). The cache is V8's: built by the same Node
 // that runs it (a different Node or V8 flags make V8 reject it, and the bundle compiles as before).
 // Paths stay the same, so package.json (../../ from dist/bin) and the optional native `cap` module
