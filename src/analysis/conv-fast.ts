@@ -260,22 +260,22 @@ export interface LeanSink {
  * summaryOnly mode; the options change no other value the chain gives, even when one of their
  * lengths lies).
  *
- * As a RecordVisitor (CaptureReader.scan, classic pcap) it takes records straight from the read
- * buffer: no Frame, no view and no BigInt per packet; the clock runs on numbers (exact: see
- * record()). A record it must hand to the chain becomes a Frame with a copy of its bytes, the
- * Frame the reader would have made.
+ * As a RecordVisitor (CaptureReader.scan: classic pcap and pcapng) it takes records straight from
+ * the read buffer: no Frame, no view and no BigInt per packet; the clock runs on numbers (exact: see
+ * record()). A record it must hand to the chain becomes a Frame with a copy of its bytes: the Frame
+ * the reader would have made (for pcapng, without the interface number, comments and flags, which
+ * nothing here reads).
  */
 export class LeanFeeder implements RecordVisitor {
   private readonly lean: LeanDecoder;
   private dis: { dissect(f: Frame): Packet } | null = null;
-  // the classic pcap file scan() reads (pcap())
+  // the interface of the records (iface())
   private linkType = 0;
   private ns = false;
   private fcsLen = -1;
-  /** The clock's epoch (set at the first record): seconds and ns (ns files), and µs since 1970 (µs files). */
+  /** The clock's epoch (set at the first record): seconds and nanoseconds. */
   private eSec = 0;
   private eFrac = 0;
-  private eUnits = 0;
   private clock = false;
 
   constructor(
@@ -296,8 +296,8 @@ export class LeanFeeder implements RecordVisitor {
     else this.sink.packet((this.dis ??= this.newDissection(this.registry)).dissect(frame));
   }
 
-  /** Before record(): the file's only interface (CaptureInfo.interfaces[0] of a classic pcap). */
-  pcap(iface: InterfaceInfo): void {
+  /** Before record(): the interface of the records that follow (the decoder says when it changes). */
+  iface(iface: InterfaceInfo): void {
     this.linkType = iface.linkType;
     this.ns = iface.tsPrecision === 9;
     this.fcsLen = iface.fcsLen ?? -1;
@@ -311,11 +311,11 @@ export class LeanFeeder implements RecordVisitor {
       const e = tracker.epochNs!;
       this.eSec = Number(e / 1_000_000_000n);
       this.eFrac = Number(e % 1_000_000_000n);
-      this.eUnits = Number(e / 1000n);
       this.clock = true;
     }
-    // ts - epoch in ns: exact while below 2^53 (a µs time in µs, and each difference, is an integer below it)
-    const cnow = this.ns ? (sec - this.eSec) * 1e9 + (frac - this.eFrac) : (sec * 1e6 + frac - this.eUnits) * 1000;
+    // ts - epoch in ns: exact while below 2^53 (each product and difference is an integer below it);
+    // µs and ns records (pcapng interfaces of both kinds) on the one ns clock
+    const cnow = (sec - this.eSec) * 1e9 + ((this.ns ? frac : frac * 1000) - this.eFrac);
     if (!(cnow < 9e15 && cnow > -9e15)) {
       this.frame(this.makeFrame(buf, at, cap, origLen, sec, frac, index));
       return;

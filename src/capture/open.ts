@@ -372,9 +372,9 @@ class Reader implements CaptureReader {
   }
 
   /**
-   * Read the whole input once, handing classic pcap records to `visit` straight from the read
+   * Read the whole input once, handing pcap and pcapng records to `visit` straight from the read
    * buffer (Decoder.scan: no Frame per record) and anything else as batches of frames to `frames`
-   * (other formats, and the frames decoded while the header was read). Instead of iterating; the
+   * (a decoder without scan, and the frames decoded while the header was read). Instead of iterating; the
    * same errors (thrown after everything before them was handed out). With `reuse` only.
    */
   async scan(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void> {

@@ -109,9 +109,11 @@ export class PcapDecoder implements Decoder {
   private limit = 0;
   /** The visitor feed() scans with: each record as a Frame (FrameBytes gives its bytes) pushed to `out`. */
   private readonly framer: RecordVisitor = {
+    iface: () => {},
     record: (buf, at, cap, origLen, sec, frac, index) => {
       this.out.push(pcapFrame(this.ns, this.linkType, this.fcsLen, index, sec, frac, this.bytes.copy(buf, at, at + cap, this.limit), origLen));
     },
+    frame: (f) => this.out.push(f),
   };
 
   scan(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number {
@@ -123,6 +125,7 @@ export class PcapDecoder implements Decoder {
       this.header(dv, pos);
       pos += PCAP_HEADER_LEN;
     }
+    visit.iface(this.info.interfaces[0]);
     const le = this.le;
     const hl = this.recLen;
     const maxCap = this.maxCap;

@@ -10,6 +10,7 @@ import { CaptureFileError, type CaptureInfo, type Frame, type InterfaceInfo } fr
 import {
   type Decoder,
   FrameBytes,
+  type RecordVisitor,
   MAX_PACKET_SIZE,
   damaged,
   ipv4Text,
@@ -45,6 +46,8 @@ interface Iface {
   mode: 0 | 1 | 2;
   res: bigint;
   offsetNs: bigint;
+  /** if_tsoffset in seconds as a number (exact below 2^53). */
+  offsetSec: number;
   /** if_fcslen, -1 when the IDB does not say. */
   fcsLen: number;
 }
@@ -68,6 +71,79 @@ export class PcapngDecoder implements Decoder {
   private limit = 0;
 
   feed(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, out: Frame[]): number {
+    return this.walk(buf, dv, pos, end, base, (type, p, len, at) => {
+      out.push(type === SPB ? this.spb(buf, dv, p, len, at) : this.packet(buf, dv, p, len, at, type));
+    });
+  }
+
+  /**
+   * feed() without Frames: an EPB or PB whose timestamp is in µs or ns goes to visit.record (its
+   * seconds and fraction computed exactly from the two 32-bit halves), any other packet block as the
+   * Frame feed() makes to visit.frame; visit.iface hears of each change of interface.
+   */
+  scan(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number {
+    return this.walk(buf, dv, pos, end, base, (type, p, len, at) => {
+      if (type === SPB) visit.frame(this.spb(buf, dv, p, len, at));
+      else this.scanPacket(buf, dv, p, len, at, type, visit);
+    });
+  }
+
+  /** The interface scan() last gave to visit.iface (the visitor's may change between scans: given again). */
+  private announced: Iface | null = null;
+
+  /** scan() of one EPB / PB: the checks of packet(), then the record (or the Frame). */
+  private scanPacket(buf: Uint8Array, dv: DataView, pos: number, len: number, at: number, type: number, visit: RecordVisitor): void {
+    const le = this.le;
+    const f = type === EPB ? this.section[dv.getUint32(pos + 8, le)] : this.section[dv.getUint16(pos + 8, le)];
+    const high = len >= 32 && f !== undefined ? dv.getUint32(pos + 12, le) : 0;
+    const cap = len >= 32 ? dv.getUint32(pos + 20, le) : 0;
+    // anything packet() would refuse, other units, and µs times past 2^53 µs (year 2255): packet() says it or makes the Frame
+    if (f === undefined || len < 32 || cap > len - 32 || cap > f.maxCap || f.mode === 2 || (f.mode === 0 && high >= 0x200000)) {
+      visit.frame(this.packet(buf, dv, pos, len, at, type));
+      return;
+    }
+    if (f !== this.announced) {
+      this.announced = f;
+      visit.iface(this.info.interfaces[f.global]);
+    }
+    this.divmod(high, dv.getUint32(pos + 16, le), f.mode === 0 ? 1e6 : 1e9);
+    visit.record(buf, pos + 28, cap, dv.getUint32(pos + 24, le), this.q + f.offsetSec, this.r, ++this.count);
+  }
+
+  /** divmod()'s results. */
+  private q = 0;
+  private r = 0;
+
+  /**
+   * (high * 2^32 + low) = q * d + r, exactly in doubles (d = 1e6 or 1e9): high and the remainders are
+   * taken 16 bits at a time so every product stays below 2^53.
+   */
+  private divmod(high: number, low: number, d: number): void {
+    const qh = Math.floor(high / d);
+    const rh = high - qh * d;
+    let t = rh * 65536;
+    let q1 = Math.floor(t / d);
+    let r1 = t - q1 * d;
+    if (r1 < 0) (q1--, (r1 += d));
+    else if (r1 >= d) (q1++, (r1 -= d));
+    t = r1 * 65536 + low;
+    let q2 = Math.floor(t / d);
+    let r2 = t - q2 * d;
+    if (r2 < 0) (q2--, (r2 += d));
+    else if (r2 >= d) (q2++, (r2 -= d));
+    this.q = qh * 4294967296 + q1 * 65536 + q2;
+    this.r = r2;
+  }
+
+  /** The block loop of feed() and scan(): `packet` takes each EPB, PB and SPB (type, offset, length, file offset). */
+  private walk(
+    buf: Uint8Array,
+    dv: DataView,
+    pos: number,
+    end: number,
+    base: number,
+    packet: (type: number, pos: number, len: number, at: number) => void,
+  ): number {
     this.bytes.reset();
     this.limit = end;
     if (this.trailer >= 0) {
@@ -144,10 +220,8 @@ export class PcapngDecoder implements Decoder {
           break;
         case EPB:
         case PB:
-          out.push(this.packet(buf, dv, pos, len, at, type));
-          break;
         case SPB:
-          out.push(this.spb(buf, dv, pos, len, at));
+          packet(type, pos, len, at);
           break;
         case NRB:
           this.nrb(buf, dv, pos, len, at);
@@ -269,6 +343,7 @@ export class PcapngDecoder implements Decoder {
       mode,
       res,
       offsetNs: offsetSec * 1_000_000_000n,
+      offsetSec: Number(offsetSec),
       fcsLen: info.fcsLen ?? -1,
     };
     this.ifs.push(iface);

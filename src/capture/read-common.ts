@@ -1,7 +1,7 @@
 // Shared pieces of the capture file readers: the incremental decoder contract that open.ts drives,
 // tshark's packet size limits, and small byte helpers.
 
-import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
+import { CaptureFileError, type CaptureInfo, type Frame, type InterfaceInfo } from './types.js';
 
 /**
  * An incremental decoder for one file format. The driver (open.ts) owns the bytes; the decoder keeps
@@ -32,19 +32,28 @@ export interface Decoder {
   finish(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number): CaptureFileError | null;
   /**
    * feed() without Frame objects, for a single-pass consumer that keeps no bytes (RecordVisitor):
-   * each record's bytes and header values go to `visit.record`. Only decoders of a format with
-   * one link type and clock per file have it (classic pcap); the driver falls back to feed().
+   * each record's bytes and header values go to `visit.record` (a packet it cannot give that way,
+   * as the Frame feed() makes, to `visit.frame`). Classic pcap and pcapng have it.
    */
   scan?(buf: Uint8Array, dv: DataView, pos: number, end: number, base: number, visit: RecordVisitor): number;
 }
 
 /**
- * Takes the records of a classic pcap file straight from the read buffer (Decoder.scan): the bytes
- * buf[at, at + cap) are valid only during the call. `sec`/`frac`: the record's seconds and
- * micro- or nanoseconds (CaptureInfo.interfaces[0].tsPrecision says which), as in the file.
+ * Takes the records of a capture straight from the read buffer (Decoder.scan): the bytes
+ * buf[at, at + cap) are valid only during the call. `sec`/`frac`: the record's seconds and micro-
+ * or nanoseconds (the tsPrecision of the interface last given to iface() says which): as in the
+ * file for classic pcap; for pcapng, from the block's timestamp and the interface's if_tsoffset.
  */
 export interface RecordVisitor {
+  /**
+   * The interface of the records that follow (link type, timestamp precision: `frac` is µs for 6, ns
+   * for 9; FCS length): before the first record, and whenever it changes (pcapng: several interfaces).
+   */
+  iface(info: InterfaceInfo): void;
+  /** A packet's bytes buf[at, at + cap), original length, time (seconds and fraction) and frame number. */
   record(buf: Uint8Array, at: number, cap: number, origLen: number, sec: number, frac: number, index: number): void;
+  /** A packet the decoder hands over as a Frame instead (pcapng: simple packet blocks, other timestamp units). */
+  frame(f: Frame): void;
 }
 
 /** tshark's WTAP_MAX_PACKET_SIZE_STANDARD. */

@@ -68,15 +68,13 @@ export async function readFrames(file: string, each: (frame: Frame) => void, reu
 }
 
 /**
- * readFrames() with reuse for a LeanFeeder: a classic pcap file's records go to feeder.record()
- * without Frame objects (CaptureReader.scan), any other file's frames to feeder.frame().
+ * readFrames() with reuse for a LeanFeeder: the packets of a pcap or pcapng file go to
+ * feeder.record() without Frame objects (CaptureReader.scan), the few a decoder gives as Frames
+ * (and those read with the file header) to feeder.frame().
  */
 export async function scanFrames(file: string, feeder: LeanFeeder, readSize = 256 << 10): Promise<{ error: UserError | null }> {
   // reads of 256 KiB: fewer calls (a record scan costs less than a read's overhead here)
   const error = await withCapture(file, { reuse: true, readSize }, async (reader) => {
-    const iface = reader.info.interfaces[0];
-    // the one interface of a classic pcap file, for record(); other formats come as frames (scan falls back)
-    if (reader.info.format.startsWith('pcap') && iface !== undefined) feeder.pcap(iface);
     await reader.scan(feeder, (batch) => {
       for (let i = 0; i < batch.length; i++) feeder.frame(batch[i]);
     });
@@ -160,8 +158,8 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // JIT warm-up on a throwaway table (conv-warm.ts): ~150 synthetic frames, a few ms.
   // Twice: with the real limits, then with tiny ones so that the sweep, eviction and unacked-cap
   // branches run too.
-  // The frames go in as classic pcap records (LeanFeeder.record, the path of a pcap file), µs
-  // then ns, and as Frames (the path of pcapng and of the frames read with the file header).
+  // The frames go in as records (LeanFeeder.record, the path of pcap and pcapng files), µs then
+  // ns, and as Frames (the path of the frames read with the file header, and of other units).
   const warmFrames = warmupFrames();
   const warmTables: ConversationTable[] = [];
   const warmTrackers = [new TcpTracker({ summaryOnly: true }), new TcpTracker(WARM_LIMITS), new TcpTracker({ summaryOnly: true })];
@@ -174,7 +172,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
       continue;
     }
     const ns = w === 1;
-    warm.pcap({ linkType: 1, snaplen: 262144, tsPrecision: ns ? 9 : 6 });
+    warm.iface({ linkType: 1, snaplen: 262144, tsPrecision: ns ? 9 : 6 });
     for (const f of warmFrames) {
       const frac = Number(f.ts % 1_000_000_000n);
       warm.record(f.data, 0, f.data.length, f.origLen, Number(f.ts / 1_000_000_000n), ns ? frac : Math.floor(frac / 1000), f.index);
@@ -187,7 +185,7 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
     conversationTable('udp', sortConversations(t.udpConversations()), false);
   }
   // the table keeps counts and address strings, never frame bytes: the reader may recycle its
-  // buffers, and classic pcap records go to the lean decoder straight from them (no Frame objects)
+  // buffers, and pcap and pcapng records go to the lean decoder straight from them (no Frame objects)
   const res = await scanFrames(file, new LeanFeeder(conv, registry, newDissection, LEAN_OPTS));
   await printConversations(conv, out, io);
   if (res.error) throw res.error;

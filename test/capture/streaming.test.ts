@@ -16,7 +16,7 @@ import {
   parseCaptureBuffer,
   type CaptureReader,
 } from '../../src/capture/open.js';
-import { CaptureFileError, type Frame } from '../../src/capture/types.js';
+import { CaptureFileError, type Frame, type InterfaceInfo } from '../../src/capture/types.js';
 import { pcapTs } from '../../src/capture/pcap.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 
@@ -433,18 +433,24 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
     let gotErr: string | null = null;
     let records = 0;
     const r = await openCapture(file, { readSize, reuse: true });
-    const iface = r.info.interfaces[0];
-    const ns = iface?.tsPrecision === 9;
+    let iface: InterfaceInfo | null = null;
+    const asFrame = (f: Frame) => [f.index, f.ts, f.origLen, f.linkType, Buffer.from(f.data).toString('hex')];
     try {
       await r.scan(
         {
+          iface(info) {
+            iface = info;
+          },
           record(buf, at, cap, origLen, sec, frac, index) {
             records++;
-            got.push([index, pcapTs(ns, sec, frac), origLen, iface.linkType, Buffer.from(buf.subarray(at, at + cap)).toString('hex')]);
+            got.push([index, pcapTs(iface!.tsPrecision === 9, sec, frac), origLen, iface!.linkType, Buffer.from(buf.subarray(at, at + cap)).toString('hex')]);
+          },
+          frame(f) {
+            got.push(asFrame(f));
           },
         },
         (batch) => {
-          for (const f of batch) got.push([f.index, f.ts, f.origLen, f.linkType, Buffer.from(f.data).toString('hex')]);
+          for (const f of batch) got.push(asFrame(f));
         },
       );
     } catch (e) {
@@ -456,7 +462,7 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
   it('hands out exactly the frames the iterator yields, records split across reads, on every corpus capture', async () => {
     const files = readdirSync(CORPUS_DIR).filter((f) => /\.pcap(ng)?$/.test(f)).sort();
     expect(files.length).toBeGreaterThan(100);
-    let scanned = 0;
+    let scanned = 0, scannedNg = 0;
     for (const f of files) {
       const opened = await openCapture(join(CORPUS_DIR, f)).then((r) => (r.close(), true), () => false);
       if (!opened) continue; // not a capture file (the corpus has one): openCapture's error, tested above
@@ -464,12 +470,14 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
         const r = await both(join(CORPUS_DIR, f), size);
         expect(r.got, f).toEqual(r.want);
         expect(r.gotErr, f).toBe(r.wantErr);
-        if (f.endsWith('.pcapng')) expect(r.records, f).toBe(0);
-        scanned += r.records;
+        if (f.endsWith('.pcapng')) scannedNg += r.records;
+        else scanned += r.records;
       }
     }
-    // classic pcap (µs/ns, both byte orders, the modified format) goes through scan()
+    // classic pcap (µs/ns, both byte orders, the modified format) and pcapng (EPBs and PBs with µs or
+    // ns times, any number of interfaces and sections) go through records
     expect(scanned).toBeGreaterThan(2500);
+    expect(scannedNg).toBeGreaterThan(2500);
   });
 
   it('a damaged file: the records before the damage, then the same error as the iterator', async () => {
@@ -483,6 +491,35 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
       for (const size of [DEFAULT_READ_SIZE, 50]) {
         const r = await both(file, size);
         expect(r.got.length, name).toBe(n);
+        expect(r.got).toEqual(r.want);
+        expect(r.gotErr).toBe(r.wantErr);
+        expect(r.gotErr).toMatch(msg);
+      }
+    }
+  });
+
+  it('a damaged pcapng file: the records before the damage, then the same error as the iterator', async () => {
+    const demo = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'demo.pcapng'));
+    // the offset of the 5th enhanced packet block (little-endian file)
+    let at = 0, epbs = 0;
+    for (let p = 0; p < demo.length; p += demo.readUInt32LE(p + 4)) {
+      if (demo.readUInt32LE(p) === 6 && ++epbs === 5) {
+        at = p;
+        break;
+      }
+    }
+    expect(at).toBeGreaterThan(0);
+    const lying = Buffer.from(demo);
+    lying.writeUInt32LE(100000, at + 20); // captured length past the block's end
+    const badIf = Buffer.from(demo);
+    badIf.writeUInt32LE(7, at + 8); // an interface the section does not have
+    const cut = demo.subarray(0, at + 40);
+    for (const [name, bytes, msg] of [['lying', lying, /captured length 100000 runs past the block end/], ['bad-if', badIf, /interface id 7 is not defined/], ['cut', cut, /truncated block/]] as const) {
+      const file = join(dir, `scan-${name}.pcapng`);
+      writeFileSync(file, bytes);
+      for (const size of [DEFAULT_READ_SIZE, 70]) {
+        const r = await both(file, size);
+        expect(r.got.length, name).toBe(4); // the four packets before the damaged block
         expect(r.got).toEqual(r.want);
         expect(r.gotErr).toBe(r.wantErr);
         expect(r.gotErr).toMatch(msg);
