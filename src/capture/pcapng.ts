@@ -97,8 +97,15 @@ export class PcapngDecoder implements Decoder {
     const f = type === EPB ? this.section[dv.getUint32(pos + 8, le)] : this.section[dv.getUint16(pos + 8, le)];
     const high = len >= 32 && f !== undefined ? dv.getUint32(pos + 12, le) : 0;
     const cap = len >= 32 ? dv.getUint32(pos + 20, le) : 0;
-    // anything packet() would refuse, other units, and µs times past 2^53 µs (year 2255): packet() says it or makes the Frame
-    if (f === undefined || len < 32 || cap > len - 32 || cap > f.maxCap || f.mode === 2 || (f.mode === 0 && high >= 0x200000)) {
+    // anything packet() would refuse, and other units: packet() says it or makes the Frame
+    if (f === undefined || len < 32 || cap > len - 32 || cap > f.maxCap || f.mode === 2) {
+      visit.frame(this.packet(buf, dv, pos, len, at, type));
+      return;
+    }
+    this.divmod(high, dv.getUint32(pos + 16, le), f.mode === 0 ? 1e6 : 1e9);
+    const sec = this.q + f.offsetSec;
+    // a µs time is sec * 1e6 + frac µs for the visitor: past 2^53 µs (the year 2255) a Frame keeps it exact
+    if (f.mode === 0 && Math.abs(sec * 1e6 + this.r) >= 9007199254740992) {
       visit.frame(this.packet(buf, dv, pos, len, at, type));
       return;
     }
@@ -106,8 +113,7 @@ export class PcapngDecoder implements Decoder {
       this.announced = f;
       visit.iface(this.info.interfaces[f.global]);
     }
-    this.divmod(high, dv.getUint32(pos + 16, le), f.mode === 0 ? 1e6 : 1e9);
-    visit.record(buf, pos + 28, cap, dv.getUint32(pos + 24, le), this.q + f.offsetSec, this.r, ++this.count);
+    visit.record(buf, pos + 28, cap, dv.getUint32(pos + 24, le), sec, this.r, ++this.count);
   }
 
   /** divmod()'s results. */

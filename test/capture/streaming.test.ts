@@ -17,6 +17,7 @@ import {
   type CaptureReader,
 } from '../../src/capture/open.js';
 import { CaptureFileError, type Frame, type InterfaceInfo } from '../../src/capture/types.js';
+import { mulberry32 } from '../helpers/random.js';
 import { pcapTs } from '../../src/capture/pcap.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 
@@ -494,6 +495,58 @@ describe('CaptureReader.scan (records without Frame objects, for single-pass sum
         expect(r.got).toEqual(r.want);
         expect(r.gotErr).toBe(r.wantErr);
         expect(r.gotErr).toMatch(msg);
+      }
+    }
+  });
+
+  it('pcapng timestamps: records carry exactly the iterator\'s time, µs and ns, offsets, extremes', async () => {
+    /** An IDB with if_tsresol (and if_tsoffset seconds when given). */
+    const idbRes = (res: number, offset?: bigint): Uint8Array => {
+      const opts: number[] = [9, 0, 1, 0, res, 0, 0, 0];
+      if (offset !== undefined) {
+        const o = new Uint8Array(12);
+        const dv = new DataView(o.buffer);
+        dv.setUint16(0, 14, true);
+        dv.setUint16(2, 8, true);
+        dv.setBigInt64(4, offset, true);
+        opts.push(...o);
+      }
+      opts.push(0, 0, 0, 0);
+      const body = new Uint8Array(8 + opts.length);
+      new DataView(body.buffer).setUint16(0, 1, true);
+      body.set(opts, 8);
+      return block(1, body);
+    };
+    /** An EPB on interface `id` with the raw 64-bit timestamp (high, low). */
+    const epbAt = (id: number, high: number, low: number): Uint8Array => {
+      const body = new Uint8Array(20 + 16);
+      const dv = new DataView(body.buffer);
+      dv.setUint32(0, id, true);
+      dv.setUint32(4, high, true);
+      dv.setUint32(8, low, true);
+      dv.setUint32(12, 14, true);
+      dv.setUint32(16, 14, true);
+      return block(6, body);
+    };
+    const rnd = mulberry32(7);
+    const times: [number, number][] = [[0, 0], [0, 1], [0xffffffff, 0xffffffff], [0x1fffff, 0xffffffff], [0x200000, 0], [0x17f0_0000, 0x3b9a_c9ff], [0x0005_e0be, 0xfffffffe]];
+    for (let i = 0; i < 40; i++) times.push([Math.floor(rnd() * 2 ** 32), Math.floor(rnd() * 2 ** 32)]);
+    // interfaces: µs (default), ns, ns with an offset of -10 s, µs with +3600 s, ms (other units: a Frame)
+    const parts = [shb(), idbRes(6), idbRes(9), idbRes(9, -10n), idbRes(6, 3600n), idbRes(3)];
+    for (const [h, l] of times) for (let id = 0; id < 5; id++) parts.push(epbAt(id, h, l));
+    const file = join(dir, 'scan-times.pcapng');
+    writeFileSync(file, concat(parts));
+    for (const size of [DEFAULT_READ_SIZE, 90]) {
+      const r = await both(file, size);
+      expect(r.gotErr).toBeNull();
+      expect(r.got).toHaveLength(times.length * 5);
+      expect(r.got).toEqual(r.want);
+      // with small reads (the whole file is not decoded with its header) every µs/ns packet comes as a
+      // record except µs times from 2^53 µs on (those and the ms interface's come as Frames)
+      if (size === 90) {
+        const usPast = (h: number, l: number, off: number) => (BigInt(h) << 32n) + BigInt(l) + BigInt(off) * 1_000_000n >= 2n ** 53n;
+        const frames = times.filter(([h, l]) => usPast(h, l, 0)).length + times.filter(([h, l]) => usPast(h, l, 3600)).length;
+        expect(r.records).toBe(times.length * 4 - frames);
       }
     }
   });
