@@ -57,16 +57,27 @@ function matcher(o: FollowOptions): Matcher {
     (eq(st.addrA, st.portA, a) && eq(st.addrB, st.portB, b)) || (eq(st.addrA, st.portA, b) && eq(st.addrB, st.portB, a));
 }
 
+/**
+ * The bytes as text, tshark's follow ascii: printable ASCII, tab, CR and LF as they are, anything
+ * else '.'. Mapped in a copy and decoded once (a string built character by character took ~1.7 s
+ * and ~230 MB for a 7 MB stream).
+ */
 function printable(data: Uint8Array): string {
-  let s = '';
-  for (const b of data) s += b === 0x0a || b === 0x0d || b === 0x09 || (b >= 0x20 && b < 0x7f) ? String.fromCharCode(b) : '.';
-  return s;
+  const b = Buffer.from(data);
+  for (let i = 0; i < b.length; i++) {
+    const x = b[i];
+    if (!(x === 0x0a || x === 0x0d || x === 0x09 || (x >= 0x20 && x < 0x7f))) b[i] = 0x2e;
+  }
+  return b.toString('latin1');
 }
 
+/** Two lower-case hex digits and a space, per byte value. */
+const HEX_SP = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0') + ' ');
+
 function hexLines(data: Uint8Array, offset: number, indent: string): string {
-  let s = '';
+  const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
-    const row = data.subarray(i, i + 16);
+    const n = Math.min(16, data.length - i);
     let hex = '';
     let asc = '';
     for (let j = 0; j < 16; j++) {
@@ -74,14 +85,15 @@ function hexLines(data: Uint8Array, offset: number, indent: string): string {
         hex += ' ';
         asc += ' ';
       }
-      if (j < row.length) {
-        hex += row[j].toString(16).padStart(2, '0') + ' ';
-        asc += row[j] >= 0x20 && row[j] < 0x7f ? String.fromCharCode(row[j]) : '.';
+      if (j < n) {
+        const x = data[i + j];
+        hex += HEX_SP[x];
+        asc += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
       } else hex += '   ';
     }
-    s += `${indent}${(offset + i).toString(16).padStart(8, '0')}  ${hex} ${asc.trimEnd()}\n`;
+    lines.push(`${indent}${(offset + i).toString(16).padStart(8, '0')}  ${hex} ${asc.trimEnd()}\n`);
   }
-  return s;
+  return lines.join('');
 }
 
 /** The payload of both directions in tshark's follow format. */
