@@ -34,6 +34,7 @@
 
 import type { Packet } from '../dissect/chain.js';
 import { KeyInterest, type Layer } from '../dissect/layer.js';
+import { fmtBytesHex, fmtBytesSep } from '../dissect/fields.js';
 import type { Field, FieldValue } from '../dissect/types.js';
 
 /** A filter the user wrote wrong: one line, with where. */
@@ -213,31 +214,32 @@ class Parser {
     return n;
   }
 
-  private or(): Node {
-    let a = this.and();
-    for (;;) {
-      const t = this.peek();
-      if ((t.t === 'op' && t.s === '||') || this.kw('or')) {
-        this.next();
-        a = { k: 'or', a, b: this.and() };
-      } else return a;
+  /** The next token is the operator `sym` or its keyword `word` (|| or, && and, ! not). */
+  private atOp(sym: string, word: string): boolean {
+    const t = this.peek();
+    return (t.t === 'op' && t.s === sym) || this.kw(word);
+  }
+
+  /** operand (op operand)…, left to right: `or` over `and`s, `and` over `not`s. */
+  private chain(k: 'or' | 'and', sym: string, operand: () => Node): Node {
+    let a = operand();
+    while (this.atOp(sym, k)) {
+      this.next();
+      a = { k, a, b: operand() };
     }
+    return a;
+  }
+
+  private or(): Node {
+    return this.chain('or', '||', () => this.and());
   }
 
   private and(): Node {
-    let a = this.not();
-    for (;;) {
-      const t = this.peek();
-      if ((t.t === 'op' && t.s === '&&') || this.kw('and')) {
-        this.next();
-        a = { k: 'and', a, b: this.not() };
-      } else return a;
-    }
+    return this.chain('and', '&&', () => this.not());
   }
 
   private not(): Node {
-    const t = this.peek();
-    if ((t.t === 'op' && t.s === '!') || this.kw('not')) {
+    if (this.atOp('!', 'not')) {
       this.next();
       return { k: 'not', a: this.not() };
     }
@@ -597,7 +599,7 @@ function compareValue(v: FieldValue, show: string, lit: string, quoted = false):
   return NaN; // no value (a protocol, a text line): only its presence can be tested
 }
 
-const utf8 = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s, 'utf8'));
+const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
 
 /** A literal as the bytes `contains` looks for in a bytes value. */
 function litBytes(lit: Literal): Uint8Array {
@@ -759,7 +761,7 @@ export class DisplayFilter {
       for (const o of this.values(x.of)) {
         const b = occBytes(o);
         const s = b === null ? null : slice(b, x.ranges);
-        if (s !== null) out.push({ value: s, show: Buffer.from(s).toString('hex').replace(/(..)(?!$)/g, '$1:'), len: s.length });
+        if (s !== null) out.push({ value: s, show: fmtBytesSep(s, 0, s.length), len: s.length });
       }
       return out;
     }
@@ -855,7 +857,7 @@ function asLiteral(o: Occ): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   if (typeof v === 'boolean') return v ? '1' : '0';
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
+  if (v instanceof Uint8Array) return fmtBytesHex(v, 0, v.length);
   return o.show;
 }
 
