@@ -207,12 +207,14 @@ async function runFiltered(file: string, conv: ConversationTable, out: TablesOut
   };
   const tcpF = compile('tcp'), udpF = compile('udp');
   if (tcpF !== null) conv.countTcpFiltered();
-  const dis = new Dissection(registry);
-  const res = await readFrames(file, (frame) => {
-    const pkt = dis.dissect(frame);
-    for (const a of analyzers) a.packet(pkt);
-    conv.packetCounted(pkt, tcpF === null || tcpF.test(pkt), udpF === null || udpF.test(pkt));
-  });
+  const res = await analyseFile(
+    file,
+    (pkt) => {
+      for (const a of analyzers) a.packet(pkt);
+      conv.packetCounted(pkt, tcpF === null || tcpF.test(pkt), udpF === null || udpF.test(pkt));
+    },
+    registry,
+  );
   for (const a of analyzers) a.finish?.();
   await printConversations(conv, out, io);
   if (res.error) throw res.error;

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import type { Layer } from '../dissect/layer.js';
 import type { TcpD } from '../dissect/decoded.js';
 import { TCP_SYN } from '../dissect/decoded.js';
+import { hex2 } from '../dissect/fields.js';
 import { TcpTracker, type TcpAnalysis, type TcpStream } from '../analysis/tcp/tracker.js';
 import { StreamPayload } from '../analysis/tcp/payload.js';
 import { flagNames } from '../analysis/tcp/flags.js';
@@ -71,9 +72,6 @@ function printable(data: Uint8Array): string {
   return b.toString('latin1');
 }
 
-/** Two lower-case hex digits and a space, per byte value. */
-const HEX_SP = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0') + ' ');
-
 function hexLines(data: Uint8Array, offset: number, indent: string): string {
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += 16) {
@@ -87,7 +85,7 @@ function hexLines(data: Uint8Array, offset: number, indent: string): string {
       }
       if (j < n) {
         const x = data[i + j];
-        hex += HEX_SP[x];
+        hex += hex2(x) + ' ';
         asc += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
       } else hex += '   ';
     }
