@@ -94,15 +94,14 @@ export class PcapngDecoder implements Decoder {
   /** scan() of one EPB / PB: the checks of packet(), then the record (or the Frame). */
   private scanPacket(buf: Uint8Array, dv: DataView, pos: number, len: number, at: number, type: number, visit: RecordVisitor): void {
     const le = this.le;
-    const f = type === EPB ? this.section[dv.getUint32(pos + 8, le)] : this.section[dv.getUint16(pos + 8, le)];
-    const high = len >= 32 && f !== undefined ? dv.getUint32(pos + 12, le) : 0;
-    const cap = len >= 32 ? dv.getUint32(pos + 20, le) : 0;
-    // anything packet() would refuse, and other units: packet() says it or makes the Frame
-    if (f === undefined || len < 32 || cap > len - 32 || cap > f.maxCap || f.mode === 2) {
+    const f = this.checked(dv, pos, len, at, type);
+    // other units: the Frame packet() makes
+    if (f.mode === 2) {
       visit.frame(this.packet(buf, dv, pos, len, at, type));
       return;
     }
-    this.divmod(high, dv.getUint32(pos + 16, le), f.mode === 0 ? 1e6 : 1e9);
+    const cap = dv.getUint32(pos + 20, le);
+    this.divmod(dv.getUint32(pos + 12, le), dv.getUint32(pos + 16, le), f.mode === 0 ? 1e6 : 1e9);
     const sec = this.q + f.offsetSec;
     // a µs time is sec * 1e6 + frac µs for the visitor: past 2^53 µs (the year 2255) a Frame keeps it exact
     if (f.mode === 0 && Math.abs(sec * 1e6 + this.r) >= 9007199254740992) {
@@ -369,13 +368,15 @@ export class PcapngDecoder implements Decoder {
     return f;
   }
 
-  /** EPB (type 6) or obsolete PB (type 2): same layout except a u16 interface id + u16 drop count. */
-  private packet(buf: Uint8Array, dv: DataView, pos: number, len: number, at: number, type: number): Frame {
+  /**
+   * The checks of an EPB or PB (packet() and scanPacket()): its length, its interface (returned) and
+   * its captured length; damage otherwise.
+   */
+  private checked(dv: DataView, pos: number, len: number, at: number, type: number): Iface {
     const what = type === EPB ? 'enhanced packet block' : 'packet block';
     if (len < 32) throw damaged(`${what} at offset ${at}: total length ${len} < 32`, at, this.count + 1);
     const le = this.le;
-    const id = type === EPB ? dv.getUint32(pos + 8, le) : dv.getUint16(pos + 8, le);
-    const f = this.iface(id, at, what);
+    const f = this.iface(type === EPB ? dv.getUint32(pos + 8, le) : dv.getUint16(pos + 8, le), at, what);
     const cap = dv.getUint32(pos + 20, le);
     if (cap > len - 32) {
       throw damaged(`${what} at offset ${at}: captured length ${cap} runs past the block end`, at, this.count + 1);
@@ -387,6 +388,15 @@ export class PcapngDecoder implements Decoder {
         this.count + 1,
       );
     }
+    return f;
+  }
+
+  /** EPB (type 6) or obsolete PB (type 2): same layout except a u16 interface id + u16 drop count. */
+  private packet(buf: Uint8Array, dv: DataView, pos: number, len: number, at: number, type: number): Frame {
+    const le = this.le;
+    const f = this.checked(dv, pos, len, at, type);
+    const id = type === EPB ? dv.getUint32(pos + 8, le) : dv.getUint16(pos + 8, le);
+    const cap = dv.getUint32(pos + 20, le);
     const high = dv.getUint32(pos + 12, le);
     const low = dv.getUint32(pos + 16, le);
     const d = pos + 28;
