@@ -36,6 +36,12 @@ function isSyncFileStream(out: Writable): boolean {
   return out.constructor?.name === 'SyncWriteStream' && typeof (out as { fd?: unknown }).fd === 'number';
 }
 
+/** A write error that only says the reader of the output went away (| head): not reported. */
+function readerGone(e: Error): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 export class OutputWriter {
   // Text is encoded as it comes into an arena Buffer (per string: small, cache-friendly), and
   // views of it go to the stream: no big rope string to flatten and re-encode per chunk. A view
@@ -64,7 +70,7 @@ export class OutputWriter {
     out.on('error', (e: NodeJS.ErrnoException) => {
       this.broken = true;
       this.from = this.pos;
-      if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') this.error = e;
+      if (!readerGone(e)) this.error = e;
     });
   }
 
@@ -177,8 +183,7 @@ export function writeWhole(out: Writable, data: string | Uint8Array): Promise<Er
     const done = (e: Error | null | undefined): void => {
       if (settled) return;
       settled = true;
-      const code = (e as NodeJS.ErrnoException | null | undefined)?.code;
-      resolve(e && code !== 'EPIPE' && code !== 'ERR_STREAM_DESTROYED' ? e : null);
+      resolve(e && !readerGone(e) ? e : null);
     };
     // the 'error' event comes after the callback's error: listened to (and left listening), it
     // is not "unhandled"
