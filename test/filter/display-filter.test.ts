@@ -60,6 +60,12 @@ async function framesPassing(file: string, sources: readonly string[]): Promise<
   return hits.map(frameRanges);
 }
 
+/** Each (filter, frames) case: the demo capture's frames the filter passes are tshark's. */
+async function expectDemoFrames(cases: [string, string][]): Promise<void> {
+  const got = await framesPassing(DEMO, cases.map((c) => c[0]));
+  expect(cases.map((c, i) => [c[0], got[i]])).toEqual(cases);
+}
+
 describe('display filter: parsing', () => {
   it('rejects what tshark rejects, in one line that says what and where', () => {
     expect(errorOf('')).toMatch(/the filter is empty/);
@@ -129,11 +135,7 @@ describe('display filter: semantics (demo capture; frames as tshark 4.0.17 -Y gi
     ['eth.dst == 00:00:00:00:00:01', ''],
     ['ip.dst == 127.0.0.1/32 and udp', '1,3,5'],
   ];
-  it('passes exactly the frames tshark passes', async () => {
-    const got = await framesPassing(DEMO, cases.map((c) => c[0]));
-    const table = cases.map((c, i) => [c[0], got[i]]);
-    expect(table).toEqual(cases);
-  });
+  it('passes exactly the frames tshark passes', () => expectDemoFrames(cases));
 });
 
 describe('display filter: slices and functions (demo capture; frames as tshark 4.0.17 -Y gives them)', () => {
@@ -180,10 +182,7 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     ['max(frame.len) > 1000', '15-19,25-29,35-38'],
     ['abs(ip.ttl) == 64', '1-56'],
   ];
-  it('passes exactly the frames tshark passes', async () => {
-    const got = await framesPassing(DEMO, cases.map((c) => c[0]));
-    expect(cases.map((c, i) => [c[0], got[i]])).toEqual(cases);
-  });
+  it('passes exactly the frames tshark passes', () => expectDemoFrames(cases));
 
   it('says what is wrong with a slice or a function call', () => {
     expect(errorOf('eth.src[0:0] == 00')).toMatch(/slice "0:0" at position 9 has length 0/);
