@@ -11,7 +11,7 @@ import { warmupFrames } from '../analysis/conv-warm.js';
 import { TcpTracker, type TrackerOptions } from '../analysis/tcp/tracker.js';
 import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
-import { boxTableBytes } from '../output/box-table.js';
+import { BoxTable } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
 import { EXIT_OK, inputError, printResult, UsageError, UserError } from './errors.js';
 import { defaultAnalyzers } from './analyzers.js';
@@ -92,35 +92,44 @@ export async function analyseFile(
   return readFrames(file, (f) => each(dis.dissect(f)));
 }
 
-function bytes(n: number): string {
-  if (n < 10_000) return `${n} B`;
-  if (n < 10_000_000) return `${(n / 1e3).toFixed(1)} kB`;
-  return `${(n / 1e6).toFixed(1)} MB`;
+/** A byte count the way the tables show it (B up to 9999, then kB, then MB). */
+function bytes(t: BoxTable, n: number): void {
+  if (n < 10_000) t.int(n).text(' B').end();
+  else if (n < 10_000_000) t.text((n / 1e3).toFixed(1)).text(' kB').end();
+  else t.text((n / 1e6).toFixed(1)).text(' MB').end();
 }
 
-function endpoint(addr: string, port: number): string {
-  return addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
+function endpoint(t: BoxTable, addr: string, port: number): void {
+  if (addr.includes(':')) t.text('[').text(addr).text(']:').int(port).end();
+  else t.text(addr).text(':').int(port).end();
 }
 
 /** The table of one protocol as UTF-8 bytes (title line, then the box). */
 export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean, filter?: string): Buffer {
   const head = ['#', 'A', 'B', 'A→B pkts', 'A→B bytes', 'B→A pkts', 'B→A bytes', 'Start (s)', 'Duration'];
   if (proto === 'tcp') head.push('Handshake RTT', 'End', 'Retrans', 'Zero win');
-  const t: string[][] = [];
-  for (const c of list) {
-    const row: string[] = [
-      String(c.id), endpoint(c.addrA, c.portA), endpoint(c.addrB, c.portB),
-      String(c.framesAB), bytes(c.bytesAB), String(c.framesBA), bytes(c.bytesBA),
-      c.start.toFixed(6), fmtDur(c.duration * 1e9),
-    ];
-    if (c.tcp) {
-      const x = c.tcp;
-      row.push(x.handshakeRtt === null ? '—' : fmtDur(x.handshakeRtt * 1e9), x.end, String(x.retransmissions), String(x.zeroWindows));
+  const t = new BoxTable(head);
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    t.int(c.id).end();
+    endpoint(t, c.addrA, c.portA);
+    endpoint(t, c.addrB, c.portB);
+    t.int(c.framesAB).end();
+    bytes(t, c.bytesAB);
+    t.int(c.framesBA).end();
+    bytes(t, c.bytesBA);
+    t.cell(c.start.toFixed(6));
+    t.cell(fmtDur(c.duration * 1e9));
+    const x = c.tcp;
+    if (x !== undefined && proto === 'tcp') {
+      t.cell(x.handshakeRtt === null ? '—' : fmtDur(x.handshakeRtt * 1e9));
+      t.cell(x.end);
+      t.int(x.retransmissions).end();
+      t.int(x.zeroWindows).end();
     }
-    t.push(row);
   }
   const title = `${proto.toUpperCase()} conversations${filter === undefined ? '' : ` (filter: ${filter})`}: ${list.length}`;
-  return Buffer.concat([Buffer.from(`${color ? '\x1b[1m' + title + '\x1b[0m' : title}\n`), boxTableBytes(head, t, color)]);
+  return t.bytes(color, color ? '\x1b[1m' + title + '\x1b[0m' : title);
 }
 
 /** A summaryOnly tracker reads no TCP option: the lean decoder skips them. */
@@ -255,7 +264,7 @@ async function printConversations(conv: ConversationTable, o: TablesOut, io: Cli
     if (st.expired || st.evicted || st.unackedCapHits || st.goneDropped) {
       parts.push(Buffer.from(`note: tracker limits reached: ${st.expired} idle streams expired, ${st.evicted} evicted, ${st.unackedCapHits} segments not tracked (unacked list full), ${st.goneDropped} ended streams no longer checked for port reuse\n`));
     }
-    await printResult(io.stdout, Buffer.concat(parts));
+    await printResult(io.stdout, parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
 }
 
