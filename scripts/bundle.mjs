@@ -2,7 +2,7 @@
 // Bundles the CLI: dist/bin/wiretrace.js (as tsc wrote it, importing ~80 modules) becomes
 //   dist/bin/wiretrace.bundle.cjs        everything it imports in one CommonJS file, commander inlined
 //   dist/bin/wiretrace.bundle.cjs.cache  V8's code cache for it, made by running the demo once
-//   dist/bin/wiretrace.js                a small loader that compiles the bundle with that cache
+//   dist/bin/wiretrace.js                a small loader (CommonJS) that compiles the bundle with that cache
 // Why: Node 20 resolves, reads and compiles every ES module separately at start-up (~0.1 s for
 // this tree, about as long as Node itself takes to start), and it has no module compile cache yet
 // (module.enableCompileCache needs Node 22). One file starts in a fraction of that, and with the
@@ -23,6 +23,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = join(ROOT, 'dist/bin/wiretrace.js');
 const bundle = join(ROOT, 'dist/bin/wiretrace.bundle.cjs');
+const binPackage = join(ROOT, 'dist/bin/package.json');
 const LOADER_MARK = '// wiretrace loader (scripts/bundle.mjs)';
 
 // The loader is already there: tsc has not run since the last bundle, which is current.
@@ -30,6 +31,7 @@ if (readFileSync(entry, 'utf8').includes(LOADER_MARK)) process.exit(0);
 
 rmSync(bundle + '.cache', { force: true });
 rmSync(entry + '.map', { force: true }); // tsc's map of the entry: the loader replaces it
+rmSync(binPackage, { force: true }); // tsc's entry is an ES module: bundle it as one
 await build({
   input: entry,
   platform: 'node',
@@ -37,22 +39,33 @@ await build({
   logLevel: 'warn',
   output: { file: bundle, format: 'cjs', sourcemap: true, comments: { legal: false } },
 });
+let code = readFileSync(bundle, 'utf8');
 // the #! line would be a syntax error inside the function the loader wraps the file in (same line count)
-const code = readFileSync(bundle, 'utf8');
-if (code.startsWith('#!')) writeFileSync(bundle, '//' + code);
+if (code.startsWith('#!')) code = '//' + code;
+// commander loads node:child_process (and with it net, dgram, streams: ~5 ms) at start-up for
+// executable subcommands, which wiretrace has none of: load it on such a spawn only
+const CHILD = 'const childProcess = require("node:child_process");';
+if (code.includes(CHILD)) {
+  code = code.replace(CHILD, 'const childProcess = { spawn: (...a) => require("node:child_process").spawn(...a) };');
+} else process.stderr.write("bundle: commander's require of node:child_process not found (it loads at start-up)\n");
+writeFileSync(bundle, code);
 
+// The loader is CommonJS (dist/bin/package.json says so): an ES module entry makes Node load its
+// ES module loader first (~5 ms of every start).
+writeFileSync(binPackage, '{ "type": "commonjs" }\n');
 writeFileSync(
   entry,
   `#!/usr/bin/env node
 ${LOADER_MARK}: runs wiretrace.bundle.cjs, compiled with V8's code cache
 // wiretrace.bundle.cjs.cache when there is one (see scripts/bundle.mjs). WIRETRACE_WRITE_CODE_CACHE=1
 // writes that cache when the run ends (the build does it once, on the demo capture).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire, Module } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+'use strict';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire, Module } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
 
-const file = fileURLToPath(new URL('./wiretrace.bundle.cjs', import.meta.url));
+const file = join(__dirname, 'wiretrace.bundle.cjs');
 const cacheFile = file + '.cache';
 let cachedData;
 try {
@@ -62,8 +75,8 @@ try {
 }
 const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
 if (process.env.WIRETRACE_WRITE_CODE_CACHE === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()));
-const module = { exports: {} };
-script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, fileURLToPath(new URL('.', import.meta.url)));
+const bundled = { exports: {} };
+script.runInThisContext().call(bundled.exports, bundled.exports, createRequire(file), bundled, file, __dirname);
 `,
 );
 

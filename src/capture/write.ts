@@ -6,7 +6,8 @@
 // partial record. Output is little-endian (what tcpdump and dumpcap write on x86/ARM).
 
 import * as fs from 'node:fs';
-import * as os from 'node:os';
+import type * as Os from 'node:os';
+import { builtin } from '../lazy-builtin.js';
 import type { Frame, InterfaceInfo } from './types.js';
 
 export type WriteFormat = 'pcap' | 'pcapng';
@@ -288,7 +289,7 @@ export class CaptureWriter {
       this.push(
         encodeShb({
           application: opts.application ?? 'wiretrace',
-          os: opts.os ?? `${os.type()} ${os.release()}`,
+          os: opts.os ?? osText(),
           comment: opts.comment,
         }),
       );
@@ -377,4 +378,10 @@ export function writeCaptureBuffer(frames: Iterable<Frame>, opts: WriterOptions)
   for (const f of frames) w.write(f);
   w.close();
   return sink.bytes();
+}
+
+/** The default shb_os: os.type() and os.release() (node:os loaded only here: lazy-builtin.ts). */
+function osText(): string {
+  const os = builtin<typeof Os>('node:os');
+  return `${os.type()} ${os.release()}`;
 }

@@ -7,7 +7,8 @@
 // `broken`, drops further text, and the pipeline stops reading; the command exits 0.
 
 import { WriteStream } from 'node:fs';
-import { Socket } from 'node:net';
+import type * as Net from 'node:net';
+import { builtin } from '../lazy-builtin.js';
 import type { Writable } from 'node:stream';
 
 export const CHUNK = 64 * 1024;
@@ -28,7 +29,8 @@ type Utf8Buf = Buffer & { utf8Write(s: string, at: number): number };
  * it can be written again from its start. Other Writables may keep the views they are given.
  */
 function releasesChunks(out: Writable): boolean {
-  return out instanceof Socket || out instanceof WriteStream || isSyncFileStream(out);
+  // node:net last: a file never needs it, and a socket means it is loaded already (lazy-builtin.ts)
+  return out instanceof WriteStream || isSyncFileStream(out) || out instanceof builtin<typeof Net>('node:net').Socket;
 }
 
 /** process.stdout on a file (Node's internal SyncWriteStream: fs.writeSync, then done). */

@@ -194,6 +194,29 @@ describe('start-up', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('false');
   });
+
+  it('start-up loads no Node module the command does not use (zlib, net, os, child_process, fs/promises: ~10 ms)', () => {
+    const demo = join(ROOT, 'fixtures', 'demo.pcapng');
+    const dir = mkdtempSync(join(tmpdir(), 'wt-startup-'));
+    const listFile = join(dir, 'modules.json');
+    const loaded = (args: string[]): string[] => {
+      // the loader is CommonJS: required as the `wiretrace` command runs it. stdout and stderr are
+      // /dev/null (files: no socket, so no node:net for them) and the list goes to a file
+      const code = `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(listFile)}, JSON.stringify(process.moduleLoadList)));
+        process.argv = [process.execPath, ${JSON.stringify(BIN)}, ...${JSON.stringify(args)}];
+        require(${JSON.stringify(BIN)});`;
+      const r = spawnSync(process.execPath, ['-e', code], { stdio: 'ignore' });
+      expect(r.status).toBe(0);
+      return JSON.parse(readFileSync(listFile, 'utf8')) as string[];
+    };
+    const lazy = ['NativeModule zlib', 'NativeModule net', 'NativeModule os', 'NativeModule child_process', 'NativeModule fs/promises'];
+    for (const args of [['--version'], ['read', demo], ['conversations', demo]]) {
+      const list = loaded(args);
+      expect(list).toContain('NativeModule vm'); // the list is the real one (the loader's own module)
+      expect(lazy.filter((m) => list.includes(m)), args.join(' ')).toEqual([]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
 });
 
 describe('output that cannot be written', () => {

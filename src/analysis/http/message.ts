@@ -7,11 +7,15 @@
 // Exported for the transport engineer's dissectors/http.ts, which may call `httpMessage.dissect`
 // on a buffer that holds a whole message.
 
-import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
+import { builtin } from '../../lazy-builtin.js';
 import { fStr, fText, fUint, gen, hide } from '../../dissect/fields.js';
 import { Layer } from '../../dissect/layer.js';
 import type { Dissector, Field } from '../../dissect/types.js';
 import { ascii, dechunk, findHeadEnd, fullUri, parseHead, scanChunks, type HttpHead } from './parse.js';
+
+/** node:zlib, loaded with the first compressed body (lazy-builtin.ts). */
+const zlib = (): typeof Zlib => builtin<typeof Zlib>('node:zlib');
 
 /** Most decoded body bytes kept for display (per message). */
 export const MAX_BODY_DECODE = 8 << 20;
@@ -232,14 +236,14 @@ export function decodeBody(l: Layer<HttpD>): DecodedBody {
   if (enc && raw.length > 0 && d.cut === null) {
     const opt = { maxOutputLength: MAX_BODY_DECODE };
     try {
-      if (enc === 'gzip' || enc === 'x-gzip') bytes = gunzipSync(raw, opt);
+      if (enc === 'gzip' || enc === 'x-gzip') bytes = zlib().gunzipSync(raw, opt);
       else if (enc === 'deflate') {
         try {
-          bytes = inflateSync(raw, opt);
+          bytes = zlib().inflateSync(raw, opt);
         } catch {
-          bytes = inflateRawSync(raw, opt);
+          bytes = zlib().inflateRawSync(raw, opt);
         }
-      } else if (enc === 'br') bytes = brotliDecompressSync(raw, opt);
+      } else if (enc === 'br') bytes = zlib().brotliDecompressSync(raw, opt);
     } catch (e) {
       error = `cannot decode ${enc} body: ${(e as Error).message}`;
       bytes = raw;
