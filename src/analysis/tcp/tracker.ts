@@ -337,9 +337,14 @@ interface GoneStream {
 /** Forgotten 4-tuples remembered for the reused-ports check (~100 bytes each). */
 const GONE_MAX = 65536;
 
-/** The canonical 4-tuple key, lower (address, port) first. */
+/**
+ * The canonical 4-tuple key, lower (address, port) first. Joined, not a template: a template makes
+ * a tree of four concatenated strings with a string per port (~240 bytes), join one flat string
+ * (~56): the tracker keeps a key per ended stream (`gone`), 6,225 of them in the benchmark's
+ * `conversations`, 1.2 MB less heap for it to grow into.
+ */
 export function tupleKey(a: string, p: number, b: string, q: number): string {
-  return a < b || (a === b && p <= q) ? `${a}|${p}|${b}|${q}` : `${b}|${q}|${a}|${p}`;
+  return a < b || (a === b && p <= q) ? [a, p, b, q].join('|') : [b, q, a, p].join('|');
 }
 
 /** Maximum number of forgotten streams kept for reuse. */
