@@ -174,63 +174,117 @@ export class ConversationTable implements Analyzer {
 
   finish(): void {}
 
+  /** The TCP streams of the table (with a filter: those it passed packets of) and their filtered counts. */
+  private tcpStreams(): { streams: TcpStream[]; counts: (Counts | undefined)[] | null } {
+    const all = this.tracker.streams, counts = this.tcpCounts;
+    if (counts === null) return { streams: all, counts: null };
+    const streams = all.filter((s) => counts.has(s.id));
+    return { streams, counts: streams.map((s) => counts.get(s.id)) };
+  }
+
   /** TCP conversations, one per tcp.stream, in stream order (with a filter: the streams it passed packets of). */
   tcpConversations(): Conversation[] {
-    const counts = this.tcpCounts;
-    if (counts === null) return this.tracker.streams.map((s) => tcpConv(s));
-    return this.tracker.streams.filter((s) => counts.has(s.id)).map((s) => tcpConv(s, counts.get(s.id)));
+    const { streams, counts } = this.tcpStreams();
+    return streams.map((s, i) => tcpConv(s, counts?.[i], newConversation('tcp')));
   }
 
   udpConversations(): Conversation[] {
-    return this.udpList.map((c) => ({
-      proto: 'udp' as const,
-      id: c.id,
-      addrA: c.addrA,
-      portA: c.portA,
-      addrB: c.addrB,
-      portB: c.portB,
-      framesAB: c.framesAB,
-      bytesAB: c.bytesAB,
-      framesBA: c.framesBA,
-      bytesBA: c.bytesBA,
-      start: c.first / 1e9,
-      duration: (c.last - c.first) / 1e9,
-    }));
+    return this.udpList.map((c) => udpConv(c, newConversation('udp')));
+  }
+
+  /**
+   * The TCP conversations in the tables' order (sortConversations), each made in one object that
+   * every row() call fills again: the text table allocates nothing per row (it runs once, at the
+   * end, over thousands of streams).
+   */
+  tcpRows(): ConversationRows {
+    const { streams, counts } = this.tcpStreams();
+    const frames = new Float64Array(streams.length);
+    for (let i = 0; i < streams.length; i++) {
+      const c = counts?.[i];
+      frames[i] = c !== undefined ? c.framesAB + c.framesBA : streams[i].flows[0].packets + streams[i].flows[1].packets;
+    }
+    const order = conversationOrder(frames), into = newConversation('tcp');
+    return { length: order.length, row: (k) => tcpConv(streams[order[k]], counts?.[order[k]], into) };
+  }
+
+  /** udpConversations() as tcpRows() gives the TCP ones. */
+  udpRows(): ConversationRows {
+    const list = this.udpList;
+    const frames = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) frames[i] = list[i].framesAB + list[i].framesBA;
+    const order = conversationOrder(frames), into = newConversation('udp');
+    return { length: order.length, row: (k) => udpConv(list[order[k]], into) };
   }
 }
 
-/** A stream's conversation; `c`: the counts of the packets a filter passed, instead of every packet's. */
-function tcpConv(s: TcpStream, c?: Counts): Conversation {
+/** Conversations in order: row(k) is the k-th, in an object the next row() call may fill again. */
+export interface ConversationRows {
+  readonly length: number;
+  row(k: number): Conversation;
+}
+
+/** A Conversation of zeros (with its `tcp` part for TCP), for tcpConv() / udpConv() to fill. */
+function newConversation(proto: 'tcp' | 'udp'): Conversation {
+  const c: Conversation = { proto, id: 0, addrA: '', portA: 0, addrB: '', portB: 0, framesAB: 0, bytesAB: 0, framesBA: 0, bytesBA: 0, start: 0, duration: 0 };
+  if (proto === 'tcp') c.tcp = { handshakeRtt: null, client: null, end: 'open', retransmissions: 0, zeroWindows: 0, payloadAB: 0, payloadBA: 0 };
+  return c;
+}
+
+/** `into` (from newConversation('udp')) filled with a UDP conversation. */
+function udpConv(c: UdpConv, into: Conversation): Conversation {
+  into.id = c.id;
+  into.addrA = c.addrA;
+  into.portA = c.portA;
+  into.addrB = c.addrB;
+  into.portB = c.portB;
+  into.framesAB = c.framesAB;
+  into.bytesAB = c.bytesAB;
+  into.framesBA = c.framesBA;
+  into.bytesBA = c.bytesBA;
+  into.start = c.first / 1e9;
+  into.duration = (c.last - c.first) / 1e9;
+  return into;
+}
+
+/**
+ * `into` (from newConversation('tcp')) filled with a stream's conversation; `c`: the counts of the
+ * packets a filter passed, instead of every packet's.
+ */
+function tcpConv(s: TcpStream, c: Counts | undefined, into: Conversation): Conversation {
   const [a, b] = s.flows;
-  return {
-    proto: 'tcp',
-    id: s.id,
-    addrA: s.addrA,
-    portA: s.portA,
-    addrB: s.addrB,
-    portB: s.portB,
-    framesAB: c ? c.framesAB : a.packets,
-    bytesAB: c ? c.bytesAB : a.bytes,
-    framesBA: c ? c.framesBA : b.packets,
-    bytesBA: c ? c.bytesBA : b.bytes,
-    start: (c ? c.first : s.firstTime) / 1e9,
-    duration: (c ? c.last - c.first : s.lastTime - s.firstTime) / 1e9,
-    tcp: {
-      handshakeRtt: s.handshakeRtt >= 0 ? s.handshakeRtt / 1e9 : null,
-      client: s.clientKnown ? (s.client === 0 ? 'A' : 'B') : null,
-      end: s.end,
-      retransmissions: a.retrans + b.retrans,
-      zeroWindows: a.zeroWin + b.zeroWin,
-      payloadAB: a.payload,
-      payloadBA: b.payload,
-    },
-  };
+  into.id = s.id;
+  into.addrA = s.addrA;
+  into.portA = s.portA;
+  into.addrB = s.addrB;
+  into.portB = s.portB;
+  into.framesAB = c ? c.framesAB : a.packets;
+  into.bytesAB = c ? c.bytesAB : a.bytes;
+  into.framesBA = c ? c.framesBA : b.packets;
+  into.bytesBA = c ? c.bytesBA : b.bytes;
+  into.start = (c ? c.first : s.firstTime) / 1e9;
+  into.duration = (c ? c.last - c.first : s.lastTime - s.firstTime) / 1e9;
+  const x = into.tcp!;
+  x.handshakeRtt = s.handshakeRtt >= 0 ? s.handshakeRtt / 1e9 : null;
+  x.client = s.clientKnown ? (s.client === 0 ? 'A' : 'B') : null;
+  x.end = s.end;
+  x.retransmissions = a.retrans + b.retrans;
+  x.zeroWindows = a.zeroWin + b.zeroWin;
+  x.payloadAB = a.payload;
+  x.payloadBA = b.payload;
+  return into;
+}
+
+/** Indices 0 … n-1 of conversations with these frame counts in tshark's order: most frames first, stable. */
+function conversationOrder(frames: Float64Array): Uint32Array {
+  const order = new Uint32Array(frames.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((x, y) => frames[y] - frames[x] || x - y);
 }
 
 /** tshark's order: most frames first (stable). */
 export function sortConversations(list: Conversation[]): Conversation[] {
-  return list
-    .map((c, i) => ({ c, i }))
-    .sort((x, y) => y.c.framesAB + y.c.framesBA - (x.c.framesAB + x.c.framesBA) || x.i - y.i)
-    .map((x) => x.c);
+  const frames = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) frames[i] = list[i].framesAB + list[i].framesBA;
+  return Array.from(conversationOrder(frames), (i) => list[i]);
 }

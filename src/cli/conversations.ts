@@ -9,7 +9,7 @@ import type { Frame } from '../capture/types.js';
 import { LeanFeeder } from '../analysis/conv-fast.js';
 import { warmupFrames } from '../analysis/conv-warm.js';
 import { TcpTracker, type TrackerOptions } from '../analysis/tcp/tracker.js';
-import { ConversationTable, sortConversations, type Conversation } from '../analysis/conversations.js';
+import { ConversationTable, sortConversations, type ConversationRows } from '../analysis/conversations.js';
 import { fmtDur } from '../analysis/tcp/time.js';
 import { BoxTable } from '../output/box-table.js';
 import { useColor } from '../output/color.js';
@@ -105,12 +105,12 @@ function endpoint(t: BoxTable, addr: string, port: number): void {
 }
 
 /** The table of one protocol as UTF-8 bytes (title line, then the box). */
-export function conversationTable(proto: 'tcp' | 'udp', list: Conversation[], color: boolean, filter?: string): Buffer {
+export function conversationTable(proto: 'tcp' | 'udp', list: ConversationRows, color: boolean, filter?: string): Buffer {
   const head = ['#', 'A', 'B', 'A→B pkts', 'A→B bytes', 'B→A pkts', 'B→A bytes', 'Start (s)', 'Duration'];
   if (proto === 'tcp') head.push('Handshake RTT', 'End', 'Retrans', 'Zero win');
-  const t = new BoxTable(head);
+  const t = new BoxTable(head, list.length);
   for (let i = 0; i < list.length; i++) {
-    const c = list[i];
+    const c = list.row(i);
     t.int(c.id).end();
     endpoint(t, c.addrA, c.portA);
     endpoint(t, c.addrB, c.portB);
@@ -190,8 +190,8 @@ export async function runConversations(file: string, opts: { z?: string[]; outpu
   // and the table's own code, which otherwise runs cold over thousands of rows at the end
   for (const t of warmTables) {
     t.finish();
-    conversationTable('tcp', sortConversations(t.tcpConversations()), false);
-    conversationTable('udp', sortConversations(t.udpConversations()), false);
+    conversationTable('tcp', t.tcpRows(), false);
+    conversationTable('udp', t.udpRows(), false);
   }
   // the table keeps counts and address strings, never frame bytes: the reader may recycle its
   // buffers, and pcap and pcapng records go to the lean decoder straight from them (no Frame objects)
@@ -242,23 +242,21 @@ interface TablesOut {
 async function printConversations(conv: ConversationTable, o: TablesOut, io: CliIO): Promise<void> {
   const { want: { tcp, udp }, filters, fmt } = o;
   conv.finish();
-  const tcpList = tcp ? sortConversations(conv.tcpConversations()) : [];
-  const udpList = udp ? sortConversations(conv.udpConversations()) : [];
   if (fmt === 'json') {
     const out: Record<string, unknown> = {};
     if (filters.tcp !== undefined || filters.udp !== undefined) out.filters = filters;
-    if (tcp) out.tcp = tcpList;
-    if (udp) out.udp = udpList;
+    if (tcp) out.tcp = sortConversations(conv.tcpConversations());
+    if (udp) out.udp = sortConversations(conv.udpConversations());
     const st = conv.tracker.stats;
     out.tracker = { streams: st.streams, expired: st.expired, evicted: st.evicted, unackedCapHits: st.unackedCapHits };
     await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     const color = useColor(io.stdout, o.color, io.env);
     const parts: Buffer[] = [];
-    if (tcp) parts.push(conversationTable('tcp', tcpList, color, filters.tcp));
+    if (tcp) parts.push(conversationTable('tcp', conv.tcpRows(), color, filters.tcp));
     if (udp) {
       if (parts.length) parts.push(Buffer.from('\n'));
-      parts.push(conversationTable('udp', udpList, color, filters.udp));
+      parts.push(conversationTable('udp', conv.udpRows(), color, filters.udp));
     }
     const st = conv.tracker.stats;
     if (st.expired || st.evicted || st.unackedCapHits || st.goneDropped) {

@@ -19,18 +19,26 @@ export class BoxTable {
   private readonly n: number;
   /** Column widths so far (the header's, then the widest cell's). */
   private readonly width: number[];
-  private data: Buffer = Buffer.allocUnsafe(64 << 10);
+  private data: Buffer;
   private used = 0;
   /** Per closed cell: the end of its bytes in `data`, and its width. */
-  private ends = new Int32Array(4096);
-  private widths = new Int32Array(4096);
+  private ends: Int32Array;
+  private widths: Int32Array;
   private cells = 0;
   /** Width of the open cell so far. */
   private open = 0;
 
-  constructor(private readonly head: readonly string[]) {
+  /**
+   * `rows`: how many rows are coming, when known: the storage is made that size at once (growing
+   * it copies, and every fresh page costs a page fault: ~11 µs each on the benchmark machine).
+   */
+  constructor(private readonly head: readonly string[], rows = 256) {
     this.n = head.length;
     this.width = head.map((h) => h.length);
+    const cells = Math.max(1, rows * this.n);
+    this.ends = new Int32Array(cells);
+    this.widths = new Int32Array(cells);
+    this.data = Buffer.allocUnsafe(cells * 8); // most cells are a few characters
   }
 
   /** Append `s` to the open cell. */
@@ -142,7 +150,7 @@ export class BoxTable {
 
 /** A box table of string cells as UTF-8 bytes. */
 export function boxTableBytes(head: readonly string[], rows: readonly string[][], color: boolean): Buffer {
-  const t = new BoxTable(head);
+  const t = new BoxTable(head, rows.length);
   const n = head.length;
   for (const r of rows) for (let i = 0; i < n; i++) t.cell(r[i]);
   return t.bytes(color);
