@@ -136,14 +136,20 @@ class Unacked {
     } else {
       const size = cap === 0 ? 8 : cap * 2;
       const s = new Uint32Array(size), x = new Uint32Array(size);
-      s.set(this.seq.subarray(h, n));
-      x.set(this.next.subarray(h, n));
+      // (the first storage of a list, 12,491 of the 12,656 grows in the benchmark's conversations:
+      // nothing to copy, and no subarray view made for it)
+      if (n > h) {
+        s.set(this.seq.subarray(h, n));
+        x.set(this.next.subarray(h, n));
+      }
       this.seq = s;
       this.next = x;
       if (timed) {
         const f = new Float64Array(size), t = new Float64Array(size);
-        f.set(this.frame.subarray(h, n));
-        t.set(this.ts.subarray(h, n));
+        if (n > h) {
+          f.set(this.frame.subarray(h, n));
+          t.set(this.ts.subarray(h, n));
+        }
         this.frame = f;
         this.ts = t;
       }
