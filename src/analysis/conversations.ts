@@ -252,7 +252,7 @@ function udpConv(c: UdpConv, into: Conversation): Conversation {
  * packets a filter passed, instead of every packet's.
  */
 function tcpConv(s: TcpStream, c: Counts | undefined, into: Conversation): Conversation {
-  const [a, b] = s.flows;
+  const a = s.flows[0], b = s.flows[1]; // (see TcpStream.end)
   into.id = s.id;
   into.addrA = s.addrA;
   into.portA = s.portA;

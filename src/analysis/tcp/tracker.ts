@@ -299,7 +299,9 @@ export class TcpStream {
   }
   /** How it ended so far: RST, FIN (both sides), half-closed (one FIN) or open. */
   get end(): 'RST' | 'FIN' | 'half-closed' | 'open' {
-    const [a, b] = this.flows;
+    // (no destructuring: in code that runs cold, as the table's at the end does, an array
+    // pattern goes through the iterator protocol, 5 ms for the 6,225 streams of the benchmark)
+    const a = this.flows[0], b = this.flows[1];
     if (a.rstFrame || b.rstFrame) return 'RST';
     if (a.finFrame && b.finFrame) return 'FIN';
     if (a.finFrame || b.finFrame) return 'half-closed';
@@ -642,7 +644,7 @@ export class TcpTracker {
    * between major GCs (peak RSS).
    */
   private forget(st: TcpStream): void {
-    const [fa, fb] = st.flows;
+    const fa = st.flows[0], fb = st.flows[1];
     const k = tupleKey(st.addrA, st.portA, st.addrB, st.portB);
     this.gone.delete(k);
     this.gone.set(k, { id: st.id, addrA: st.addrA, portA: st.portA, seqA: fa.baseSet ? fa.baseSeq : -1, seqB: fb.baseSet ? fb.baseSeq : -1 });
