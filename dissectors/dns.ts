@@ -380,7 +380,6 @@ export const dns: Dissector<DnsD> = {
 
   fields(l) {
     const d = l.d;
-    const { buf } = l;
     const out: Field[] = [];
     // A continuation, or a message start too short for the ID and flags: tshark shows no DNS field.
     if (d.contOf > 0 || (d.partial && !d.ok)) return out;

@@ -38,11 +38,6 @@ const OPT_NAMES: Record<number, string> = {
   131: 'Loose Source Route', 137: 'Strict Source Route', 148: 'Router Alert', 134: 'Commercial Security',
   130: 'Security', 136: 'Stream ID', 82: 'Traceroute', 25: 'Quick-Start', 133: 'Extended Security',
 };
-const OPT_NUM_NAMES: Record<number, string> = {
-  0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 7: 'Record route', 4: 'Time stamp',
-  3: 'Loose source route', 9: 'Strict source route', 20: 'Router Alert', 6: 'Commercial IP security option',
-  2: 'Security', 8: 'Stream identifier', 18: 'Traceroute', 25: 'Quick-Start', 5: 'Extended security',
-};
 const OPT_KEYS: Record<number, string> = {
   0: 'ip.options.eol', 1: 'ip.options.nop', 7: 'ip.options.record_route', 68: 'ip.options.timestamp',
   131: 'ip.options.route', 137: 'ip.options.source_route', 148: 'ip.options.routeralert',

@@ -12,7 +12,6 @@ import { Writable } from 'node:stream';
 import { defaultRegistry } from '../../dissectors/index.js';
 import {
   defaultDevice,
-  formatDevice,
   HOST_TS_DESCRIPTION,
   LIVE_SNAPLEN,
   LiveError,

@@ -150,7 +150,7 @@ export class DirReassembler {
     if (off > this.nextOff) {
       // after a hole: keep a copy until the hole is filled (or declared a gap)
       res.outOfOrder = true;
-      if (!this.holdOoo(off, data, segLen, frame, res)) {
+      if (!this.holdOoo(off, data, frame, res)) {
         // cap: give up on the hole, deliver what we hold up to here, then this segment
         res.capHit = true;
         this.capHits++;
@@ -258,7 +258,7 @@ export class DirReassembler {
     }
   }
 
-  private holdOoo(off: number, data: Uint8Array, segLen: number, frame: number, res: PushResult): boolean {
+  private holdOoo(off: number, data: Uint8Array, frame: number, res: PushResult): boolean {
     // duplicates of held segments: first copy wins
     for (const o of this.ooo) {
       const s = Math.max(off, o.off), e = Math.min(off + data.length, o.off + o.bytes.length);

@@ -911,13 +911,11 @@ export class TcpTracker {
     if (flags & TCP_ACK) rev.validBif = true;
     const window = d.window;
     const noSFR = (flags & (TCP_SYN | TCP_FIN | TCP_RST)) === 0;
-    let zwp = false;
     let linuxZwp = false;
 
     fwdChecks: {
       // ZERO WINDOW PROBE: 1 byte at the next expected seq while the peer's window is 0.
       if (seglen === 1 && fwd.nextSet && seq === fwd.nextseq && rev.windowSeen && rev.window === 0) {
-        zwp = true;
         this.flag(a, F.A_ZERO_WINDOW_PROBE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected, len 1, peer window 0 → zero-window probe` : '');
         break fwdChecks;
       }
@@ -933,7 +931,7 @@ export class TcpTracker {
       // KEEP-ALIVE: 0 or 1 byte at next expected - 1.
       if ((seglen === 0 || seglen === 1) && fwd.nextSet && seq === ((fwd.nextseq - 1) >>> 0) && noSFR) {
         if (this.linuxZwp && rev.windowSeen && rev.window === 0) {
-          zwp = linuxZwp = true;
+          linuxZwp = true;
           this.flag(a, F.A_ZERO_WINDOW_PROBE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window 0 → zero-window probe (tshark: keep-alive)` : '');
         } else {
           this.flag(a, F.A_KEEP_ALIVE, this.ex ? `seq ${relTo(fwd.baseSeq, seq)} = next expected ${relTo(fwd.baseSeq, fwd.nextseq)} - 1, len ${seglen}, peer window ${rev.windowSeen ? rev.window : '?'} → keep-alive` : '');
