@@ -15,6 +15,8 @@
 //   a && b, a and b, a || b, a or b, !a, not a, ( … )
 //   eth.src[0:3] == 00:1b:21          slices: [i:len] [i-j] [i] [:len] [i:], negative i from the end, a,b joined
 //   len(http.host) > 20               functions: len count lower upper string max min abs
+//   ip.src#2 == 10.0.0.1              layer operator: the field in the 2nd IP layer (a tunnel, an ICMP
+//   tcp.port#[2-3], ip#[-1]           error's quoted header); ranges as slices but counted from 1
 //
 // A test on a field the packet lacks is false, whatever the operator (so `ip.addr != 1.2.3.4` is false
 // for an ARP packet, while `!(ip.addr == 1.2.3.4)` is true), as in Wireshark. Values are compared by the
@@ -28,7 +30,10 @@
 // slice past the end does). len() is a string's length in bytes, a bytes field's or protocol's
 // length, else the field's size in the packet; count() the occurrences (none: no value).
 //
-// Not supported (a clear error says so): macros, layer operators (`ip.addr#2`), arithmetic. Written by
+// Layers are counted per protocol up the stack (eth#1 ip#1 udp#1 icmp#1 ip#2 udp#2 …, as Wireshark
+// 4.0 counts them): a field's layer is the one its protocol's dissector made it in.
+//
+// Not supported (a clear error says so): macros, arithmetic. Written by
 // hand: no npm package parses this language, and the grammar is small (a recursive-descent parser
 // over a tokenizer).
 
@@ -66,7 +71,7 @@ const FUNCTIONS: Record<FnName, [number, number]> = {
 
 /** What a test reads: a field or protocol, a slice of one, or a function of them. */
 type Operand =
-  | { k: 'field'; name: string }
+  | { k: 'field'; name: string; layers: SliceRange[] | null }
   | { k: 'slice'; of: Operand; ranges: SliceRange[] }
   | { k: 'call'; fn: FnName; args: Operand[] };
 
@@ -293,8 +298,7 @@ class Parser {
     const after = this.peek();
     if (after.t === 'punct' && after.s === '(') return this.call(t);
     const name = this.name(t);
-    if (after.t === 'punct' && after.s === '#') throw new FilterError(`layer operators such as ${name}#2 are not supported (position ${after.at + 1})`);
-    let x: Operand = { k: 'field', name };
+    let x: Operand = { k: 'field', name, layers: after.t === 'punct' && after.s === '#' ? this.layers(t, after) : null };
     while (this.peek().t === 'punct' && this.peek().s === '[') x = { k: 'slice', of: x, ranges: this.ranges() };
     return x;
   }
@@ -318,6 +322,23 @@ class Parser {
       throw new FilterError(`${fn}() takes ${min === max ? `one field` : `one or more fields`}, not ${args.length} (position ${t.at + 1})`);
     }
     return { k: 'call', fn: fn as FnName, args };
+  }
+
+  /**
+   * The layer operator after the name `t`: `#N` or `#[ranges]` (as a slice's, counted from 1),
+   * written without spaces as tshark wants it. As in tshark, 0 (and a missing start) is a layer
+   * before the first, which no packet has: `#0` and `#[:1]` match nothing, `#[0:2]` is layer 1.
+   */
+  private layers(t: Token, hash: Token): SliceRange[] {
+    this.next(); // #
+    const n = this.peek();
+    const glued = hash.at === t.at + t.s.length && n.at === hash.at + 1;
+    if (glued && n.t === 'punct' && n.s === '[') return this.ranges();
+    if (glued && n.t === 'word' && /^\d+$/.test(n.s)) {
+      this.next();
+      return [{ off: Number(n.s), len: 1, end: null }];
+    }
+    throw new FilterError(`"#" at position ${hash.at + 1} takes a layer number or [range] right after it, as in ${t.s}#2 or ${t.s}#[1-2]`);
   }
 
   /** [range, …] after a field: i:len, i-j (inclusive), i, :len, i: (negative i counts from the end). */
@@ -622,6 +643,9 @@ interface Occ {
   show: string;
   /** Bytes it takes in the packet (a field's len; len() of a number or an address). */
   len: number;
+  /** The protocol of the layer it is in, and that layer's number among the packet's layers of that protocol (from 1). */
+  proto?: string;
+  layer?: number;
 }
 
 const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
@@ -638,6 +662,8 @@ export class DisplayFilter {
   // per packet
   private occ = new Map<string, Occ[]>();
   private pkt: Packet | null = null;
+  /** Layers per protocol in the packet (the layer operator's negative numbers count from the last). */
+  private readonly layerCount = new Map<string, number>();
 
   constructor(
     readonly source: string,
@@ -670,6 +696,7 @@ export class DisplayFilter {
   private collect(): void {
     this.collected = true;
     for (const n of this.names) this.occ.set(n, []);
+    this.layerCount.clear();
     this.walk(this.pkt!.layers);
   }
 
@@ -677,20 +704,35 @@ export class DisplayFilter {
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       const proto = l.dis.filterProto === undefined ? l.proto : l.dis.filterProto(l);
-      if (this.protoNames.has(proto)) this.occ.get(proto)!.push({ value: l.buf.subarray(l.start, l.end), show: '', len: l.end - l.start });
-      if (this.interest.wants(l.dis)) this.visit(l.fields());
+      const n = (this.layerCount.get(proto) ?? 0) + 1;
+      this.layerCount.set(proto, n);
+      if (this.protoNames.has(proto)) this.occ.get(proto)!.push({ value: l.buf.subarray(l.start, l.end), show: '', len: l.end - l.start, proto, layer: n });
+      if (this.interest.wants(l.dis)) this.visit(l.fields(), proto, n);
       if (l.inner !== null) this.walk(l.inner);
       const ex = l.extraUnless(this.interest.skipBuild);
-      if (ex !== null) this.visit(ex);
+      if (ex !== null) this.visit(ex, proto, n);
     }
   }
 
-  private visit(fs: readonly Field[]): void {
+  private visit(fs: readonly Field[], proto: string, layer: number): void {
     for (let i = 0; i < fs.length; i++) {
       const f = fs[i];
-      if (this.fieldNames.has(f.key)) this.occ.get(f.key)!.push({ value: f.value, show: f.show, len: f.len });
-      if (f.children !== undefined) this.visit(f.children);
+      if (this.fieldNames.has(f.key)) this.occ.get(f.key)!.push({ value: f.value, show: f.show, len: f.len, proto, layer });
+      if (f.children !== undefined) this.visit(f.children, proto, layer);
     }
+  }
+
+  /** Whether occurrence `o` is in one of the layers `ranges` (the layer operator) choose. */
+  private inLayers(o: Occ, ranges: readonly SliceRange[]): boolean {
+    const i = o.layer ?? 0;
+    if (i === 0) return false;
+    const total = this.layerCount.get(o.proto!) ?? 0;
+    for (const r of ranges) {
+      const first = r.off >= 0 ? r.off : total + 1 + r.off;
+      const last = r.len !== null ? first + r.len - 1 : r.end !== null ? (r.end > 0 ? r.end : total + 1 + r.end) : total;
+      if (i >= first && i <= last) return true;
+    }
+    return false;
   }
 
   private eval(n: Node): boolean {
@@ -755,7 +797,11 @@ export class DisplayFilter {
 
   /** The values an operand has in the packet: a field's occurrences, a slice of each, a function's result. */
   private values(x: Operand): Occ[] {
-    if (x.k === 'field') return this.get(x.name);
+    if (x.k === 'field') {
+      const all = this.get(x.name);
+      const ranges = x.layers;
+      return ranges === null ? all : all.filter((o) => this.inLayers(o, ranges));
+    }
     if (x.k === 'slice') {
       const out: Occ[] = [];
       for (const o of this.values(x.of)) {

@@ -181,6 +181,12 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     ['min(tcp.srcport, tcp.dstport) < 1024', '7-52'],
     ['max(frame.len) > 1000', '15-19,25-29,35-38'],
     ['abs(ip.ttl) == 64', '1-56'],
+    // the layer operator (nested layers are in the corpus filters: ICMP errors, tunnels)
+    ['ip#1', '1-56'],
+    ['ip#2', ''],
+    ['tcp.port#[-1] == 80', '7-50'],
+    ['ip.src#1 == 127.0.0.2 && udp', '1,3,5'],
+    ['dns.qry.name#1[0:4] == "demo"', '1-4'],
   ];
   it('passes exactly the frames tshark passes', () => expectDemoFrames(cases));
 
@@ -192,7 +198,9 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     expect(errorOf('len(ip.src, ip.dst) == 4')).toMatch(/len\(\) takes one field, not 2/);
     expect(errorOf('len("x") == 1')).toMatch(/len\(\) takes fields/);
     expect(errorOf('len(ip.srcc) == 4')).toMatch(/"ip.srcc" \(position 5\) is neither a field nor a protocol name/);
-    expect(errorOf('ip.addr#2 == 1.2.3.4')).toMatch(/layer operators .* are not supported/);
+    expect(errorOf('ip.addr # 2 == 1.2.3.4')).toMatch(/"#" at position 9 takes a layer number or \[range\] right after it, as in ip.addr#2 or ip.addr#\[1-2\]/);
+    expect(errorOf('ip.addr#x == 1.2.3.4')).toMatch(/"#" at position 8 takes a layer number/);
+    expect(errorOf('ip.addr#[1:0] == 1.2.3.4')).toMatch(/slice "1:0" at position 10 has length 0/);
   });
 });
 
