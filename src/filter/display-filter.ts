@@ -17,6 +17,8 @@
 //   len(http.host) > 20               functions: len count lower upper string max min abs
 //   ip.src#2 == 10.0.0.1              layer operator: the field in the 2nd IP layer (a tunnel, an ICMP
 //   tcp.port#[2-3], ip#[-1]           error's quoted header); ranges as slices but counted from 1
+//   frame.len - ip.len == 14          arithmetic: + - * / % and unary -, grouped with { }, on numbers;
+//   {tcp.srcport + 1} * 2 > 100       each value of one side with each of the other (tshark's way)
 //
 // A test on a field the packet lacks is false, whatever the operator (so `ip.addr != 1.2.3.4` is false
 // for an ARP packet, while `!(ip.addr == 1.2.3.4)` is true), as in Wireshark. Values are compared by the
@@ -33,7 +35,11 @@
 // Layers are counted per protocol up the stack (eth#1 ip#1 udp#1 icmp#1 ip#2 udp#2 …, as Wireshark
 // 4.0 counts them): a field's layer is the one its protocol's dissector made it in.
 //
-// Not supported (a clear error says so): macros, arithmetic. Written by
+// Arithmetic takes numbers (a field's other values, and division by zero, give none); integers divide
+// as C does (toward zero). Unlike tshark, which converts a literal to the other side's field type
+// first, the numbers are computed as numbers: `ip.ttl * -1 == -64` is true here, no value there.
+//
+// Not supported (a clear error says so): macros. Written by
 // hand: no npm package parses this language, and the grammar is small (a recursive-descent parser
 // over a tokenizer).
 
@@ -73,7 +79,12 @@ const FUNCTIONS: Record<FnName, [number, number]> = {
 type Operand =
   | { k: 'field'; name: string; layers: SliceRange[] | null }
   | { k: 'slice'; of: Operand; ranges: SliceRange[] }
-  | { k: 'call'; fn: FnName; args: Operand[] };
+  | { k: 'call'; fn: FnName; args: Operand[] }
+  | { k: 'arith'; op: ArithOp; a: Operand; b: Operand }
+  | { k: 'neg'; a: Operand }
+  | { k: 'num'; v: number; text: string };
+
+type ArithOp = '+' | '-' | '*' | '/' | '%';
 
 type Node =
   | { k: 'and' | 'or'; a: Node; b: Node }
@@ -85,7 +96,8 @@ type Node =
   | { k: 'in'; x: Operand; set: (Literal | [Literal, Literal])[] };
 
 interface Token {
-  t: 'word' | 'str' | 'op' | 'punct' | 'end';
+  /** arith: + * % (and a lone - or /, which are word characters elsewhere: 10.0.0.0/8, 8000-8080). */
+  t: 'word' | 'str' | 'op' | 'punct' | 'arith' | 'end';
   s: string;
   at: number;
 }
@@ -159,6 +171,11 @@ function tokenize(src: string): Token[] {
       i++;
       continue;
     }
+    if (c === '+' || c === '*' || c === '%') {
+      out.push({ t: 'arith', s: c, at });
+      i++;
+      continue;
+    }
     if (c === '(' || c === ')' || c === '{' || c === '}' || c === ',' || c === '[' || c === ']' || c === '$' || c === '#') {
       out.push({ t: 'punct', s: c, at });
       i++;
@@ -167,7 +184,8 @@ function tokenize(src: string): Token[] {
     if (WORD.test(c)) {
       let j = i + 1;
       while (j < n && WORD.test(src[j])) j++;
-      out.push({ t: 'word', s: src.slice(i, j), at });
+      const w = src.slice(i, j);
+      out.push({ t: w === '-' || w === '/' ? 'arith' : 'word', s: w, at });
       i = j;
       continue;
     }
@@ -260,8 +278,9 @@ class Parser {
       return n;
     }
     if (t.t === 'end') throw new FilterError('the filter ends where a field or protocol name was expected');
-    if (t.t !== 'word') throw new FilterError(`"${t.s}" ${this.where(t)}: expected a field or protocol name`);
-    const x = this.operand(t);
+    const group = t.t === 'punct' && t.s === '{';
+    if (t.t !== 'word' && !group && !(t.t === 'arith' && t.s === '-')) throw new FilterError(`"${t.s}" ${this.where(t)}: expected a field or protocol name`);
+    const x = this.sum(t);
     const op = this.peek();
     if (op.t === 'op' && OPS[op.s] !== undefined) {
       this.next();
@@ -291,6 +310,51 @@ class Parser {
       return { k: 'matches', x, re: this.regex() };
     }
     return { k: 'exists', x };
+  }
+
+  /** An arithmetic expression from `t` (taken): terms joined by + and -. Without operators, just the operand. */
+  private sum(t: Token): Operand {
+    let x = this.product(t);
+    while (this.peek().t === 'arith' && (this.peek().s === '+' || this.peek().s === '-')) {
+      const op = this.next().s as ArithOp;
+      x = { k: 'arith', op, a: x, b: this.product(this.next()) };
+    }
+    return x;
+  }
+
+  private product(t: Token): Operand {
+    let x = this.unary(t);
+    while (this.peek().t === 'arith' && (this.peek().s === '*' || this.peek().s === '/' || this.peek().s === '%')) {
+      const op = this.next().s as ArithOp;
+      x = { k: 'arith', op, a: x, b: this.unary(this.next()) };
+    }
+    return x;
+  }
+
+  /** `-x`, `{ … }`, a number, or a field, slice or call. */
+  private unary(t: Token): Operand {
+    if (t.t === 'arith' && t.s === '-') return { k: 'neg', a: this.unary(this.next()) };
+    if (t.t === 'punct' && t.s === '{') {
+      const x = this.sum(this.next());
+      const c = this.next();
+      if (c.t !== 'punct' || c.s !== '}') throw new FilterError(`missing "}" ${this.where(c)} (for the "{" at position ${t.at + 1})`);
+      return x;
+    }
+    if (t.t !== 'word') throw new FilterError(t.t === 'end' ? 'the filter ends where a field or number was expected' : `"${t.s}" ${this.where(t)}: expected a field or number`);
+    const after = this.peek();
+    const known = this.known.fields.has(t.s) || this.known.protocols.has(t.s);
+    if (!known && !(after.t === 'punct' && after.s === '(')) {
+      if (this.negated(t)) return { k: 'neg', a: this.operand({ t: 'word', s: t.s.slice(1), at: t.at + 1 }) };
+      const v = parseNumber(t.s);
+      if (v !== null) return { k: 'num', v, text: t.s };
+    }
+    return this.operand(t);
+  }
+
+  /** `-name` written as one word, name a field or protocol. */
+  private negated(t: Token): boolean {
+    const name = t.s.slice(1);
+    return t.s.startsWith('-') && (this.known.fields.has(name) || this.known.protocols.has(name));
   }
 
   /** A field or protocol (`t`, taken), a slice of one, or a function call. */
@@ -379,10 +443,12 @@ class Parser {
   private value(): Literal {
     const t = this.next();
     if (t.t === 'str') return { text: t.s, quoted: true, x: null };
+    if ((t.t === 'punct' && t.s === '{') || (t.t === 'arith' && t.s === '-')) return { text: t.s, quoted: false, x: this.sum(t) };
     if (t.t === 'word') {
       const after = this.peek();
-      if (after.t === 'punct' && after.s === '(') return { text: t.s, quoted: false, x: this.call(t) };
       const known = this.known.fields.has(t.s) || this.known.protocols.has(t.s);
+      // a field, a call or a literal with arithmetic after it, or a negated field (-ip.ttl)
+      if (after.t === 'arith' || (after.t === 'punct' && after.s === '(') || (!known && this.negated(t))) return { text: t.s, quoted: false, x: this.sum(t) };
       return { text: t.s, quoted: false, x: known ? this.operand(t) : null };
     }
     throw new FilterError(t.t === 'end' ? 'the filter ends where a value was expected' : `"${t.s}" ${this.where(t)}: expected a value`);
@@ -811,7 +877,46 @@ export class DisplayFilter {
       }
       return out;
     }
+    if (x.k === 'num') return [{ value: x.v, show: x.text, len: 0 }];
+    if (x.k === 'neg') return this.numbers(x.a).map((v) => numOcc(-v));
+    if (x.k === 'arith') {
+      const a = this.numbers(x.a), b = this.numbers(x.b);
+      const out: Occ[] = [];
+      for (const u of a) for (const w of b) {
+        const r = arith(x.op, u, w);
+        if (r !== null) out.push(numOcc(r));
+      }
+      return out;
+    }
     return call(x.fn, x.args.map((a) => this.values(a)));
+  }
+
+  /** An operand's values that are numbers (bigints as numbers). */
+  private numbers(x: Operand): number[] {
+    const out: number[] = [];
+    for (const o of this.values(x)) {
+      const v = o.value;
+      if (typeof v === 'number') out.push(v);
+      else if (typeof v === 'bigint') out.push(Number(v));
+    }
+    return out;
+  }
+}
+
+/** a op b; integers divide toward zero (as C, as tshark); null for a division by zero. */
+function arith(op: ArithOp, a: number, b: number): number | null {
+  switch (op) {
+    case '+':
+      return a + b;
+    case '-':
+      return a - b;
+    case '*':
+      return a * b;
+    case '/':
+      if (b === 0) return null;
+      return Number.isInteger(a) && Number.isInteger(b) ? Math.trunc(a / b) : a / b;
+    case '%':
+      return b === 0 ? null : a % b;
   }
 }
 

@@ -187,6 +187,22 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     ['tcp.port#[-1] == 80', '7-50'],
     ['ip.src#1 == 127.0.0.2 && udp', '1,3,5'],
     ['dns.qry.name#1[0:4] == "demo"', '1-4'],
+    // arithmetic
+    ['frame.len - 14 == ip.len', '1-56'],
+    ['frame.len == ip.len + 14', '1-56'],
+    ['tcp.srcport * 2 == 160', '8,11-12,15-19,25-29,35-39,46,49'],
+    ['tcp.srcport / 2 == 40', '8,11-12,15-19,25-29,35-39,46,49,52'],
+    ['tcp.srcport % 7 == 3', '8,11-12,15-19,25-29,35-39,46,49'],
+    ['{tcp.srcport + 1} * 2 == 162', '8,11-12,15-19,25-29,35-39,46,49'],
+    ['-ip.ttl == -64', '1-56'],
+    ['ip.len - frame.len == -14', '1-56'],
+    ['tcp.srcport / 0 == 1', ''],
+    ['tcp.port + tcp.port == 43643', '7-50'],
+    ['tcp.srcport + 1 > tcp.dstport', '7,9-10,13-14,20-24,30-34,40-45,47-48,50-51'],
+    ['tcp.len - 1 == -1', '7-9,11,13,20-24,30-34,40-44,47-52'],
+    ['ip.ttl == 2 * {30 + 2}', '1-56'],
+    ['ip.ttl - 1 * 2 == 62', '1-56'],
+    ['tcp.srcport + 1', '7-52'],
   ];
   it('passes exactly the frames tshark passes', () => expectDemoFrames(cases));
 
@@ -201,6 +217,9 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     expect(errorOf('ip.addr # 2 == 1.2.3.4')).toMatch(/"#" at position 9 takes a layer number or \[range\] right after it, as in ip.addr#2 or ip.addr#\[1-2\]/);
     expect(errorOf('ip.addr#x == 1.2.3.4')).toMatch(/"#" at position 8 takes a layer number/);
     expect(errorOf('ip.addr#[1:0] == 1.2.3.4')).toMatch(/slice "1:0" at position 10 has length 0/);
+    expect(errorOf('{ip.ttl + 1 == 65')).toMatch(/missing "}" at position 13/);
+    expect(errorOf('ip.ttl + == 65')).toMatch(/"==" at position 10: expected a field or number/);
+    expect(errorOf('ip.ttl * nope == 65')).toMatch(/"nope" \(position 10\) is neither a field nor a protocol name/);
   });
 });
 
