@@ -7,7 +7,7 @@
 // on its own frees the whole heap first, ~40 ms after `conversations` on a 200k-packet capture.
 import { main } from '../src/cli/main.js';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, ownsProcess: true }).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`wiretrace: internal error: ${(e as Error)?.message ?? e}\n`);

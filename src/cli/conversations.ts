@@ -275,7 +275,8 @@ async function printConversations(conv: ConversationTable, o: TablesOut, io: Cli
  * (15 alternating runs, medians), peak RSS 82 → 71 MB, 2,800 fewer page faults; the packet table,
  * whose garbage is short-lived, is slower that way (2.2 → 2.5 s), so only this command does it.
  * V8 reads this flag when the young generation would grow (set after start-up, the bundle's
- * code cache stays valid: a flag on the command line would make V8 reject it).
+ * code cache stays valid: a flag on the command line would make V8 reject it). Process-wide, so
+ * only when the command is the process (CliIO.ownsProcess), not when a test calls main().
  */
 function keepYoungGenerationSmall(): void {
   setFlagsFromString('--semi-space-growth-factor=1');
@@ -289,7 +290,7 @@ export function conversationsCommand(io: CliIO, done: (code: number) => void): C
     .option('-T, --output-format <fmt>', 'table (default) or json')
     .option('--no-color', 'no colours (also NO_COLOR)')
     .action(async (file: string, opts: { z?: string[]; outputFormat?: string; color?: boolean }) => {
-      keepYoungGenerationSmall();
+      if (io.ownsProcess === true) keepYoungGenerationSmall();
       done(await runConversations(file, { ...opts, color: opts.color === false ? false : undefined }, io));
     });
 }

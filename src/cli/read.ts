@@ -25,6 +25,11 @@ export interface CliIO {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable;
   env: NodeJS.ProcessEnv;
+  /**
+   * The command is the whole process (the wiretrace binary, not a test calling main()): it may tune
+   * what is process-wide, such as V8's garbage collector for its workload.
+   */
+  ownsProcess?: boolean;
 }
 
 export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): Promise<number> {
