@@ -5,7 +5,8 @@
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import { checksumFields, fBool, fHex, fIPv6, fMAC, fText, fUint, fmtIPv6, fmtMAC, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
-import { Layer } from '../src/dissect/layer.js';
+import type { UdpD } from '../src/dissect/decoded.js';
+import { Layer, lastLayerOf } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 export interface Icmpv6D {
@@ -15,6 +16,8 @@ export interface Icmpv6D {
   ckGood: boolean | null;
   ckCalc: number;
   hlim: number;
+  /** An echo request to UDP port 3544 inside Teredo: tshark's "Direct IPv6 Connectivity Test" (RFC 4380 5.2.9). */
+  teredoTest: boolean;
 }
 
 const TYPES: Record<number, string> = {
@@ -50,7 +53,7 @@ export const icmpv6: Dissector<Icmpv6D> = {
   registers: [{ table: 'ip.proto', key: 58 }],
 
   dissect(buf, start, end, ctx) {
-    const d: Icmpv6D = { type: -1, code: -1, ok: false, ckGood: null, ckCalc: 0, hlim: -1 };
+    const d: Icmpv6D = { type: -1, code: -1, ok: false, ckGood: null, ckCalc: 0, hlim: -1, teredoTest: false };
     const l = new Layer<Icmpv6D>(icmpv6, buf, start, end, d);
     let ip: Layer | null = null;
     for (let i = ctx.layers.length - 1; i >= 0; i--) if (ctx.layers[i].proto === 'ipv6') { ip = ctx.layers[i]; break; }
@@ -62,6 +65,10 @@ export const icmpv6: Dissector<Icmpv6D> = {
     d.type = buf[start];
     d.code = buf[start + 1];
     d.ok = true;
+    if (d.type === 128) {
+      const u = lastLayerOf(ctx.layers, 'udp');
+      d.teredoTest = u >= 0 && lastLayerOf(ctx.layers, 'teredo') > u && (ctx.layers[u].d as UdpD).dstport === 3544;
+    }
     const quoted = ctx.quoted;
     if (ip && !quoted && !ctx.snapCut(buf, end) && ip.d.srcAt >= 0) {
       const s = onesSum(buf, start, start + 2, onesSum(buf, start + 4, end, pseudoSum(ip, 58, end - start)));
@@ -75,7 +82,7 @@ export const icmpv6: Dissector<Icmpv6D> = {
       return l;
     }
     if (d.type >= 1 && d.type <= 4) l.inner = ctx.dissectInner('ethertype', 0x86dd, buf, start + 8, end);
-    else if (d.type === 128 || d.type === 129) l.next = { table: 'data', key: 0, start: start + 8, end };
+    else if ((d.type === 128 || d.type === 129) && !d.teredoTest) l.next = { table: 'data', key: 0, start: start + 8, end }; // (tshark's connectivity test shows no data)
     else if (ND_OPTS[d.type]) {
       for (let q = start + ND_OPTS[d.type], g = 0; q < end && g < 64; g++) {
         const ol = q + 1 < end ? buf[q + 1] * 8 : 0;
@@ -154,12 +161,12 @@ export const icmpv6: Dissector<Icmpv6D> = {
     return out;
   },
 
-  column: () => 'ICMPv6',
+  column: (l) => (l.d.teredoTest ? 'Teredo' : 'ICMPv6'),
   info(l) {
     const { buf, start, d } = l;
     if (!d.ok) return null;
     const t = d.type;
-    let s = TYPES[t] ?? `Unknown ICMPv6 type (${t})`;
+    let s = d.teredoTest ? 'Direct IPv6 Connectivity Test' : TYPES[t] ?? `Unknown ICMPv6 type (${t})`;
     const cn = CODES[t]?.[d.code];
     if (cn) s += ` (${cn})`;
     const len = l.end - start;

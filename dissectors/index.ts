@@ -22,6 +22,8 @@ import { igmp } from './igmp.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
+// -- tunnels
+import { teredo } from './teredo.js';
 // -- application layer
 import { dhcp } from './dhcp.js';
 import { dns } from './dns.js';
@@ -51,6 +53,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- transport layer
   tcp,
   udp,
+  // -- tunnels
+  teredo,
   // -- application layer
   dns,
   dhcp,

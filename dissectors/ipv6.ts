@@ -251,8 +251,11 @@ export const ipv6: Dissector<Ipv6D> = {
   protocolsPart: (l) => ['ipv6', ...l.d.exts.map((e) => EXT_PROTOCOL[e.type] ?? 'ipv6')].join(':'),
   info(l) {
     const d = l.d;
-    if (!d.fragment) return null;
-    return `IPv6 fragment (off=${d.fragOff * 8} more=${d.fragMore ? 'y' : 'n'} ident=${hexN(d.fragId, 8)} nxt=${d.proto})`;
+    if (d.fragment) return `IPv6 fragment (off=${d.fragOff * 8} more=${d.fragMore ? 'y' : 'n'} ident=${hexN(d.fragId, 8)} nxt=${d.proto})`;
+    // tshark's words when nothing follows the headers (a Teredo bubble), or the header itself is short
+    if (d.ok) return d.proto === 59 ? 'IPv6 no next header' : null;
+    const have = l.end - l.start;
+    return l.problems?.[0]?.kind === 'malformed' ? `Invalid IPv6 header (${have} byte${have === 1 ? '' : 's'}, need exactly 40)` : null;
   },
 };
 

@@ -57,6 +57,9 @@ export class LeanDecoder {
   private readonly ipProto = new Uint8Array(256);
   /** Ethertypes the chain dissects into something that cannot hold TCP/UDP (ARP, RARP). */
   private readonly etherSkip: (t: number) => boolean;
+  /** Per TCP / UDP port, 1 when a dissector is registered on it (null: none is): such a frame goes to the chain. */
+  private readonly tcpPorts: Uint8Array | null;
+  private readonly udpPorts: Uint8Array | null;
   // one-entry caches of address text (most packets repeat the previous packet's addresses)
   private v4a = -1;
   private v4aS = '';
@@ -84,10 +87,11 @@ export class LeanDecoder {
       const d = registry.get('ethertype', t);
       return d === undefined || d.proto === 'arp';
     };
-    // Any port-registered TCP/UDP dissector (HTTP, DNS …) could add layers: the lean path is
-    // only valid when the payload above TCP/UDP cannot hold another TCP/UDP layer.
-    if (registry.has('tcp.port')) this.ipProto[6] = 2;
-    if (registry.has('udp.port')) this.ipProto[17] = 2;
+    // A port-registered TCP/UDP dissector (Teredo; HTTP, DNS … in a full registry) could add
+    // layers: a frame on such a port goes to the chain, so the lean path only takes frames whose
+    // payload cannot hold another TCP/UDP layer. A heuristic dissector could take any frame.
+    this.tcpPorts = portFlags(registry, 'tcp.port');
+    this.udpPorts = portFlags(registry, 'udp.port');
     if (registry.heuristic('tcp').length > 0) this.ipProto[6] = 2;
     if (registry.heuristic('udp').length > 0) this.ipProto[17] = 2;
   }
@@ -192,6 +196,8 @@ export class LeanDecoder {
       }
       t.srcport = u16(b, pay);
       t.dstport = u16(b, pay + 2);
+      const tp = this.tcpPorts;
+      if (tp !== null && (tp[t.srcport] | tp[t.dstport]) !== 0) return LEAN_FALLBACK;
       t.seq = u32(b, pay + 4);
       t.ack = u32(b, pay + 8);
       t.hdrLen = hl;
@@ -208,6 +214,8 @@ export class LeanDecoder {
     const u = this.udp;
     u.srcport = u16(b, pay);
     u.dstport = u16(b, pay + 2);
+    const up = this.udpPorts;
+    if (up !== null && (up[u.srcport] | up[u.dstport]) !== 0) return LEAN_FALLBACK;
     u.length = u16(b, pay + 4);
     u.payloadStart = pay + 8;
     u.payloadEnd = end;
@@ -344,4 +352,13 @@ export function leanFeeder(
 ): (frame: Frame) => void {
   const f = new LeanFeeder(sink, registry, newDissection, opts);
   return (frame: Frame): void => f.frame(frame);
+}
+
+/** portFlags: 1 at each port `table` has a dissector for; null when it has none. */
+function portFlags(registry: Registry, table: string): Uint8Array | null {
+  const keys = registry.keys(table);
+  if (keys.length === 0) return null;
+  const f = new Uint8Array(65536);
+  for (const k of keys) if (k >= 0 && k < 65536) f[k] = 1;
+  return f;
 }

@@ -43,6 +43,11 @@ export class Registry {
     return (this.tables.get(table)?.size ?? 0) > 0;
   }
 
+  /** The keys `table` has entries for (the ports some dissector registered on, …). */
+  keys(table: string): number[] {
+    return [...(this.tables.get(table)?.keys() ?? [])];
+  }
+
   heuristic(table: string): readonly Dissector[] {
     return this.heuristics.get(table) ?? [];
   }
