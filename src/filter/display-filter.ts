@@ -405,7 +405,7 @@ class Parser {
     throw new FilterError(`"#" at position ${hash.at + 1} takes a layer number or [range] right after it, as in ${t.s}#2 or ${t.s}#[1-2]`);
   }
 
-  /** [range, …] after a field: i:len, i-j (inclusive), i, :len, i: (negative i counts from the end). */
+  /** [range, …] after a field: i:len, i-j (inclusive, i before j, one sign), i, :len, i: (negative i counts from the end). */
   private ranges(): SliceRange[] {
     const open = this.next();
     const out: SliceRange[] = [];
@@ -418,7 +418,13 @@ class Parser {
         const len = m[2] === undefined ? null : Number(m[2]);
         if (len === 0) throw new FilterError(`slice "${r.s}" ${this.where(r)} has length 0`);
         out.push({ off: m[1] === undefined ? 0 : Number(m[1]), len, end: null });
-      } else if ((m = /^(-?\d+)-(-?\d+)$/.exec(r.s)) !== null) out.push({ off: Number(m[1]), len: null, end: Number(m[2]) });
+      } else if ((m = /^(-?\d+)-(-?\d+)$/.exec(r.s)) !== null) {
+        // tshark's rules for start-end: the same sign, start before end
+        const a = Number(m[1]), b = Number(m[2]);
+        if (a < 0 !== b < 0) throw new FilterError(`range "${r.s}" ${this.where(r)}: ${a} and ${b} have different signs`);
+        if (a >= b) throw new FilterError(`range "${r.s}" ${this.where(r)}: ${a} is not before ${b}`);
+        out.push({ off: a, len: null, end: b });
+      }
       else if ((m = /^-?\d+$/.exec(r.s)) !== null) out.push({ off: Number(r.s), len: 1, end: null });
       else throw bad();
       const c = this.next();

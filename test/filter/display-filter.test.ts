@@ -217,6 +217,12 @@ describe('display filter: slices and functions (demo capture; frames as tshark 4
     expect(errorOf('ip.addr # 2 == 1.2.3.4')).toMatch(/"#" at position 9 takes a layer number or \[range\] right after it, as in ip.addr#2 or ip.addr#\[1-2\]/);
     expect(errorOf('ip.addr#x == 1.2.3.4')).toMatch(/"#" at position 8 takes a layer number/);
     expect(errorOf('ip.addr#[1:0] == 1.2.3.4')).toMatch(/slice "1:0" at position 10 has length 0/);
+    // tshark 4.0.17 refuses these start-end ranges too ("Range 1-1 isn't valid because 1 is greater or equal than 1")
+    expect(errorOf('frame[1-1] == 00')).toMatch(/range "1-1" at position 7: 1 is not before 1/);
+    expect(errorOf('frame[-1--3] == 00')).toMatch(/range "-1--3" at position 7: -1 is not before -3/);
+    expect(errorOf('frame[-1-2] == 00')).toMatch(/range "-1-2" at position 7: -1 and 2 have different signs/);
+    expect(errorOf('ip.src#[0-0]')).toMatch(/range "0-0" at position 9: 0 is not before 0/);
+    expect(errorOf('ip.src#[1--1]')).toMatch(/range "1--1" at position 9: 1 and -1 have different signs/);
     expect(errorOf('{ip.ttl + 1 == 65')).toMatch(/missing "}" at position 13/);
     expect(errorOf('ip.ttl + == 65')).toMatch(/"==" at position 10: expected a field or number/);
     expect(errorOf('ip.ttl * nope == 65')).toMatch(/"nope" \(position 10\) is neither a field nor a protocol name/);
