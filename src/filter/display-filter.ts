@@ -342,7 +342,7 @@ class Parser {
     }
     if (t.t !== 'word') throw new FilterError(t.t === 'end' ? 'the filter ends where a field or number was expected' : `"${t.s}" ${this.where(t)}: expected a field or number`);
     const after = this.peek();
-    const known = this.known.fields.has(t.s) || this.known.protocols.has(t.s);
+    const known = this.isName(t.s);
     if (!known && !(after.t === 'punct' && after.s === '(')) {
       if (this.negated(t)) return { k: 'neg', a: this.operand({ t: 'word', s: t.s.slice(1), at: t.at + 1 }) };
       const v = parseNumber(t.s);
@@ -351,10 +351,15 @@ class Parser {
     return this.operand(t);
   }
 
+  /** A field or protocol name. */
+  private isName(s: string): boolean {
+    return this.known.fields.has(s) || this.known.protocols.has(s);
+  }
+
   /** `-name` written as one word, name a field or protocol. */
   private negated(t: Token): boolean {
     const name = t.s.slice(1);
-    return t.s.startsWith('-') && (this.known.fields.has(name) || this.known.protocols.has(name));
+    return t.s.startsWith('-') && this.isName(name);
   }
 
   /** A field or protocol (`t`, taken), a slice of one, or a function call. */
@@ -436,7 +441,7 @@ class Parser {
   /** A field or protocol name the filter reads; an error naming close matches when unknown. */
   private name(t: Token): string {
     const s = t.s;
-    if (this.known.fields.has(s) || this.known.protocols.has(s)) {
+    if (this.isName(s)) {
       this.names.add(s);
       return s;
     }
@@ -452,7 +457,7 @@ class Parser {
     if ((t.t === 'punct' && t.s === '{') || (t.t === 'arith' && t.s === '-')) return { text: t.s, quoted: false, x: this.sum(t) };
     if (t.t === 'word') {
       const after = this.peek();
-      const known = this.known.fields.has(t.s) || this.known.protocols.has(t.s);
+      const known = this.isName(t.s);
       // a field, a call or a literal with arithmetic after it, or a negated field (-ip.ttl)
       if (after.t === 'arith' || (after.t === 'punct' && after.s === '(') || (!known && this.negated(t))) return { text: t.s, quoted: false, x: this.sum(t) };
       return { text: t.s, quoted: false, x: known ? this.operand(t) : null };
