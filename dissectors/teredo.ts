@@ -82,7 +82,7 @@ export const teredo: Dissector<TeredoD> = {
     if (d.auth >= 0) {
       const a = d.auth;
       const kids: Field[] = [];
-      const whole = d.payload - a >= AUTH_FIXED + d.idLen + d.auLen || d.orig >= 0;
+      const whole = l.end - a >= AUTH_FIXED + d.idLen + d.auLen;
       if (l.end - a >= 4) {
         kids.push(fUint('teredo.auth.idlen', 'Client identifier length', d.idLen, a + 2, 1));
         kids.push(fUint('teredo.auth.aulen', 'Authentication value length', d.auLen, a + 3, 1));

@@ -11,7 +11,8 @@
 // ('damaged', 'unsupported'), even one in the file header, comes out of the iterator after every
 // frame read before it.
 
-import { close, fstat, open, read, readSync, type Stats } from 'node:fs';
+import { close, fstat, open, read, readSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { CaptureFileError, type CaptureInfo, type Frame } from './types.js';
 import { type Decoder, type RecordVisitor, dataView, newInfo, plainBytes, uninitBytes } from './read-common.js';
 import { PcapDecoder, pcapVariant } from './pcap.js';
@@ -122,12 +123,10 @@ class SyncFileSource implements ByteSource {
 }
 
 /**
- * Files are opened and closed with node:fs's callback functions: node:fs/promises (FileHandle)
- * would load readline and the stream helpers at start-up, ~2.5 ms of every command.
+ * Files are opened, read and closed with node:fs's callback functions, promisified: node:fs/promises
+ * (FileHandle) would load readline and the stream helpers at start-up, ~2.5 ms of every command.
  */
-function closeFd(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => close(fd, (e) => (e ? reject(e) : resolve())));
-}
+const openFd = promisify(open), fstatFd = promisify(fstat), readFd = promisify(read), closeFd = promisify(close);
 
 /** Anything else opened by path (a FIFO, a character device): async reads that may wait for data. */
 class FileSource implements ByteSource {
@@ -138,7 +137,7 @@ class FileSource implements ByteSource {
 
   async read(into: Uint8Array, offset: number, length: number): Promise<number> {
     if (this.closed) return 0;
-    return new Promise((resolve, reject) => read(this.fd, into, offset, length, null, (e, n) => (e ? reject(e) : resolve(n))));
+    return (await readFd(this.fd, into, offset, length, null)).bytesRead;
   }
 
   async skip(n: number): Promise<number> {
@@ -458,10 +457,10 @@ export async function openCaptureStream(
 /** Open a capture file by path; '-' reads stdin. See the file comment for the error contract. */
 export async function openCapture(path: string, options: OpenOptions = {}): Promise<CaptureReader> {
   if (path === '-') return openCaptureStream(process.stdin, options);
-  const fd = await new Promise<number>((resolve, reject) => open(path, 'r', (e, f) => (e ? reject(e) : resolve(f))));
+  const fd = await openFd(path, 'r');
   let src: ByteSource;
   try {
-    const st = await new Promise<Stats>((resolve, reject) => fstat(fd, (e, x) => (e ? reject(e) : resolve(x))));
+    const st = await fstatFd(fd);
     src = st.isFile() ? new SyncFileSource(fd, st.size) : new FileSource(fd);
   } catch (e) {
     await closeFd(fd);
