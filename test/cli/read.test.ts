@@ -1,9 +1,10 @@
 // End to end: the built CLI (node dist/bin/wiretrace.js) on corpus files.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureDist } from '../helpers/build.js';
 import { CORPUS_DIR } from '../helpers/corpus.js';
 import { encodePcapHeader, encodePcapRecord } from '../../src/capture/write.js';
 import { ACK, enc, opening, PSH, tcpFrame } from '../helpers/tcp-frames.js';
@@ -12,27 +13,8 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'bin', 'wiretrace.js');
 const C = CORPUS_DIR;
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  // build when dist is missing or older than the CLI/output sources
-  const src = Math.max(newest(join(ROOT, 'src', 'cli')), newest(join(ROOT, 'src', 'output')), statSync(join(ROOT, 'src', 'pipeline.ts')).mtimeMs);
-  if (!existsSync(BIN) || statSync(BIN).mtimeMs < src || statSync(join(ROOT, 'dist', 'src', 'cli', 'main.js')).mtimeMs < src) {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, stdio: 'pipe' });
-      execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'pipe' });
-    } catch {
-      // type errors elsewhere in the tree still emit JS; the tests below check the result
-    }
-  }
-}, 180_000);
+// build dist/ when it is missing, only tsc'd, or older than the sources
+beforeAll(() => void ensureDist(), 180_000);
 
 function run(args: string[], opts: { input?: Buffer; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, [BIN, ...args], {

@@ -1,5 +1,5 @@
 // Live capture on loopback with real traffic made here (as root, with cap built; else skipped
-// with the reason). The CLI runs as a child process: build with `npx tsc -p .` first.
+// with the reason). The CLI runs as a child process: build with `npm run build` first.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { capBuilt, hasTshark, isRoot, miniRead, tsharkFields, type MiniFrame } from './helpers.js';
 import { hasDist, runCli, sleep } from './run.js';
 
-const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built (apt-get install libpcap-dev && npm rebuild cap)' : !hasDist ? 'dist/ missing: run npx tsc -p . first' : '';
+const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built (apt-get install libpcap-dev && npm rebuild cap)' : !hasDist ? 'dist/ missing: run npm run build first' : '';
 if (skipReason) console.warn(`test/live/capture.test.ts: live capture tests skipped: ${skipReason}`);
 const live = describe.skipIf(skipReason !== '');
 

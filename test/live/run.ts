@@ -1,4 +1,4 @@
-// Run the CLI as a child process for the live tests (needs `npx tsc -p .` first: dist/).
+// Run the CLI as a child process for the live tests (needs `npm run build` first: dist/).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import { capBuilt, isRoot } from './helpers.js';
 import { hasDist, runCli, sleep, type Run } from './run.js';
 
-const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built (apt-get install libpcap-dev && npm rebuild cap)' : !hasDist ? 'dist/ missing: run npx tsc -p . first' : '';
+const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built (apt-get install libpcap-dev && npm rebuild cap)' : !hasDist ? 'dist/ missing: run npm run build first' : '';
 if (skipReason) console.warn(`test/live/timeline.test.ts: live timeline tests skipped: ${skipReason}`);
 const live = describe.skipIf(skipReason !== '');
 

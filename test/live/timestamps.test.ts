@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { capBuilt, hasTcpdump, isRoot, miniRead } from './helpers.js';
 import { hasDist, runCli, sleep } from './run.js';
 
-const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built' : !hasDist ? 'dist/ missing: run npx tsc -p .' : !hasTcpdump ? 'tcpdump not installed' : '';
+const skipReason = !isRoot ? 'not root' : !capBuilt() ? 'cap is not built' : !hasDist ? 'dist/ missing: run npm run build' : !hasTcpdump ? 'tcpdump not installed' : '';
 if (skipReason) console.warn(`test/live/timestamps.test.ts skipped: ${skipReason}`);
 
 describe.skipIf(skipReason !== '')('host timestamps against tcpdump', () => {

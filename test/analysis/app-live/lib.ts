@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ensureDist } from '../../helpers/build.js';
 import { tcpdumpLo } from '../scenarios/lib.js';
 
 export const ROOT = path.join(import.meta.dirname, '..', '..', '..');
@@ -15,23 +16,10 @@ export function recordLo(name: string, filter: string, traffic: () => Promise<vo
   return tcpdumpLo(name, filter, { snaplen: 0, bufferKiB: 16384 }, traffic);
 }
 
-/** Build dist/ when a source is newer than dist/bin/wiretrace.js (others' type errors do not stop tsc emitting). */
+/** Build dist/ (as npm run build does) when it is missing, only tsc'd, or older than the sources. */
 export function ensureBuilt(): void {
-  const built = fs.existsSync(CLI) ? fs.statSync(CLI).mtimeMs : 0;
-  let newest = 0;
-  const walk = (d: string, depth: number) => {
-    if (depth > 6 || !fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  for (const d of ['src', 'dissectors', 'bin']) walk(path.join(ROOT, d), 0);
-  if (built >= newest) return;
-  console.log('[app-live] dist/ is older than the sources: running npx tsc -p . first');
-  spawnSync('npx', ['tsc', '-p', '.'], { cwd: ROOT, timeout: 120_000, stdio: 'ignore' });
-  if (!fs.existsSync(CLI)) throw new Error('npx tsc -p . produced no dist/bin/wiretrace.js');
+  if (ensureDist()) console.log('[app-live] dist/ was not current: built it (tsc, then the bundle)');
+  if (!fs.existsSync(CLI)) throw new Error('the build produced no dist/bin/wiretrace.js');
 }
 
 /** `node dist/bin/wiretrace.js ...args`: stdout (throws on a non-zero exit or a timeout). */
