@@ -199,22 +199,14 @@ export class ConversationTable implements Analyzer {
    */
   tcpRows(): ConversationRows {
     const { streams, counts } = this.tcpStreams();
-    const frames = new Float64Array(streams.length);
-    for (let i = 0; i < streams.length; i++) {
-      const c = counts?.[i];
-      frames[i] = c !== undefined ? c.framesAB + c.framesBA : streams[i].flows[0].packets + streams[i].flows[1].packets;
-    }
-    const order = conversationOrder(frames), into = newConversation('tcp');
-    return { length: order.length, row: (k) => tcpConv(streams[order[k]], counts?.[order[k]], into) };
+    const into = newConversation('tcp');
+    return sortedRows(streams.length, (i) => tcpConv(streams[i], counts?.[i], into));
   }
 
   /** udpConversations() as tcpRows() gives the TCP ones. */
   udpRows(): ConversationRows {
-    const list = this.udpList;
-    const frames = new Float64Array(list.length);
-    for (let i = 0; i < list.length; i++) frames[i] = list[i].framesAB + list[i].framesBA;
-    const order = conversationOrder(frames), into = newConversation('udp');
-    return { length: order.length, row: (k) => udpConv(list[order[k]], into) };
+    const list = this.udpList, into = newConversation('udp');
+    return sortedRows(list.length, (i) => udpConv(list[i], into));
   }
 }
 
@@ -275,16 +267,24 @@ function tcpConv(s: TcpStream, c: Counts | undefined, into: Conversation): Conve
   return into;
 }
 
-/** Indices 0 … n-1 of conversations with these frame counts in tshark's order: most frames first, stable. */
-function conversationOrder(frames: Float64Array): Uint32Array {
-  const order = new Uint32Array(frames.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((x, y) => frames[y] - frames[x] || x - y);
+/**
+ * Conversations 0 … n-1 (`fill(i)` makes the i-th, perhaps in a reused object) in tshark's order:
+ * most frames first, stable. The frame counts are read off the rows themselves, once.
+ */
+function sortedRows(n: number, fill: (i: number) => Conversation): ConversationRows {
+  const frames = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = fill(i);
+    frames[i] = c.framesAB + c.framesBA;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((x, y) => frames[y] - frames[x] || x - y);
+  return { length: n, row: (k) => fill(order[k]) };
 }
 
 /** tshark's order: most frames first (stable). */
 export function sortConversations(list: Conversation[]): Conversation[] {
-  const frames = new Float64Array(list.length);
-  for (let i = 0; i < list.length; i++) frames[i] = list[i].framesAB + list[i].framesBA;
-  return Array.from(conversationOrder(frames), (i) => list[i]);
+  const rows = sortedRows(list.length, (i) => list[i]);
+  return Array.from({ length: rows.length }, (_, k) => rows.row(k));
 }
