@@ -162,7 +162,7 @@ export class DirDesegmenter {
     const push = this.rs.push(seq, data, segLen, syn, fin, frame);
     const r = this.consume(push.pieces, frame, frameData);
     r.push = push;
-    if (this.rs.eof) this.end(r, frame);
+    if (this.rs.eof) this.end(r, frame, true);
     return r;
   }
 
@@ -197,7 +197,7 @@ export class DirDesegmenter {
   /** End of capture: flush held segments and messages that end at the close. */
   finish(frame: number): FeedResult {
     const r = this.consume(this.rs.flush(), frame, new Uint8Array(0));
-    this.end(r, frame);
+    this.end(r, frame, false);
     this.release();
     return r;
   }
@@ -209,7 +209,22 @@ export class DirDesegmenter {
     this.want = 0;
   }
 
-  private end(r: FeedResult, frame: number): void {
+  /**
+   * The stream ended (`fin`: this frame's FIN; else the capture or the stream's tracking ended):
+   * hand out what ends at the close. A message the FIN completes lists the FIN's frame as its
+   * last segment even when it carries no data, as tshark does ("#9(0)", "Frame: 9 (no data)").
+   */
+  private end(r: FeedResult, frame: number, fin = false): void {
+    const before = r.messages.length;
+    this.endMessages(r, frame);
+    if (!fin) return;
+    for (let i = before; i < r.messages.length; i++) {
+      const segs = r.messages[i].segs;
+      if (segs[segs.length - 1].frame !== frame) segs.push({ frame, len: 0 });
+    }
+  }
+
+  private endMessages(r: FeedResult, frame: number): void {
     if (this.len === 0 || this.stopped) return;
     if (this.holeOn) {
       // the length was known and the stream ended first (what measure(eof) would say)

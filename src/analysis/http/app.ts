@@ -54,7 +54,7 @@ export const tcpSegmentsLayer: Dissector<SegsD> = {
     let at = 0;
     for (const s of l.d.segs) {
       const f = fUint('tcp.segment', 'Frame', s.frame, at, s.len);
-      f.text = `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
+      f.text = s.len === 0 ? `Frame: ${s.frame} (no data)` : `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
       out.push(gen(f));
       at += s.len;
     }
@@ -100,6 +100,12 @@ export const tcpSegmentData: Dissector<SegD> = {
   column: () => '',
   info: (l) => l.d.info,
 };
+
+/** An HTTP response without a length, whose body runs until the connection closes. */
+function closeDelimited(m: Message): boolean {
+  const h = m.meta as HttpHead | null;
+  return h !== null && h.kind === 'response' && h.contentLength === -1 && !h.chunked;
+}
 
 /** The TCP layer's Info without its analysis words: the row puts them in front of any Info above TCP. */
 function unfenced(tl: Layer, layers: readonly Layer[]): string {
@@ -268,7 +274,9 @@ export class TcpApp {
     const r = ds.feed(d.seq, payload, d.len, (d.flags & TCP_SYN) !== 0, (d.flags & TCP_FIN) !== 0, frame, pkt.frame.data);
     if (r.push?.conflict) this.stats.conflicts++;
     if (r.push?.capHit) this.stats.capHits++;
-    this.handle(st, dir, r, pkt, ti, d.len > 0);
+    // a response whose body the close delimits, completed by this frame's FIN, is shown on it, as in
+    // tshark (not other bytes the FIN hands out, such as a request head without its end)
+    this.handle(st, dir, r, pkt, ti, d.len > 0 || ((d.flags & TCP_FIN) !== 0 && r.messages.some(closeDelimited)));
     if (d.flags & TCP_RST) {
       // the connection is gone: hand out what ends at the close
       for (let k = 0; k < 2; k++) {
@@ -428,7 +436,8 @@ export class TcpApp {
     } else {
       buf = m.bytes;
       s = 0;
-      const segs = m.segs.filter((x) => x.len > 0);
+      // (a FIN without data that completed the message stays: tshark lists it, "#9(0)")
+      const segs = m.segs.filter((x, i, all) => x.len > 0 || (i > 0 && i === all.length - 1));
       const sl = new Layer<SegsD>(tcpSegmentsLayer, buf, 0, buf.length, { segs, total: buf.length });
       sl.bufName = 'Reassembled TCP';
       out.push(sl);

@@ -26,6 +26,9 @@ export class HttpFramer implements AppParser {
   private chunkAt = -1;
   private chunks = 0;
   private noted = false;
+  /** The message at the buffer start is a response whose body runs until the close; its first line was given as partialInfo. */
+  private untilClose = false;
+  private untilCloseInfo = false;
 
   constructor(readonly conn: HttpConn) {}
 
@@ -36,6 +39,8 @@ export class HttpFramer implements AppParser {
     this.chunkAt = -1;
     this.chunks = 0;
     this.noted = false;
+    this.untilClose = false;
+    this.untilCloseInfo = false;
   }
 
   /**
@@ -61,6 +66,12 @@ export class HttpFramer implements AppParser {
   }
 
   partialInfo(buf: Uint8Array): string | null {
+    // tshark hands a body that runs until the close to HTTP once (the frame that completes the
+    // head); the segments after it are TCP's until the FIN: their Info is TCP's own
+    if (this.untilClose) {
+      if (this.untilCloseInfo) return null;
+      this.untilCloseInfo = true;
+    }
     if (!looksLikeHttp(buf, 0, buf.length)) return null;
     const l = firstLine(buf, 0, buf.length);
     return l === null ? null : l + ' ';
@@ -123,6 +134,7 @@ export class HttpFramer implements AppParser {
     if (h.contentLength === -2) return he;
     if (h.kind === 'request') return he;
     // a response without length: the body runs until the connection closes
+    if (!eof) this.untilClose = true;
     return eof ? len : 0;
   }
 }
