@@ -90,14 +90,15 @@ function script(t0: number, isnC: number, isnS: number): Seg[] {
   ];
 }
 
-function put32(b: Uint8Array, at: number, v: number): void {
+export function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
   b[at + 1] = (v >>> 16) & 255;
   b[at + 2] = (v >>> 8) & 255;
   b[at + 3] = v & 255;
 }
 
-function frame(index: number, tsNs: bigint, v6: boolean, dir: 0 | 1, l4: Uint8Array, proto: number): Frame {
+/** An Ethernet frame of client (dir 0) or server (dir 1) carrying `l4` over IPv4 or IPv6. */
+export function frame(index: number, tsNs: bigint, v6: boolean, dir: 0 | 1, l4: Uint8Array, proto: number): Frame {
   const ipLen = v6 ? 40 : 20;
   const b = new Uint8Array(14 + ipLen + l4.length);
   b[12] = v6 ? 0x86 : 0x08;

@@ -26,6 +26,8 @@ export interface CaptureReader extends AsyncIterable<Frame[]> {
   scan(visit: RecordVisitor, frames: (batch: Frame[]) => void): Promise<void>;
   /** Filled from the header; interfaces/names/sections grow as blocks are read. */
   readonly info: CaptureInfo;
+  /** Size in bytes of a regular file; null for stdin, a pipe or a device. */
+  readonly fileSize: number | null;
   /** Stop early (e.g. -c N): releases the file / stops reading stdin. Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -82,6 +84,8 @@ export function parseCaptureBuffer(bytes: Uint8Array): {
 interface ByteSource {
   /** read() and skip() return plain numbers, never promises (a regular file: fs.readSync). */
   readonly sync: boolean;
+  /** Bytes in all (a regular file), or null. */
+  readonly size: number | null;
   read(into: Uint8Array, offset: number, length: number): number | Promise<number>;
   /** Discard n bytes; returns how many were really there. */
   skip(n: number): number | Promise<number>;
@@ -99,7 +103,7 @@ class SyncFileSource implements ByteSource {
   private closed = false;
   constructor(
     private readonly fd: number,
-    private readonly size: number,
+    readonly size: number,
   ) {}
 
   read(into: Uint8Array, offset: number, length: number): number {
@@ -131,6 +135,7 @@ const openFd = promisify(open), fstatFd = promisify(fstat), readFd = promisify(r
 /** Anything else opened by path (a FIFO, a character device): async reads that may wait for data. */
 class FileSource implements ByteSource {
   readonly sync = false;
+  readonly size = null;
   private closed = false;
   private scratch: Uint8Array | null = null;
   constructor(private readonly fd: number) {}
@@ -161,6 +166,7 @@ class FileSource implements ByteSource {
 /** Any async iterable of byte chunks (process.stdin, a pipe, a test's generator). */
 class StreamSource implements ByteSource {
   readonly sync = false;
+  readonly size = null;
   private chunk: Uint8Array | null = null;
   private at = 0;
   private done = false;
@@ -266,6 +272,10 @@ class Reader implements CaptureReader {
   }
 
   private dec!: Decoder;
+  get fileSize(): number | null {
+    return this.src.size;
+  }
+
   get info(): CaptureInfo {
     return this.dec.info;
   }

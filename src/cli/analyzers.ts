@@ -14,15 +14,17 @@ import { frameTimesAnalyzer } from '../analysis/frame-times.js';
 import { frameProtocolsAnalyzer } from '../analysis/frame-protocols.js';
 import { tcpAnalyzer, TCP_ANALYSIS_KEYS } from '../analysis/tcp/analyzer.js';
 import type { Registry } from '../dissect/registry.js';
+import type { TrackerOptions } from '../analysis/tcp/tracker.js';
 import type { Analyzer } from '../pipeline.js';
 
 export { TCP_ANALYSIS_KEYS, tcpAnalyzer };
 
-export function defaultAnalyzers(registry?: Registry): Analyzer[] {
+/** `limits`: other tracker limits (the JIT warm-up's tiny ones, src/cli/read-warmup.ts). */
+export function defaultAnalyzers(registry?: Registry, limits: TrackerOptions = {}): Analyzer[] {
   const dns = new DnsTransactions();
   dns.keep = false;
   // keepSummaries: false: a streaming read needs no per-stream summaries after the run (memory stays bounded)
-  const tcp = tcpAnalyzer({ keepSummaries: false });
+  const tcp = tcpAnalyzer({ ...limits, keepSummaries: false });
   const app = new TcpApp({ registry, keep: false }).follow(tcp.tracker);
   // frame times first: independent of the others, and -e frame.time_* then needs no other analyzer
   // frame.protocols last: it lists the layers the others add

@@ -6,7 +6,8 @@ import { openCapture } from '../capture/open.js';
 import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink } from '../output/sink.js';
-import { runPipeline } from '../pipeline.js';
+import { runPipeline, type Analyzer } from '../pipeline.js';
+import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { TcpApp } from '../analysis/http/app.js';
 import { EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
@@ -46,14 +47,18 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
-  const dissection = new Dissection(registry);
-  if (sinkOpts.format === 'table' && !sinkOpts.hex) {
+  const setup = (dissection: Dissection, analyzers: readonly Analyzer[]): void => {
+    if (sinkOpts.format !== 'table' || sinkOpts.hex) return;
     // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them;
     // so may a display filter: `http contains …`, http.file_data)
     if (filter === null) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
     // and shows checksum errors only as a row colour (a filter may test a checksum status)
     if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
-  }
+  };
+  // JIT warm-up on a throwaway pipeline (src/analysis/read-warm.ts), for a capture big enough to gain
+  if (wantWarmup(reader.fileSize, io.env)) await warmUp(registry, sinkOpts, filter, setup);
+  const dissection = new Dissection(registry);
+  setup(dissection, analyzers);
   const sink = createSink(sinkOpts, io.stdout);
   const res = await runPipeline({ source: reader, dissection, analyzers, sink, count, filter });
   // a write error (a full disk) is one; the reader of our output going away (| head) is not
