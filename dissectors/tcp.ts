@@ -9,7 +9,7 @@ import type { IpD, TcpAnn, TcpD } from '../src/dissect/decoded.js';
 import { TCP_ACK, TCP_URG } from '../src/dissect/decoded.js';
 import { fBits, fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16, u32, hide } from '../src/dissect/fields.js';
 import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
-import { decodeOptions } from '../src/dissect/tcp-options.js';
+import { decodeOptions, emptyOptions } from '../src/dissect/tcp-options.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 
 /** TcpD plus what only this file's fields()/info() need. */
@@ -97,7 +97,7 @@ function walkOptions(buf: Uint8Array, start: number, end: number, cb: (kind: num
 function emptyD(): TcpDx {
   return {
     srcport: 0, dstport: 0, seq: 0, ack: 0, hdrLen: 0, flags: 0, window: 0, urgent: 0, len: 0,
-    payloadStart: 0, payloadEnd: 0, options: {}, ok: false, csStatus: 2, csCalc: 0, hdrBogus: false, quotedSeq: false, optBadAt: -1,
+    payloadStart: 0, payloadEnd: 0, options: emptyOptions(), ok: false, csStatus: 2, csCalc: 0, hdrBogus: false, quotedSeq: false, optBadAt: -1,
   };
 }
 

@@ -303,6 +303,7 @@ export function readWarmupFrames(): Frame[] {
   const [q, r] = pairs[0];
   d.send(0, concat(new Uint8Array(u16(q.length)), q));
   d.send(1, concat(new Uint8Array(u16(r.length)), r), 30);
+  d.seg(1, FIN | ACK | PSH, new Uint8Array(4)); // data and FIN before the ACK of the response (bytes in flight at a FIN)
   d.close(0);
   // ICMP and ICMPv6, ARP, UDP without a dissector
   tr.push(false, 0, icmpEcho(8, 0x77, 1), 1);
@@ -315,9 +316,8 @@ export function readWarmupFrames(): Frame[] {
   const frames = [...tcp, ...tr.frames];
   let ts = tr.frames[tr.frames.length - 1].ts;
   for (const op of [1, 2]) frames.push({ index: frames.length + 1, ts: (ts += 1_000_000n), tsPrecision: 9, linkType: 1, ifIndex: 0, data: arp(op), origLen: 60 });
-  // the bytes as Buffers, as the capture reader gives them (typed arrays of one kind only: code
-  // optimised for Uint8Array would be thrown away at the first Buffer)
-  for (const f of frames) f.data = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.length);
+  // (plain Uint8Arrays, as the capture reader's frames: code optimised for one kind of typed array
+  // is thrown away at the first of another, such as a Buffer)
   return frames;
 }
 

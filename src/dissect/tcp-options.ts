@@ -5,6 +5,16 @@ import type { TcpOptions } from './decoded.js';
 import { u16, u32 } from './fields.js';
 
 /**
+ * A TcpOptions with every key present (undefined): decodeOptions() then only sets values, so every
+ * packet's options object has one shape, whichever options it carries and in whatever order (with
+ * keys added as met, the tracker and the Info code saw a dozen shapes and V8 threw their optimised
+ * code away at each new one). Same key order as the lean decoder's (src/analysis/conv-fast.ts).
+ */
+export function emptyOptions(): TcpOptions {
+  return { mss: undefined, wscale: undefined, sackPerm: undefined, sack: undefined, tsval: undefined, tsecr: undefined, tfo: undefined, mptcp: undefined, accEcn: undefined };
+}
+
+/**
  * Decode the options in buf[start, end) into `o` (fields set as met; later ones win). Returns the
  * offset of an option whose length lies (< 2 or past the end), or -1 when every option fits.
  */
