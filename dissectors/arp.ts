@@ -189,10 +189,24 @@ export const arp: Dissector<ArpD> = {
         return `${hwText(l, sha)} is at ${proText(l, spa)}`;
       case 10:
         return 'ARP NAK';
-      default:
+      case 0: case 65535:
+        return `Reserved opcode ${d.op}`;
+      case 24: case 25:
+        return `Experimental ${d.op - 23} ( opcode ${d.op} )`;
+      default: {
+        const m = MARS_INFO[d.op];
+        if (m !== undefined) return `${m} from ${hwText(l, sha)} at ${proText(l, spa)}`;
         return `Unknown ARP opcode 0x${d.op.toString(16).padStart(4, '0')}`;
+      }
     }
   },
+};
+
+/** tshark's Info for the MARS (RFC 2022) and MAPOS (RFC 2176) opcodes, followed by "from SHA at SPA". */
+const MARS_INFO: Record<number, string> = {
+  11: 'MARS request', 12: 'MARS MULTI request', 13: 'MARS MSERV request', 14: 'MARS JOIN request',
+  15: 'MARS LEAVE', 16: 'MARS NAK', 17: 'MARS UNSERV request', 18: 'MARS SJOIN request', 19: 'MARS SLEAVE',
+  20: 'MARS grouplist request', 21: 'MARS grouplist reply', 22: 'MARS redirect map', 23: 'MAPOS UNARP request',
 };
 
 /** tshark's tree text for a set generated boolean: "[Is gratuitous: True]" (brackets by the tree). */

@@ -85,6 +85,28 @@ const ARP_HLEN14 = hex(
 ).slice(0, 64);
 
 describe('ethernet + arp', () => {
+  it('Info of the opcodes beyond request/reply as tshark 4.0.17: reserved, MARS/MAPOS with addresses, experimental', () => {
+    // an Ethernet/IPv4 ARP body with each opcode (sender 02:00:00:00:00:01 / 10.0.0.1)
+    const body = (op: number) => hex('ffffffffffff' + '020000000001' + '0806' + '0001' + '0800' + '06' + '04' + op.toString(16).padStart(4, '0') + '0200000000010a000001' + '0000000000000a000002' + '00'.repeat(18));
+    const want: [number, string, string][] = [
+      [0, 'ARP', 'Reserved opcode 0'],
+      [11, 'MARS', 'MARS request from 02:00:00:00:00:01 at 10.0.0.1'],
+      [15, 'MARS', 'MARS LEAVE from 02:00:00:00:00:01 at 10.0.0.1'],
+      [20, 'MARS', 'MARS grouplist request from 02:00:00:00:00:01 at 10.0.0.1'],
+      [23, 'MAPOS', 'MAPOS UNARP request from 02:00:00:00:00:01 at 10.0.0.1'],
+      [24, 'ARP', 'Experimental 1 ( opcode 24 )'],
+      [25, 'ARP', 'Experimental 2 ( opcode 25 )'],
+      [99, 'ARP', 'Unknown ARP opcode 0x0063'],
+      [65535, 'ARP', 'Reserved opcode 65535'],
+    ];
+    for (const [op, col, info] of want) {
+      const p = run(body(op), 1);
+      const l = layer(p, 'arp');
+      expect(l.dis.column?.(l), String(op)).toBe(col);
+      expect(infoOf(l, p), String(op)).toBe(info);
+    }
+  });
+
   it('ARP request: fields, ranges, chain, columns (eth-arp-request-reply.pcapng #1)', () => {
     const p = run(ARP_REQ, 1);
     expect(protos(p)).toBe('frame:eth:arp');
