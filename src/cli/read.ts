@@ -6,7 +6,7 @@ import { openCapture } from '../capture/open.js';
 import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink } from '../output/sink.js';
-import { runPipeline, type Analyzer } from '../pipeline.js';
+import { neededAnalyzers, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { TcpApp } from '../analysis/http/app.js';
@@ -55,8 +55,11 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
     // and shows checksum errors only as a row colour (a filter may test a checksum status)
     if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
   };
-  // JIT warm-up on a throwaway pipeline (src/analysis/read-warm.ts), for a capture big enough to gain
-  if (wantWarmup(reader.fileSize, io.env)) await warmUp(registry, sinkOpts, filter, setup);
+  // JIT warm-up on a throwaway pipeline (src/analysis/read-warm.ts), for a capture big enough to
+  // gain, when the analyzers run (-T fields of header keys only, such as ip.src and
+  // frame.time_epoch, needs none of them: there the warm-up cost more than it saved)
+  const keys = sinkOpts.format === 'fields' ? [...sinkOpts.fields, ...(filter?.names ?? [])] : undefined;
+  if (neededAnalyzers(analyzers, keys).length > 0 && wantWarmup(reader.fileSize, io.env)) await warmUp(registry, sinkOpts, filter, setup);
   const dissection = new Dissection(registry);
   setup(dissection, analyzers);
   const sink = createSink(sinkOpts, io.stdout);
