@@ -8,7 +8,7 @@
 import { fMAC, fmtMAC, fUint, hexN, hide, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { emptyPayload, etypeColumn, fEtype, linkTail, payloadEndBeforeFcs, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeColumn, fEtype, fillLinkTail, payloadEndBeforeFcs, trailerFields, type LinkTail } from './link-common.js';
 
 export interface EthD extends LinkTail {
   /** EtherType (>= 0x0600) or 802.3 length (<= 1500); -1 when the header is short. */
@@ -28,10 +28,10 @@ export const ethernet: Dissector<EthD> = {
       l.short('Ethernet header', start, 14, ctx.snapCut(buf, start + 14));
       return l;
     }
-    const d = linkTail(ctx, buf, end) as EthD;
+    const d = l.d;
+    fillLinkTail(d, ctx, buf, end);
     const type = u16(buf, start + 12);
     d.type = type;
-    l.d = d;
     if (type >= 0x0600) {
       const pend = payloadEndBeforeFcs(d, start + 14, end);
       l.next = { table: 'ethertype', key: type, start: start + 14, end: pend };

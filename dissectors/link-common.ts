@@ -293,16 +293,17 @@ export interface LinkTail {
   fcs: number;
 }
 
-/** Fill the LinkTail part of `d` at dissect time. */
-export function linkTail(ctx: DissectContext, buf: Uint8Array, end: number): LinkTail {
+/**
+ * Fill the LinkTail part of a link layer's own decoded object (which has every LinkTail key
+ * already): no second object per packet, and no keys added to it (one shape).
+ */
+export function fillLinkTail(t: LinkTail, ctx: DissectContext, buf: Uint8Array, end: number): void {
   const fr = ctx.frame;
-  return {
-    layers: ctx.layers,
-    pktLen: fr.origLen,
-    missing: ctx.snapCut(buf, end) ? Math.max(0, fr.origLen - fr.data.length) : 0,
-    payloadEnd: -1,
-    fcs: fr.fcsLen !== undefined && buf === fr.data && end === fr.data.length && !ctx.quoted ? fr.fcsLen : -1,
-  };
+  t.layers = ctx.layers;
+  t.pktLen = fr.origLen;
+  t.missing = ctx.snapCut(buf, end) ? Math.max(0, fr.origLen - fr.data.length) : 0;
+  t.payloadEnd = -1;
+  t.fcs = fr.fcsLen !== undefined && buf === fr.data && end === fr.data.length && !ctx.quoted ? fr.fcsLen : -1;
 }
 
 /**

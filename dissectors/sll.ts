@@ -8,7 +8,7 @@
 import { fBytes, fHex, fIPv4, fMAC, fmtMAC, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field, Next } from '../src/dissect/types.js';
-import { emptyPayload, etypeText, fEtype, hwTypeText, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeText, fEtype, fillLinkTail, hwTypeText, trailerFields, type LinkTail } from './link-common.js';
 
 export interface SllD extends LinkTail {
   ok: boolean;
@@ -35,7 +35,7 @@ export function emptySll(): SllD {
 /** Fill the LinkTail part and return the `next` for a protocol value found at `payload`. */
 export function sllNext(l: Layer<SllD>, ctx: DissectContext, payload: number): Next | null {
   const { buf, end } = l;
-  Object.assign(l.d, linkTail(ctx, buf, end));
+  fillLinkTail(l.d, ctx, buf, end);
   const p = l.d.protocol;
   emptyPayload(l, ctx, payload, end);
   if (p > 1536) return { table: 'ethertype', key: p, start: payload, end };

@@ -8,7 +8,7 @@
 import { fBits, fBool, fUint, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
-import { emptyPayload, etypeColumn, fEtype, linkTail, trailerFields, type LinkTail } from './link-common.js';
+import { emptyPayload, etypeColumn, fEtype, fillLinkTail, trailerFields, type LinkTail } from './link-common.js';
 
 export interface VlanD extends LinkTail {
   /** false when the 4-byte tag is short. */
@@ -33,14 +33,14 @@ function dissectTag(dis: Dissector<VlanD>, what: string, buf: Uint8Array, start:
     l.short(what, start, 4, ctx.snapCut(buf, start + 4));
     return l;
   }
-  const d = linkTail(ctx, buf, end) as VlanD;
+  const d = l.d;
+  fillLinkTail(d, ctx, buf, end);
   const tci = u16(buf, start);
   d.ok = true;
   d.pri = tci >> 13;
   d.dei = (tci >> 12) & 1;
   d.id = tci & 0xfff;
   d.type = u16(buf, start + 2);
-  l.d = d;
   if (d.type > 1500) {
     l.next = { table: 'ethertype', key: d.type, start: start + 4, end };
   } else {
