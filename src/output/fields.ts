@@ -180,7 +180,7 @@ export class FieldsFormatter {
       if (i > 0) out += o.separator;
       const v = vals[i];
       if (v.length === 0) continue;
-      const s = o.occurrence === 'a' ? (v.length === 1 ? v[0] : v.join(o.aggregator)) : o.occurrence === 'f' ? v[0] : v[v.length - 1];
+      const s = escapeBare(o.occurrence === 'a' ? (v.length === 1 ? v[0] : v.join(o.aggregator)) : o.occurrence === 'f' ? v[0] : v[v.length - 1]);
       out += o.quote === '' ? s : o.quote + s + o.quote;
     }
     return out + '\n';
@@ -203,6 +203,22 @@ export class FieldsFormatter {
       for (const i of idx[c]) this.values[i].push(texts[c]);
     }
   }
+}
+
+const ESCAPES: Record<string, string> = { '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+
+/**
+ * tshark 4.0's escaping of a -T fields value: a backspace, tab, line feed, form feed or carriage
+ * return inside a value (an HTTP body, a pcapng comment, a DNS TXT string) is written as \b, \t, \n,
+ * \f, \r, so that every packet stays one line. Nothing else is escaped (other control characters
+ * and a backslash are written as they are), with or without -E quote (checked on bytes 1-31 and 127).
+ */
+export function escapeBare(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 8 || c === 9 || c === 10 || c === 12 || c === 13) return s.replace(/[\b\t\n\f\r]/g, (m) => ESCAPES[m]);
+  }
+  return s;
 }
 
 function editDistance(a: string, b: string): number {

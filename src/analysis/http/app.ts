@@ -562,6 +562,13 @@ export function bodyLength(l: Layer<HttpD>): number {
   return d.bodyEnd - d.bodyStart;
 }
 
+/**
+ * Every key of the layers this analyzer adds (the reassembly, the HTTP message, segment data) and of
+ * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
+ * http.content_length_header, http.prev_request_in …).
+ */
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys])];
+
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
-  return { name: 'tcp-app', fieldKeys: APP_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
+  return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
 }

@@ -214,6 +214,8 @@ export interface DecodedBody {
   entityLen: number;
   encoding: string | null;
   error: string | null;
+  /** The chunked transfer coding could not be undone (tshark stops the message there: no File Data). */
+  chunkError: boolean;
   trailers: { name: string; value: string }[];
 }
 
@@ -223,11 +225,13 @@ export function decodeBody(l: Layer<HttpD>): DecodedBody {
   const h = d.head;
   let raw = l.buf.subarray(d.bodyStart, d.bodyEnd);
   let error: string | null = null;
+  let chunkError = false;
   let trailers: DecodedBody['trailers'] = [];
   if (h?.chunked) {
     const dc = dechunk(l.buf, d.bodyStart, d.bodyEnd, MAX_BODY_DECODE);
     raw = dc.body;
     error = dc.error;
+    chunkError = dc.error !== null;
     trailers = dc.trailers.map((t) => ({ name: t.name, value: t.value }));
   }
   const entityLen = raw.length;
@@ -249,7 +253,7 @@ export function decodeBody(l: Layer<HttpD>): DecodedBody {
       bytes = raw;
     }
   }
-  return { bytes, entityLen, encoding: enc, error, trailers };
+  return { bytes, entityLen, encoding: enc, error, chunkError, trailers };
 }
 
 /**
@@ -320,6 +324,18 @@ export function typeField(type: HttpType, at: number): Field {
   return hide(gen({ key: `http.${type}`, label, value: true, show: '1', start: at, len: 0, text: `${label}: True` }));
 }
 
+/**
+ * tshark 4.0's http.file_data value: the (de-chunked, decoded) body as an ASCII string (FT_STRING)
+ * up to its first NUL byte, each byte of 0x80 or more as U+FFFD (so "é" in UTF-8 is two of them).
+ * `-T fields` then escapes \n, \r and \t as it does for every string.
+ */
+export function fileDataText(body: Uint8Array): string {
+  let end = body.indexOf(0);
+  if (end < 0) end = body.length;
+  const s = Buffer.from(body.buffer, body.byteOffset, end).toString('latin1');
+  return /[\x80-\xff]/.test(s) ? s.replace(/[\x80-\xff]/g, '\ufffd') : s;
+}
+
 export const httpMessage: Dissector<HttpD> = {
   proto: 'http',
   name: 'Hypertext Transfer Protocol',
@@ -386,9 +402,12 @@ export const httpMessage: Dissector<HttpD> = {
         out.push(fText(`Content-encoded entity body (${b.encoding}): ${b.entityLen} bytes -> ${b.bytes.length} bytes`, d.bodyStart, d.bodyEnd - d.bodyStart));
       }
       if (b.error) out.push(fText(`[${b.error}]`, d.bodyStart, d.bodyEnd - d.bodyStart));
-      const fd = fStr('http.file_data', 'File Data', `${b.bytes.length} bytes`, d.bodyStart, d.bodyEnd - d.bodyStart);
-      fd.text = `File Data: ${b.bytes.length} bytes`;
-      out.push(fd);
+      // (a chunked body that cannot be undone: tshark's HTTP stops with an exception before File Data)
+      if (!b.chunkError) {
+        const fd = fStr('http.file_data', 'File Data', fileDataText(b.bytes), d.bodyStart, d.bodyEnd - d.bodyStart);
+        fd.text = `File Data: ${b.bytes.length} bytes`;
+        out.push(fd);
+      }
     }
     if (d.cut !== null) out.push(fText(`[Message not whole: ${d.cut}]`, l.start, 0));
     return out;
