@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runFile, runFrames } from './lib.js';
+import { mediaProtocol } from '../../../src/analysis/http/message.js';
 import { ACK, enc, opening, tcpFrame } from '../../helpers/tcp-frames.js';
 
 const FILE = join(ROOT, 'fixtures', 'http-media-types.pcap');
@@ -74,5 +75,17 @@ describe('HTTP media types in the Protocol and Info columns', () => {
       expect(rows[7].protocol).toBe('HTTP');
       expect(rows[7].info).toBe('HTTP/1.1 200 OK  (JPEG JFIF image)');
     }
+  });
+});
+
+describe('frame.protocols after http: the media dissector tshark 4.0 hands the body to', () => {
+  it('names it by type (octet-stream and no type: data; unknown types: media)', () => {
+    expect(mediaProtocol('application/octet-stream')).toBe('data'); // tshark on the bench slice: http:data
+    expect(mediaProtocol(null)).toBe('data');
+    expect(mediaProtocol('text/html')).toBe('data-text-lines');
+    expect(mediaProtocol('application/json')).toBe('json');
+    expect(mediaProtocol('image/jpeg')).toBe('image-jfif');
+    expect(mediaProtocol('application/pdf')).toBe('media'); // tshark 4.0: http:media (checked)
+    expect(mediaProtocol('application/x-wiretrace-test')).toBe('media');
   });
 });
