@@ -309,14 +309,23 @@ export class JsonBytes {
     if (this.pos + n * 6 + 2 > this.cap) this.ensure(n * 6 + 2);
     const b = this.buf;
     let p = this.pos;
-    b[p++] = 34;
-    if (n > 24 && !NEEDS_ESCAPE.test(s)) {
-      // nothing to escape: the native encoder
-      p += utf8Write.call(b, s, p);
-      b[p++] = 34;
-      this.pos = p;
-      return;
+    if (n > 24) {
+      if (!NEEDS_ESCAPE.test(s)) {
+        // nothing to escape: the native encoder
+        b[p++] = 34;
+        p += utf8Write.call(b, s, p);
+        b[p++] = 34;
+        this.pos = p;
+        return;
+      }
+      if (n > 256) {
+        // a long text with escapes (an HTTP body's lines): JSON.stringify writes exactly what the loop
+        // below does (\b \t \n \f \r, \u00xx, \" \\, a lone surrogate as \udxxx), natively
+        this.pos = p + utf8Write.call(b, JSON.stringify(s), p);
+        return;
+      }
     }
+    b[p++] = 34;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x20 && c < 0x80) {

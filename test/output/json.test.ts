@@ -93,6 +93,21 @@ describe('-T json / ndjson', () => {
     }
   });
 
+  it('quoted strings are JSON.stringify to the byte, short and long, escapes, non-ASCII, lone surrogates', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pool = ['a', '"', '\\', '\n', '\t', '\b', '\f', '\r', '\x01', '\x1f', '\x7f', 'é', '€', '\ud83d\ude00', '\ud800', '\udc00', ' ', '\u2028'];
+    for (let t = 0; t < 2000; t++) {
+      // up to 600 characters: the per-character loop (<= 256) and the long-text path both
+      const n = Math.floor(rnd() * 600);
+      let s = '';
+      for (let i = 0; i < n; i++) s += pool[Math.floor(rnd() * pool.length)];
+      const j = new JsonBytes();
+      j.quoted(s);
+      expect(Buffer.from(j.buf.subarray(0, j.pos)).equals(Buffer.from(JSON.stringify(s), 'utf8')), JSON.stringify(s)).toBe(true);
+    }
+  });
+
   it('ndjson: one packet object per line', async () => {
     const out = await render('ndjson', [ethFrame(4, { index: 1 }), ethFrame(4, { index: 2 })]);
     const lines = out.text.trimEnd().split('\n');
