@@ -532,10 +532,16 @@ function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: st
 }
 (responseExtras as { extraKeys?: readonly string[] }).extraKeys = ['http.request_in', 'http.time', 'http.response_for.uri'];
 
-/** Body bytes of a message: Content-Length (declared, even when cut), chunk data sum, or what is there. */
+/**
+ * Body bytes of a message: Content-Length (declared, even when cut), chunk data sum, or what is
+ * there; 0 for a response that has no body whatever its headers say (to HEAD, 1xx, 204, 304: a
+ * HEAD's Content-Length is the size a GET would get).
+ */
 export function bodyLength(l: Layer<HttpD>): number {
   const d = l.d;
   if (!d.head) return 0;
+  const h = d.head as HttpHead & { reqMethod?: string };
+  if (h.kind === 'response' && ((h.code >= 100 && h.code < 200) || h.code === 204 || h.code === 304 || h.reqMethod === 'HEAD')) return 0;
   if (d.head.chunked) {
     let n = 0;
     let p = d.bodyStart;
