@@ -135,7 +135,11 @@ export interface Dissector<D = any> {
   /** Dispatch keys it registers: { table: 'ethertype', key: 0x0800 }. */
   registers?: readonly { table: string; key: number }[];
   /** Heuristic registration: tried when no key matches in `table` (e.g. 'tcp'). */
-  heuristic?: { table: string; test(buf: Uint8Array, start: number, end: number): boolean };
+  /**
+   * Claim bytes no port dissector took: `layers` are the packet's layers so far (the last one is the
+   * layer whose payload this is, e.g. UDP with its ports).
+   */
+  heuristic?: { table: string; test(buf: Uint8Array, start: number, end: number, layers: readonly Layer[]): boolean };
   /** Decode the header. Never throws. Sets layer.d, layer.next and problems. */
   dissect(buf: Uint8Array, start: number, end: number, ctx: DissectContext): Layer<D>;
   /** Materialise the full field list (called lazily, cached by Layer). */

@@ -1,0 +1,59 @@
+// DNS over UDP on a port no dissector claims, by tshark 4.0's heuristic (dissectors/dns.ts,
+// looksLikeDnsUdp). Expected columns: fixtures/*.tshark.tsv, `tshark -n -r FILE -T fields -e
+// _ws.col.Protocol -e _ws.col.Info` (tshark 4.0.17) on
+//   - fixtures/dns-udp-heuristic.pcap: 72 crafted datagrams to UDP port 6000, each header limit of the
+//     heuristic and its next value on either side (opcode, question/answer/authority/additional
+//     counts, a bare header), plus type 0 ("Unused") and counts that promise more records than
+//     there are ("[Malformed Packet]");
+//   - fixtures/dns-port-5300-dnsmasq.pcap: dig against dnsmasq on 127.0.0.53:5300 (A, AAAA, CNAME,
+//     MX, TXT, SRV, PTR, NXDOMAIN, ANY, DNSSEC, NSID/cookie; UDP and TCP).
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { Dissection } from '../../../src/dissect/chain.js';
+import { defaultRegistry } from '../../../dissectors/index.js';
+
+const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
+
+async function columns(file: string): Promise<string> {
+  const out: Buffer[] = [];
+  const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
+  const code = await main(['read', '-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info', join(FX, file)], { stdout: w, stderr: w, env: {} });
+  expect(code).toBe(0);
+  return Buffer.concat(out).toString('utf8');
+}
+
+/** Ethernet + IPv4 + UDP sp → dp carrying `payload`. */
+function udpFrame(sp: number, dp: number, payload: Uint8Array) {
+  const b = new Uint8Array(42 + payload.length);
+  b[12] = 0x08;
+  b[14] = 0x45;
+  const tl = 28 + payload.length;
+  b[16] = tl >> 8; b[17] = tl & 255; b[22] = 64; b[23] = 17;
+  b.set([10, 0, 0, 5], 26); b.set([10, 0, 0, 255], 30);
+  b[34] = sp >> 8; b[35] = sp & 255; b[36] = dp >> 8; b[37] = dp & 255;
+  b[38] = (8 + payload.length) >> 8; b[39] = (8 + payload.length) & 255;
+  b.set(payload, 42);
+  return { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
+}
+
+describe('DNS over UDP by heuristic, as tshark 4.0', () => {
+  for (const f of ['dns-udp-heuristic.pcap', 'dns-port-5300-dnsmasq.pcap']) {
+    it(`${f}: Protocol and Info of every frame equal tshark's`, async () => {
+      expect(await columns(f)).toBe(readFileSync(join(FX, `${f}.tshark.tsv`), 'utf8'));
+    });
+  }
+
+  it('not on a port tshark gives to another dissector: an NBNS name query on 137 stays UDP', () => {
+    // sll-mixed-dns-http-arp-ipv6.pcap frame 515's NBNS query (DNS layout: id, flags 0x0110, 1 question)
+    const nbns = Uint8Array.from(Buffer.from('f93901100001000000000000204648464145424545434143414341434143414341434143414341434143414141000020' + '0001', 'hex'));
+    const reg = defaultRegistry();
+    const on137 = new Dissection(reg).dissect(udpFrame(137, 137, nbns));
+    expect(on137.layers.map((l) => l.proto)).toEqual(['frame', 'eth', 'ip', 'udp', 'data']);
+    const on6000 = new Dissection(reg).dissect(udpFrame(40000, 6000, nbns));
+    expect(on6000.layers.map((l) => l.proto)).toEqual(['frame', 'eth', 'ip', 'udp', 'dns']);
+  });
+});
