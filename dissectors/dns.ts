@@ -4,7 +4,7 @@
 // malformed, and every record type is at least shown as raw data.
 
 import { TSHARK_UDP_PORTS } from './tshark-udp-ports.js';
-import { fBits, fBool, fBytes, fHex, fIPv4, fIPv6, fStr, fText, fUint, fmtIPv4, fmtIPv6, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, fBits, fBool, fBytes, fHex, fIPv4, fIPv6, fStr, fText, fUint, fmtIPv4, fmtIPv6, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { IpD, TcpD } from '../src/dissect/decoded.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
@@ -618,13 +618,6 @@ function cstr(buf: Uint8Array, at: number, end: number): { text: string; len: nu
   return { text: s, len: n };
 }
 
-function utcText(sec: number): string {
-  const dt = new Date(sec * 1000);
-  const mon = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][dt.getUTCMonth()];
-  const day = String(dt.getUTCDate()).padStart(2, ' ');
-  const hh = String(dt.getUTCHours()).padStart(2, '0'), mm = String(dt.getUTCMinutes()).padStart(2, '0'), ss = String(dt.getUTCSeconds()).padStart(2, '0');
-  return `${mon} ${day}, ${dt.getUTCFullYear()} ${hh}:${mm}:${ss}.000000000 UTC`;
-}
 
 /** Type-specific rdata fields appended to `c`; returns the record title suffix (e.g. "addr 1.2.3.4"). */
 function rdataFields(buf: Uint8Array, msg: number, msgEnd: number, r: DnsRecord, c: Field[]): string {
@@ -780,8 +773,8 @@ function rdataFields(buf: Uint8Array, msg: number, msgEnd: number, r: DnsRecord,
       c.push(fUint('dns.rrsig.algorithm', 'Algorithm', buf[s + 2], s + 2, 1));
       c.push(fUint('dns.rrsig.labels', 'Labels', buf[s + 3], s + 3, 1));
       c.push(fUint('dns.rrsig.original_ttl', 'Original TTL', u32(buf, s + 4), s + 4, 4));
-      c.push(fStr('dns.rrsig.signature_expiration', 'Signature Expiration', utcText(u32(buf, s + 8)), s + 8, 4));
-      c.push(fStr('dns.rrsig.signature_inception', 'Signature Inception', utcText(u32(buf, s + 12)), s + 12, 4));
+      c.push(fStr('dns.rrsig.signature_expiration', 'Signature Expiration', absTimeText(u32(buf, s + 8)), s + 8, 4));
+      c.push(fStr('dns.rrsig.signature_inception', 'Signature Inception', absTimeText(u32(buf, s + 12)), s + 12, 4));
       c.push(fUint('dns.rrsig.key_tag', 'Key Tag', u16(buf, s + 16), s + 16, 2));
       const n = nm(s + 18);
       c.push(fStr('dns.rrsig.signers_name', "Signer's name", n.text, s + 18, Math.min(n.end, e) - s - 18));
@@ -828,7 +821,7 @@ function rdataFields(buf: Uint8Array, msg: number, msgEnd: number, r: DnsRecord,
       c.push(fStr('dns.tsig.algorithm_name', 'Algorithm Name', n.text, s, Math.min(n.end, e) - s));
       const p = n.end;
       if (p + 10 > e) return '';
-      c.push(fStr('dns.tsig.time_signed', 'Time Signed', utcText(u16(buf, p) * 2 ** 32 + u32(buf, p + 2)), p, 6));
+      c.push(fStr('dns.tsig.time_signed', 'Time Signed', absTimeText(u16(buf, p) * 2 ** 32 + u32(buf, p + 2)), p, 6));
       c.push(fUint('dns.tsig.fudge', 'Fudge', u16(buf, p + 6), p + 6, 2));
       const ms = u16(buf, p + 8);
       c.push(fUint('dns.tsig.mac_size', 'MAC Size', ms, p + 8, 2));

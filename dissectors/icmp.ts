@@ -5,7 +5,8 @@
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
-import { checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { epochText } from '../src/dissect/frame.js';
 import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -20,6 +21,31 @@ export interface IcmpD {
   ttl: number;
   /** Offset of RFC 4884 extensions, or -1. */
   extAt: number;
+  /**
+   * An echo's data starts with a timestamp (tshark's guess: see echoTimestamp): seconds and
+   * microseconds, and the frame's time minus it in ns; dataSec -1 when there is none.
+   */
+  dataSec: number;
+  dataUsec: number;
+  dataRel: bigint;
+}
+
+/**
+ * tshark 4.0's guess at a timestamp in the first 8 bytes of an echo's data (what ping writes:
+ * seconds and microseconds, 32 bits each): big-endian first, then little-endian; taken when the
+ * seconds lie within a day of the frame's time (either side) and the microseconds below 10^6.
+ * Checked against tshark on ping's echoes and on crafted ones (8 to 16 bytes, both byte orders,
+ * 10^6 µs, two days off, 23 hours ahead), also inside an ICMP error that quotes a whole echo.
+ */
+function echoTimestamp(buf: Uint8Array, at: number, frameTs: bigint): [number, number] | null {
+  const fsec = Number(frameTs / 1_000_000_000n);
+  for (const le of [false, true]) {
+    const sec = le ? (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0 : u32(buf, at);
+    const usec = le ? (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16) | (buf[at + 7] << 24)) >>> 0 : u32(buf, at + 4);
+    // (tshark: abs() of the 32-bit difference)
+    if (Math.abs((sec - fsec) | 0) < 86400 && usec < 1_000_000) return [sec, usec];
+  }
+  return null;
 }
 
 const TYPES: Record<number, string> = {
@@ -55,11 +81,12 @@ export const icmp: Dissector<IcmpD> = {
     'icmp.mpls.ttl', 'icmp.mip.type', 'icmp.mip.length', 'icmp.mip.seq', 'icmp.mip.life', 'icmp.mip.flags',
     'icmp.mip.r', 'icmp.mip.b', 'icmp.mip.h', 'icmp.mip.f', 'icmp.mip.m', 'icmp.mip.g', 'icmp.mip.v', 'icmp.mip.rt',
     'icmp.mip.u', 'icmp.mip.x', 'icmp.mip.reserved', 'icmp.mip.coa', 'icmp.mip.prefixlength', 'icmp.mip.challenge',
+    'icmp.data_time', 'icmp.data_time_relative',
   ],
   registers: [{ table: 'ip.proto', key: 1 }],
 
   dissect(buf, start, end, ctx) {
-    const d: IcmpD = { type: -1, code: -1, ok: false, ckGood: null, ckCalc: 0, ttl: -1, extAt: -1 };
+    const d: IcmpD = { type: -1, code: -1, ok: false, ckGood: null, ckCalc: 0, ttl: -1, extAt: -1, dataSec: -1, dataUsec: 0, dataRel: 0n };
     const l = new Layer<IcmpD>(icmp, buf, start, end, d);
     const ipl = ipLayerBefore(ctx.layers);
     if (ipl !== null) d.ttl = (ipl.d as IpD).ttl;
@@ -106,7 +133,17 @@ export const icmp: Dissector<IcmpD> = {
       }
       return l;
     }
-    if (d.type === 0 || d.type === 8) l.next = { table: 'data', key: 0, start: start + 8, end };
+    if (d.type === 0 || d.type === 8) {
+      let data = start + 8;
+      const ts = end - data >= 8 ? echoTimestamp(buf, data, ctx.frame.ts) : null;
+      if (ts !== null) {
+        d.dataSec = ts[0];
+        d.dataUsec = ts[1];
+        d.dataRel = ctx.frame.ts - (BigInt(ts[0]) * 1_000_000_000n + BigInt(ts[1]) * 1000n);
+        data += 8;
+      }
+      if (data < end) l.next = { table: 'data', key: 0, start: data, end };
+    }
     return l;
   },
 
@@ -139,6 +176,12 @@ export const icmp: Dissector<IcmpD> = {
       const e = fUint('icmp.seq_le', 'Sequence Number (LE)', seqLe, start + 6, 2);
       e.text = `Sequence Number (LE): ${seqLe} (${hexN(seqLe, 4)})`;
       out.push(a, b, c, e);
+      if (d.dataSec >= 0) {
+        const ts = fStr('icmp.data_time', 'Timestamp from icmp data', absTimeText(d.dataSec, d.dataUsec * 1000), start + 8, 8);
+        const rel = gen(fStr('icmp.data_time_relative', 'Timestamp from icmp data (relative)', epochText(d.dataRel), start + 8, 8));
+        rel.text = `Timestamp from icmp data (relative): ${rel.show} seconds`;
+        out.push(ts, rel);
+      }
       if ((t === 13 || t === 14) && start + 20 <= end) {
         out.push(fUint('icmp.originate_timestamp', 'Originate timestamp', u32(buf, start + 8), start + 8, 4));
         out.push(fUint('icmp.receive_timestamp', 'Receive timestamp', u32(buf, start + 12), start + 12, 4));

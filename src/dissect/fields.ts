@@ -259,3 +259,13 @@ export function withChildren(f: Field, children: Field[]): Field {
   f.children = children;
   return f;
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** tshark's absolute time in UTC: "Nov  7, 2026 08:57:51.123456000 UTC" (day padded with a space). */
+export function absTimeText(sec: number, ns = 0): string {
+  const dt = new Date(sec * 1000);
+  const two = (n: number) => (n < 10 ? '0' + n : String(n));
+  const day = dt.getUTCDate();
+  return `${MONTHS[dt.getUTCMonth()]} ${day < 10 ? ' ' + day : day}, ${dt.getUTCFullYear()} ${two(dt.getUTCHours())}:${two(dt.getUTCMinutes())}:${two(dt.getUTCSeconds())}.${String(ns).padStart(9, '0')} UTC`;
+}
