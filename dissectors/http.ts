@@ -6,7 +6,7 @@
 import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
-import { headerLineFields, httpType, media, mediaProtocol, mediaType, typeField } from '../src/analysis/http/message.js';
+import { fileDataText, headerLineFields, httpType, media, mediaProtocol, mediaType, typeField } from '../src/analysis/http/message.js';
 import { fullUri } from '../src/analysis/http/parse.js';
 
 /** Most header bytes scanned in one segment. */
@@ -57,6 +57,11 @@ export interface HttpD {
   headEnd: number;
   /** Header lines were cut at MAX_LINES / MAX_HEAD. */
   capped: boolean;
+  /**
+   * A continuation on a connection that left HTTP (101 Switching Protocols: WebSocket, which tshark
+   * dissects and wiretrace does not): no File Data (set by the TCP application analyzer).
+   */
+  upgraded?: boolean;
 }
 
 function str(buf: Uint8Array, a: number, b: number): string {
@@ -166,7 +171,7 @@ export const http: Dissector<HttpD> = {
   fieldKeys: [
     'http.request.method', 'http.request.uri', 'http.request.version', 'http.response.version', 'http.response.code',
     'http.response.code.desc', 'http.response.phrase', 'http.request.line', 'http.response.line', 'http.request',
-    'http.response', 'http.notification', 'http.unknown_header', 'http.request.full_uri', 'http.content_length', ...Object.values(HEADERS).map((h) => h[0]),
+    'http.response', 'http.notification', 'http.unknown_header', 'http.request.full_uri', 'http.content_length', 'http.file_data', ...Object.values(HEADERS).map((h) => h[0]),
   ],
   registers: [80, 8080, 8000, 3128].map((key) => ({ table: 'tcp.port', key })),
   heuristic: { table: 'tcp', test: looksLikeHttp },
@@ -180,7 +185,15 @@ export const http: Dissector<HttpD> = {
     const { buf } = l;
     const out: Field[] = [];
     if (d.kind === 'continuation' || d.lines.length === 0) {
-      if (d.kind === 'continuation') out.push(fText('Continuation', l.start, l.end - l.start));
+      const c0 = l.buf[l.start];
+      if (d.kind === 'continuation' && d.upgraded !== true && c0 >= 0x20 && c0 <= 0x7e) {
+        // tshark: the bytes as File Data when the first one is printable (checked: 0x09, 0x80, 0xff
+        // first give none), and a Data layer after HTTP either way (src/analysis/http/app.ts adds it
+        // where the continuation stays in the packet)
+        const fd = fStr('http.file_data', 'File Data', fileDataText(l.buf.subarray(l.start, l.end)), l.start, l.end - l.start);
+        fd.text = `File Data: ${l.end - l.start} bytes`;
+        out.push(fd);
+      }
       return out;
     }
     const first = d.lines[0];

@@ -405,12 +405,18 @@ export class TcpApp {
         info = (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
       }
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
-    } else if (own && pkt !== null && st.conn !== null && !st.conn.sawRequest && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
-      // bytes that are no message on a connection where no request was seen (a capture that starts
-      // in the middle of a transfer): tshark does not call them HTTP "Continuation" but leaves them
-      // to TCP as data
-      const top = pkt.layers[ti + 1] as Layer<{ kind?: string }>;
-      if (top.dis.proto === 'http' && top.d?.kind === 'continuation') pkt.layers[ti + 1] = this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1)));
+    } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
+      const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;
+      if (top.dis.proto === 'http' && top.d?.kind === 'continuation' && st.conn.upgraded) top.d.upgraded = true;
+      else if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
+        const data = this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1)));
+        // bytes that are no message on a connection where no request was seen (a capture that starts
+        // in the middle of a transfer): tshark does not call them HTTP "Continuation" but leaves them
+        // to TCP as data; after a request, an HTTP continuation hands them to Data (tshark's
+        // http:data, "File Data: N bytes" then "Data (N bytes)")
+        if (!st.conn.sawRequest) pkt.layers[ti + 1] = data;
+        else pkt.layers.push(data);
+      }
     }
   }
 
