@@ -409,13 +409,12 @@ export class TcpApp {
       const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;
       if (top.dis.proto === 'http' && top.d?.kind === 'continuation' && st.conn.upgraded) top.d.upgraded = true;
       else if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
-        const data = this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1)));
         // bytes that are no message on a connection where no request was seen (a capture that starts
-        // in the middle of a transfer): tshark does not call them HTTP "Continuation" but leaves them
-        // to TCP as data; after a request, an HTTP continuation hands them to Data (tshark's
-        // http:data, "File Data: N bytes" then "Data (N bytes)")
-        if (!st.conn.sawRequest) pkt.layers[ti + 1] = data;
-        else pkt.layers.push(data);
+        // in the middle of a transfer): tshark's HTTP refuses them and nothing else takes them (TCP
+        // payload only, no protocol after tcp); after a request, an HTTP continuation hands them to
+        // Data (tshark's http:data, "File Data: N bytes" then "Data (N bytes)")
+        if (!st.conn.sawRequest) pkt.layers.length = ti + 1;
+        else pkt.layers.push(this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1))));
       }
     }
   }

@@ -62,7 +62,9 @@ describe('bytes that start no HTTP message', () => {
       ['TCP', '40001 → 80 [ACK] Seq=1 Ack=501 Win=65535 Len=0'],
       ['TCP', '80 → 40001 [FIN, ACK] Seq=501 Ack=1 Win=65535 Len=2'],
     ]);
-    expect(pkts[6].layers.at(-1)!.dis.proto).toBe('data');
+    // tshark: TCP payload only, nothing after tcp in frame.protocols (its HTTP refuses the bytes and
+    // nothing else takes them; bench slice frames 150002-150019 and tcp-dup-ack-sack-http.pcapng 2, 4)
+    expect(pkts[6].layers.at(-1)!.dis.proto).toBe('tcp');
   });
 
   it('a binary first byte is no message at once (no waiting)', () => {
