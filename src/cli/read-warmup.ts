@@ -13,19 +13,22 @@ import { defaultAnalyzers } from './analyzers.js';
 
 /** Captures smaller than this are read without a warm-up (it costs ~30 ms; a small file is done before V8 optimises much). */
 export const WARMUP_MIN_BYTES = 8 << 20;
+/** Nor is a run limited to fewer packets than this (-c N). */
+export const WARMUP_MIN_PACKETS = 20_000;
 
 /** The second pass' tracker limits: tiny, so that the sweep, forgetting and eviction branches run too. */
 const TINY: TrackerOptions = { maxStreams: 3, maxUnacked: 3, idleTimeout: 20, closedGrace: 1, sweepEvery: 16 };
 
 /**
  * Whether to warm up before reading a capture of `size` bytes (null: stdin or a pipe, size
- * unknown: no). WIRETRACE_WARMUP=1 / =0 forces it on / off (tests and measurements).
+ * unknown: no), `count` packets of it (-c; 0: all). WIRETRACE_WARMUP=1 / =0 forces it on / off
+ * (tests and measurements).
  */
-export function wantWarmup(size: number | null, env: NodeJS.ProcessEnv): boolean {
+export function wantWarmup(size: number | null, env: NodeJS.ProcessEnv, count = 0): boolean {
   const w = env.WIRETRACE_WARMUP;
   if (w === '1') return true;
   if (w === '0') return false;
-  return size !== null && size >= WARMUP_MIN_BYTES;
+  return size !== null && size >= WARMUP_MIN_BYTES && (count === 0 || count >= WARMUP_MIN_PACKETS);
 }
 
 /**

@@ -59,7 +59,8 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   // gain, when the analyzers run (-T fields of header keys only, such as ip.src and
   // frame.time_epoch, needs none of them: there the warm-up cost more than it saved)
   const keys = sinkOpts.format === 'fields' ? [...sinkOpts.fields, ...(filter?.names ?? [])] : undefined;
-  if (neededAnalyzers(analyzers, keys).length > 0 && wantWarmup(reader.fileSize, io.env)) await warmUp(registry, sinkOpts, filter, setup);
+  // (nor for a few packets: -c 100 of a big file is done before V8 would optimise anything)
+  if (neededAnalyzers(analyzers, keys).length > 0 && wantWarmup(reader.fileSize, io.env, count)) await warmUp(registry, sinkOpts, filter, setup);
   const dissection = new Dissection(registry);
   setup(dissection, analyzers);
   const sink = createSink(sinkOpts, io.stdout);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readWarmupFrames } from '../../src/analysis/read-warm.js';
 import { main } from '../../src/cli/main.js';
-import { WARMUP_MIN_BYTES, wantWarmup } from '../../src/cli/read-warmup.js';
+import { WARMUP_MIN_BYTES, WARMUP_MIN_PACKETS, wantWarmup } from '../../src/cli/read-warmup.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { defaultAnalyzers } from '../../src/cli/analyzers.js';
@@ -34,12 +34,16 @@ const FILES = (() => {
 })();
 
 describe('read warm-up', () => {
-  it('is wanted for files of 8 MiB and more, never for stdin; WIRETRACE_WARMUP forces it', () => {
+  it('is wanted for files of 8 MiB and more read whole or for 20,000 packets and more, never for stdin; WIRETRACE_WARMUP forces it', () => {
     expect(wantWarmup(WARMUP_MIN_BYTES, {})).toBe(true);
     expect(wantWarmup(WARMUP_MIN_BYTES - 1, {})).toBe(false);
     expect(wantWarmup(null, {})).toBe(false);
     expect(wantWarmup(10, { WIRETRACE_WARMUP: '1' })).toBe(true);
     expect(wantWarmup(1 << 30, { WIRETRACE_WARMUP: '0' })).toBe(false);
+    // -c N: not for a few packets
+    expect(wantWarmup(1 << 30, {}, 100)).toBe(false);
+    expect(wantWarmup(1 << 30, {}, WARMUP_MIN_PACKETS)).toBe(true);
+    expect(wantWarmup(1 << 30, {}, 0)).toBe(true);
   });
 
   it.runIf(FILES.length > 0)('changes no output: table, filtered table, fields, JSON, tree', { timeout: 120_000 }, async () => {
