@@ -30,15 +30,7 @@ const FLAG_NAMES = ['FIN', 'SYN', 'RST', 'PSH', 'ACK', 'URG', 'ECE', 'CWR', 'AE'
 const FLAG_LETTERS = 'RRRACEUAPRSF'; // bit 11 … bit 0
 
 /** tshark's flag list: "SYN, ACK", "<None>" when none. */
-/** tcpFlagsText() of each 12-bit flags value, built on first use (the Info of every TCP row asks). */
-const FLAGS_TEXT: (string | undefined)[] = new Array(4096).fill(undefined);
-
 export function tcpFlagsText(flags: number): string {
-  const k = flags & 0xfff;
-  return FLAGS_TEXT[k] ??= flagsText(k);
-}
-
-function flagsText(flags: number): string {
   let s = '';
   for (let i = 0; i < 9; i++) if (flags & (1 << i)) s += (s ? ', ' : '') + FLAG_NAMES[i];
   if (flags & 0xe00) s += (s ? ', ' : '') + 'Reserved';
@@ -365,23 +357,13 @@ function sackBase(l: Layer<TcpDx>): number {
 }
 
 function optionsInfo(l: Layer<TcpDx>): string {
-  const buf = l.buf;
+  const { buf, start } = l;
   const d = l.d;
   let s = '';
   const base = sackBase(l);
-  // walkOptions' walk, as a loop: no closure per row
-  const end = Math.min(l.start + d.hdrLen, l.end);
-  for (let at = l.start + 20, len = 1; at < end; at += len) {
-    const kind = buf[at];
-    if (kind === 0 || kind === 1) {
-      len = 1;
-      continue;
-    }
-    if (at + 1 >= end) break;
-    len = buf[at + 1];
-    if (len < 2 || at + len > end) break;
+  walkOptions(buf, start + 20, Math.min(start + d.hdrLen, l.end), (kind, at, len) => {
     const fixed = OPT_FIXED_LEN[kind];
-    if (fixed !== undefined && len !== fixed) continue;
+    if (fixed !== undefined && len !== fixed) return;
     switch (kind) {
       case 2: s += ` MSS=${u16(buf, at + 2)}`; break;
       case 3: s += ` WS=${2 ** Math.min(buf[at + 2], 14)}`; break;
@@ -404,7 +386,7 @@ function optionsInfo(l: Layer<TcpDx>): string {
       }
       case 172: case 174: s += accEcnInfo(buf, at + 2, len - 2, kind === 174); break;
     }
-  }
+  });
   return s;
 }
 
