@@ -20,7 +20,7 @@ const C4 = [10, 0, 0, 1], S4 = [10, 0, 0, 2];
 const C6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
 const S6 = [0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
 
-const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
+export const FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10;
 
 interface Seg {
   /** 0: client → server, 1: server → client. */
@@ -35,7 +35,8 @@ interface Seg {
   opts?: number[];
 }
 
-const SYN_OPTS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
+/** MSS 1460, SACK permitted, timestamps, NOP, window scale 7. */
+export const SYN_OPTS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
 const TS_OPTS = [1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 1];
 function sackOpts(l: number, r: number): number[] {
   return [1, 1, 5, 10, l >>> 24, (l >>> 16) & 255, (l >>> 8) & 255, l & 255, r >>> 24, (r >>> 16) & 255, (r >>> 8) & 255, r & 255];
@@ -90,7 +91,7 @@ function script(t0: number, isnC: number, isnS: number): Seg[] {
   ];
 }
 
-export function put32(b: Uint8Array, at: number, v: number): void {
+function put32(b: Uint8Array, at: number, v: number): void {
   b[at] = v >>> 24;
   b[at + 1] = (v >>> 16) & 255;
   b[at + 2] = (v >>> 8) & 255;
@@ -126,22 +127,26 @@ export function frame(index: number, tsNs: bigint, v6: boolean, dir: 0 | 1, l4: 
   return { index, ts: tsNs, tsPrecision: 9, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
 }
 
-function tcpBytes(g: Seg, cport: number): Uint8Array {
-  const opts = g.opts ?? [];
+/** A TCP header with options `opts` (a multiple of 4 bytes) and payload `data`; checksum 0. */
+export function tcpSeg(sp: number, dp: number, seq: number, ack: number, flags: number, win: number, opts: readonly number[], data: Uint8Array): Uint8Array {
   const hl = 20 + opts.length;
-  const b = new Uint8Array(hl + (g.len ?? 0));
+  const b = new Uint8Array(hl + data.length);
+  b[0] = sp >> 8; b[1] = sp & 255; b[2] = dp >> 8; b[3] = dp & 255;
+  put32(b, 4, seq >>> 0);
+  put32(b, 8, ack >>> 0);
+  b[12] = (hl / 4) << 4;
+  b[13] = flags;
+  b[14] = win >> 8;
+  b[15] = win & 255;
+  b.set(opts, 20);
+  b.set(data, hl);
+  return b;
+}
+
+function tcpBytes(g: Seg, cport: number): Uint8Array {
   const sport = cport >= 60000 ? 50000 : 80;
   const [sp, dp] = g.dir === 0 ? [cport, sport] : [sport, cport];
-  b[0] = sp >> 8; b[1] = sp & 255; b[2] = dp >> 8; b[3] = dp & 255;
-  put32(b, 4, g.seq >>> 0);
-  put32(b, 8, g.ack >>> 0);
-  b[12] = (hl / 4) << 4;
-  b[13] = g.flags;
-  const w = g.win ?? 8192;
-  b[14] = w >> 8;
-  b[15] = w & 255;
-  b.set(opts, 20);
-  return b;
+  return tcpSeg(sp, dp, g.seq, g.ack, g.flags, g.win ?? 8192, g.opts ?? [], new Uint8Array(g.len ?? 0));
 }
 
 /**

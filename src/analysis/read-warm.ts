@@ -20,10 +20,8 @@
 // (test/cli/read-warmup.test.ts compares outputs with and without it).
 
 import type { Frame } from '../capture/types.js';
-import { frame, put32, warmupFrames } from './conv-warm.js';
+import { ACK, FIN, frame, PSH, SYN, SYN_OPTS, tcpSeg, warmupFrames } from './conv-warm.js';
 
-const FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10;
-const SYN_OPTS = [2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7];
 
 /** Latin-1 bytes of a string. */
 function bytes(s: string): Uint8Array {
@@ -56,21 +54,6 @@ class Trace {
     const ts = this.base + BigInt(this.t) * 1_000_000n + BigInt((this.index * 7919) % 1_000_000);
     this.frames.push(frame(this.index++, ts, v6, dir, l4, proto));
   }
-}
-
-function tcpSeg(sp: number, dp: number, seq: number, ack: number, flags: number, win: number, opts: number[], data: Uint8Array): Uint8Array {
-  const hl = 20 + opts.length;
-  const b = new Uint8Array(hl + data.length);
-  b[0] = sp >> 8; b[1] = sp & 255; b[2] = dp >> 8; b[3] = dp & 255;
-  put32(b, 4, seq >>> 0);
-  put32(b, 8, ack >>> 0);
-  b[12] = (hl / 4) << 4;
-  b[13] = flags;
-  b[14] = win >> 8;
-  b[15] = win & 255;
-  b.set(opts, 20);
-  b.set(data, hl);
-  return b;
 }
 
 /** One TCP connection, client (dir 0) to server (dir 1), written segment by segment. */
