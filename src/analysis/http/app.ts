@@ -21,7 +21,7 @@ import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
 import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
 import { relTime } from '../dns-transactions.js';
-import { HttpConn, HttpFramer, wholeMessageIn } from './framer.js';
+import { bodiless, HttpConn, HttpFramer, wholeMessageIn } from './framer.js';
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 
@@ -104,7 +104,7 @@ export const tcpSegmentData: Dissector<SegD> = {
 /** An HTTP response without a length, whose body runs until the connection closes. */
 function closeDelimited(m: Message): boolean {
   const h = m.meta as HttpHead | null;
-  return h !== null && h.kind === 'response' && h.contentLength === -1 && !h.chunked;
+  return h !== null && h.kind === 'response' && h.contentLength === -1 && !h.chunked && !bodiless(h);
 }
 
 /** The TCP layer's Info without its analysis words: the row puts them in front of any Info above TCP. */
@@ -407,13 +407,14 @@ export class TcpApp {
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
     } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
       const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;
-      if (top.dis.proto === 'http' && top.d?.kind === 'continuation' && st.conn.upgraded) top.d.upgraded = true;
-      else if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
+      if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
+        // on a connection that left HTTP (101): 'Continuation' alone (tshark shows WebSocket there);
         // bytes that are no message on a connection where no request was seen (a capture that starts
         // in the middle of a transfer): tshark's HTTP refuses them and nothing else takes them (TCP
         // payload only, no protocol after tcp); after a request, an HTTP continuation hands them to
         // Data (tshark's http:data, "File Data: N bytes" then "Data (N bytes)")
-        if (!st.conn.sawRequest) pkt.layers.length = ti + 1;
+        if (st.conn.upgraded) top.d.upgraded = true;
+        else if (!st.conn.sawRequest) pkt.layers.length = ti + 1;
         else pkt.layers.push(this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1))));
       }
     }
@@ -545,8 +546,7 @@ function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: st
 export function bodyLength(l: Layer<HttpD>): number {
   const d = l.d;
   if (!d.head) return 0;
-  const h = d.head as HttpHead & { reqMethod?: string };
-  if (h.kind === 'response' && ((h.code >= 100 && h.code < 200) || h.code === 204 || h.code === 304 || h.reqMethod === 'HEAD')) return 0;
+  if (bodiless(d.head)) return 0;
   if (d.head.chunked) {
     let n = 0;
     let p = d.bodyStart;

@@ -118,9 +118,8 @@ export class HttpFramer implements AppParser {
     const h = this.head!;
     const he = this.headEnd;
     if (h.kind === 'response') {
-      const m = (h as HttpHead & { reqMethod?: string }).reqMethod ?? '';
-      if ((h.code >= 100 && h.code < 200) || h.code === 204 || h.code === 304 || m === 'HEAD') return he;
-      if (m === 'CONNECT' && h.code >= 200 && h.code < 300) return he;
+      if (bodiless(h)) return he;
+      if ((h as HttpHead & { reqMethod?: string }).reqMethod === 'CONNECT' && h.code >= 200 && h.code < 300) return he;
     }
     if (h.chunked) {
       const sc = scanChunks(buf, this.chunkAt < 0 ? he : this.chunkAt, len, this.chunks);
@@ -137,6 +136,14 @@ export class HttpFramer implements AppParser {
     if (!eof) this.untilClose = true;
     return eof ? len : 0;
   }
+}
+
+/**
+ * A response that has no body whatever its headers say (RFC 9110 §6.4.1): 1xx, 204, 304, or the
+ * answer to a HEAD (the request's method, noted on the head by measure()).
+ */
+export function bodiless(h: HttpHead): boolean {
+  return h.kind === 'response' && ((h.code >= 100 && h.code < 200) || h.code === 204 || h.code === 304 || (h as HttpHead & { reqMethod?: string }).reqMethod === 'HEAD');
 }
 
 /**

@@ -328,7 +328,7 @@ export function typeField(type: HttpType, at: number): Field {
 /**
  * tshark 4.0's http.file_data value: the (de-chunked, decoded) body as an ASCII string (FT_STRING)
  * up to its first NUL byte, each byte of 0x80 or more as U+FFFD (so "é" in UTF-8 is two of them).
- * `-T fields` then escapes \n, \r and \t as it does for every string.
+ * `-T fields` then escapes \b, \t, \n, \f and \r as it does in every value (escapeBare).
  */
 export function fileDataText(body: Uint8Array): string {
   let end = body.indexOf(0);
