@@ -280,7 +280,7 @@ function tcpPdu(buf: Uint8Array, start: number, ctx: DissectContext):
  * dissector claims (a resolver on 5300, a test server on 1053): more than a header, opcode 0
  * (standard query), at most 10 additional records; a query asks exactly one question with no
  * answers and no authority records; a response has at most one question, 100 answers and 10
- * authority records. Record counts only, the records themselves are not looked at. Measured on 73
+ * authority records. Record counts only, the records themselves are not looked at. Measured on 72
  * crafted datagrams against tshark 4.0.17 (each limit and its next value on either side). Not tried
  * on a port tshark dissects as something else (NBNS on 137 would pass the test).
  */
@@ -292,12 +292,9 @@ export function looksLikeDnsUdp(b: Uint8Array, start: number, end: number, layer
     const u = udp.d as { srcport: number; dstport: number };
     if (TSHARK_UDP_PORTS.has(u.srcport) || TSHARK_UDP_PORTS.has(u.dstport)) return false;
   }
-  const flags = (b[start + 2] << 8) | b[start + 3];
+  const flags = u16(b, start + 2);
   if ((flags & 0x7800) !== 0) return false;
-  const qd = (b[start + 4] << 8) | b[start + 5];
-  const an = (b[start + 6] << 8) | b[start + 7];
-  const ns = (b[start + 8] << 8) | b[start + 9];
-  const ar = (b[start + 10] << 8) | b[start + 11];
+  const qd = u16(b, start + 4), an = u16(b, start + 6), ns = u16(b, start + 8), ar = u16(b, start + 10);
   if (ar > 10) return false;
   if (flags & 0x8000) return qd <= 1 && an <= 100 && ns <= 10;
   return qd === 1 && an === 0 && ns === 0;
@@ -617,7 +614,6 @@ function cstr(buf: Uint8Array, at: number, end: number): { text: string; len: nu
   for (let i = at + 1; i < at + 1 + n; i++) s += String.fromCharCode(buf[i]);
   return { text: s, len: n };
 }
-
 
 /** Type-specific rdata fields appended to `c`; returns the record title suffix (e.g. "addr 1.2.3.4"). */
 function rdataFields(buf: Uint8Array, msg: number, msgEnd: number, r: DnsRecord, c: Field[]): string {

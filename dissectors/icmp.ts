@@ -5,7 +5,7 @@
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
-import { absTimeText, checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32, u32le } from '../src/dissect/fields.js';
 import { epochText } from '../src/dissect/frame.js';
 import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
@@ -40,8 +40,8 @@ export interface IcmpD {
 function echoTimestamp(buf: Uint8Array, at: number, frameTs: bigint): [number, number] | null {
   const fsec = Number(frameTs / 1_000_000_000n);
   for (const le of [false, true]) {
-    const sec = le ? (buf[at] | (buf[at + 1] << 8) | (buf[at + 2] << 16) | (buf[at + 3] << 24)) >>> 0 : u32(buf, at);
-    const usec = le ? (buf[at + 4] | (buf[at + 5] << 8) | (buf[at + 6] << 16) | (buf[at + 7] << 24)) >>> 0 : u32(buf, at + 4);
+    const sec = le ? u32le(buf, at) : u32(buf, at);
+    const usec = le ? u32le(buf, at + 4) : u32(buf, at + 4);
     // (tshark: abs() of the 32-bit difference)
     if (Math.abs((sec - fsec) | 0) < 86400 && usec < 1_000_000) return [sec, usec];
   }
