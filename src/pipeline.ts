@@ -89,10 +89,18 @@ export interface PipelineResult {
   broken: boolean;
 }
 
+/**
+ * The analyzers a run needs: for a sink that reads only some keys (`sinkKeys`, -T fields), those
+ * that may affect them or the display filter's names (neededAnalyzers); all of them otherwise.
+ */
+export function analyzersFor(list: readonly Analyzer[], sinkKeys: readonly string[] | undefined, filter: PipelineOptions['filter']): readonly Analyzer[] {
+  const keys = sinkKeys === undefined ? undefined : filter == null ? sinkKeys : [...sinkKeys, ...filter.names];
+  return neededAnalyzers(list, keys);
+}
+
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const filter = o.filter ?? null;
-  const keys = o.sink.fieldKeys === undefined ? undefined : filter === null ? o.sink.fieldKeys : [...o.sink.fieldKeys, ...filter.names];
-  const analyzers = neededAnalyzers(o.analyzers ?? [], keys);
+  const analyzers = analyzersFor(o.analyzers ?? [], o.sink.fieldKeys, filter);
   const limit = o.count && o.count > 0 ? o.count : Infinity;
   const sink = o.sink;
   const dis = o.dissection;

@@ -6,7 +6,7 @@ import { openCapture } from '../capture/open.js';
 import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink } from '../output/sink.js';
-import { neededAnalyzers, runPipeline, type Analyzer } from '../pipeline.js';
+import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { TcpApp } from '../analysis/http/app.js';
@@ -55,15 +55,14 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
     // and shows checksum errors only as a row colour (a filter may test a checksum status)
     if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
   };
+  const sink = createSink(sinkOpts, io.stdout);
   // JIT warm-up on a throwaway pipeline (src/analysis/read-warm.ts), for a capture big enough to
   // gain, when the analyzers run (-T fields of header keys only, such as ip.src and
-  // frame.time_epoch, needs none of them: there the warm-up cost more than it saved)
-  const keys = sinkOpts.format === 'fields' ? [...sinkOpts.fields, ...(filter?.names ?? [])] : undefined;
-  // (nor for a few packets: -c 100 of a big file is done before V8 would optimise anything)
-  if (neededAnalyzers(analyzers, keys).length > 0 && wantWarmup(reader.fileSize, io.env, count)) await warmUp(registry, sinkOpts, filter, setup);
+  // frame.time_epoch, needs none of them: there the warm-up cost more than it saved), and not for
+  // a few packets (-c 100 of a big file is done before V8 would optimise anything)
+  if (analyzersFor(analyzers, sink.fieldKeys, filter).length > 0 && wantWarmup(reader.fileSize, io.env, count)) await warmUp(registry, sinkOpts, filter, setup);
   const dissection = new Dissection(registry);
   setup(dissection, analyzers);
-  const sink = createSink(sinkOpts, io.stdout);
   const res = await runPipeline({ source: reader, dissection, analyzers, sink, count, filter });
   // a write error (a full disk) is one; the reader of our output going away (| head) is not
   if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
