@@ -29,6 +29,7 @@ import { dhcp } from './dhcp.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
+import { tls } from './tls.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -58,6 +59,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- application layer
   dns,
   dhcp,
+  tls,
   http,
   ssdp,
 ];

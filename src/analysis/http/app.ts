@@ -24,6 +24,7 @@ import { relTime } from '../dns-transactions.js';
 import { bodiless, HttpConn, HttpFramer, wholeMessageIn } from './framer.js';
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
+import { newTlsSession, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
 export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
@@ -79,11 +80,13 @@ interface SegD {
   info: string | null;
   /** Every byte was seen before: tshark's "Retransmitted TCP segment data", not handed to the application. */
   retrans: boolean;
+  /** frame.protocols part: 'tls' (tshark's TLS dissector takes the segment and asks for more), else ''. */
+  proto: string;
 }
 export const tcpSegmentData: Dissector<SegD> = {
   proto: 'tcp.segment_data',
   name: 'TCP segment data',
-  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
+  protocolsPart: (l) => l.d.proto, // not a protocol for tshark's frame.protocols
   // tcp.reassembled_in: known but empty, as in tshark's one-pass output (the completing frame is not
   // known yet when a segment is printed; tshark fills it only with -2)
   fieldKeys: ['tcp.segment_data', 'tcp.reassembled_in'],
@@ -100,6 +103,11 @@ export const tcpSegmentData: Dissector<SegD> = {
   column: () => '',
   info: (l) => l.d.info,
 };
+
+/** g_ascii_isprint. */
+function printable(c: number): boolean {
+  return c >= 0x20 && c < 0x7f;
+}
 
 /** An HTTP response without a length, whose body runs until the connection closes. */
 function closeDelimited(m: Message): boolean {
@@ -145,7 +153,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns';
+type Proto = 'http' | 'dns' | 'tls';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -160,9 +168,12 @@ class AppStream {
    */
   readonly lastDataFrame = [0, 0];
   readonly lastDataTs = [0n, 0n];
+  /** The TLS session (TLS). */
+  readonly tls: TlsSession | null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
-    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : DNS_FRAMER);
+    this.tls = proto === 'tls' ? newTlsSession() : null;
+    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : DNS_FRAMER);
     this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
   }
 
@@ -176,6 +187,19 @@ const DNS_FRAMER: AppParser = {
   measure(buf) {
     if (buf.length < 2) return 0;
     return 2 + ((buf[0] << 8) | buf[1]);
+  },
+};
+
+/**
+ * TLS records: a 5-byte header with the length. Bytes that cannot start a record (content type
+ * 20–24, version 3.x) are handed out as they are: tshark's "Ignored Unknown Record".
+ */
+const TLS_FRAMER: AppParser = {
+  measure(buf) {
+    if (buf.length < 1) return 0;
+    if (buf[0] < 20 || buf[0] > 24 || (buf.length > 1 && buf[1] !== 3)) return buf.length;
+    if (buf.length < 5) return 0;
+    return 5 + ((buf[3] << 8) | buf[4]);
   },
 };
 
@@ -343,6 +367,21 @@ export class TcpApp {
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
+    } else if (TLS_TCP_PORTS.has(lo) || TLS_TCP_PORTS.has(hi)) {
+      // decided by the first bytes: tshark's TLS refuses a payload that starts with four printable
+      // characters (text, not a record); then HTTP's heuristic may take it (HTTP on port 443)
+      if (d.payloadEnd <= d.payloadStart) return d.flags & (TCP_FIN | TCP_RST) ? null : undefined;
+      const b = layers[ti].buf;
+      const p = d.payloadStart;
+      if (d.payloadEnd - p > 4 && printable(b[p]) && printable(b[p + 1]) && printable(b[p + 2]) && printable(b[p + 3])) {
+        const k = this.heuristic ? looksLikeHttp(b, p, d.payloadEnd) : null;
+        if (k === null) return null;
+        proto = 'http';
+        toServer = k === 'request';
+      } else {
+        proto = 'tls';
+        toServer = TLS_TCP_PORTS.has(dp) && !(TLS_TCP_PORTS.has(sp) && sp < dp);
+      }
     } else if (HTTP_PORTS.has(lo) || HTTP_PORTS.has(hi)) {
       proto = 'http';
       toServer = HTTP_PORTS.has(dp) && !(HTTP_PORTS.has(sp) && sp < dp);
@@ -362,6 +401,11 @@ export class TcpApp {
   private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
     if (r.messages.length > 0) {
       if (pkt !== null && own) pkt.layers.length = ti + 1;
+      if (st.tls !== null) {
+        const ls = this.tlsLayers(st.tls, dir, r.messages, pkt);
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
       for (const m of r.messages) {
         this.stats.messages++;
         if (m.cut !== null) this.stats.cut++;
@@ -402,9 +446,11 @@ export class TcpApp {
         const first = held
           ? st.dirs[dir].startsFresh(d.seq) ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : null
           : r.partialInfo;
-        info = (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+        // (tshark's TLS clears the Info column before it asks for more bytes)
+        info = st.proto === 'tls' ? '[TCP segment of a reassembled PDU]' : (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
       }
-      pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans }));
+      const proto = st.proto === 'tls' && !retrans ? 'tls' : '';
+      pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans, proto }));
     } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
       const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;
       if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
@@ -429,6 +475,36 @@ export class TcpApp {
       snapCut: () => false,
       quoted: false,
     };
+  }
+
+  /**
+   * The TLS layers of a frame's completed records: a record reassembled from earlier segments gets
+   * its own (after the reassembly layer); the records whole in the frame share one layer, as in
+   * tshark's tree ("Transport Layer Security" with a record each).
+   */
+  private tlsLayers(sess: TlsSession, dir: number, ms: readonly Message[], pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    let i = 0;
+    while (i < ms.length) {
+      const m = ms[i];
+      if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
+        let e = m.inFrame + m.bytes.length;
+        let j = i + 1;
+        while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) e += ms[j++].bytes.length;
+        out.push(tlsLayer(pkt.frame.data, m.inFrame, e, sess, dir));
+        i = j;
+        continue;
+      }
+      const segs = m.segs.filter((x) => x.len > 0);
+      const sl = new Layer<SegsD>(tcpSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
+      sl.bufName = 'Reassembled TCP';
+      const l = tlsLayer(m.bytes, 0, m.bytes.length, sess, dir);
+      l.bufName = 'Reassembled TCP';
+      if (m.cut !== null) l.problem(m.snaplen ? 'truncated' : 'malformed', `TLS record cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
+      out.push(sl, l);
+      i++;
+    }
+    return out;
   }
 
   private dissectMessage(st: AppStream, m: Message, pkt: Packet | null, ti: number): Layer[] {
@@ -578,7 +654,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
