@@ -26,10 +26,15 @@ export interface TlsSession {
   version: number;
   /** A Change Cipher Spec was sent in direction 0 / 1. */
   ccs: [boolean, boolean];
+  /**
+   * What the application data carries, for the record titles ("Application Data Protocol: …"):
+   * tshark's protocol for the server port (443: HTTP), else "Application Data".
+   */
+  app: string;
 }
 
-export function newTlsSession(): TlsSession {
-  return { version: 0, ccs: [false, false] };
+export function newTlsSession(serverPort = 0): TlsSession {
+  return { version: 0, ccs: [false, false], app: serverPort === 443 ? 'Hypertext Transfer Protocol' : 'Application Data' };
 }
 
 interface Hs {
@@ -51,12 +56,16 @@ interface Rec {
   hs: Hs[];
   /** Bytes that start no TLS record (content type or version unknown): tshark's "Continuation Data". */
   unknown: boolean;
+  /** The version its title names: the session's before this record, else its own. */
+  shown: number;
 }
 
 export interface TlsD {
   recs: Rec[];
   /** The session's version when the records were read (0: unknown). */
   session: number;
+  /** TlsSession.app. */
+  app: string;
 }
 
 const VERSIONS: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
@@ -105,6 +114,19 @@ const SUITES: Record<number, string> = {
   0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
   0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256', 0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
 };
+
+/** The Server Hello random that makes it a Hello Retry Request (RFC 8446 4.1.3: SHA-256 of "HelloRetryRequest"). */
+const HRR_RANDOM = Uint8Array.from(Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex'));
+
+/** A handshake message's name: a Server Hello with the HRR random is tshark's "Hello Retry Request". */
+function hsName(buf: Uint8Array, h: Hs): string {
+  if (h.type === 2 && h.end - h.start >= 38) {
+    let hrr = true;
+    for (let i = 0; i < 32 && hrr; i++) hrr = buf[h.start + 6 + i] === HRR_RANDOM[i];
+    if (hrr) return 'Hello Retry Request';
+  }
+  return HS_TYPES[h.type];
+}
 
 /** GREASE values (RFC 8701): 0x0a0a, 0x1a1a … 0xfafa. */
 function grease(v: number): boolean {
@@ -182,13 +204,13 @@ function serverHelloVersion(buf: Uint8Array, h: Hs): number {
  * marked truncated). `dir` is the sending direction; `sess` is updated as the records go by.
  */
 export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsSession, dir: number): Layer<TlsD> {
-  const d: TlsD = { recs: [], session: 0 };
+  const d: TlsD = { recs: [], session: 0, app: sess.app };
   const l = new Layer<TlsD>(tls, buf, start, end, d);
   let p = start;
   while (p < end) {
     const type = buf[p];
     if (end - p < 5 || CONTENT[type] === undefined || buf[p + 1] !== 3) {
-      d.recs.push({ start: p, end, type, version: 0, len: end - p, encrypted: false, hs: [], unknown: true });
+      d.recs.push({ start: p, end, type, version: 0, len: end - p, encrypted: false, hs: [], unknown: true, shown: sess.version });
       break;
     }
     const version = u16(buf, p + 1);
@@ -198,7 +220,7 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
       l.problem('truncated', `TLS record of ${len} bytes, ${end - p - 5} present`, p, end);
       e = end;
     }
-    const rec: Rec = { start: p, end: e, type, version, len, encrypted: false, hs: [], unknown: false };
+    const rec: Rec = { start: p, end: e, type, version, len, encrypted: false, hs: [], unknown: false, shown: sess.version || version };
     if (type === 22) {
       rec.hs = sess.ccs[dir] ? [] : handshakes(buf, p + 5, e);
       rec.encrypted = rec.hs.length === 0;
@@ -214,7 +236,9 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
     } else if (type === 21) rec.encrypted = sess.ccs[dir] || len !== 2 || e - p - 5 < 2;
     else if (type === 23) rec.encrypted = true;
     d.recs.push(rec);
-    if (type === 20) sess.ccs[dir] = true;
+    // TLS 1.3's Change Cipher Spec is only for middleboxes (RFC 8446 D.4): what follows it in the
+    // clear (a second Client Hello after a Hello Retry Request) stays in the clear
+    if (type === 20 && sess.version !== 0x0304) sess.ccs[dir] = true;
     p = e;
   }
   d.session = sess.version;
@@ -231,7 +255,7 @@ function recordInfo(buf: Uint8Array, r: Rec): string[] {
       if (r.encrypted) return ['Encrypted Alert'];
       return [`Alert (Level: ${ALERT_LEVEL[buf[r.start + 5]] ?? 'Unknown'}, Description: ${ALERT_DESC[buf[r.start + 6]] ?? 'Unknown'})`];
     case 22:
-      return r.encrypted ? ['Encrypted Handshake Message'] : r.hs.map((h) => HS_TYPES[h.type]);
+      return r.encrypted ? ['Encrypted Handshake Message'] : r.hs.map((h) => hsName(buf, h));
     case 23:
       return ['Application Data'];
     default:
@@ -370,9 +394,9 @@ function latin1(buf: Uint8Array, s: number, e: number): string {
 }
 
 function handshakeFields(buf: Uint8Array, h: Hs, lim: number): Field {
-  const name = HS_TYPES[h.type];
+  const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
-  tf.text = `Handshake Type: ${name} (${h.type})`;
+  tf.text = `Handshake Type: ${HS_TYPES[h.type]} (${h.type})`;
   const kids: Field[] = [tf, fUint('tls.handshake.length', 'Length', h.len, h.start + 1, 3)];
   const p = h.start + 4;
   if (h.type === 1 || h.type === 2) helloFields(buf, h, h.type === 1, kids, lim);
@@ -394,8 +418,8 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number): Field {
   return f;
 }
 
-function recordTitle(buf: Uint8Array, r: Rec, session: number): string {
-  const v = shownVersion(session, r.version);
+function recordTitle(buf: Uint8Array, r: Rec, app: string): string {
+  const v = COLUMN[r.shown] ?? 'SSL';
   if (r.unknown) return 'Continuation Data';
   switch (r.type) {
     case 20:
@@ -404,17 +428,17 @@ function recordTitle(buf: Uint8Array, r: Rec, session: number): string {
       return r.encrypted ? `${v} Record Layer: Encrypted Alert` : `${v} Record Layer: Alert (Level: ${ALERT_LEVEL[buf[r.start + 5]] ?? 'Unknown'}, Description: ${ALERT_DESC[buf[r.start + 6]] ?? 'Unknown'})`;
     case 22:
       if (r.encrypted) return `${v} Record Layer: Handshake Protocol: Encrypted Handshake Message`;
-      return `${v} Record Layer: Handshake Protocol: ${r.hs.length === 1 ? HS_TYPES[r.hs[0].type] : 'Multiple Handshake Messages'}`;
+      return `${v} Record Layer: Handshake Protocol: ${r.hs.length === 1 ? hsName(buf, r.hs[0]) : 'Multiple Handshake Messages'}`;
     case 23:
-      return `${v} Record Layer: Application Data Protocol: Application Data`;
+      return `${v} Record Layer: Application Data Protocol: ${app}`;
     default:
       return `${v} Record Layer: Heartbeat`;
   }
 }
 
-function recordFields(buf: Uint8Array, r: Rec, session: number, lim: number): Field {
+function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim: number): Field {
   const kids: Field[] = [];
-  if (r.unknown) return fText(recordTitle(buf, r, session), r.start, r.end - r.start);
+  if (r.unknown) return fText(recordTitle(buf, r, app), r.start, r.end - r.start);
   // TLS 1.3 hides the real content type inside the encryption: the header's 23 is "Opaque Type"
   const opaque = session === 0x0304 && r.type === 23;
   const ct = fUint(opaque ? 'tls.record.opaque_type' : 'tls.record.content_type', opaque ? 'Opaque Type' : 'Content Type', r.type, r.start, 1);
@@ -447,7 +471,7 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, lim: number): Fi
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));
-  return fText(recordTitle(buf, r, session), r.start, r.end - r.start, kids);
+  return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
 }
 
 export const tls: Dissector<TlsD> = {
@@ -471,7 +495,7 @@ export const tls: Dissector<TlsD> = {
     return tlsLayer(buf, start, end, newTlsSession(), 0);
   },
   fields(l) {
-    return l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.end));
+    return l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end));
   },
   column: (l) => shownVersion(l.d.session, l.d.recs[0]?.version ?? 0),
   info: (l) => l.d.recs.flatMap((r) => recordInfo(l.buf, r)).join(', '),

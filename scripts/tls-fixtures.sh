@@ -60,6 +60,24 @@ t.join()
 PY
 stop
 
+# 5. real clients: curl (TLS 1.3, TLS 1.2), python's ssl; a Hello Retry Request (the client's first key
+# share is a group the server does not take); TLS 1.2 and 1.3 session resumption
+cap lo clients.pcap
+srv -groups P-384:X25519
+curl -sk https://127.0.0.1/ -o /dev/null || true
+curl -sk --http1.1 --tlsv1.2 --tls-max 1.2 https://127.0.0.1/ -o /dev/null || true
+get openssl s_client -connect 127.0.0.1:443 -groups X448:P-384
+get openssl s_client -connect 127.0.0.1:443 -tls1_2 -sess_out s12.pem
+get openssl s_client -connect 127.0.0.1:443 -tls1_2 -sess_in s12.pem
+get openssl s_client -connect 127.0.0.1:443 -tls1_3 -sess_out s13.pem
+get openssl s_client -connect 127.0.0.1:443 -tls1_3 -sess_in s13.pem
+python3 -c "
+import ssl, socket
+ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', 443)), server_hostname='py.example')
+s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); s.recv(100000); s.close()"
+kill $S; stop
+
 KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment tcp.segment.count tcp.reassembled.length
   tls.record.content_type tls.record.opaque_type tls.record.version tls.record.length tls.handshake.type tls.handshake.length
   tls.handshake.version tls.handshake.random tls.handshake.session_id_length tls.handshake.session_id
@@ -71,9 +89,10 @@ KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment tcp
   tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate tls.change_cipher_spec
   tls.alert_message tls.alert_message.level tls.alert_message.desc tls.app_data)
 E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
-for f in loopback segmented alert junk; do
-  case $f in loopback) n=tls-openssl-loopback;; segmented) n=tls-openssl-segmented;; alert) n=tls-alert-and-http-on-443;; junk) n=tls-port-not-records;; esac
+for f in loopback segmented alert junk clients; do
+  case $f in loopback) n=tls-openssl-loopback;; segmented) n=tls-openssl-segmented;; alert) n=tls-alert-and-http-on-443;;
+    junk) n=tls-port-not-records;; clients) n=tls-clients-hrr-resumption;; esac
   cp "$f.pcap" "$FX/$n.pcap"
   tshark -n -r "$FX/$n.pcap" -T fields -E header=y -E occurrence=a "${E[@]}" > "$FX/$n.pcap.tshark.tsv" 2>/dev/null
 done
-echo "tls-fixtures: 4 captures and their tshark fields written to $FX"
+echo "tls-fixtures: 5 captures and their tshark fields written to $FX"

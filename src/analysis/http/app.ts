@@ -172,7 +172,7 @@ class AppStream {
   readonly tls: TlsSession | null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
-    this.tls = proto === 'tls' ? newTlsSession() : null;
+    this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
     const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : DNS_FRAMER);
     this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
   }

@@ -5,7 +5,9 @@
 //   - tls-openssl-segmented.pcap: the same through veth with MTU 576 (records across segments);
 //   - tls-alert-and-http-on-443.pcap: a TLS 1.3 client against a TLS 1.2 server (a plain Protocol
 //     Version alert), a TLS 1.2 session, then plain HTTP on port 443 (tshark's HTTP heuristic);
-//   - tls-port-not-records.pcap: text, binary and a Client Hello too short for its fields on 443.
+//   - tls-port-not-records.pcap: text, binary and a Client Hello too short for its fields on 443;
+//   - tls-clients-hrr-resumption.pcap: curl (TLS 1.3, 1.2), a Hello Retry Request (then the client's
+//     Change Cipher Spec and second Client Hello in the clear), TLS 1.2 and 1.3 resumption, python's ssl.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +23,10 @@ import { newTlsSession, tls, tlsLayer } from '../../../dissectors/tls.js';
 import { rowParts } from '../../../src/output/table.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
-const FILES = ['tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-port-not-records.pcap'];
+const FILES = [
+  'tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-port-not-records.pcap',
+  'tls-clients-hrr-resumption.pcap',
+];
 
 /** Where wiretrace differs from tshark on these captures, and why. */
 function excused(file: string, frame: number, key: string, tshark: string, ours: string): boolean {
@@ -72,6 +77,25 @@ describe('TLS as tshark 4.0 shows it', () => {
     expect(got[11]).toBe('11\tTCP\t[TCP segment of a reassembled PDU]\t\t');
     expect(got[12]).toBe('12\tTLSv1.2\tApplication Data\t\t11,12');
     expect(got[24]).toBe('24\tTLSv1.3\tServer Hello, Change Cipher Spec, Application Data, Application Data, Application Data, Application Data\t\t');
+  });
+
+  it('the tree: record titles name the version known before the record, a Hello Retry Request is a Server Hello by type', async () => {
+    const out: Buffer[] = [];
+    const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
+    const code = await main(['read', '-V', '-Y', 'frame.number == 42 || frame.number == 44', join(FX, 'tls-clients-hrr-resumption.pcap')], { stdout: w, stderr: w, env: {} });
+    expect(code).toBe(0);
+    const lines = Buffer.concat(out).toString().split('\n').filter((x) => /Record Layer|Handshake Protocol:|Handshake Type/.test(x)).map((x) => x.trim());
+    // as `tshark -V` prints them
+    expect(lines).toEqual([
+      'TLSv1.2 Record Layer: Handshake Protocol: Hello Retry Request',
+      'Handshake Protocol: Hello Retry Request',
+      'Handshake Type: Server Hello (2)',
+      'TLSv1.3 Record Layer: Change Cipher Spec Protocol: Change Cipher Spec',
+      'TLSv1.3 Record Layer: Change Cipher Spec Protocol: Change Cipher Spec',
+      'TLSv1.3 Record Layer: Handshake Protocol: Client Hello',
+      'Handshake Protocol: Client Hello',
+      'Handshake Type: Client Hello (1)',
+    ]);
   });
 
   it('a display filter on TLS fields', async () => {
