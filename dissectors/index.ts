@@ -30,6 +30,7 @@ import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
 import { tls } from './tls.js';
+import { websocket } from './websocket.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -60,6 +61,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   dns,
   dhcp,
   tls,
+  websocket,
   http,
   ssdp,
 ];

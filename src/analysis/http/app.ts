@@ -21,7 +21,8 @@ import type { DissectContext, Dissector, Field } from '../../dissect/types.js';
 import { analysisMayAffect, type Analyzer } from '../../pipeline.js';
 import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type DesegmentLimits, type FeedResult, type Message } from '../desegment.js';
 import { relTime } from '../dns-transactions.js';
-import { bodiless, HttpConn, HttpFramer, wholeMessageIn } from './framer.js';
+import { bodiless, HttpConn, HttpFramer, wholeMessageIn, WS_FRAME } from './framer.js';
+import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websocket.js';
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 import { newTlsSession, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
@@ -170,6 +171,8 @@ class AppStream {
   readonly lastDataTs = [0n, 0n];
   /** The TLS session (TLS). */
   readonly tls: TlsSession | null;
+  /** A WebSocket message in fragments, per direction (HTTP upgraded to WebSocket). */
+  readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] = [{ cur: null }, { cur: null }];
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
@@ -406,9 +409,16 @@ export class TcpApp {
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
       }
+      let firstWs = true;
       for (const m of r.messages) {
         this.stats.messages++;
         if (m.cut !== null) this.stats.cut++;
+        if (m.meta === WS_FRAME) {
+          const ls = this.wsLayers(st, dir, m, pkt, firstWs);
+          firstWs = false;
+          if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+          continue;
+        }
         const appLayers = this.dissectMessage(st, m, pkt, ti);
         if (pkt !== null && own) for (const l of appLayers) pkt.layers.push(l);
         if (st.proto === 'http') {
@@ -416,7 +426,7 @@ export class TcpApp {
           if (hl) this.httpTransaction(st, dir, hl, m, pkt);
         }
       }
-      if (st.conn?.upgraded) {
+      if (st.conn?.upgraded && !st.conn.websocket) {
         st.dirs[0].stop();
         st.dirs[1].stop();
       }
@@ -454,7 +464,8 @@ export class TcpApp {
     } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
       const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;
       if (top.dis.proto === 'http' && top.d?.kind === 'continuation') {
-        // on a connection that left HTTP (101): 'Continuation' alone (tshark shows WebSocket there);
+        // on a connection that left HTTP for another protocol than WebSocket (101 to h2c, a CONNECT
+        // tunnel): 'Continuation' alone;
         // bytes that are no message on a connection where no request was seen (a capture that starts
         // in the middle of a transfer): tshark's HTTP refuses them and nothing else takes them (TCP
         // payload only, no protocol after tcp); after a request, an HTTP continuation hands them to
@@ -505,6 +516,18 @@ export class TcpApp {
       i++;
     }
     return out;
+  }
+
+  /** A WebSocket frame's layer (after the reassembly layer when it spans segments). */
+  private wsLayers(st: AppStream, dir: number, m: Message, pkt: Packet | null, first: boolean): Layer[] {
+    const frame = pkt?.frame.index ?? this.lastFrame;
+    if (m.inFrame >= 0 && pkt !== null && m.cut === null) return [wsLayer(pkt.frame.data, m.inFrame, m.inFrame + m.bytes.length, st.ws[dir], frame, first)];
+    const segs = m.segs.filter((x) => x.len > 0);
+    const sl = new Layer<SegsD>(tcpSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
+    sl.bufName = 'Reassembled TCP';
+    const l = wsLayer(m.bytes, 0, m.bytes.length, st.ws[dir], frame, first);
+    l.bufName = 'Reassembled TCP';
+    return [sl, l];
   }
 
   private dissectMessage(st: AppStream, m: Message, pkt: Packet | null, ti: number): Layer[] {
@@ -654,7 +677,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };

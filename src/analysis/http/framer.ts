@@ -3,6 +3,7 @@
 // its request's method; 101 / CONNECT end HTTP on the connection).
 
 import type { AppParser } from '../desegment.js';
+import { wsFrameLength } from '../../../dissectors/websocket.js';
 import { MAX_HEAD, findHeadEnd, firstLine, looksLikeHttp, parseHead, scanChunks, type HttpHead } from './parse.js';
 
 /** Body bytes kept ahead of a skipped body (see holdFrom; JFIF's check reads bytes 0-10). */
@@ -15,7 +16,12 @@ export class HttpConn {
   sawRequest = false;
   /** The connection left HTTP (101 Switching Protocols, or a CONNECT tunnel). */
   upgraded = false;
+  /** …for WebSocket (101 with "Upgrade: websocket"): its frames are cut and shown from then on. */
+  websocket = false;
 }
+
+/** Message.meta of a WebSocket frame (HttpFramer cuts those too, once the connection upgraded). */
+export const WS_FRAME = Object.freeze({ websocket: true });
 
 export class HttpFramer implements AppParser {
   /** Once the length is known (Content-Length), only the head is read again (the body is read only by fields). */
@@ -29,6 +35,8 @@ export class HttpFramer implements AppParser {
   /** The message at the buffer start is a response whose body runs until the close; its first line was given as partialInfo. */
   private untilClose = false;
   private untilCloseInfo = false;
+  /** The message at the buffer start is a WebSocket frame. */
+  private ws = false;
 
   constructor(readonly conn: HttpConn) {}
 
@@ -41,6 +49,7 @@ export class HttpFramer implements AppParser {
     this.noted = false;
     this.untilClose = false;
     this.untilCloseInfo = false;
+    this.ws = false;
   }
 
   /**
@@ -48,6 +57,7 @@ export class HttpFramer implements AppParser {
    * from the body's magic number: "(PNG)", "(GIF89a)", "(JPEG JFIF image)").
    */
   holdFrom(): number {
+    if (this.ws) return Infinity; // a WebSocket frame is read whole (unmasked, shown as text)
     if (this.headEnd < 0) return 0;
     // a multipart body is read whole (its parts' media types are named too)
     const ct = this.head?.contentType;
@@ -61,8 +71,8 @@ export class HttpFramer implements AppParser {
   }
 
   /** The head measure() parsed for the message at the buffer start (offsets from its first byte), or null. */
-  meta(): HttpHead | null {
-    return this.head;
+  meta(): HttpHead | typeof WS_FRAME | null {
+    return this.ws ? WS_FRAME : this.head;
   }
 
   partialInfo(buf: Uint8Array): string | null {
@@ -79,7 +89,11 @@ export class HttpFramer implements AppParser {
 
   measure(buf: Uint8Array, eof: boolean): number {
     const len = buf.length;
-    if (this.conn.upgraded) return -1;
+    if (this.conn.upgraded) {
+      if (!this.conn.websocket) return -1;
+      this.ws = true;
+      return wsFrameLength(buf);
+    }
     if (this.headEnd < 0) {
       if (len === 0) return 0;
       const kind = looksLikeHttp(buf, 0, len);
@@ -112,6 +126,7 @@ export class HttpFramer implements AppParser {
           const m = this.conn.methods.shift() ?? '';
           (h as HttpHead & { reqMethod?: string }).reqMethod = m;
           if (h.code === 101 || (m === 'CONNECT' && h.code >= 200 && h.code < 300)) this.conn.upgraded = true;
+          if (h.code === 101 && h.upgrade !== null && /websocket/i.test(h.upgrade)) this.conn.websocket = true;
         }
       }
     }
