@@ -3,7 +3,7 @@
 // segments (and bodies) are left to TCP reassembly (a later stage). Scanning is bounded: a huge
 // header line or absurd Content-Length cannot make it slow or throw.
 
-import { fStr, fText, fUint, gen } from '../src/dissect/fields.js';
+import { fStr, fText, fUint, gen, latin1Text } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { fileDataText, headerLineFields, httpType, media, mediaProtocol, mediaType, typeField } from '../src/analysis/http/message.js';
@@ -64,11 +64,6 @@ export interface HttpD {
   upgraded?: boolean;
 }
 
-function str(buf: Uint8Array, a: number, b: number): string {
-  let s = '';
-  for (let i = a; i < b; i++) s += String.fromCharCode(buf[i]);
-  return s;
-}
 
 function startsWith(buf: Uint8Array, at: number, end: number, s: string): boolean {
   if (at + s.length > end) return false;
@@ -142,7 +137,7 @@ function header(l: Layer<HttpD>, name: string): string | null {
   for (let i = 1; i < l.d.lines.length; i++) {
     const ln = l.d.lines[i];
     if (ln.end - ln.at <= name.length || buf[ln.at + name.length] !== 0x3a) continue;
-    if (str(buf, ln.at, ln.at + name.length).toLowerCase() === name) return str(buf, ln.at + name.length + 1, ln.end).trim();
+    if (latin1Text(buf, ln.at, ln.at + name.length).toLowerCase() === name) return latin1Text(buf, ln.at + name.length + 1, ln.end).trim();
   }
   return null;
 }
@@ -197,7 +192,7 @@ export const http: Dissector<HttpD> = {
       return out;
     }
     const first = d.lines[0];
-    const fl = str(buf, first.at, first.end);
+    const fl = latin1Text(buf, first.at, first.end);
     const kids: Field[] = [];
     if (d.kind === 'request') {
       const sp1 = fl.indexOf(' ');
@@ -218,7 +213,7 @@ export const http: Dissector<HttpD> = {
     const type = httpType(d.kind, d.kind === 'request' ? String(kids[0].show) : '');
     for (let i = 1; i < d.lines.length; i++) {
       const ln = d.lines[i];
-      const text = str(buf, ln.at, ln.end);
+      const text = latin1Text(buf, ln.at, ln.end);
       const len = ln.next - ln.at;
       const colon = text.indexOf(':');
       let own: Field | null = null;
@@ -254,7 +249,7 @@ export const http: Dissector<HttpD> = {
     if (d.kind === 'continuation') return 'Continuation';
     if (d.lines.length === 0) return null;
     const first = d.lines[0];
-    let s = str(l.buf, first.at, first.end) + ' ';
+    let s = latin1Text(l.buf, first.at, first.end) + ' ';
     // tshark hands the body bytes that follow the header block in this segment to the media type's
     // dissector, which may name it (the same rules as for a reassembled message)
     const m = segmentMedia(l);

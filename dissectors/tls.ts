@@ -11,7 +11,7 @@
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
 // alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, hexN, u16 } from '../src/dissect/fields.js';
+import { fBool, fBytes, fHex, fStr, fText, fUint, hexN, latin1Text, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -355,7 +355,7 @@ function extensionField(buf: Uint8Array, at: number, type: number, len: number, 
       ];
       entry[0].text = `Server Name Type: ${buf[q] === 0 ? 'host_name' : 'Unknown'} (${buf[q]})`;
       const ne = Math.min(e, q + 3 + nl);
-      const host = latin1(buf, q + 3, ne);
+      const host = latin1Text(buf, q + 3, ne);
       entry.push(fStr('tls.handshake.extensions_server_name', 'Server Name', host, q + 3, ne - q - 3));
       kids.push(fText(`Server Name Indication extension`, q, ne - q, entry));
       q = ne;
@@ -367,7 +367,7 @@ function extensionField(buf: Uint8Array, at: number, type: number, len: number, 
       const sl = buf[q];
       const se = Math.min(e, q + 1 + sl);
       protos.push(fUint('tls.handshake.extensions_alpn_str_len', 'ALPN string length', sl, q, 1));
-      protos.push(fStr('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', latin1(buf, q + 1, se), q + 1, se - q - 1));
+      protos.push(fStr('tls.handshake.extensions_alpn_str', 'ALPN Next Protocol', latin1Text(buf, q + 1, se), q + 1, se - q - 1));
       q = se;
     }
     kids.push(fText('ALPN Protocol', p + 2, len - 2, protos));
@@ -385,12 +385,6 @@ function supportedVersion(buf: Uint8Array, at: number): Field {
   const f = fHex('tls.handshake.extensions.supported_version', 'Supported Version', v, at, 2);
   f.text = `Supported Version: ${versionName(v)} (${hexN(v, 4)})`;
   return f;
-}
-
-function latin1(buf: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(buf[i]);
-  return out;
 }
 
 function handshakeFields(buf: Uint8Array, h: Hs, lim: number): Field {

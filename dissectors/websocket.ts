@@ -10,7 +10,7 @@
 // in a segment, the last one's. Its frame.protocols: "http:websocket" once per frame, then each
 // payload's dissector (data-text-lines, data).
 
-import { fBool, fBytes, fBits, fStr, fText, fUint, gen, hexN, u16 } from '../src/dissect/fields.js';
+import { fBool, fBytes, fBits, fStr, fText, fUint, gen, hexN, latin1Text, u16 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -142,12 +142,6 @@ export function wsLayer(buf: Uint8Array, start: number, end: number, frag: { cur
   return l;
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-  return s;
-}
-
 /** The payload's part of frame.protocols: text → data-text-lines, binary → data. */
 function payloadProto(d: WsD): string {
   if (d.payload === null || d.payload.length === 0 || (d.opcode & 8)) return '';
@@ -245,7 +239,7 @@ export const websocket: Dissector<WsD> = {
     if (d.msgOpcode === 1 && d.fin && pay !== null && !(d.opcode & 8)) {
       // tshark's Line-based text data: one line per line of the text
       const lines: Field[] = [];
-      const t = latin1(pay);
+      const t = latin1Text(pay, 0, pay.length);
       for (const ln of t.split(/(?<=\n)/)) if (ln !== '') lines.push(fText(ln.replace(/\r/g, '\\r').replace(/\n/g, '\\n'), d.payStart, 0));
       out.push(fText(`Line-based text data (${lines.length} lines)`, d.payStart, d.payEnd - d.payStart, lines));
     }

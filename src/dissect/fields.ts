@@ -143,6 +143,13 @@ export function fmtBytesHex(buf: Uint8Array, start: number, end: number): string
   return s;
 }
 
+/** Bytes [start, end) as text, one character per byte (Latin-1: ASCII protocols' names and lines). */
+export function latin1Text(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+  return s;
+}
+
 /** Bytes with a separator (e.g. ':' as tshark shows FT_BYTES in the tree). */
 export function fmtBytesSep(buf: Uint8Array, start: number, end: number, sep = ':'): string {
   let s = '';
