@@ -245,6 +245,7 @@ export class TcpApp {
   readonly transactions: HttpTransaction[] = [];
   readonly stats: TcpAppStats = { streams: 0, messages: 0, cut: 0, gaps: 0, capHits: 0, conflicts: 0 };
   private readonly dnsDis: Dissector | undefined;
+  private readonly tlsPort: (port: number) => boolean;
   private readonly dataDis: Dissector | undefined;
   private readonly keep: boolean;
   private readonly heuristic: boolean;
@@ -259,6 +260,9 @@ export class TcpApp {
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
     this.budget = new Budget(opts.globalCap ?? 256 << 20);
     this.dnsDis = opts.registry?.get('tcp.port', 53) ?? opts.registry?.proto('dns');
+    const reg = opts.registry;
+    // --decode-as tcp.port==8443,tls puts TLS on more ports
+    this.tlsPort = reg === undefined ? (p) => TLS_TCP_PORTS.has(p) : (p) => TLS_TCP_PORTS.has(p) || reg.get('tcp.port', p)?.proto === 'tls';
     this.dataDis = opts.registry?.proto('data');
     this.keep = opts.keep ?? true;
     this.heuristic = opts.httpHeuristic ?? true;
@@ -370,7 +374,7 @@ export class TcpApp {
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
-    } else if (TLS_TCP_PORTS.has(lo) || TLS_TCP_PORTS.has(hi)) {
+    } else if (this.tlsPort(lo) || this.tlsPort(hi)) {
       // decided by the first bytes: tshark's TLS refuses a payload that starts with four printable
       // characters (text, not a record); then HTTP's heuristic may take it (HTTP on port 443)
       if (d.payloadEnd <= d.payloadStart) return d.flags & (TCP_FIN | TCP_RST) ? null : undefined;
@@ -383,7 +387,7 @@ export class TcpApp {
         toServer = k === 'request';
       } else {
         proto = 'tls';
-        toServer = TLS_TCP_PORTS.has(dp) && !(TLS_TCP_PORTS.has(sp) && sp < dp);
+        toServer = this.tlsPort(dp) && !(this.tlsPort(sp) && sp < dp);
       }
     } else if (HTTP_PORTS.has(lo) || HTTP_PORTS.has(hi)) {
       proto = 'http';

@@ -21,6 +21,7 @@ import type { Layer } from '../../../src/dissect/layer.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { newTlsSession, tls, tlsLayer } from '../../../dissectors/tls.js';
 import { rowParts } from '../../../src/output/table.js';
+import { defaultAnalyzers } from '../../../src/cli/analyzers.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const FILES = [
@@ -104,6 +105,32 @@ describe('TLS as tshark 4.0 shows it', () => {
     const code = await main(['read', '-Y', 'tls.handshake.type == 1 && tls.handshake.extensions_server_name == "example.test"', '-T', 'fields', '-e', 'frame.number', join(FX, 'tls-openssl-loopback.pcap')], { stdout: w, stderr: w, env: {} });
     expect(code).toBe(0);
     expect(Buffer.concat(out).toString()).toBe('4\n21\n');
+  });
+});
+
+describe('TLS on another port with --decode-as', () => {
+  it('tcp.port==4433,tls: the loopback capture moved to port 4433 reads as on 443', async () => {
+    const { frames } = parseCaptureBuffer(new Uint8Array(readFileSync(join(FX, 'tls-openssl-loopback.pcap'))));
+    const reg = defaultRegistry();
+    expect(reg.decodeAs('tcp.port==4433,tls')).toBeNull();
+    const rows = (registry: typeof reg, port: number) => {
+      const dis = new Dissection(registry);
+      const an = defaultAnalyzers(registry);
+      return frames.map((f) => {
+        const data = Uint8Array.from(f.data);
+        // Ethernet 14 + IPv4 20: the TCP ports; 443 → port
+        for (const at of [34, 36]) if (((data[at] << 8) | data[at + 1]) === 443) (data[at] = port >> 8), (data[at + 1] = port & 255);
+        const pkt = dis.dissect({ ...f, data });
+        for (const a of an) a.packet(pkt);
+        const r = rowParts(pkt.layers);
+        return `${r.protocol} ${r.info.replace(/\b(443|4433)\b/g, 'P')}`;
+      });
+    };
+    const moved = rows(reg, 4433);
+    expect(moved).toEqual(rows(defaultRegistry(), 443));
+    expect(moved.filter((r) => r.startsWith('TLS')).length).toBe(17);
+    // without the rule the same bytes are TCP only
+    expect(rows(defaultRegistry(), 4433).filter((r) => r.startsWith('TLS')).length).toBe(0);
   });
 });
 
