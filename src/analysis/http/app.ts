@@ -105,6 +105,13 @@ export const tcpSegmentData: Dissector<SegD> = {
   info: (l) => l.d.info,
 };
 
+/** The "[N Reassembled TCP Segments (L bytes): #4(1460), …]" layer of a message from several segments. */
+function segmentsLayer(m: Message, segs: SegsD['segs']): Layer<SegsD> {
+  const sl = new Layer<SegsD>(tcpSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
+  sl.bufName = 'Reassembled TCP';
+  return sl;
+}
+
 /** g_ascii_isprint. */
 function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
@@ -171,10 +178,11 @@ class AppStream {
   readonly lastDataTs = [0n, 0n];
   /** The TLS session (TLS). */
   readonly tls: TlsSession | null;
-  /** A WebSocket message in fragments, per direction (HTTP upgraded to WebSocket). */
-  readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] = [{ cur: null }, { cur: null }];
+  /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
+  readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
+    this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
     this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
     const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : DNS_FRAMER);
     this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
@@ -195,7 +203,7 @@ const DNS_FRAMER: AppParser = {
 
 /**
  * TLS records: a 5-byte header with the length. Bytes that cannot start a record (content type
- * 20–24, version 3.x) are handed out as they are: tshark's "Ignored Unknown Record".
+ * 20–24, version 3.x) are handed out as they are: tshark's "Continuation Data".
  */
 const TLS_FRAMER: AppParser = {
   measure(buf) {
@@ -409,6 +417,8 @@ export class TcpApp {
     if (r.messages.length > 0) {
       if (pkt !== null && own) pkt.layers.length = ti + 1;
       if (st.tls !== null) {
+        this.stats.messages += r.messages.length;
+        for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
         const ls = this.tlsLayers(st.tls, dir, r.messages, pkt);
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
@@ -510,13 +520,10 @@ export class TcpApp {
         i = j;
         continue;
       }
-      const segs = m.segs.filter((x) => x.len > 0);
-      const sl = new Layer<SegsD>(tcpSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
-      sl.bufName = 'Reassembled TCP';
       const l = tlsLayer(m.bytes, 0, m.bytes.length, sess, dir);
       l.bufName = 'Reassembled TCP';
       if (m.cut !== null) l.problem(m.snaplen ? 'truncated' : 'malformed', `TLS record cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
-      out.push(sl, l);
+      out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
       i++;
     }
     return out;
@@ -525,13 +532,11 @@ export class TcpApp {
   /** A WebSocket frame's layer (after the reassembly layer when it spans segments). */
   private wsLayers(st: AppStream, dir: number, m: Message, pkt: Packet | null, first: boolean): Layer[] {
     const frame = pkt?.frame.index ?? this.lastFrame;
-    if (m.inFrame >= 0 && pkt !== null && m.cut === null) return [wsLayer(pkt.frame.data, m.inFrame, m.inFrame + m.bytes.length, st.ws[dir], frame, first)];
-    const segs = m.segs.filter((x) => x.len > 0);
-    const sl = new Layer<SegsD>(tcpSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
-    sl.bufName = 'Reassembled TCP';
-    const l = wsLayer(m.bytes, 0, m.bytes.length, st.ws[dir], frame, first);
+    const frag = st.ws![dir];
+    if (m.inFrame >= 0 && pkt !== null && m.cut === null) return [wsLayer(pkt.frame.data, m.inFrame, m.inFrame + m.bytes.length, frag, frame, first)];
+    const l = wsLayer(m.bytes, 0, m.bytes.length, frag, frame, first);
     l.bufName = 'Reassembled TCP';
-    return [sl, l];
+    return [segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l];
   }
 
   private dissectMessage(st: AppStream, m: Message, pkt: Packet | null, ti: number): Layer[] {
@@ -546,10 +551,7 @@ export class TcpApp {
       buf = m.bytes;
       s = 0;
       // (a FIN without data that completed the message stays: tshark lists it, "#9(0)")
-      const segs = m.segs.filter((x, i, all) => x.len > 0 || (i > 0 && i === all.length - 1));
-      const sl = new Layer<SegsD>(tcpSegmentsLayer, buf, 0, buf.length, { segs, total: buf.length });
-      sl.bufName = 'Reassembled TCP';
-      out.push(sl);
+      out.push(segmentsLayer(m, m.segs.filter((x, i, all) => x.len > 0 || (i > 0 && i === all.length - 1))));
     }
     const e = s + m.bytes.length;
     let l: Layer;
