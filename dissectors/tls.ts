@@ -11,7 +11,8 @@
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
 // alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, hexN, latin1Text, u16 } from '../src/dissect/fields.js';
+import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
+import { builtin } from '../src/lazy-builtin.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -95,8 +96,10 @@ const EXT_TYPES: Record<number, string> = {
   27: 'compress_certificate', 28: 'record_size_limit', 35: 'session_ticket', 41: 'pre_shared_key', 42: 'early_data',
   43: 'supported_versions', 44: 'cookie', 45: 'psk_key_exchange_modes', 47: 'certificate_authorities', 48: 'oid_filters',
   49: 'post_handshake_auth', 50: 'signature_algorithms_cert', 51: 'key_share', 57: 'quic_transport_parameters',
-  17513: 'application_settings', 65281: 'renegotiation_info',
+  13172: 'next_protocol_negotiation', 17513: 'application_settings', 30032: 'channel_id', 65281: 'renegotiation_info',
 };
+/** Named extensions tshark shows as plain "Data" (it has no decoder for them), as it does unnamed ones. */
+const DATA_EXTS = new Set([35, 30032]);
 const SUITES: Record<number, string> = {
   0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256',
   0x1304: 'TLS_AES_128_CCM_SHA256', 0x1305: 'TLS_AES_128_CCM_8_SHA256',
@@ -114,6 +117,20 @@ const SUITES: Record<number, string> = {
   0x0033: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 0x0039: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA', 0x0067: 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA256',
   0x006b: 'TLS_DHE_RSA_WITH_AES_256_CBC_SHA256', 0x003c: 'TLS_RSA_WITH_AES_128_CBC_SHA256', 0x003d: 'TLS_RSA_WITH_AES_256_CBC_SHA256',
 };
+
+const GROUPS: Record<number, string> = {
+  0x0017: 'secp256r1', 0x0018: 'secp384r1', 0x0019: 'secp521r1', 0x001d: 'x25519', 0x001e: 'x448',
+  0x0100: 'ffdhe2048', 0x0101: 'ffdhe3072', 0x0102: 'ffdhe4096', 0x0103: 'ffdhe6144', 0x0104: 'ffdhe8192',
+};
+const POINT_FORMATS: Record<number, string> = { 0: 'uncompressed', 1: 'ansiX962_compressed_prime', 2: 'ansiX962_compressed_char2' };
+const SIG_ALGS: Record<number, string> = {
+  0x0401: 'rsa_pkcs1_sha256', 0x0501: 'rsa_pkcs1_sha384', 0x0601: 'rsa_pkcs1_sha512', 0x0403: 'ecdsa_secp256r1_sha256',
+  0x0503: 'ecdsa_secp384r1_sha384', 0x0603: 'ecdsa_secp521r1_sha512', 0x0804: 'rsa_pss_rsae_sha256', 0x0805: 'rsa_pss_rsae_sha384',
+  0x0806: 'rsa_pss_rsae_sha512', 0x0807: 'ed25519', 0x0808: 'ed448', 0x0809: 'rsa_pss_pss_sha256', 0x080a: 'rsa_pss_pss_sha384',
+  0x080b: 'rsa_pss_pss_sha512', 0x0201: 'rsa_pkcs1_sha1', 0x0203: 'ecdsa_sha1', 0x0301: 'SHA224 RSA', 0x0303: 'SHA224 ECDSA',
+  0x0302: 'SHA224 DSA', 0x0202: 'SHA1 DSA', 0x0402: 'SHA256 DSA', 0x0502: 'SHA384 DSA', 0x0602: 'SHA512 DSA',
+};
+const PSK_MODES: Record<number, string> = { 0: 'PSK-only key establishment (psk_ke)', 1: 'PSK with (EC)DHE key establishment (psk_dhe_ke)' };
 
 /** The Server Hello random that makes it a Hello Retry Request (RFC 8446 4.1.3: SHA-256 of "HelloRetryRequest"). */
 const HRR_RANDOM = Uint8Array.from(Buffer.from('cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex'));
@@ -279,6 +296,9 @@ function helloFields(buf: Uint8Array, h: Hs, client: boolean, out: Field[], lim:
   if (p + sidLen > e) return;
   if (sidLen > 0) out.push(fBytes('tls.handshake.session_id', 'Session ID', buf, p, p + sidLen));
   p += sidLen;
+  // JA3 / JA3S (tshark's fingerprints): version, cipher suites, extensions, groups, point formats,
+  // decimal, GREASE values left out
+  const ja3 = { version: u16(buf, h.start + 4), ciphers: [] as number[], exts: [] as number[], groups: [] as number[], formats: [] as number[] };
   if (client) {
     if (p + 2 > e) return;
     const csLen = u16(buf, p);
@@ -286,7 +306,10 @@ function helloFields(buf: Uint8Array, h: Hs, client: boolean, out: Field[], lim:
     p += 2;
     const csEnd = Math.min(e, p + csLen);
     const suites: Field[] = [];
-    for (let q = p; q + 2 <= csEnd; q += 2) suites.push(suiteField(buf, q));
+    for (let q = p; q + 2 <= csEnd; q += 2) {
+      suites.push(suiteField(buf, q));
+      if (!grease(u16(buf, q))) ja3.ciphers.push(u16(buf, q));
+    }
     const list = fText(`Cipher Suites (${suites.length} suite${suites.length === 1 ? '' : 's'})`, p, csEnd - p, suites);
     out.push(list);
     p = csEnd;
@@ -305,22 +328,40 @@ function helloFields(buf: Uint8Array, h: Hs, client: boolean, out: Field[], lim:
   } else {
     if (p + 3 > e) return;
     out.push(suiteField(buf, p));
+    ja3.ciphers.push(u16(buf, p));
     const f = fUint('tls.handshake.comp_method', 'Compression Method', buf[p + 2], p + 2, 1);
     f.text = `Compression Method: ${buf[p + 2] === 0 ? 'null' : 'Unknown'} (${buf[p + 2]})`;
     out.push(f);
     p += 3;
   }
-  if (p + 2 > e) return;
-  const extLen = u16(buf, p);
-  out.push(fUint('tls.handshake.extensions_length', 'Extensions Length', extLen, p, 2));
-  p += 2;
-  const extEnd = Math.min(e, p + extLen);
-  while (p + 4 <= extEnd) {
-    const t = u16(buf, p);
-    const l = Math.min(u16(buf, p + 2), extEnd - p - 4);
-    out.push(extensionField(buf, p, t, l, client));
-    p += 4 + l;
+  if (p + 2 <= e) {
+    const extLen = u16(buf, p);
+    out.push(fUint('tls.handshake.extensions_length', 'Extensions Length', extLen, p, 2));
+    p += 2;
+    const extEnd = Math.min(e, p + extLen);
+    const hrr = !client && hsName(buf, h) === 'Hello Retry Request';
+    while (p + 4 <= extEnd) {
+      const t = u16(buf, p);
+      const l = Math.min(u16(buf, p + 2), extEnd - p - 4);
+      out.push(extensionField(buf, p, t, l, client, hrr));
+      if (!grease(t)) ja3.exts.push(t);
+      if (client && t === 10 && l >= 2) for (let q = p + 6; q + 2 <= Math.min(p + 4 + l, p + 6 + u16(buf, p + 4)); q += 2) if (!grease(u16(buf, q))) ja3.groups.push(u16(buf, q));
+      if (client && t === 11 && l >= 1) for (let q = p + 5; q < Math.min(p + 4 + l, p + 5 + buf[p + 4]); q++) ja3.formats.push(buf[q]);
+      p += 4 + l;
+    }
   }
+  const full = client
+    ? [ja3.version, ja3.ciphers.join('-'), ja3.exts.join('-'), ja3.groups.join('-'), ja3.formats.join('-')].join(',')
+    : [ja3.version, ja3.ciphers.join('-'), ja3.exts.join('-')].join(',');
+  const k = client ? 'ja3' : 'ja3s';
+  const label = client ? 'JA3' : 'JA3S';
+  out.push(gen(fStr(`tls.handshake.${k}_full`, `${label} Fullstring`, full, h.start, h.end - h.start)));
+  out.push(gen(fStr(`tls.handshake.${k}`, label, md5Hex(full), h.start, h.end - h.start)));
+}
+
+/** MD5 of a text, in hex (node:crypto, loaded when a JA3 is first made). */
+function md5Hex(s: string): string {
+  return builtin<typeof import('node:crypto')>('node:crypto').createHash('md5').update(s).digest('hex');
 }
 
 function versionField(key: string, buf: Uint8Array, at: number): Field {
@@ -337,7 +378,23 @@ function suiteField(buf: Uint8Array, at: number): Field {
   return f;
 }
 
-function extensionField(buf: Uint8Array, at: number, type: number, len: number, client: boolean): Field {
+/** A 16-bit value with its name from `table`, in hex: "Supported Group: x25519 (0x001d)". */
+function named16(key: string, label: string, table: Record<number, string>, buf: Uint8Array, at: number): Field {
+  const v = u16(buf, at);
+  const f = fHex(key, label, v, at, 2);
+  f.text = `${label}: ${named(table, v, 4)}`;
+  return f;
+}
+
+/** The same in decimal: "Group: x25519 (29)". */
+function namedDec16(key: string, label: string, table: Record<number, string>, buf: Uint8Array, at: number): Field {
+  const v = u16(buf, at);
+  const f = fUint(key, label, v, at, 2);
+  f.text = `${label}: ${named(table, v, 0)}`;
+  return f;
+}
+
+function extensionField(buf: Uint8Array, at: number, type: number, len: number, client: boolean, hrr: boolean): Field {
   const name = EXT_TYPES[type] ?? (grease(type) ? 'Reserved (GREASE)' : 'Unknown type ' + type);
   const kids: Field[] = [];
   const tf = fUint('tls.handshake.extension.type', 'Type', type, at, 2);
@@ -371,12 +428,80 @@ function extensionField(buf: Uint8Array, at: number, type: number, len: number, 
       q = se;
     }
     kids.push(fText('ALPN Protocol', p + 2, len - 2, protos));
+  } else if (type === 10 && len >= 2) {
+    const gl = u16(buf, p);
+    kids.push(fUint('tls.handshake.extensions_supported_groups_length', 'Supported Groups List Length', gl, p, 2));
+    const gs: Field[] = [];
+    for (let q = p + 2; q + 2 <= Math.min(e, p + 2 + gl); q += 2) gs.push(named16('tls.handshake.extensions_supported_group', 'Supported Group', GROUPS, buf, q));
+    kids.push(fText(`Supported Groups (${gs.length} group${gs.length === 1 ? '' : 's'})`, p + 2, gl, gs));
+  } else if (type === 11 && len >= 1) {
+    const fl = buf[p];
+    kids.push(fUint('tls.handshake.extensions_ec_point_formats_length', 'EC point formats Length', fl, p, 1));
+    const fs: Field[] = [];
+    for (let q = p + 1; q < Math.min(e, p + 1 + fl); q++) {
+      const f = fUint('tls.handshake.extensions_ec_point_format', 'EC point format', buf[q], q, 1);
+      f.text = `EC point format: ${named(POINT_FORMATS, buf[q], 0)}`;
+      fs.push(f);
+    }
+    kids.push(fText(`Elliptic curves point formats (${fs.length})`, p + 1, fl, fs));
+  } else if ((type === 13 || type === 50) && len >= 2) {
+    const sl = u16(buf, p);
+    kids.push(fUint('tls.handshake.sig_hash_alg_len', 'Signature Hash Algorithms Length', sl, p, 2));
+    const algs: Field[] = [];
+    for (let q = p + 2; q + 2 <= Math.min(e, p + 2 + sl); q += 2) {
+      const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, q);
+      f.children = [fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[q], q, 1), fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[q + 1], q + 1, 1)];
+      algs.push(f);
+    }
+    kids.push(fText(`Signature Hash Algorithms (${algs.length} algorithm${algs.length === 1 ? '' : 's'})`, p + 2, sl, algs));
+  } else if (type === 51 && (hrr ? len >= 2 : client ? len >= 2 : len >= 4)) {
+    if (hrr) kids.push(namedDec16('tls.handshake.extensions_key_share_selected_group', 'Selected Group', GROUPS, buf, p));
+    else {
+      let q = p;
+      let end = e;
+      if (client) {
+        const cl = u16(buf, p);
+        kids.push(fUint('tls.handshake.extensions_key_share_client_length', 'Client Key Share Length', cl, p, 2));
+        q = p + 2;
+        end = Math.min(e, q + cl);
+      }
+      while (q + 4 <= end) {
+        const g = u16(buf, q);
+        const kl = u16(buf, q + 2);
+        const ke = Math.min(end, q + 4 + kl);
+        const entry = [
+          namedDec16('tls.handshake.extensions_key_share_group', 'Group', GROUPS, buf, q),
+          fUint('tls.handshake.extensions_key_share_key_exchange_length', 'Key Exchange Length', kl, q + 2, 2),
+        ];
+        if (kl > 0) entry.push(fBytes('tls.handshake.extensions_key_share_key_exchange', 'Key Exchange', buf, q + 4, ke));
+        kids.push(fText(`Key Share Entry: Group: ${GROUPS[g] ?? (grease(g) ? 'Reserved (GREASE)' : 'Unknown')}, Key Exchange length: ${kl}`, q, ke - q, entry));
+        q = ke;
+        if (!client) break;
+      }
+    }
+  } else if (type === 45 && len >= 1) {
+    kids.push(fUint('tls.extension.psk_ke_modes_length', 'PSK Key Exchange Modes Length', buf[p], p, 1));
+    for (let q = p + 1; q < Math.min(e, p + 1 + buf[p]); q++) {
+      const f = fUint('tls.extension.psk_ke_mode', 'PSK Key Exchange Mode', buf[q], q, 1);
+      f.text = `PSK Key Exchange Mode: ${named(PSK_MODES, buf[q], 0)}`;
+      kids.push(f);
+    }
   } else if (type === 43) {
     if (client && len >= 1) {
       kids.push(fUint('tls.handshake.extensions.supported_versions_len', 'Supported Versions length', buf[p], p, 1));
       for (let q = p + 1; q + 2 <= Math.min(e, p + 1 + buf[p]); q += 2) kids.push(supportedVersion(buf, q));
     } else if (!client && len >= 2) kids.push(supportedVersion(buf, p));
-  } else if (len > 0) kids.push(fBytes('tls.handshake.extension.data', 'Data', buf, p, e));
+  } else if (type === 21 && len > 0) kids.push(fBytes('tls.handshake.extensions_padding_data', 'Padding Data', buf, p, e));
+  else if (type === 65281 && len >= 1) {
+    kids.push(fUint('tls.handshake.extensions_reneg_info_len', 'Renegotiation info extension length', buf[p], p, 1));
+    if (buf[p] > 0) kids.push(fBytes('tls.handshake.extensions_reneg_info', 'Renegotiation info', buf, p + 1, Math.min(e, p + 1 + buf[p])));
+  } else if (EXT_TYPES[type] === undefined || DATA_EXTS.has(type)) {
+    // an extension tshark has no decoder for keeps its bytes as Data, even none (-T fields then
+    // prints tshark's "<MISSING>")
+    const f = fBytes('tls.handshake.extension.data', 'Data', buf, p, e);
+    if (len === 0) f.show = '<MISSING>';
+    kids.push(f);
+  } else if (len > 0) kids.push(fText(`Data (${len} bytes)`, p, len)); // one tshark decodes further: a line
   return fText(`Extension: ${name} (len=${len})`, at, 4 + len, kids);
 }
 
@@ -387,7 +512,37 @@ function supportedVersion(buf: Uint8Array, at: number): Field {
   return f;
 }
 
-function handshakeFields(buf: Uint8Array, h: Hs, lim: number): Field {
+/**
+ * A Server Key Exchange for ECDHE with a named curve: the curve, the public key, and (with `sigAlg`:
+ * TLS 1.2) the signature algorithm, then the signature.
+ */
+function serverEcdhFields(buf: Uint8Array, h: Hs, sigAlg: boolean, out: Field[]): void {
+  const p = h.start + 4;
+  const e = h.end;
+  const ct = fHex('tls.handshake.server_curve_type', 'Curve Type', buf[p], p, 1);
+  ct.text = 'Curve Type: named_curve (0x03)';
+  const ps: Field[] = [ct, named16('tls.handshake.server_named_curve', 'Named Curve', GROUPS, buf, p + 1)];
+  const kl = buf[p + 3];
+  ps.push(fUint('tls.handshake.server_point_len', 'Pubkey Length', kl, p + 3, 1));
+  let q = p + 4;
+  if (q + kl > e) return void out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
+  ps.push(fBytes('tls.handshake.server_point', 'Pubkey', buf, q, q + kl));
+  q += kl;
+  if (sigAlg && q + 2 <= e) {
+    const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, q);
+    f.children = [fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[q], q, 1), fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[q + 1], q + 1, 1)];
+    ps.push(f);
+    q += 2;
+  }
+  if (q + 2 <= e) {
+    const sl = u16(buf, q);
+    ps.push(fUint('tls.handshake.sig_len', 'Signature Length', sl, q, 2));
+    if (sl > 0) ps.push(fBytes('tls.handshake.sig', 'Signature', buf, q + 2, Math.min(e, q + 2 + sl)));
+  }
+  out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
+}
+
+function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): Field {
   const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
   tf.text = `Handshake Type: ${HS_TYPES[h.type]} (${h.type})`;
@@ -407,6 +562,27 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number): Field {
       q = ce;
     }
     kids.push(fText(`Certificates (${total} bytes)`, p + 3, Math.min(h.end, p + 3 + total) - p - 3, certs));
+  }
+  else if (h.type === 12 && h.len >= 4 && buf[p] === 3) serverEcdhFields(buf, h, sigAlg, kids);
+  else if (h.type === 16 && h.len >= 1) {
+    if (buf[p] === h.len - 1) {
+      const ps = [fUint('tls.handshake.client_point_len', 'Pubkey Length', buf[p], p, 1)];
+      if (buf[p] > 0) ps.push(fBytes('tls.handshake.client_point', 'Pubkey', buf, p + 1, h.end));
+      kids.push(fText('EC Diffie-Hellman Client Params', p, h.len, ps));
+    } else if (h.len >= 2 && u16(buf, p) === h.len - 2) {
+      const ps = [fUint('tls.handshake.epms_len', 'Encrypted PreMaster length', u16(buf, p), p, 2), fBytes('tls.handshake.epms', 'Encrypted PreMaster', buf, p + 2, h.end)];
+      kids.push(fText('RSA Encrypted PreMaster Secret', p, h.len, ps));
+    }
+  } else if (h.type === 4 && h.len >= 6 && u16(buf, p + 4) === h.len - 6) {
+    // TLS 1.2's ticket, in the clear (TLS 1.3 sends it encrypted)
+    const tl = u16(buf, p + 4);
+    const ts: Field[] = [
+      fUint('tls.handshake.session_ticket_lifetime_hint', 'Session Ticket Lifetime Hint', u32(buf, p), p, 4),
+      fUint('tls.handshake.session_ticket_length', 'Session Ticket Length', tl, p + 4, 2),
+    ];
+    ts[0].text = `Session Ticket Lifetime Hint: ${u32(buf, p)} seconds`;
+    if (tl > 0) ts.push(fBytes('tls.handshake.session_ticket', 'Session Ticket', buf, p + 6, h.end));
+    kids.push(fText('TLS Session Ticket', p, h.len, ts));
   }
   const f = fText(`Handshake Protocol: ${name}`, h.start, h.end - h.start, kids);
   return f;
@@ -461,7 +637,8 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
     }
   } else if (r.type === 22) {
     if (r.encrypted) kids.push(fText('Handshake Protocol: Encrypted Handshake Message', p, r.end - p));
-    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim));
+    // a Server Key Exchange names its signature algorithm from TLS 1.2 on
+    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303));
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));
@@ -482,7 +659,17 @@ export const tls: Dissector<TlsD> = {
     'tls.handshake.extensions_alpn_str_len', 'tls.handshake.extensions_alpn_str', 'tls.handshake.extensions.supported_versions_len',
     'tls.handshake.extensions.supported_version', 'tls.handshake.certificates_length', 'tls.handshake.certificate_length',
     'tls.handshake.certificate', 'tls.change_cipher_spec', 'tls.alert_message', 'tls.alert_message.level', 'tls.alert_message.desc',
-    'tls.app_data', 'tls.heartbeat_message',
+    'tls.app_data', 'tls.heartbeat_message', 'tls.handshake.extensions_supported_groups_length',
+    'tls.handshake.extensions_supported_group', 'tls.handshake.extensions_ec_point_formats_length', 'tls.handshake.extensions_ec_point_format',
+    'tls.handshake.sig_hash_alg_len', 'tls.handshake.sig_hash_alg', 'tls.handshake.sig_hash_hash', 'tls.handshake.sig_hash_sig',
+    'tls.handshake.extensions_key_share_client_length', 'tls.handshake.extensions_key_share_group',
+    'tls.handshake.extensions_key_share_key_exchange_length', 'tls.handshake.extensions_key_share_key_exchange',
+    'tls.handshake.extensions_key_share_selected_group', 'tls.extension.psk_ke_modes_length', 'tls.extension.psk_ke_mode',
+    'tls.handshake.ja3_full', 'tls.handshake.ja3', 'tls.handshake.ja3s_full', 'tls.handshake.ja3s', 'tls.handshake.extensions_padding_data',
+    'tls.handshake.extensions_reneg_info_len', 'tls.handshake.extensions_reneg_info', 'tls.handshake.server_curve_type',
+    'tls.handshake.server_named_curve', 'tls.handshake.server_point_len', 'tls.handshake.server_point', 'tls.handshake.sig_len',
+    'tls.handshake.sig', 'tls.handshake.client_point_len', 'tls.handshake.client_point', 'tls.handshake.epms_len', 'tls.handshake.epms',
+    'tls.handshake.session_ticket_lifetime_hint', 'tls.handshake.session_ticket_length', 'tls.handshake.session_ticket',
   ],
   dissect(buf, start, end) {
     // without the connection (a record seen alone): no session, direction 0

@@ -2,8 +2,43 @@
 # Regenerates the TLS fixtures (fixtures/tls-*.pcap) and tshark's view of them (*.tshark.tsv), read by
 # test/dissectors/app/tls.test.ts. Needs root (port 443, network namespaces), openssl, tcpdump,
 # python3 and tshark; every byte stays on loopback or in two namespaces made and deleted here.
+# With --tsv-only, only the .tshark.tsv files are made again, from the captures already in fixtures/.
 set -euo pipefail
 FX="$(cd "$(dirname "$0")/.." && pwd)/fixtures"
+KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment tcp.segment.count tcp.reassembled.length
+  tls.record.content_type tls.record.opaque_type tls.record.version tls.record.length tls.handshake.type tls.handshake.length
+  tls.handshake.version tls.handshake.random tls.handshake.session_id_length tls.handshake.session_id
+  tls.handshake.cipher_suites_length tls.handshake.ciphersuite tls.handshake.comp_methods_length tls.handshake.comp_method
+  tls.handshake.extensions_length tls.handshake.extension.type tls.handshake.extension.len
+  tls.handshake.extensions_server_name_list_len tls.handshake.extensions_server_name_type tls.handshake.extensions_server_name_len
+  tls.handshake.extensions_server_name tls.handshake.extensions_alpn_len tls.handshake.extensions_alpn_str_len
+  tls.handshake.extensions_alpn_str tls.handshake.extensions.supported_versions_len tls.handshake.extensions.supported_version
+  tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate tls.change_cipher_spec
+  tls.alert_message tls.alert_message.level tls.alert_message.desc tls.app_data
+  $(cat <<'K'
+tls.handshake.extensions_supported_groups_length tls.handshake.extensions_supported_group tls.handshake.extensions_ec_point_formats_length
+tls.handshake.extensions_ec_point_format tls.handshake.sig_hash_alg_len tls.handshake.sig_hash_alg tls.handshake.sig_hash_hash
+tls.handshake.sig_hash_sig tls.handshake.extensions_key_share_client_length tls.handshake.extensions_key_share_group
+tls.handshake.extensions_key_share_key_exchange_length tls.handshake.extensions_key_share_key_exchange
+tls.handshake.extensions_key_share_selected_group tls.extension.psk_ke_modes_length tls.extension.psk_ke_mode tls.handshake.ja3_full
+tls.handshake.ja3 tls.handshake.ja3s_full tls.handshake.ja3s tls.handshake.extension.data tls.handshake.extensions_padding_data
+tls.handshake.extensions_reneg_info_len tls.handshake.server_curve_type tls.handshake.server_named_curve tls.handshake.server_point_len
+tls.handshake.server_point tls.handshake.sig_len tls.handshake.sig tls.handshake.client_point_len tls.handshake.client_point
+tls.handshake.epms_len tls.handshake.session_ticket_lifetime_hint tls.handshake.session_ticket_length tls.handshake.session_ticket
+K
+))
+name() {
+  case $1 in loopback) echo tls-openssl-loopback;; segmented) echo tls-openssl-segmented;; alert) echo tls-alert-and-http-on-443;;
+    junk) echo tls-port-not-records;; clients) echo tls-clients-hrr-resumption;; esac
+}
+tsvs() {
+  local E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
+  for f in loopback segmented alert junk clients; do
+    tshark -n -r "$FX/$(name $f).pcap" -T fields -E header=y -E occurrence=a "${E[@]}" > "$FX/$(name $f).pcap.tshark.tsv" 2>/dev/null
+  done
+}
+if [ "${1:-}" = --tsv-only ]; then tsvs; echo "tls-fixtures: tshark fields of the 5 captures written to $FX"; exit 0; fi
+
 W="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; ip netns del wtls-a 2>/dev/null || true; ip netns del wtls-b 2>/dev/null || true; rm -rf "$W"' EXIT
 chmod 755 "$W" # tcpdump writes as its own user
@@ -78,21 +113,6 @@ s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', 443)), server_hostnam
 s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); s.recv(100000); s.close()"
 kill $S; stop
 
-KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment tcp.segment.count tcp.reassembled.length
-  tls.record.content_type tls.record.opaque_type tls.record.version tls.record.length tls.handshake.type tls.handshake.length
-  tls.handshake.version tls.handshake.random tls.handshake.session_id_length tls.handshake.session_id
-  tls.handshake.cipher_suites_length tls.handshake.ciphersuite tls.handshake.comp_methods_length tls.handshake.comp_method
-  tls.handshake.extensions_length tls.handshake.extension.type tls.handshake.extension.len
-  tls.handshake.extensions_server_name_list_len tls.handshake.extensions_server_name_type tls.handshake.extensions_server_name_len
-  tls.handshake.extensions_server_name tls.handshake.extensions_alpn_len tls.handshake.extensions_alpn_str_len
-  tls.handshake.extensions_alpn_str tls.handshake.extensions.supported_versions_len tls.handshake.extensions.supported_version
-  tls.handshake.certificates_length tls.handshake.certificate_length tls.handshake.certificate tls.change_cipher_spec
-  tls.alert_message tls.alert_message.level tls.alert_message.desc tls.app_data)
-E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
-for f in loopback segmented alert junk clients; do
-  case $f in loopback) n=tls-openssl-loopback;; segmented) n=tls-openssl-segmented;; alert) n=tls-alert-and-http-on-443;;
-    junk) n=tls-port-not-records;; clients) n=tls-clients-hrr-resumption;; esac
-  cp "$f.pcap" "$FX/$n.pcap"
-  tshark -n -r "$FX/$n.pcap" -T fields -E header=y -E occurrence=a "${E[@]}" > "$FX/$n.pcap.tshark.tsv" 2>/dev/null
-done
+for f in loopback segmented alert junk clients; do cp "$f.pcap" "$FX/$(name $f).pcap"; done
+tsvs
 echo "tls-fixtures: 5 captures and their tshark fields written to $FX"
