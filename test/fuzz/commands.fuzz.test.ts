@@ -122,3 +122,49 @@ describe('commands on damaged captures (seeded, bounded)', () => {
     expect(runs).toBeGreaterThan(400);
   }, 180_000);
 });
+
+describe('TLS and WebSocket captures, damaged (seeded, bounded)', () => {
+  // the record and frame cutting of src/analysis/http/app.ts and framer.ts under damage: lengths
+  // that lie, records and frames cut by snaplen, reordered and repeated segments, sessions whose
+  // Change Cipher Spec or Server Hello is lost
+  const FX = join(import.meta.dirname, '..', '..', 'fixtures');
+  const files = ['tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-clients-hrr-resumption.pcap', 'websocket-frames.pcap'];
+  const forms: string[][] = [
+    ['read'],
+    ['read', '-T', 'json'],
+    ['read', '-V', '-x'],
+    ['read', '-T', 'fields', '-e', 'frame.protocols', '-e', 'tls.handshake.ja3', '-e', 'tls.record.length', '-e', 'websocket.payload.text', '-e', 'websocket.fragment'],
+  ];
+
+  it('no read fails with an internal error or throws', async () => {
+    const rnd = mulberry32(443);
+    let runs = 0;
+    for (let n = 0; n < 30; n++) {
+      const name = files[n % files.length];
+      const { frames } = parseCaptureBuffer(readFileSync(join(FX, name)));
+      const mangled = damage(frames, rnd);
+      // and payload bytes: record and frame headers, lengths, handshake bodies
+      for (const f of mangled) {
+        if (f.data.length > 70 && rnd() < 0.3) {
+          const d = Uint8Array.from(f.data);
+          for (let i = 0; i < 1 + rnd() * 4; i++) d[66 + Math.floor(rnd() * (d.length - 66))] = Math.floor(rnd() * 256);
+          f.data = d;
+        }
+      }
+      const file = join(DIR, `t${n}.pcap`);
+      writeFileSync(file, Buffer.concat([encodePcapHeader(frames[0].linkType, 262144, 'ns'), ...mangled.map((f) => encodePcapRecord({ ...f, origLen: Math.max(f.origLen, f.data.length) }, 'ns'))]));
+      for (const c of forms) {
+        const out = sink(), err = sink();
+        let code: number;
+        try {
+          code = await main([...c, file], { stdout: out.w, stderr: err.w, env: { NO_COLOR: '1' } });
+        } catch (e) {
+          throw new Error(`capture ${n} (from ${name}): wiretrace ${c.join(' ')} threw ${(e as Error).stack}`);
+        }
+        expect(code, `capture ${n} (from ${name}): wiretrace ${c.join(' ')}: ${err.text()}`).toBe(0);
+        runs++;
+      }
+    }
+    expect(runs).toBe(120);
+  }, 120_000);
+});

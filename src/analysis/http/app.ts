@@ -112,6 +112,21 @@ function segmentsLayer(m: Message, segs: SegsD['segs']): Layer<SegsD> {
   return sl;
 }
 
+/**
+ * `make()`'s layer; when it throws (a dissector bug), the bytes as a data layer marked malformed, as
+ * the dissection chain does: one bad record must not end the run.
+ */
+export function guardedLayer(proto: string, make: () => Layer, dataDis: Dissector | undefined, ctx: () => DissectContext, buf: Uint8Array, start: number, end: number): Layer {
+  try {
+    return make();
+  } catch (e) {
+    if (dataDis === undefined) throw e;
+    const l = dataDis.dissect(buf, start, end, ctx());
+    l.problem('malformed', `${proto} dissector failed: ${(e as Error).message}`, start, end);
+    return l;
+  }
+}
+
 /** g_ascii_isprint. */
 function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
@@ -516,11 +531,13 @@ export class TcpApp {
         let e = m.inFrame + m.bytes.length;
         let j = i + 1;
         while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) e += ms[j++].bytes.length;
-        out.push(tlsLayer(pkt.frame.data, m.inFrame, e, sess, dir));
+        const data = pkt.frame.data;
+        const s = m.inFrame;
+        out.push(guardedLayer('tls', () => tlsLayer(data, s, e, sess, dir), this.dataDis, () => this.ctx(pkt, []), data, s, e));
         i = j;
         continue;
       }
-      const l = tlsLayer(m.bytes, 0, m.bytes.length, sess, dir);
+      const l = guardedLayer('tls', () => tlsLayer(m.bytes, 0, m.bytes.length, sess, dir), this.dataDis, () => this.ctx(pkt, []), m.bytes, 0, m.bytes.length);
       l.bufName = 'Reassembled TCP';
       if (m.cut !== null) l.problem(m.snaplen ? 'truncated' : 'malformed', `TLS record cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
       out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
@@ -533,8 +550,14 @@ export class TcpApp {
   private wsLayers(st: AppStream, dir: number, m: Message, pkt: Packet | null, first: boolean): Layer[] {
     const frame = pkt?.frame.index ?? this.lastFrame;
     const frag = st.ws![dir];
-    if (m.inFrame >= 0 && pkt !== null && m.cut === null) return [wsLayer(pkt.frame.data, m.inFrame, m.inFrame + m.bytes.length, frag, frame, first)];
-    const l = wsLayer(m.bytes, 0, m.bytes.length, frag, frame, first);
+    const ctx = (): DissectContext => this.ctx(pkt, []);
+    if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
+      const data = pkt.frame.data;
+      const s = m.inFrame;
+      const e = s + m.bytes.length;
+      return [guardedLayer('websocket', () => wsLayer(data, s, e, frag, frame, first), this.dataDis, ctx, data, s, e)];
+    }
+    const l = guardedLayer('websocket', () => wsLayer(m.bytes, 0, m.bytes.length, frag, frame, first), this.dataDis, ctx, m.bytes, 0, m.bytes.length);
     l.bufName = 'Reassembled TCP';
     return [segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l];
   }

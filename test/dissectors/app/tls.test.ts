@@ -22,6 +22,7 @@ import { defaultRegistry } from '../../../dissectors/index.js';
 import { newTlsSession, tls, tlsLayer } from '../../../dissectors/tls.js';
 import { rowParts } from '../../../src/output/table.js';
 import { defaultAnalyzers } from '../../../src/cli/analyzers.js';
+import { guardedLayer } from '../../../src/analysis/http/app.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const FILES = [
@@ -105,6 +106,23 @@ describe('TLS as tshark 4.0 shows it', () => {
     const code = await main(['read', '-Y', 'tls.handshake.type == 1 && tls.handshake.extensions_server_name == "example.test"', '-T', 'fields', '-e', 'frame.number', join(FX, 'tls-openssl-loopback.pcap')], { stdout: w, stderr: w, env: {} });
     expect(code).toBe(0);
     expect(Buffer.concat(out).toString()).toBe('4\n21\n');
+  });
+});
+
+describe('a dissector bug in a record', () => {
+  it('becomes a data layer marked malformed, not the end of the run (guardedLayer)', () => {
+    const reg = defaultRegistry();
+    const bytes = Uint8Array.from([0x17, 3, 3, 0, 2, 0xaa, 0xbb]);
+    const ctx = () => ({ frame: { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: bytes, origLen: 7 }, layers: [], state: { now: 0n, slots: new Map() }, dissectInner: () => [], snapCut: () => false, quoted: false });
+    const l = guardedLayer('tls', () => {
+      throw new Error('planted bug');
+    }, reg.proto('data'), ctx, bytes, 0, bytes.length);
+    expect(l.proto).toBe('data');
+    expect(l.problems).toEqual([{ kind: 'malformed', message: 'tls dissector failed: planted bug', start: 0, end: 7 }]);
+    expect(rowParts([l]).info.endsWith('[Malformed Packet]')).toBe(true);
+    // and a layer that is made is returned as it is
+    const ok = guardedLayer('tls', () => tlsLayer(bytes, 0, bytes.length, newTlsSession(), 0), reg.proto('data'), ctx, bytes, 0, bytes.length);
+    expect(ok.proto).toBe('tls');
   });
 });
 
