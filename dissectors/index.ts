@@ -31,6 +31,7 @@ import { http } from './http.js';
 import { ssdp } from './ssdp.js';
 import { tls } from './tls.js';
 import { websocket } from './websocket.js';
+import { ssh } from './ssh.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -62,6 +63,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   dhcp,
   tls,
   websocket,
+  ssh,
   http,
   ssdp,
 ];

@@ -26,6 +26,8 @@ import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websoc
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 import { newTlsSession, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
+import { newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
+import { u32 } from '../../dissect/fields.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
 export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
@@ -176,7 +178,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -193,13 +195,16 @@ class AppStream {
   readonly lastDataTs = [0n, 0n];
   /** The TLS session (TLS). */
   readonly tls: TlsSession | null;
+  /** The SSH session (SSH). */
+  readonly ssh: SshSession | null;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
   readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
     this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
-    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : DNS_FRAMER);
+    this.ssh = proto === 'ssh' ? newSshSession() : null;
+    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : DNS_FRAMER);
     this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
   }
 
@@ -228,6 +233,63 @@ const TLS_FRAMER: AppParser = {
     return 5 + ((buf[3] << 8) | buf[4]);
   },
 };
+
+/** SSH message meta: what SshFramer cut. */
+interface SshMeta {
+  kind: 'banner' | 'packet' | 'encrypted';
+  code: number;
+}
+
+/**
+ * SSH, per direction: the identification string (a line starting "SSH-"), then binary packets
+ * (a 4-byte length) until New Keys, then encrypted bytes, handed out as they come (one item per
+ * segment: their lengths are encrypted). Bytes that start no identification string are encrypted
+ * from there on, as tshark shows them.
+ */
+class SshFramer implements AppParser {
+  private state: 'banner' | 'clear' | 'enc' = 'banner';
+  private kind: SshMeta['kind'] = 'banner';
+  private code = -1;
+
+  measure(buf: Uint8Array, eof: boolean): number {
+    if (buf.length === 0) return 0;
+    if (this.state === 'banner') {
+      const n = Math.min(4, buf.length);
+      let prefix = true;
+      for (let i = 0; i < n; i++) if (buf[i] !== 'SSH-'.charCodeAt(i)) prefix = false;
+      if (prefix && buf.length < 4) return eof ? buf.length : 0;
+      if (prefix) {
+        this.kind = 'banner';
+        const nl = buf.indexOf(0x0a);
+        if (nl >= 0) return nl + 1;
+        return eof || buf.length > 255 ? buf.length : 0;
+      }
+      this.state = 'enc';
+    }
+    if (this.state === 'clear') {
+      if (buf.length < 4) return eof ? buf.length : 0;
+      const plen = u32(buf, 0);
+      if (plen >= 5 && plen <= 35000) {
+        this.kind = 'packet';
+        this.code = buf.length >= 6 ? buf[5] : -1;
+        return 4 + plen;
+      }
+      this.state = 'enc';
+    }
+    this.kind = 'encrypted';
+    return buf.length;
+  }
+
+  meta(): SshMeta {
+    return { kind: this.kind, code: this.code };
+  }
+
+  done(): void {
+    if (this.kind === 'banner' && this.state === 'banner') this.state = 'clear';
+    else if (this.kind === 'packet' && this.code === 21) this.state = 'enc';
+    this.code = -1;
+  }
+}
 
 export interface TcpAppOptions {
   registry?: Registry;
@@ -397,6 +459,9 @@ export class TcpApp {
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
+    } else if (SSH_TCP_PORTS.has(lo) || SSH_TCP_PORTS.has(hi)) {
+      proto = 'ssh';
+      toServer = SSH_TCP_PORTS.has(dp);
     } else if (this.tlsPort(lo) || this.tlsPort(hi)) {
       // decided by the first bytes: tshark's TLS refuses a payload that starts with four printable
       // characters (text, not a record); then HTTP's heuristic may take it (HTTP on port 443)
@@ -431,6 +496,13 @@ export class TcpApp {
   private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
     if (r.messages.length > 0) {
       if (pkt !== null && own) pkt.layers.length = ti + 1;
+      if (st.ssh !== null) {
+        this.stats.messages += r.messages.length;
+        for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
+        const ls = this.sshLayers(st.ssh, dir === st.clientDir, r.messages, pkt);
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
       if (st.tls !== null) {
         this.stats.messages += r.messages.length;
         for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
@@ -540,6 +612,35 @@ export class TcpApp {
       const l = guardedLayer('tls', () => tlsLayer(m.bytes, 0, m.bytes.length, sess, dir), this.dataDis, () => this.ctx(pkt, []), m.bytes, 0, m.bytes.length);
       l.bufName = 'Reassembled TCP';
       if (m.cut !== null) l.problem(m.snaplen ? 'truncated' : 'malformed', `TLS record cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
+      out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
+      i++;
+    }
+    return out;
+  }
+
+  /**
+   * The SSH layers of a frame's completed messages: those whole in the frame share one layer (Info
+   * "Server: Diffie-Hellman Key Exchange Reply, New Keys"); one from several segments gets its own.
+   */
+  private sshLayers(sess: SshSession, client: boolean, ms: readonly Message[], pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    const item = (m: Message, at: number) => ({ ...(m.meta as SshMeta), start: at, end: at + m.bytes.length });
+    let i = 0;
+    while (i < ms.length) {
+      const m = ms[i];
+      if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
+        const items = [item(m, m.inFrame)];
+        let e = m.inFrame + m.bytes.length;
+        let j = i + 1;
+        while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) items.push(item(ms[j], e)), (e += ms[j++].bytes.length);
+        const data = pkt.frame.data;
+        const s = m.inFrame;
+        out.push(guardedLayer('ssh', () => sshLayer(data, s, e, items, sess, client), this.dataDis, () => this.ctx(pkt, []), data, s, e));
+        i = j;
+        continue;
+      }
+      const l = guardedLayer('ssh', () => sshLayer(m.bytes, 0, m.bytes.length, [item(m, 0)], sess, client), this.dataDis, () => this.ctx(pkt, []), m.bytes, 0, m.bytes.length);
+      l.bufName = 'Reassembled TCP';
       out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
       i++;
     }
@@ -706,7 +807,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
