@@ -123,17 +123,17 @@ describe('commands on damaged captures (seeded, bounded)', () => {
   }, 180_000);
 });
 
-describe('TLS and WebSocket captures, damaged (seeded, bounded)', () => {
-  // the record and frame cutting of src/analysis/http/app.ts and framer.ts under damage: lengths
+describe('TLS, WebSocket and SSH captures, damaged (seeded, bounded)', () => {
+  // the record, frame and packet cutting of src/analysis/http/app.ts and framer.ts under damage: lengths
   // that lie, records and frames cut by snaplen, reordered and repeated segments, sessions whose
   // Change Cipher Spec or Server Hello is lost
   const FX = join(import.meta.dirname, '..', '..', 'fixtures');
-  const files = ['tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-clients-hrr-resumption.pcap', 'websocket-frames.pcap'];
+  const files = ['tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-clients-hrr-resumption.pcap', 'websocket-frames.pcap', 'ssh-sessions.pcap'];
   const forms: string[][] = [
     ['read'],
     ['read', '-T', 'json'],
     ['read', '-V', '-x'],
-    ['read', '-T', 'fields', '-e', 'frame.protocols', '-e', 'tls.handshake.ja3', '-e', 'tls.record.length', '-e', 'websocket.payload.text', '-e', 'websocket.fragment'],
+    ['read', '-T', 'fields', '-e', 'frame.protocols', '-e', 'tls.handshake.ja3', '-e', 'tls.record.length', '-e', 'websocket.payload.text', '-e', 'websocket.fragment', '-e', 'ssh.kex.hassh', '-e', 'ssh.packet_length'],
   ];
 
   it('no read fails with an internal error or throws', async () => {
