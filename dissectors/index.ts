@@ -32,6 +32,7 @@ import { ssdp } from './ssdp.js';
 import { tls } from './tls.js';
 import { websocket } from './websocket.js';
 import { ssh } from './ssh.js';
+import { ntp } from './ntp.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -64,6 +65,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   tls,
   websocket,
   ssh,
+  ntp,
   http,
   ssdp,
 ];
