@@ -679,5 +679,17 @@ export const tls: Dissector<TlsD> = {
     return l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end));
   },
   column: (l) => shownVersion(l.d.session, l.d.recs[0]?.version ?? 0),
-  info: (l) => l.d.recs.flatMap((r) => recordInfo(l.buf, r)).join(', '),
+  info(l, layers) {
+    // every record the packet completes, a reassembled one first (tshark appends each to the column)
+    const parts: string[] = [];
+    let fence = '';
+    for (const x of layers) {
+      if (x.dis === tls) for (const r of (x as Layer<TlsD>).d.recs) parts.push(...recordInfo(x.buf, r));
+      else if (x.dis.infoFence !== undefined) fence = x.dis.infoFence(x);
+      if (x === l) break;
+    }
+    // after TCP's fenced words ("[TCP Window Full] ") the column is not empty: tshark's separator
+    // goes in front of the first record too
+    return (fence !== '' ? ', ' : '') + parts.join(', ');
+  },
 };

@@ -29,15 +29,17 @@ K
 ))
 name() {
   case $1 in loopback) echo tls-openssl-loopback;; segmented) echo tls-openssl-segmented;; alert) echo tls-alert-and-http-on-443;;
-    junk) echo tls-port-not-records;; clients) echo tls-clients-hrr-resumption;; esac
+    junk) echo tls-port-not-records;; clients) echo tls-clients-hrr-resumption;; records) echo tls-records-across-segments;;
+    boundaries) echo tls-record-boundaries;; esac
 }
 tsvs() {
   local E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
-  for f in loopback segmented alert junk clients; do
+  # (tls-record-boundaries.pcap is written by scripts/tls-boundaries.py, no capture needed)
+  for f in loopback segmented alert junk clients records boundaries; do
     tshark -n -r "$FX/$(name $f).pcap" -T fields -E header=y -E occurrence=a "${E[@]}" > "$FX/$(name $f).pcap.tshark.tsv" 2>/dev/null
   done
 }
-if [ "${1:-}" = --tsv-only ]; then tsvs; echo "tls-fixtures: tshark fields of the 5 captures written to $FX"; exit 0; fi
+if [ "${1:-}" = --tsv-only ]; then tsvs; echo "tls-fixtures: tshark fields of the 7 captures written to $FX"; exit 0; fi
 
 W="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; ip netns del wtls-a 2>/dev/null || true; ip netns del wtls-b 2>/dev/null || true; rm -rf "$W"' EXIT
@@ -113,6 +115,28 @@ s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', 443)), server_hostnam
 s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); s.recv(100000); s.close()"
 kill $S; stop
 
-for f in loopback segmented alert junk clients; do cp "$f.pcap" "$FX/$(name $f).pcap"; done
+# 6. a 40 kB download through the MTU-576 veth pair (python's https server, curl): TLS 1.3 records of
+# 16 kB across several segments, so segments in the middle of a record (TCP's own Info)
+ip netns add wtls-a; ip netns add wtls-b
+ip link add wtls-va type veth peer name wtls-vb
+ip link set wtls-va netns wtls-a; ip link set wtls-vb netns wtls-b
+ip -n wtls-a addr add 10.99.0.1/24 dev wtls-va; ip -n wtls-b addr add 10.99.0.2/24 dev wtls-vb
+ip -n wtls-a link set wtls-va up mtu 576; ip -n wtls-b link set wtls-vb up mtu 576
+head -c 40000 /dev/urandom > f40k.bin
+cat > https.py <<'PY'
+import http.server, ssl
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain('cert.pem', 'key.pem')
+h = http.server.HTTPServer(('10.99.0.2', 443), http.server.SimpleHTTPRequestHandler)
+h.socket = ctx.wrap_socket(h.socket, server_side=True)
+h.serve_forever()
+PY
+ip netns exec wtls-a tcpdump --immediate-mode -i wtls-va -w records.pcap -U 'tcp port 443' 2>/dev/null & TD=$!; sleep 1
+ip netns exec wtls-b python3 https.py >/dev/null 2>&1 & S=$!; sleep 1
+ip netns exec wtls-a curl -sk https://10.99.0.2/f40k.bin -o /dev/null || true
+kill $S; stop
+ip netns del wtls-a; ip netns del wtls-b
+
+for f in loopback segmented alert junk clients records; do cp "$f.pcap" "$FX/$(name $f).pcap"; done
+python3 "$FX/../scripts/tls-boundaries.py" "$FX/tls-record-boundaries.pcap"
 tsvs
-echo "tls-fixtures: 5 captures and their tshark fields written to $FX"
+echo "tls-fixtures: 6 captures and their tshark fields written to $FX"

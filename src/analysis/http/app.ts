@@ -83,7 +83,7 @@ interface SegD {
   info: string | null;
   /** Every byte was seen before: tshark's "Retransmitted TCP segment data", not handed to the application. */
   retrans: boolean;
-  /** frame.protocols part: 'tls' (tshark's TLS dissector takes the segment and asks for more), else ''. */
+  /** frame.protocols part: 'tls' (tshark's TLS dissector read the segment and asked for more), else ''. */
   proto: string;
 }
 export const tcpSegmentData: Dissector<SegD> = {
@@ -232,6 +232,9 @@ const TLS_FRAMER: AppParser = {
     if (buf.length < 5) return 0;
     return 5 + ((buf[3] << 8) | buf[4]);
   },
+  // TLS read this segment (it starts a record, or the header it needed): tshark's TLS then clears
+  // the Info column; a segment in the middle of a record never reaches it (TCP's Info stays)
+  partialInfo: () => '',
 };
 
 /** SSH message meta: what SshFramer cut. */
@@ -507,7 +510,19 @@ export class TcpApp {
         this.stats.messages += r.messages.length;
         for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
         const ls = this.tlsLayers(st.tls, dir, r.messages, pkt);
-        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        if (pkt !== null && own) {
+          for (const l of ls) pkt.layers.push(l);
+          // a frame that completes a record from earlier segments and starts one it does not finish:
+          // tshark's TCP hands the rest of the frame to TLS a second time (frame.protocols "tls:tls"),
+          // which asks for more; its bytes are TCP segment data, as in tshark's tree. (Records whole
+          // in the frame go with that second call: their layer is already the second "tls".)
+          if (r.partialInfo !== null && r.messages.every((x) => x.inFrame < 0)) {
+            const tl = pkt.layers[ti] as Layer<TcpD>;
+            const m = r.messages[r.messages.length - 1];
+            const at = m.inFrame >= 0 ? m.inFrame + m.bytes.length : tl.d.payloadStart + (m.segs[m.segs.length - 1]?.len ?? 0);
+            if (at < tl.d.payloadEnd) pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, at, tl.d.payloadEnd, { len: tl.d.payloadEnd - at, info: null, retrans: false, proto: 'tls' }));
+          }
+        }
         return;
       }
       let firstWs = true;
@@ -551,16 +566,18 @@ export class TcpApp {
       const d = tl.d;
       pkt.layers.length = ti + 1;
       let info: string | null = null;
+      // frame.protocols: "tls" when TLS read the segment (it starts a record) and asked for more
+      let proto = '';
       if (!retrans) {
         // a held segment that starts a message shows its first line, as tshark's fresh look at it does
         // (unless it lies inside the message in progress: then it is part of that one's reassembly)
         const first = held
           ? st.dirs[dir].startsFresh(d.seq) ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : null
           : r.partialInfo;
-        // (tshark's TLS clears the Info column before it asks for more bytes)
-        info = st.proto === 'tls' ? '[TCP segment of a reassembled PDU]' : (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+        // (tshark's TLS clears the Info column of a segment it read before it asks for more bytes)
+        info = st.proto === 'tls' && first !== null ? '[TCP segment of a reassembled PDU]' : (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+        if (st.proto === 'tls' && first !== null) proto = 'tls';
       }
-      const proto = st.proto === 'tls' && !retrans ? 'tls' : '';
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans, proto }));
     } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
       const top = pkt.layers[ti + 1] as Layer<{ kind?: string; upgraded?: boolean }>;

@@ -7,7 +7,13 @@
 //     Version alert), a TLS 1.2 session, then plain HTTP on port 443 (tshark's HTTP heuristic);
 //   - tls-port-not-records.pcap: text, binary and a Client Hello too short for its fields on 443;
 //   - tls-clients-hrr-resumption.pcap: curl (TLS 1.3, 1.2), a Hello Retry Request (then the client's
-//     Change Cipher Spec and second Client Hello in the clear), TLS 1.2 and 1.3 resumption, python's ssl.
+//     Change Cipher Spec and second Client Hello in the clear), TLS 1.2 and 1.3 resumption, python's ssl;
+//   - tls-records-across-segments.pcap: a 40 kB download through MTU 576: 16 kB records over several
+//     segments (one that starts a record: Info cleared by TLS; one in the middle: TCP's own Info), and
+//     segments completing one record and holding whole ones (each record's name in the Info);
+//   - tls-record-boundaries.pcap (scripts/tls-boundaries.py, synthetic): segments that cut records
+//     every way — a record completed then another started (tshark hands the rest to TLS again:
+//     "tls:tls"), completed + whole + started, a record header split over two segments.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +33,7 @@ import { guardedLayer } from '../../../src/analysis/http/app.js';
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const FILES = [
   'tls-openssl-loopback.pcap', 'tls-openssl-segmented.pcap', 'tls-alert-and-http-on-443.pcap', 'tls-port-not-records.pcap',
-  'tls-clients-hrr-resumption.pcap',
+  'tls-clients-hrr-resumption.pcap', 'tls-records-across-segments.pcap', 'tls-record-boundaries.pcap',
 ];
 
 /** Where wiretrace differs from tshark on these captures, and why. */
