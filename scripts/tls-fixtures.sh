@@ -50,6 +50,15 @@ cap() { tcpdump --immediate-mode -i "$1" -w "$2" -U 'tcp port 443' 2>/dev/null &
 stop() { sleep 0.5; kill "$TD"; wait "$TD" 2>/dev/null || true; }
 get() { printf 'GET / HTTP/1.0\r\n\r\n' | timeout 5 "$@" -ign_eof >/dev/null 2>&1 || true; }
 # s_server ends at the end of its standard input: give it one that stays open
+# two namespaces joined by a veth pair with MTU 576 (10.99.0.1 in wtls-a, 10.99.0.2 in wtls-b)
+veth_up() {
+  ip netns add wtls-a; ip netns add wtls-b
+  ip link add wtls-va type veth peer name wtls-vb
+  ip link set wtls-va netns wtls-a; ip link set wtls-vb netns wtls-b
+  ip -n wtls-a addr add 10.99.0.1/24 dev wtls-va; ip -n wtls-b addr add 10.99.0.2/24 dev wtls-vb
+  ip -n wtls-a link set wtls-va up mtu 576; ip -n wtls-b link set wtls-vb up mtu 576
+}
+
 # srv [NETNS] [s_server options]
 srv() {
   local ns=(); if [ "${1:-}" != "" ] && [ "${1:0:1}" != "-" ]; then ns=(ip netns exec "$1"); shift; fi
@@ -63,11 +72,7 @@ for v in -tls1_2 -tls1_3; do get openssl s_client -connect 127.0.0.1:443 -server
 kill $S; stop
 
 # 2. the same through a veth pair with MTU 576: records span segments
-ip netns add wtls-a; ip netns add wtls-b
-ip link add wtls-va type veth peer name wtls-vb
-ip link set wtls-va netns wtls-a; ip link set wtls-vb netns wtls-b
-ip -n wtls-a addr add 10.99.0.1/24 dev wtls-va; ip -n wtls-b addr add 10.99.0.2/24 dev wtls-vb
-ip -n wtls-a link set wtls-va up mtu 576; ip -n wtls-b link set wtls-vb up mtu 576
+veth_up
 ip netns exec wtls-a tcpdump --immediate-mode -i wtls-va -w segmented.pcap -U 'tcp port 443' 2>/dev/null & TD=$!; sleep 1
 srv wtls-b
 for v in -tls1_2 -tls1_3; do get ip netns exec wtls-a openssl s_client -connect 10.99.0.2:443 -servername seg.example "$v"; done
@@ -117,11 +122,7 @@ kill $S; stop
 
 # 6. a 40 kB download through the MTU-576 veth pair (python's https server, curl): TLS 1.3 records of
 # 16 kB across several segments, so segments in the middle of a record (TCP's own Info)
-ip netns add wtls-a; ip netns add wtls-b
-ip link add wtls-va type veth peer name wtls-vb
-ip link set wtls-va netns wtls-a; ip link set wtls-vb netns wtls-b
-ip -n wtls-a addr add 10.99.0.1/24 dev wtls-va; ip -n wtls-b addr add 10.99.0.2/24 dev wtls-vb
-ip -n wtls-a link set wtls-va up mtu 576; ip -n wtls-b link set wtls-vb up mtu 576
+veth_up
 head -c 40000 /dev/urandom > f40k.bin
 cat > https.py <<'PY'
 import http.server, ssl

@@ -85,6 +85,24 @@ function sink(): { w: Writable; text: () => string } {
   };
 }
 
+/** `frames` written as a pcap file (nanosecond), and its path. */
+function writeCapture(name: string, linkType: number, frames: Frame[]): string {
+  const file = join(DIR, name);
+  writeFileSync(file, Buffer.concat([encodePcapHeader(linkType, 262144, 'ns'), ...frames.map((f) => encodePcapRecord({ ...f, origLen: Math.max(f.origLen, f.data.length) }, 'ns'))]));
+  return file;
+}
+
+/** `wiretrace …c file`: its exit code and stderr; a throw fails with `what` and the command. */
+async function runOn(c: string[], file: string, what: string): Promise<{ code: number; err: string }> {
+  const out = sink(), err = sink();
+  try {
+    const code = await main([...c, file], { stdout: out.w, stderr: err.w, env: { NO_COLOR: '1' } });
+    return { code, err: err.text() };
+  } catch (e) {
+    throw new Error(`${what}: wiretrace ${c.join(' ')} threw ${(e as Error).stack}`);
+  }
+}
+
 describe('commands on damaged captures (seeded, bounded)', () => {
   const files = (() => {
     try {
@@ -103,19 +121,12 @@ describe('commands on damaged captures (seeded, bounded)', () => {
       if (frames.length === 0) continue;
       const lt = frames[0].linkType;
       const mangled = damage(frames.filter((f) => f.linkType === lt).slice(0, 300), rnd);
-      const file = join(DIR, `c${n}.pcap`);
-      writeFileSync(file, Buffer.concat([encodePcapHeader(lt, 262144, 'ns'), ...mangled.map((f) => encodePcapRecord({ ...f, origLen: Math.max(f.origLen, f.data.length) }, 'ns'))]));
+      const file = writeCapture(`c${n}.pcap`, lt, mangled);
       for (const c of COMMANDS) {
-        const out = sink(), err = sink();
-        let code: number;
-        try {
-          code = await main([...c, file], { stdout: out.w, stderr: err.w, env: { NO_COLOR: '1' } });
-        } catch (e) {
-          throw new Error(`capture ${n} (from ${name}): wiretrace ${c.join(' ')} threw ${(e as Error).stack}`);
-        }
-        expect(code, `capture ${n} (from ${name}): wiretrace ${c.join(' ')}: ${err.text()}`).not.toBe(3);
+        const { code, err } = await runOn(c, file, `capture ${n} (from ${name})`);
+        expect(code, `capture ${n} (from ${name}): wiretrace ${c.join(' ')}: ${err}`).not.toBe(3);
         // what a command says on stderr is one-line messages (e.g. no such stream), never a trace
-        for (const line of err.text().split('\n').filter(Boolean)) expect(line, `${name}: ${c.join(' ')}`).toMatch(/^wiretrace: /);
+        for (const line of err.split('\n').filter(Boolean)) expect(line, `${name}: ${c.join(' ')}`).toMatch(/^wiretrace: /);
         runs++;
       }
     }
@@ -151,17 +162,10 @@ describe('TLS, WebSocket and SSH captures, damaged (seeded, bounded)', () => {
           f.data = d;
         }
       }
-      const file = join(DIR, `t${n}.pcap`);
-      writeFileSync(file, Buffer.concat([encodePcapHeader(frames[0].linkType, 262144, 'ns'), ...mangled.map((f) => encodePcapRecord({ ...f, origLen: Math.max(f.origLen, f.data.length) }, 'ns'))]));
+      const file = writeCapture(`t${n}.pcap`, frames[0].linkType, mangled);
       for (const c of forms) {
-        const out = sink(), err = sink();
-        let code: number;
-        try {
-          code = await main([...c, file], { stdout: out.w, stderr: err.w, env: { NO_COLOR: '1' } });
-        } catch (e) {
-          throw new Error(`capture ${n} (from ${name}): wiretrace ${c.join(' ')} threw ${(e as Error).stack}`);
-        }
-        expect(code, `capture ${n} (from ${name}): wiretrace ${c.join(' ')}: ${err.text()}`).toBe(0);
+        const { code, err } = await runOn(c, file, `capture ${n} (from ${name})`);
+        expect(code, `capture ${n} (from ${name}): wiretrace ${c.join(' ')}: ${err}`).toBe(0);
         runs++;
       }
     }

@@ -7,9 +7,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
@@ -20,11 +19,9 @@ describe('NTP as tshark 4.0 shows it', () => {
   it('ntp-modes.pcap: every cell equal', async () => {
     const want = readFileSync(join(FX, 'ntp-modes.pcap.tshark.tsv'), 'utf8');
     const keys = want.split('\n')[0].split('\t');
-    const out: Buffer[] = [];
-    const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
-    const code = await main(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), join(FX, 'ntp-modes.pcap')], { stdout: w, stderr: w, env: {} });
-    expect(code).toBe(0);
-    expect(Buffer.concat(out).toString('utf8')).toBe(want);
+    const r = await runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), join(FX, 'ntp-modes.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(want);
     // the capture has what the comparison is about: timestamps, a monlist request, a cut datagram
     expect(want).toContain('Nov 27, 2026 10:23:20.123456001 UTC');
     expect(want).toContain('NTP Version 2, private, Request, MON_GETLIST_1');

@@ -12,20 +12,17 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import { walkFields } from '../../../src/dissect/chain.js';
 import { newSshSession, ssh, sshLayer } from '../../../dissectors/ssh.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
 async function run(args: string[]): Promise<string> {
-  const out: Buffer[] = [];
-  const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
-  const code = await main(args, { stdout: w, stderr: w, env: {} });
-  expect(code).toBe(0);
-  return Buffer.concat(out).toString('utf8');
+  const r = await runCli(args);
+  expect(r.code).toBe(0);
+  return r.out;
 }
 
 describe('SSH as tshark 4.0 shows it', () => {

@@ -17,9 +17,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../src/cli/main.js';
+import { runCli } from '../../helpers/cli.js';
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import type { TcpD } from '../../../src/dissect/decoded.js';
@@ -47,12 +46,9 @@ function excused(file: string, frame: number, key: string, tshark: string, ours:
 }
 
 async function fields(file: string, keys: string[]): Promise<string> {
-  const out: Buffer[] = [];
-  const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
-  const args = ['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), join(FX, file)];
-  const code = await main(args, { stdout: w, stderr: w, env: {} });
-  expect(code).toBe(0);
-  return Buffer.concat(out).toString('utf8');
+  const r = await runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), join(FX, file)]);
+  expect(r.code).toBe(0);
+  return r.out;
 }
 
 describe('TLS as tshark 4.0 shows it', () => {
@@ -88,11 +84,9 @@ describe('TLS as tshark 4.0 shows it', () => {
   });
 
   it('the tree: record titles name the version known before the record, a Hello Retry Request is a Server Hello by type', async () => {
-    const out: Buffer[] = [];
-    const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
-    const code = await main(['read', '-V', '-Y', 'frame.number == 42 || frame.number == 44', join(FX, 'tls-clients-hrr-resumption.pcap')], { stdout: w, stderr: w, env: {} });
-    expect(code).toBe(0);
-    const lines = Buffer.concat(out).toString().split('\n').filter((x) => /Record Layer|Handshake Protocol:|Handshake Type/.test(x)).map((x) => x.trim());
+    const r = await runCli(['read', '-V', '-Y', 'frame.number == 42 || frame.number == 44', join(FX, 'tls-clients-hrr-resumption.pcap')]);
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n').filter((x) => /Record Layer|Handshake Protocol:|Handshake Type/.test(x)).map((x) => x.trim());
     // as `tshark -V` prints them
     expect(lines).toEqual([
       'TLSv1.2 Record Layer: Handshake Protocol: Hello Retry Request',
@@ -107,11 +101,9 @@ describe('TLS as tshark 4.0 shows it', () => {
   });
 
   it('a display filter on TLS fields', async () => {
-    const out: Buffer[] = [];
-    const w = new Writable({ write: (c, _e, cb) => (out.push(Buffer.from(c)), cb()) });
-    const code = await main(['read', '-Y', 'tls.handshake.type == 1 && tls.handshake.extensions_server_name == "example.test"', '-T', 'fields', '-e', 'frame.number', join(FX, 'tls-openssl-loopback.pcap')], { stdout: w, stderr: w, env: {} });
-    expect(code).toBe(0);
-    expect(Buffer.concat(out).toString()).toBe('4\n21\n');
+    const r = await runCli(['read', '-Y', 'tls.handshake.type == 1 && tls.handshake.extensions_server_name == "example.test"', '-T', 'fields', '-e', 'frame.number', join(FX, 'tls-openssl-loopback.pcap')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('4\n21\n');
   });
 });
 

@@ -1,0 +1,13 @@
+// Runs the CLI in-process (main()) and collects what it writes: for tests that compare a command's
+// output with tshark's.
+
+import { Writable } from 'node:stream';
+import { main } from '../../src/cli/main.js';
+
+/** `wiretrace …args` with stdout and stderr collected (together) and its exit code. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string }> {
+  const chunks: Buffer[] = [];
+  const w = new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) });
+  const code = await main(args, { stdout: w, stderr: w, env });
+  return { code, out: Buffer.concat(chunks).toString('utf8') };
+}
