@@ -33,6 +33,7 @@ import { tls } from './tls.js';
 import { websocket } from './websocket.js';
 import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
+import { nbns } from './nbns.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -66,6 +67,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   websocket,
   ssh,
   ntp,
+  nbns,
   http,
   ssdp,
 ];

@@ -47,12 +47,12 @@ describe('DNS over UDP by heuristic, as tshark 4.0', () => {
     });
   }
 
-  it('not on a port tshark gives to another dissector: an NBNS name query on 137 stays UDP', () => {
+  it('not on a port tshark gives to another dissector: an NBNS name query on 137 is NBNS, not DNS', () => {
     // sll-mixed-dns-http-arp-ipv6.pcap frame 515's NBNS query (DNS layout: id, flags 0x0110, 1 question)
     const nbns = Uint8Array.from(Buffer.from('f93901100001000000000000204648464145424545434143414341434143414341434143414341434143414141000020' + '0001', 'hex'));
     const reg = defaultRegistry();
     const on137 = new Dissection(reg).dissect(udpFrame(137, 137, nbns));
-    expect(on137.layers.map((l) => l.proto)).toEqual(['frame', 'eth', 'ip', 'udp', 'data']);
+    expect(on137.layers.map((l) => l.proto)).toEqual(['frame', 'eth', 'ip', 'udp', 'nbns']);
     const on6000 = new Dissection(reg).dissect(udpFrame(40000, 6000, nbns));
     expect(on6000.layers.map((l) => l.proto)).toEqual(['frame', 'eth', 'ip', 'udp', 'dns']);
   });
