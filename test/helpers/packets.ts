@@ -38,3 +38,17 @@ export function problemsOf(p: Packet): string[] {
   visit(p.layers);
   return out;
 }
+
+/** An Ethernet + IPv4 + UDP frame from port `sp` to `dp` carrying `payload` (checksums zero: not verified). */
+export function udpFrame(sp: number, dp: number, payload: Uint8Array) {
+  const b = new Uint8Array(42 + payload.length);
+  b[12] = 0x08;
+  b[14] = 0x45;
+  const tl = 28 + payload.length;
+  b[16] = tl >> 8; b[17] = tl & 255; b[22] = 64; b[23] = 17;
+  b.set([10, 0, 0, 5], 26); b.set([10, 0, 0, 255], 30);
+  b[34] = sp >> 8; b[35] = sp & 255; b[36] = dp >> 8; b[37] = dp & 255;
+  b[38] = (8 + payload.length) >> 8; b[39] = (8 + payload.length) & 255;
+  b.set(payload, 42);
+  return { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
+}

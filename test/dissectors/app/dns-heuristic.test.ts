@@ -15,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { Dissection } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
+import { udpFrame } from '../../helpers/packets.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
@@ -26,19 +27,6 @@ async function columns(file: string): Promise<string> {
   return Buffer.concat(out).toString('utf8');
 }
 
-/** Ethernet + IPv4 + UDP sp → dp carrying `payload`. */
-function udpFrame(sp: number, dp: number, payload: Uint8Array) {
-  const b = new Uint8Array(42 + payload.length);
-  b[12] = 0x08;
-  b[14] = 0x45;
-  const tl = 28 + payload.length;
-  b[16] = tl >> 8; b[17] = tl & 255; b[22] = 64; b[23] = 17;
-  b.set([10, 0, 0, 5], 26); b.set([10, 0, 0, 255], 30);
-  b[34] = sp >> 8; b[35] = sp & 255; b[36] = dp >> 8; b[37] = dp & 255;
-  b[38] = (8 + payload.length) >> 8; b[39] = (8 + payload.length) & 255;
-  b.set(payload, 42);
-  return { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
-}
 
 describe('DNS over UDP by heuristic, as tshark 4.0', () => {
   for (const f of ['dns-udp-heuristic.pcap', 'dns-port-5300-dnsmasq.pcap']) {

@@ -10,6 +10,7 @@ import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
+import { udpFrame } from '../../helpers/packets.js';
 import { runCli } from '../../helpers/cli.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
@@ -28,16 +29,8 @@ describe('NBNS as tshark 4.0 shows it', () => {
 });
 
 describe('NBNS: every prefix and random bytes', () => {
-  function frame(payload: Uint8Array) {
-    const b = new Uint8Array(42 + payload.length);
-    b[12] = 0x08; b[14] = 0x45; b[22] = 64; b[23] = 17;
-    const tl = 28 + payload.length;
-    b[16] = tl >> 8; b[17] = tl & 255;
-    b[34] = 0; b[35] = 137; b[36] = 0; b[37] = 137;
-    b[38] = (8 + payload.length) >> 8; b[39] = (8 + payload.length) & 255;
-    b.set(payload, 42);
-    return { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
-  }
+  const frame = (payload: Uint8Array) => udpFrame(137, 137, payload);
+
   const reg = defaultRegistry();
   // the fixture's registration (frame 5): a question and an additional NB record with a name pointer
   const reg5 = parseCaptureBuffer(new Uint8Array(readFileSync(join(FX, 'nbns-names.pcap')))).frames[4].data.slice(42);

@@ -12,6 +12,7 @@ import { runCli } from '../../helpers/cli.js';
 import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
+import { udpFrame } from '../../helpers/packets.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
@@ -30,17 +31,8 @@ describe('NTP as tshark 4.0 shows it', () => {
 });
 
 describe('NTP: every prefix and random bytes', () => {
-  /** Ethernet + IPv4 + UDP to port 123 carrying `payload`. */
-  function frame(payload: Uint8Array) {
-    const b = new Uint8Array(42 + payload.length);
-    b[12] = 0x08; b[14] = 0x45; b[22] = 64; b[23] = 17;
-    const tl = 28 + payload.length;
-    b[16] = tl >> 8; b[17] = tl & 255;
-    b[34] = 0x9c; b[35] = 0x40; b[36] = 0; b[37] = 123;
-    b[38] = (8 + payload.length) >> 8; b[39] = (8 + payload.length) & 255;
-    b.set(payload, 42);
-    return { index: 1, ts: 0n, tsPrecision: 6, linkType: 1, ifIndex: 0, data: b, origLen: b.length };
-  }
+  const frame = (payload: Uint8Array) => udpFrame(40000, 123, payload);
+
   const reg = defaultRegistry();
 
   it('a prefix of a server reply: no exception, malformed below 48 bytes', () => {
