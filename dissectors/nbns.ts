@@ -3,7 +3,7 @@
 // names ("WPAD<00>", "FILESRV<20>.corp.example"), NB records (flags, address) and NBSTAT queries.
 // Info "Name query NB WPAD<00>", "Name query response NB 192.0.2.7", "Registration NB DESKTOP-1<20>".
 
-import { fBits, fBool, fHex, fIPv4, fStr, fUint, u16, u32 } from '../src/dissect/fields.js';
+import { fBits, fBool, fHex, fIPv4, fStr, fUint, fmtIPv4, hex2, latin1Text, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -55,8 +55,6 @@ const NAME_TYPES: Record<number, string> = {
 };
 const ONT = ['B-node', 'P-node', 'M-node', 'Unknown'];
 
-const hex2 = (v: number) => (v < 16 ? '0' : '') + v.toString(16);
-
 /** The name at `at` (one 32-byte first-level encoded label, then scope labels; a pointer ends it). */
 function readName(buf: Uint8Array, at: number, end: number, msg: number): Name | null {
   let p = at;
@@ -91,20 +89,15 @@ function readName(buf: Uint8Array, at: number, end: number, msg: number): Name |
         if (i === 15) suffix = c;
         else raw += c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `<${hex2(c)}>`;
       }
-      text = bad ? latinLabel(buf, p + 1, n) : raw.replace(/ +$/, '') + `<${hex2(suffix)}>`;
+      text = bad ? latin1Text(buf, p + 1, p + 1 + n) : raw.replace(/ +$/, '') + `<${hex2(suffix)}>`;
       if (bad) suffix = -1;
-    } else text += (first ? '' : '.') + latinLabel(buf, p + 1, n);
+    } else text += (first ? '' : '.') + latin1Text(buf, p + 1, p + 1 + n);
     first = false;
     p += 1 + n;
   }
   return { text, suffix, end: out >= 0 ? out : p };
 }
 
-function latinLabel(buf: Uint8Array, s: number, n: number): string {
-  let t = '';
-  for (let i = s; i < s + n; i++) t += String.fromCharCode(buf[i]);
-  return t;
-}
 
 export const nbns: Dissector<NbnsD> = {
   proto: 'nbns',
@@ -227,8 +220,7 @@ export const nbns: Dissector<NbnsD> = {
         if (sec === 0 && !resp) t += ` ${ty} ${r.name.text}`;
         else if (sec === 1 && resp && (d.flags & 15) === 0) {
           if (r.type === 32 && r.dataAt + 6 <= l.end) {
-            const a = l.buf;
-            t += ` ${ty} ${a[r.dataAt + 2]}.${a[r.dataAt + 3]}.${a[r.dataAt + 4]}.${a[r.dataAt + 5]}`;
+            t += ` ${ty} ${fmtIPv4(l.buf, r.dataAt + 2)}`;
           } else t += ` ${ty}`;
         }
       }

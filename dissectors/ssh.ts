@@ -12,9 +12,8 @@
 // garbage "plaintext" and [Malformed Packet]. wiretrace shows what tshark shows for the ciphers it
 // does not try (AES-CBC): "Encrypted packet (len=N)" (docs/http-dns.md).
 
-import { fBool, fBytes, fStr, fText, fUint, gen, latin1Text, u32 } from '../src/dissect/fields.js';
+import { fBool, fBytes, fStr, fText, fUint, gen, latin1Text, md5Hex, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
-import { builtin } from '../src/lazy-builtin.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** tshark 4.0's TCP port for SSH. */
@@ -26,6 +25,14 @@ export interface SshSession {
   version: number;
   /** kex_algorithms of each side's Key Exchange Init: [client, server]. */
   kex: [string[] | null, string[] | null];
+}
+
+const IDENT = [0x53, 0x53, 0x48, 0x2d]; // "SSH-"
+
+/** Whether the bytes at `at` (up to four of them, as many as there are before `end`) begin "SSH-", an identification string. */
+export function identPrefix(buf: Uint8Array, at: number, end: number): boolean {
+  for (let i = 0; i < 4 && at + i < end; i++) if (buf[at + i] !== IDENT[i]) return false;
+  return true;
 }
 
 export function newSshSession(): SshSession {
@@ -133,16 +140,9 @@ function itemInfo(buf: Uint8Array, it: Item): string {
   return it.name;
 }
 
-function md5Hex(s: string): string {
-  return builtin<typeof import('node:crypto')>('node:crypto').createHash('md5').update(s).digest('hex');
-}
 
+/** A Key Exchange Init's name-lists, in order: their field keys (ssh.*) and their labels. */
 const LIST_KEYS = [
-  'kex_algorithms', 'server_host_key_algorithms', 'encryption_algorithms_client_to_server', 'encryption_algorithms_server_to_client',
-  'mac_algorithms_client_to_server', 'mac_algorithms_server_to_client', 'compression_algorithms_client_to_server',
-  'compression_algorithms_server_to_client', 'languages_client_to_server', 'languages_server_to_client',
-];
-const LIST_LABELS = [
   'kex_algorithms', 'server_host_key_algorithms', 'encryption_algorithms_client_to_server', 'encryption_algorithms_server_to_client',
   'mac_algorithms_client_to_server', 'mac_algorithms_server_to_client', 'compression_algorithms_client_to_server',
   'compression_algorithms_server_to_client', 'languages_client_to_server', 'languages_server_to_client',
@@ -166,8 +166,8 @@ function packetFields(buf: Uint8Array, it: Item, client: boolean): Field[] {
       const alg: Field[] = [fBytes('ssh.cookie', 'Cookie', buf, p + 6, p + 22)];
       for (let i = 0; i < 10; i++) {
         const x = lists[i];
-        alg.push(fUint(`ssh.${LIST_KEYS[i]}_length`, `${LIST_LABELS[i]} length`, x.len, x.at, 4));
-        alg.push(fStr(`ssh.${LIST_KEYS[i]}`, LIST_LABELS[i], x.text, x.at + 4, x.len));
+        alg.push(fUint(`ssh.${LIST_KEYS[i]}_length`, `${LIST_KEYS[i]} length`, x.len, x.at, 4));
+        alg.push(fStr(`ssh.${LIST_KEYS[i]}`, LIST_KEYS[i], x.text, x.at + 4, x.len));
       }
       // HASSH: kex;ciphers;MACs;compression of the sender's direction
       const o = client ? [0, 2, 4, 6] : [0, 3, 5, 7];
@@ -193,7 +193,7 @@ export const ssh: Dissector<SshD> = {
   ],
   dissect(buf, start, end) {
     // a segment seen alone (--decode-as): an identification string or encrypted bytes
-    const banner = end - start >= 4 && buf[start] === 0x53 && buf[start + 1] === 0x53 && buf[start + 2] === 0x48 && buf[start + 3] === 0x2d;
+    const banner = end - start >= 4 && identPrefix(buf, start, end);
     return sshLayer(buf, start, end, [{ kind: banner ? 'banner' : 'encrypted', start, end, code: 0 }], newSshSession(), true);
   },
   fields(l) {

@@ -11,8 +11,7 @@
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
 // alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
-import { builtin } from '../src/lazy-builtin.js';
+import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -217,6 +216,14 @@ function serverHelloVersion(buf: Uint8Array, h: Hs): number {
 }
 
 /**
+ * Whether the bytes at `at` (as many as there are before `end`, at least one) can start a TLS record:
+ * a known content type (20–24) and a major version of 3. The analyzer's framer cuts with it.
+ */
+export function startsRecord(buf: Uint8Array, at: number, end: number): boolean {
+  return CONTENT[buf[at]] !== undefined && (end - at < 2 || buf[at + 1] === 3);
+}
+
+/**
  * The records in [start, end) (whole records, as the analyzer cuts them; a cut last one is
  * marked truncated). `dir` is the sending direction; `sess` is updated as the records go by.
  */
@@ -226,7 +233,7 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
   let p = start;
   while (p < end) {
     const type = buf[p];
-    if (end - p < 5 || CONTENT[type] === undefined || buf[p + 1] !== 3) {
+    if (end - p < 5 || !startsRecord(buf, p, end)) {
       d.recs.push({ start: p, end, type, version: 0, len: end - p, encrypted: false, hs: [], unknown: true, shown: sess.version });
       break;
     }
@@ -359,10 +366,6 @@ function helloFields(buf: Uint8Array, h: Hs, client: boolean, out: Field[], lim:
   out.push(gen(fStr(`tls.handshake.${k}`, label, md5Hex(full), h.start, h.end - h.start)));
 }
 
-/** MD5 of a text, in hex (node:crypto, loaded when a JA3 is first made). */
-function md5Hex(s: string): string {
-  return builtin<typeof import('node:crypto')>('node:crypto').createHash('md5').update(s).digest('hex');
-}
 
 function versionField(key: string, buf: Uint8Array, at: number): Field {
   const v = u16(buf, at);

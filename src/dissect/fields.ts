@@ -3,6 +3,7 @@
 // Debian 12); check new kinds of field against it.
 
 import type { Field, FieldValue } from './types.js';
+import { builtin } from '../lazy-builtin.js';
 
 const HEX = '0123456789abcdef';
 const HEX2: string[] = [];
@@ -148,6 +149,11 @@ export function latin1Text(buf: Uint8Array, start: number, end: number): string 
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
   return s;
+}
+
+/** MD5 of a text in hex (fingerprints: TLS's JA3, SSH's HASSH); node:crypto is loaded on first use. */
+export function md5Hex(s: string): string {
+  return builtin<typeof import('node:crypto')>('node:crypto').createHash('md5').update(s).digest('hex');
 }
 
 /** Bytes with a separator (e.g. ':' as tshark shows FT_BYTES in the tree). */

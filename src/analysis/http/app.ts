@@ -25,8 +25,8 @@ import { bodiless, HttpConn, HttpFramer, wholeMessageIn, WS_FRAME } from './fram
 import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websocket.js';
 import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
-import { newTlsSession, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
-import { newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
+import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
+import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
 import { u32 } from '../../dissect/fields.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -228,7 +228,7 @@ const DNS_FRAMER: AppParser = {
 const TLS_FRAMER: AppParser = {
   measure(buf) {
     if (buf.length < 1) return 0;
-    if (buf[0] < 20 || buf[0] > 24 || (buf.length > 1 && buf[1] !== 3)) return buf.length;
+    if (!startsRecord(buf, 0, buf.length)) return buf.length;
     if (buf.length < 5) return 0;
     return 5 + ((buf[3] << 8) | buf[4]);
   },
@@ -257,9 +257,7 @@ class SshFramer implements AppParser {
   measure(buf: Uint8Array, eof: boolean): number {
     if (buf.length === 0) return 0;
     if (this.state === 'banner') {
-      const n = Math.min(4, buf.length);
-      let prefix = true;
-      for (let i = 0; i < n; i++) if (buf[i] !== 'SSH-'.charCodeAt(i)) prefix = false;
+      const prefix = identPrefix(buf, 0, buf.length);
       if (prefix && buf.length < 4) return eof ? buf.length : 0;
       if (prefix) {
         this.kind = 'banner';
@@ -499,16 +497,14 @@ export class TcpApp {
   private handle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
     if (r.messages.length > 0) {
       if (pkt !== null && own) pkt.layers.length = ti + 1;
+      this.stats.messages += r.messages.length;
+      for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
       if (st.ssh !== null) {
-        this.stats.messages += r.messages.length;
-        for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
         const ls = this.sshLayers(st.ssh, dir === st.clientDir, r.messages, pkt);
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
       }
       if (st.tls !== null) {
-        this.stats.messages += r.messages.length;
-        for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
         const ls = this.tlsLayers(st.tls, dir, r.messages, pkt);
         if (pkt !== null && own) {
           for (const l of ls) pkt.layers.push(l);
@@ -527,8 +523,6 @@ export class TcpApp {
       }
       let firstWs = true;
       for (const m of r.messages) {
-        this.stats.messages++;
-        if (m.cut !== null) this.stats.cut++;
         if (m.meta === WS_FRAME) {
           const ls = this.wsLayers(st, dir, m, pkt, firstWs);
           firstWs = false;
@@ -607,77 +601,65 @@ export class TcpApp {
   }
 
   /**
-   * The TLS layers of a frame's completed records: a record reassembled from earlier segments gets
-   * its own (after the reassembly layer); the records whole in the frame share one layer, as in
-   * tshark's tree ("Transport Layer Security" with a record each).
+   * The layers of a frame's completed messages, for protocols that show the messages whole in the
+   * frame as one layer (TLS records, SSH packets): `make(buf, start, end, group)` over each run of
+   * contiguous messages in the frame (`group`: each message and where it starts); a message from
+   * several segments gets the reassembly layer, then make() over its own bytes (then `reassembled`
+   * sees it). A throw in make() marks the bytes instead of ending the run (guardedLayer).
    */
+  private groupedLayers(
+    proto: string,
+    ms: readonly Message[],
+    pkt: Packet | null,
+    make: (buf: Uint8Array, start: number, end: number, group: { m: Message; at: number }[]) => Layer,
+    reassembled?: (l: Layer, m: Message) => void,
+  ): Layer[] {
+    const out: Layer[] = [];
+    const ctx = (): DissectContext => this.ctx(pkt, []);
+    let i = 0;
+    while (i < ms.length) {
+      const m = ms[i];
+      if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
+        const group = [{ m, at: m.inFrame }];
+        let e = m.inFrame + m.bytes.length;
+        let j = i + 1;
+        while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) {
+          group.push({ m: ms[j], at: e });
+          e += ms[j++].bytes.length;
+        }
+        const data = pkt.frame.data;
+        const s = m.inFrame;
+        out.push(guardedLayer(proto, () => make(data, s, e, group), this.dataDis, ctx, data, s, e));
+        i = j;
+        continue;
+      }
+      const l = guardedLayer(proto, () => make(m.bytes, 0, m.bytes.length, [{ m, at: 0 }]), this.dataDis, ctx, m.bytes, 0, m.bytes.length);
+      l.bufName = 'Reassembled TCP';
+      reassembled?.(l, m);
+      out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
+      i++;
+    }
+    return out;
+  }
+
+  /** The TLS layers of a frame's completed records (one for those whole in the frame, as tshark's tree). */
   private tlsLayers(sess: TlsSession, dir: number, ms: readonly Message[], pkt: Packet | null): Layer[] {
-    const out: Layer[] = [];
-    let i = 0;
-    while (i < ms.length) {
-      const m = ms[i];
-      if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
-        let e = m.inFrame + m.bytes.length;
-        let j = i + 1;
-        while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) e += ms[j++].bytes.length;
-        const data = pkt.frame.data;
-        const s = m.inFrame;
-        out.push(guardedLayer('tls', () => tlsLayer(data, s, e, sess, dir), this.dataDis, () => this.ctx(pkt, []), data, s, e));
-        i = j;
-        continue;
-      }
-      const l = guardedLayer('tls', () => tlsLayer(m.bytes, 0, m.bytes.length, sess, dir), this.dataDis, () => this.ctx(pkt, []), m.bytes, 0, m.bytes.length);
-      l.bufName = 'Reassembled TCP';
+    return this.groupedLayers('tls', ms, pkt, (buf, s, e) => tlsLayer(buf, s, e, sess, dir), (l, m) => {
       if (m.cut !== null) l.problem(m.snaplen ? 'truncated' : 'malformed', `TLS record cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
-      out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
-      i++;
-    }
-    return out;
+    });
   }
 
-  /**
-   * The SSH layers of a frame's completed messages: those whole in the frame share one layer (Info
-   * "Server: Diffie-Hellman Key Exchange Reply, New Keys"); one from several segments gets its own.
-   */
+  /** The SSH layers of a frame's completed messages (Info "Server: Diffie-Hellman Key Exchange Reply, New Keys"). */
   private sshLayers(sess: SshSession, client: boolean, ms: readonly Message[], pkt: Packet | null): Layer[] {
-    const out: Layer[] = [];
-    const item = (m: Message, at: number) => ({ ...(m.meta as SshMeta), start: at, end: at + m.bytes.length });
-    let i = 0;
-    while (i < ms.length) {
-      const m = ms[i];
-      if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
-        const items = [item(m, m.inFrame)];
-        let e = m.inFrame + m.bytes.length;
-        let j = i + 1;
-        while (j < ms.length && ms[j].inFrame === e && ms[j].cut === null) items.push(item(ms[j], e)), (e += ms[j++].bytes.length);
-        const data = pkt.frame.data;
-        const s = m.inFrame;
-        out.push(guardedLayer('ssh', () => sshLayer(data, s, e, items, sess, client), this.dataDis, () => this.ctx(pkt, []), data, s, e));
-        i = j;
-        continue;
-      }
-      const l = guardedLayer('ssh', () => sshLayer(m.bytes, 0, m.bytes.length, [item(m, 0)], sess, client), this.dataDis, () => this.ctx(pkt, []), m.bytes, 0, m.bytes.length);
-      l.bufName = 'Reassembled TCP';
-      out.push(segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l);
-      i++;
-    }
-    return out;
+    const items = (group: { m: Message; at: number }[]) => group.map(({ m, at }) => ({ ...(m.meta as SshMeta), start: at, end: at + m.bytes.length }));
+    return this.groupedLayers('ssh', ms, pkt, (buf, s, e, group) => sshLayer(buf, s, e, items(group), sess, client));
   }
 
-  /** A WebSocket frame's layer (after the reassembly layer when it spans segments). */
+  /** A WebSocket frame's layer (each frame its own; after the reassembly layer when it spans segments). */
   private wsLayers(st: AppStream, dir: number, m: Message, pkt: Packet | null, first: boolean): Layer[] {
     const frame = pkt?.frame.index ?? this.lastFrame;
     const frag = st.ws![dir];
-    const ctx = (): DissectContext => this.ctx(pkt, []);
-    if (m.inFrame >= 0 && pkt !== null && m.cut === null) {
-      const data = pkt.frame.data;
-      const s = m.inFrame;
-      const e = s + m.bytes.length;
-      return [guardedLayer('websocket', () => wsLayer(data, s, e, frag, frame, first), this.dataDis, ctx, data, s, e)];
-    }
-    const l = guardedLayer('websocket', () => wsLayer(m.bytes, 0, m.bytes.length, frag, frame, first), this.dataDis, ctx, m.bytes, 0, m.bytes.length);
-    l.bufName = 'Reassembled TCP';
-    return [segmentsLayer(m, m.segs.filter((x) => x.len > 0)), l];
+    return this.groupedLayers('websocket', [m], pkt, (buf, s, e) => wsLayer(buf, s, e, frag, frame, first));
   }
 
   private dissectMessage(st: AppStream, m: Message, pkt: Packet | null, ti: number): Layer[] {
