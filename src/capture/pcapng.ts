@@ -336,6 +336,7 @@ export class PcapngDecoder implements Decoder {
     const res = binary ? 1n << BigInt(exp) : 10n ** BigInt(exp);
     const digits = binary ? Math.ceil(exp * Math.log10(2) - 1e-9) : exp;
     info.tsPrecision = Math.min(digits, 9);
+    info.tsResol = tsresol;
     const mode = res === 1_000_000n ? 0 : res === 1_000_000_000n ? 1 : 2;
     const maxCap = maxCaplen(linkType);
     this.blockLimit = Math.max(this.blockLimit, maxCap + MAX_BLOCK_EXTRA);

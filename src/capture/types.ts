@@ -54,6 +54,8 @@ export interface InterfaceInfo {
   description?: string;
   /** Sub-second digits (see Frame.tsPrecision). */
   tsPrecision: number;
+  /** pcapng: the IDB's if_tsresol byte as written (6, the default, when the IDB has none). */
+  tsResol?: number;
   comments?: string[];
   /** Bytes of frame check sequence at the end of each frame, when the file says (pcap linktype FCS bits, if_fcslen). */
   fcsLen?: number;

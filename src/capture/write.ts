@@ -35,6 +35,15 @@ export interface WriterOptions {
   os?: string;
   /** pcapng SHB comment (opt_comment). */
   comment?: string;
+  /** More pcapng SHB comments (after `comment`): a section copied from another file keeps its own. */
+  comments?: string[];
+  /** pcapng shb_hardware. */
+  hardware?: string;
+  /**
+   * Classic pcap only: bytes of frame check sequence at the end of every frame, written as the link
+   * type field's FCS bits (LT_FCS_LENGTH_PRESENT); absent or negative: not said.
+   */
+  fcsLen?: number;
   /** Flush to the fd once this many bytes are pending (default 1 MiB). */
   flushBytes?: number;
 }
@@ -91,13 +100,25 @@ export class FdSink implements ByteSink {
   }
 }
 
+/** What a failed open for writing says (the rest: the system's message). */
+const OPEN_ERRORS: Record<string, string> = {
+  ENOENT: 'no such directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a directory',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+};
+
 /** Open `path` for writing ('-' = stdout). The file is created with mode 0644 (minus umask). */
 export function openSink(path: string): FdSink {
   if (path === '-') return new FdSink(1, false);
   try {
     return new FdSink(fs.openSync(path, 'w', 0o644), true);
   } catch (e) {
-    throw new CaptureWriteError(`cannot write ${path}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CaptureWriteError(`cannot write ${path}: ${OPEN_ERRORS[code ?? ''] ?? (e as Error).message}`, code);
   }
 }
 
@@ -122,6 +143,7 @@ export function formatForPath(path: string): WriteFormat {
 const SHB = 0x0a0d0d0a;
 const IDB = 0x00000001;
 const EPB = 0x00000006;
+const SPB = 0x00000003;
 const OPT_ENDOFOPT = 0;
 const OPT_COMMENT = 1;
 const SHB_HARDWARE = 2;
@@ -130,6 +152,7 @@ const SHB_USERAPPL = 4;
 const IF_NAME = 2;
 const IF_DESCRIPTION = 3;
 const IF_TSRESOL = 9;
+const IF_FCSLEN = 13;
 const EPB_FLAGS = 2;
 
 const pad4 = (n: number) => (n + 3) & ~3;
@@ -179,9 +202,10 @@ function block(type: number, bodyLen: number, fill: (b: Buffer, off: number) => 
   return b;
 }
 
-export function encodeShb(o: { application?: string; os?: string; hardware?: string; comment?: string }): Buffer {
+export function encodeShb(o: { application?: string; os?: string; hardware?: string; comment?: string; comments?: string[] }): Buffer {
   const opts = [
     ...strOpt(OPT_COMMENT, o.comment),
+    ...(o.comments ?? []).flatMap((c) => strOpt(OPT_COMMENT, c)),
     ...strOpt(SHB_HARDWARE, o.hardware),
     ...strOpt(SHB_OS, o.os),
     ...strOpt(SHB_USERAPPL, o.application),
@@ -196,11 +220,22 @@ export function encodeShb(o: { application?: string; os?: string; hardware?: str
   });
 }
 
-export function encodeIdb(i: { linkType: number; snaplen: number; name?: string; description?: string }): Buffer {
+/**
+ * The if_tsresol a written IDB gets for an interface read with `tsResol`: a decimal resolution up to
+ * nanoseconds is kept (a copied file keeps its units: a 64-bit count of microseconds can be beyond
+ * what 64 bits of nanoseconds hold), anything else is written in nanoseconds.
+ */
+export function writtenTsResol(tsResol: number | undefined): number {
+  return tsResol !== undefined && tsResol <= 9 ? tsResol : 9;
+}
+
+export function encodeIdb(i: { linkType: number; snaplen: number; name?: string; description?: string; comments?: string[]; fcsLen?: number; tsResol?: number }): Buffer {
   const opts = [
+    ...(i.comments ?? []).flatMap((c) => strOpt(OPT_COMMENT, c)),
     ...strOpt(IF_NAME, i.name),
     ...strOpt(IF_DESCRIPTION, i.description),
-    { code: IF_TSRESOL, value: Uint8Array.of(9) },
+    { code: IF_TSRESOL, value: Uint8Array.of(writtenTsResol(i.tsResol)) },
+    ...(i.fcsLen !== undefined && i.fcsLen >= 0 && i.fcsLen <= 255 ? [{ code: IF_FCSLEN, value: Uint8Array.of(i.fcsLen) }] : []),
   ];
   return block(IDB, 8 + optsLength(opts), (b, off) => {
     b.writeUInt16LE(i.linkType & 0xffff, off);
@@ -210,8 +245,8 @@ export function encodeIdb(i: { linkType: number; snaplen: number; name?: string;
   });
 }
 
-/** An EPB with the timestamp in nanoseconds (the IDB says if_tsresol=9). */
-export function encodeEpb(ifId: number, f: Frame): Buffer {
+/** An EPB; the timestamp in nanoseconds divided by `unit` (10^(9 - the IDB's if_tsresol)). */
+export function encodeEpb(ifId: number, f: Frame, unit = 1n): Buffer {
   const opts: Opt[] = [];
   if (f.comments) for (const c of f.comments) opts.push(...strOpt(OPT_COMMENT, c));
   if (f.epbFlags !== undefined) {
@@ -220,15 +255,35 @@ export function encodeEpb(ifId: number, f: Frame): Buffer {
     opts.push({ code: EPB_FLAGS, value: v });
   }
   const cap = f.data.length;
-  const ts = f.ts < 0n ? 0n : f.ts;
+  const ts = f.ts < 0n ? 0n : unit === 1n ? f.ts : f.ts / unit;
   return block(EPB, 20 + pad4(cap) + optsLength(opts), (b, off) => {
     b.writeUInt32LE(ifId, off);
     b.writeUInt32LE(Number((ts >> 32n) & 0xffffffffn), off + 4);
     b.writeUInt32LE(Number(ts & 0xffffffffn), off + 8);
     b.writeUInt32LE(cap, off + 12);
-    b.writeUInt32LE(Math.max(f.origLen, cap), off + 16);
+    b.writeUInt32LE(f.origLen, off + 16);
     b.set(f.data, off + 20); // padding bytes stay 0 (Buffer.alloc)
     putOpts(b, off + 20 + pad4(cap), opts);
+  });
+}
+
+/**
+ * The pcap header's link type field: LINKTYPE_* in the low 16 bits and, when the FCS length is known
+ * (an even number of bytes up to 30), LT_FCS_LENGTH_PRESENT (bit 26) with the length in 16-bit
+ * units in the top 4 bits.
+ */
+export function pcapLinkField(linkType: number, fcsLen?: number): number {
+  const lt = linkType & 0xffff;
+  if (fcsLen === undefined || fcsLen < 0 || fcsLen > 30 || fcsLen % 2 !== 0) return lt;
+  return (lt | 0x04000000 | ((fcsLen / 2) << 28)) >>> 0;
+}
+
+/** A Simple Packet Block (interface 0, no timestamp, no options). */
+export function encodeSpb(f: Frame): Buffer {
+  const cap = f.data.length;
+  return block(SPB, 4 + pad4(cap), (b, off) => {
+    b.writeUInt32LE(f.origLen, off);
+    b.set(f.data, off + 4);
   });
 }
 
@@ -253,7 +308,7 @@ export function encodePcapRecord(f: Frame, precision: 'us' | 'ns'): Buffer {
   b.writeUInt32LE(Number(sec & 0xffffffffn), 0);
   b.writeUInt32LE(precision === 'ns' ? Number(ns) : Number(ns / 1000n), 4);
   b.writeUInt32LE(cap, 8);
-  b.writeUInt32LE(Math.max(f.origLen, cap), 12);
+  b.writeUInt32LE(f.origLen, 12);
   b.set(f.data, 16);
   return b;
 }
@@ -271,6 +326,10 @@ export class CaptureWriter {
   private linkType: number | undefined;
   private headerDone = false;
   private readonly idbs = new Map<string, number>();
+  /** Per IDB written: what a timestamp in ns is divided by for its EPBs. */
+  private readonly units: bigint[] = [];
+  /** Per IDB written: its snaplen (0: none). */
+  private readonly snaps: number[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private closed = false;
@@ -291,11 +350,13 @@ export class CaptureWriter {
           application: opts.application ?? 'wiretrace',
           os: opts.os ?? osText(),
           comment: opts.comment,
+          comments: opts.comments,
+          hardware: opts.hardware,
         }),
       );
       this.headerDone = true;
     } else if (this.linkType !== undefined) {
-      this.push(encodePcapHeader(this.linkType, this.snaplen, this.precision));
+      this.push(encodePcapHeader(pcapLinkField(this.linkType, opts.fcsLen), this.snaplen, this.precision));
       this.headerDone = true;
     }
   }
@@ -313,7 +374,10 @@ export class CaptureWriter {
     if (have !== undefined) return have;
     const id = this.idbs.size;
     this.idbs.set(key, id);
-    this.push(encodeIdb({ ...info, snaplen: info.snaplen || this.snaplen }));
+    this.units.push(10n ** BigInt(9 - writtenTsResol(info.tsResol)));
+    const snaplen = info.snaplen || this.snaplen;
+    this.snaps.push(snaplen);
+    this.push(encodeIdb({ ...info, snaplen }));
     return id;
   }
 
@@ -322,7 +386,7 @@ export class CaptureWriter {
     if (this.format === 'pcap') {
       if (!this.headerDone) {
         this.linkType = f.linkType;
-        this.push(encodePcapHeader(f.linkType, this.snaplen, this.precision));
+        this.push(encodePcapHeader(pcapLinkField(f.linkType, this.opts.fcsLen ?? f.fcsLen), this.snaplen, this.precision));
         this.headerDone = true;
       } else if (f.linkType !== this.linkType) {
         throw new CaptureWriteError(
@@ -339,7 +403,11 @@ export class CaptureWriter {
           known && known.linkType === f.linkType ? known : { linkType: f.linkType, snaplen: this.snaplen, tsPrecision: 9 },
         );
       }
-      this.push(encodeEpb(id, f));
+      // a record without a timestamp (read from an SPB) stays one when it can: interface 0, and its
+      // captured length the one an SPB implies (the original length, cut at interface 0's snaplen)
+      if (f.noTimestamp === true && id === 0 && !f.comments && f.epbFlags === undefined && f.data.length === Math.min(f.origLen, this.snaps[0] || Infinity)) {
+        this.push(encodeSpb(f));
+      } else this.push(encodeEpb(id, f, this.units[id]));
     }
     this.packets++;
     if (this.pendingBytes >= this.flushBytes) this.flush();

@@ -1,6 +1,6 @@
 // `wiretrace read FILE|-`: read a capture file (or stdin) and print it.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { Writable } from 'node:stream';
 import { openCapture } from '../capture/open.js';
 import { Dissection } from '../dissect/chain.js';
@@ -10,7 +10,10 @@ import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { TcpApp } from '../analysis/http/app.js';
-import { EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
+import { copyFrames, openSave, SaveSink, savePlan, type RawSaveOptions } from './read-save.js';
+import { dropPrivileges, PrivilegeError } from '../capture/privileges.js';
+import { CaptureWriteError } from '../capture/write.js';
 import {
   addDecodeAsOption,
   addOutputOptions,
@@ -33,13 +36,14 @@ export interface CliIO {
   ownsProcess?: boolean;
 }
 
-export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): Promise<number> {
+export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
   const analyzers = defaultAnalyzers(registry);
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
   const count = parseCount(raw.count);
   const filter = displayFilterFrom(raw, registry, analyzers);
+  const plan = savePlan(raw, file);
 
   let reader;
   try {
@@ -47,6 +51,19 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
+  // Under sudo, the rest runs as the invoking user (as tcpdump -r does): packets are not parsed as
+  // root, and a -w file is created by, and belongs to, that user. Only when the command is the
+  // whole process (a test calling main() must not drop the test runner's root).
+  if (io.ownsProcess) {
+    try {
+      dropPrivileges({ env: io.env });
+    } catch (e) {
+      await reader.close();
+      if (e instanceof PrivilegeError) throw new UserError(e.message.replace(/^wiretrace: /, ''), EXIT_USAGE);
+      throw e;
+    }
+  }
+  if (plan !== null) return saveRead(file, plan, raw, reader, io, { registry, analyzers, sinkOpts, count, filter });
   const setup = (dissection: Dissection, analyzers: readonly Analyzer[]): void => {
     if (sinkOpts.format !== 'table' || sinkOpts.hex) return;
     // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them;
@@ -71,12 +88,50 @@ export async function runRead(file: string, raw: RawOutputOptions, io: CliIO): P
   return EXIT_OK;
 }
 
+/** `read … -w FILE`: write the packets (those -Y passes) to FILE; print them too with -P. */
+async function saveRead(
+  file: string,
+  plan: NonNullable<ReturnType<typeof savePlan>>,
+  raw: RawOutputOptions & RawSaveOptions,
+  reader: Awaited<ReturnType<typeof openCapture>>,
+  io: CliIO,
+  o: { registry: ReturnType<typeof defaultRegistry>; analyzers: readonly Analyzer[]; sinkOpts: ReturnType<typeof sinkOptionsFrom>; count: number; filter: ReturnType<typeof displayFilterFrom> },
+): Promise<number> {
+  let bytes;
+  try {
+    bytes = openSave(plan, io.stdout);
+  } catch (e) {
+    await reader.close();
+    if (e instanceof CaptureWriteError) throw new UserError(e.message, EXIT_INPUT);
+    throw e;
+  }
+  const display = raw.print ? createSink(o.sinkOpts, io.stdout) : null;
+  const sink = new SaveSink(bytes, plan, reader, display);
+  let error: unknown;
+  if (display === null && o.filter === null) {
+    error = (await copyFrames(reader, sink, o.count)).error;
+  } else {
+    const dissection = new Dissection(o.registry);
+    error = (await runPipeline({ source: reader, dissection, analyzers: o.analyzers, sink, count: o.count, filter: o.filter })).error;
+  }
+  const fail = sink.failure();
+  if (fail !== null) throw fail;
+  if (display?.error) throw new UserError(`cannot write the output: ${display.error.message}`);
+  if (error !== null && !sink.broken) throw inputError(error, file) ?? error;
+  return EXIT_OK;
+}
+
 export function readCommand(io: CliIO, done: (code: number) => void): Command {
   const cmd = new Command('read')
     .description('read a capture file (pcap or pcapng; - for standard input) and print its packets')
     .argument('[file]', 'capture file, or - for standard input');
   addOutputOptions(cmd);
   addDecodeAsOption(cmd);
+  cmd
+    .option('-w, --write <file>', 'write the packets (those -Y passes, up to -c) to FILE instead of printing them: pcapng, classic pcap for *.pcap or -F pcap; - for standard output')
+    .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
+    .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
+    .option('-P, --print', 'with -w: print the packets as well');
   cmd.addHelpText(
     'after',
     `
@@ -85,7 +140,11 @@ Examples:
   wiretrace read -V -c 1 trace.pcapng                every field of the first packet
   wiretrace read -T fields -e ip.src -e tcp.dstport trace.pcap
   wiretrace read -Y 'http.request && ip.addr == 10.0.0.0/8' trace.pcap
-  tcpdump -w - | wiretrace read -                    read a capture from standard input`,
+  wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
+  tcpdump -w - | wiretrace read -                    read a capture from standard input
+
+Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r
+does): packets are never parsed as root, and a -w file belongs to you.`,
   );
   cmd.action(async (file: string | undefined, opts: RawOutputOptions, c: Command) => {
     if (file === undefined) {
