@@ -50,6 +50,7 @@ export interface WriterOptions {
 
 /** Where the encoded bytes go. */
 export interface ByteSink {
+  /** Take (write or copy) the bytes now: the caller writes over them once this returns. */
   write(chunk: Uint8Array): void;
   close(): void;
 }
@@ -330,8 +331,9 @@ export class CaptureWriter {
   private readonly units: bigint[] = [];
   /** Per IDB written: its snaplen (0: none). */
   private readonly snaps: number[] = [];
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  /** Encoded bytes not yet handed to the sink: out[0, pos), whole records only. */
+  private out: Buffer = Buffer.allocUnsafe(1 << 16);
+  private pos = 0;
   private closed = false;
   /** Frames written so far. */
   packets = 0;
@@ -361,9 +363,60 @@ export class CaptureWriter {
     }
   }
 
-  private push(b: Buffer): void {
-    this.pending.push(b);
-    this.pendingBytes += b.length;
+  private push(b: Uint8Array): void {
+    this.room(b.length);
+    this.out.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Room for n more bytes in `out` (flushing what is there, or growing it for a huge record). */
+  private room(n: number): void {
+    if (this.pos + n <= this.out.length) return;
+    if (this.pos > 0 && this.pos + n > this.flushBytes) this.flush();
+    if (this.pos + n > this.out.length) {
+      const nb = Buffer.allocUnsafe(Math.max(this.pos + n, Math.min(this.out.length * 2, Math.max(this.flushBytes, 1 << 16))));
+      nb.set(this.out.subarray(0, this.pos));
+      this.out = nb;
+    }
+  }
+
+  /** A record without options straight into `out`: pcap (16-byte header) or EPB (28 + 4 bytes). */
+  private record(f: Frame, id: number): void {
+    const cap = f.data.length;
+    const epb = id >= 0;
+    const n = epb ? 32 + pad4(cap) : 16 + cap;
+    this.room(n);
+    const b = this.out;
+    let at = this.pos;
+    const ts = f.ts < 0n ? 0n : f.ts;
+    if (epb) {
+      const u = this.units[id];
+      const t = u === 1n ? ts : ts / u;
+      b.writeUInt32LE(EPB, at);
+      b.writeUInt32LE(n, at + 4);
+      b.writeUInt32LE(id, at + 8);
+      b.writeUInt32LE(Number(t >> 32n) >>> 0, at + 12);
+      b.writeUInt32LE(Number(t & 0xffffffffn), at + 16);
+      b.writeUInt32LE(cap, at + 20);
+      b.writeUInt32LE(f.origLen >>> 0, at + 24);
+      at += 28;
+    } else {
+      const sec = ts / 1_000_000_000n;
+      const ns = Number(ts - sec * 1_000_000_000n);
+      b.writeUInt32LE(Number(sec & 0xffffffffn), at);
+      b.writeUInt32LE(this.precision === 'ns' ? ns : Math.floor(ns / 1000), at + 4);
+      b.writeUInt32LE(cap, at + 8);
+      b.writeUInt32LE(f.origLen >>> 0, at + 12);
+      at += 16;
+    }
+    b.set(f.data, at);
+    at += cap;
+    if (epb) {
+      for (const end = this.pos + n - 4; at < end; ) b[at++] = 0;
+      b.writeUInt32LE(n, at);
+      at += 4;
+    }
+    this.pos = at;
   }
 
   /** Declare an interface up front (pcapng): writes its IDB now. Returns its IDB index. */
@@ -393,7 +446,7 @@ export class CaptureWriter {
           `frame ${f.index} has link type ${f.linkType} but this pcap file holds ${this.linkType}: a classic pcap file has one link type, write pcapng instead`,
         );
       }
-      this.push(encodePcapRecord(f, this.precision));
+      this.record(f, -1);
     } else {
       let id = this.idbs.get(`${f.ifIndex}:${f.linkType}`);
       if (id === undefined) {
@@ -407,20 +460,21 @@ export class CaptureWriter {
       // captured length the one an SPB implies (the original length, cut at interface 0's snaplen)
       if (f.noTimestamp === true && id === 0 && !f.comments && f.epbFlags === undefined && f.data.length === Math.min(f.origLen, this.snaps[0] || Infinity)) {
         this.push(encodeSpb(f));
-      } else this.push(encodeEpb(id, f, this.units[id]));
+      } else if (f.comments === undefined && f.epbFlags === undefined) this.record(f, id);
+      else this.push(encodeEpb(id, f, this.units[id]));
     }
     this.packets++;
-    if (this.pendingBytes >= this.flushBytes) this.flush();
+    if (this.pos >= this.flushBytes) this.flush();
   }
 
   /** Hand pending bytes (whole records only) to the sink. */
   flush(): void {
-    if (this.pending.length === 0) return;
-    const b = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.sink.write(b);
-    this.bytesWritten += b.length;
+    if (this.pos === 0) return;
+    const n = this.pos;
+    // the sink is done with the bytes when write returns (ByteSink): `out` is written again
+    this.pos = 0;
+    this.sink.write(this.out.subarray(0, n));
+    this.bytesWritten += n;
   }
 
   /** Flush and close the sink. A pcap writer that saw no frame still writes its header. */

@@ -47,7 +47,8 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
 
   let reader;
   try {
-    reader = await openCapture(file);
+    // -w alone copies records and keeps none: the reader may read into its old buffers again
+    reader = await openCapture(file, plan !== null && filter === null && !raw.print ? { reuse: true } : {});
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
