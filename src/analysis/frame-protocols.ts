@@ -14,15 +14,25 @@ const NO_SUBDISSECTOR = ANY_RETRANSMISSION | A_OUT_OF_ORDER;
 
 export const FRAME_PROTOCOLS_KEY = 'frame.protocols';
 
+/**
+ * tshark (tcp.no_subdissector_on_error, on by default) hands no retransmitted or out-of-order TCP
+ * payload to a subdissector: no "data" after such a segment (layers[i] is that data layer).
+ */
+export function undissectedTcpData(layers: readonly Layer[], i: number): boolean {
+  return layers[i].dis.proto === 'data' && i > 0 && layers[i - 1].proto === 'tcp' && (((layers[i - 1].ann as { flags?: number } | null)?.flags ?? 0) & NO_SUBDISSECTOR) !== 0;
+}
+
+/** A layer's part of frame.protocols ('' for none). */
+export function protocolsPart(l: Layer): string {
+  const dis = l.dis;
+  return dis.protocolsPart !== undefined ? dis.protocolsPart(l) : dis.filterProto !== undefined ? dis.filterProto(l) : dis.proto;
+}
+
 function parts(layers: readonly Layer[], out: string[]): void {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
-    const dis = l.dis;
-    if (dis.proto === 'frame') continue;
-    // tshark (tcp.no_subdissector_on_error, on by default) hands no retransmitted or out-of-order TCP
-    // payload to a subdissector: no "data" after such a segment
-    if (dis.proto === 'data' && i > 0 && layers[i - 1].proto === 'tcp' && ((layers[i - 1].ann as { flags?: number } | null)?.flags ?? 0) & NO_SUBDISSECTOR) continue;
-    const p = dis.protocolsPart !== undefined ? dis.protocolsPart(l) : dis.filterProto !== undefined ? dis.filterProto(l) : dis.proto;
+    if (l.dis.proto === 'frame' || undissectedTcpData(layers, i)) continue;
+    const p = protocolsPart(l);
     if (p !== '') out.push(p);
     if (l.inner !== null) parts(l.inner, out);
   }

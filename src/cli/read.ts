@@ -5,12 +5,14 @@ import type { Writable } from 'node:stream';
 import { openCapture } from '../capture/open.js';
 import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
-import { createSink } from '../output/sink.js';
+import { createSink, quietSink } from '../output/sink.js';
+import { phsAnalyzer, ProtocolHierarchy } from '../analysis/phs.js';
+import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
 import type { TcpApp } from '../analysis/http/app.js';
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputError, UserError } from './errors.js';
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputError, UsageError, UserError } from './errors.js';
 import { copyFrames, openSave, SaveSink, savePlan, type RawSaveOptions } from './read-save.js';
 import { dropPrivileges, PrivilegeError } from '../capture/privileges.js';
 import { CaptureWriteError } from '../capture/write.js';
@@ -36,19 +38,57 @@ export interface CliIO {
   ownsProcess?: boolean;
 }
 
-export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions, io: CliIO): Promise<number> {
+/** read's own options beyond the output and -w ones. */
+interface RawStatOptions {
+  z?: string[];
+  quiet?: boolean;
+}
+
+/** -z statistics: io,phs[,FILTER] (protocol hierarchy), as tshark. */
+function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { phs: ProtocolHierarchy[]; analyzers: Analyzer[] } {
+  const phs: ProtocolHierarchy[] = [];
+  const extra: Analyzer[] = [];
+  for (const z of raw.z ?? []) {
+    const m = /^io,phs(?:,(.*))?$/s.exec(z);
+    if (m === null) {
+      const conv = /^conv,/.test(z) ? ` (conversations: wiretrace conversations FILE -z ${z})` : '';
+      throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER]${conv}`);
+    }
+    const text = m[1] ?? '';
+    const f = text === '' ? null : displayFilterFrom({ displayFilter: text }, registry, analyzers, '-z io,phs');
+    const h = new ProtocolHierarchy(text);
+    phs.push(h);
+    extra.push(phsAnalyzer(h, f));
+  }
+  return { phs, analyzers: extra };
+}
+
+/** Print what the -z statistics gathered (after the packets, as tshark). */
+async function writeStats(phs: readonly ProtocolHierarchy[], io: CliIO): Promise<void> {
+  for (const h of phs) {
+    const e = await writeWhole(io.stdout, h.text());
+    if (e !== null) throw new UserError(`cannot write the output: ${e.message}`);
+  }
+}
+
+export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions & RawStatOptions, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const analyzers = defaultAnalyzers(registry);
-  const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, analyzers), io.env);
+  const base = defaultAnalyzers(registry);
+  const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, base), io.env);
   const count = parseCount(raw.count);
-  const filter = displayFilterFrom(raw, registry, analyzers);
+  const filter = displayFilterFrom(raw, registry, base);
   const plan = savePlan(raw, file);
+  if (raw.quiet && plan !== null && raw.print) throw new UsageError('-q and -P: choose one (-q prints no packets)');
+  const stats = statsFrom(raw, registry, base);
+  if (stats.phs.length > 0 && plan?.path === '-') throw new UsageError('-w - writes the capture to standard output: -z would print its statistics into it');
+  // the statistics read every packet's final layers: they run after every other analyzer
+  const analyzers = stats.analyzers.length > 0 ? [...base, ...stats.analyzers] : base;
 
   let reader;
   try {
     // -w alone copies records and keeps none: the reader may read into its old buffers again
-    reader = await openCapture(file, plan !== null && filter === null && !raw.print ? { reuse: true } : {});
+    reader = await openCapture(file, plan !== null && filter === null && !raw.print && stats.phs.length === 0 ? { reuse: true } : {});
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
@@ -64,16 +104,17 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
       throw e;
     }
   }
-  if (plan !== null) return saveRead(file, plan, raw, reader, io, { registry, analyzers, sinkOpts, count, filter });
+  if (plan !== null) return saveRead(file, plan, raw, reader, io, { registry, analyzers, sinkOpts, count, filter, phs: stats.phs });
   const setup = (dissection: Dissection, analyzers: readonly Analyzer[]): void => {
     if (sinkOpts.format !== 'table' || sinkOpts.hex) return;
     // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them;
     // so may a display filter: `http contains …`, http.file_data)
-    if (filter === null) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
+    // (nor do the statistics: the hierarchy counts the media types of bodies)
+    if (filter === null && stats.phs.length === 0) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
     // and shows checksum errors only as a row colour (a filter may test a checksum status)
     if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
   };
-  const sink = createSink(sinkOpts, io.stdout);
+  const sink = raw.quiet ? quietSink() : createSink(sinkOpts, io.stdout);
   // JIT warm-up on a throwaway pipeline (src/analysis/read-warm.ts), for a capture big enough to
   // gain, when the analyzers run (-T fields of header keys only, such as ip.src and
   // frame.time_epoch, needs none of them: there the warm-up cost more than it saved), and not for
@@ -85,6 +126,9 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   // a write error (a full disk) is one; the reader of our output going away (| head) is not
   if (sink.error) throw new UserError(`cannot write the output: ${sink.error.message}`);
   if (res.broken) return EXIT_OK;
+  // a damaged file: the statistics of what was read, then the error (as tshark); none when not a
+  // packet could be read (tshark stops before its taps report)
+  if (res.error === null || res.packets > 0) await writeStats(stats.phs, io);
   if (res.error !== null) throw inputError(res.error, file) ?? res.error;
   return EXIT_OK;
 }
@@ -96,7 +140,14 @@ async function saveRead(
   raw: RawOutputOptions & RawSaveOptions,
   reader: Awaited<ReturnType<typeof openCapture>>,
   io: CliIO,
-  o: { registry: ReturnType<typeof defaultRegistry>; analyzers: readonly Analyzer[]; sinkOpts: ReturnType<typeof sinkOptionsFrom>; count: number; filter: ReturnType<typeof displayFilterFrom> },
+  o: {
+    registry: ReturnType<typeof defaultRegistry>;
+    analyzers: readonly Analyzer[];
+    sinkOpts: ReturnType<typeof sinkOptionsFrom>;
+    count: number;
+    filter: ReturnType<typeof displayFilterFrom>;
+    phs: readonly ProtocolHierarchy[];
+  },
 ): Promise<number> {
   let bytes;
   try {
@@ -109,7 +160,7 @@ async function saveRead(
   const display = raw.print ? createSink(o.sinkOpts, io.stdout) : null;
   const sink = new SaveSink(bytes, plan, reader, display);
   let error: unknown;
-  if (display === null && o.filter === null) {
+  if (display === null && o.filter === null && o.phs.length === 0) {
     error = (await copyFrames(reader, sink, o.count)).error;
   } else {
     const dissection = new Dissection(o.registry);
@@ -117,6 +168,7 @@ async function saveRead(
   }
   const fail = sink.failure();
   if (fail !== null) throw fail;
+  await writeStats(o.phs, io);
   if (display?.error) throw new UserError(`cannot write the output: ${display.error.message}`);
   if (error !== null && !sink.broken) throw inputError(error, file) ?? error;
   return EXIT_OK;
@@ -132,7 +184,9 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .option('-w, --write <file>', 'write the packets (those -Y passes, up to -c) to FILE instead of printing them: pcapng, classic pcap for *.pcap or -F pcap; - for standard output')
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
-    .option('-P, --print', 'with -w: print the packets as well');
+    .option('-P, --print', 'with -w: print the packets as well')
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy; repeatable)', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
     `
@@ -142,6 +196,7 @@ Examples:
   wiretrace read -T fields -e ip.src -e tcp.dstport trace.pcap
   wiretrace read -Y 'http.request && ip.addr == 10.0.0.0/8' trace.pcap
   wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
+  wiretrace read -q -z io,phs trace.pcapng           protocol hierarchy statistics
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r

@@ -159,6 +159,11 @@ class NdjsonSink extends TextSink {
   }
 }
 
+/** -q: packets are read, analysed and counted, and nothing is printed (the statistics of -z are). */
+export function quietSink(): OutputSink {
+  return { packet() {}, drain: () => null, end: async () => {}, broken: false, fieldKeys: [], error: null };
+}
+
 export function createSink(opts: SinkOptions, out: Writable | OutputWriter): OutputSink {
   switch (opts.format) {
     case 'table':
