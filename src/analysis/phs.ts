@@ -4,7 +4,7 @@
 // is the root's child, each next one a child of the one before; every item counts the frame and
 // its length (frame.len). Siblings keep the order they were first seen. The items are not quite
 // frame.protocols: no "ethertype" (a layer with no tree item), the quoted packet of an ICMP error
-// stays inside ICMP's item, "tcp.segments" (the reassembled-segments item) comes after the
+// stays inside ICMP's item, so does an HTTP body without a Content-Type, "tcp.segments" (the reassembled-segments item) comes after the
 // protocols it carried, the packet's comments ("pkt_comment") come first, and a packet cut by the
 // snaplen or malformed ends in "_ws.short" / "_ws.malformed". The display filter -Y does not apply
 // (tshark's taps see every packet); the filter after io,phs does.
@@ -52,13 +52,21 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6
-        if (NOT_ITEMS.has(p) || p === last || (p === 'http' && proto === 'websocket') || (p === 'ip' && proto === 'iplink')) continue;
+        if (NOT_ITEMS.has(p) || p === last || (p === 'http' && proto === 'websocket') || (p === 'ip' && proto === 'iplink') || (p === 'data' && last === 'http' && !typedBody(l))) continue;
         out.push(p);
         last = p;
       }
     }
     if (l.inner !== null) items(l.inner, out, true, st);
   }
+}
+
+/**
+ * An HTTP message whose body has a Content-Type: tshark hands it to the media type's dissector (data
+ * for types it does not know: an item of its own); a body without one is a field of HTTP's item.
+ */
+function typedBody(l: Layer): boolean {
+  return l.dis.proto === 'http' && (l.d as { head: { contentType: string | null } | null }).head?.contentType != null;
 }
 
 /** The top-level tree items of a packet, in tshark's order (see the file comment). */
