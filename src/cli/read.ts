@@ -159,16 +159,13 @@ async function saveRead(
   }
   const display = raw.print ? createSink(o.sinkOpts, io.stdout) : null;
   const sink = new SaveSink(bytes, plan, reader, display);
-  let error: unknown;
-  if (display === null && o.filter === null && o.phs.length === 0) {
-    error = (await copyFrames(reader, sink, o.count)).error;
-  } else {
-    const dissection = new Dissection(o.registry);
-    error = (await runPipeline({ source: reader, dissection, analyzers: o.analyzers, sink, count: o.count, filter: o.filter })).error;
-  }
+  const { error, packets } =
+    display === null && o.filter === null && o.phs.length === 0
+      ? await copyFrames(reader, sink, o.count)
+      : await runPipeline({ source: reader, dissection: new Dissection(o.registry), analyzers: o.analyzers, sink, count: o.count, filter: o.filter });
   const fail = sink.failure();
   if (fail !== null) throw fail;
-  await writeStats(o.phs, io);
+  if (error === null || packets > 0) await writeStats(o.phs, io);
   if (display?.error) throw new UserError(`cannot write the output: ${display.error.message}`);
   if (error !== null && !sink.broken) throw inputError(error, file) ?? error;
   return EXIT_OK;
