@@ -673,8 +673,10 @@ export class TcpApp {
     } else {
       buf = m.bytes;
       s = 0;
-      // (a FIN without data that completed the message stays: tshark lists it, "#9(0)")
-      out.push(segmentsLayer(m, m.segs.filter((x, i, all) => x.len > 0 || (i > 0 && i === all.length - 1))));
+      // (a FIN without data that completed the message stays: tshark lists it, "#9(0)"); a message in
+      // one segment (in an IP-reassembled packet, or cut by the snaplen) has no reassembly item in tshark
+      const segs = m.segs.filter((x, i, all) => x.len > 0 || (i > 0 && i === all.length - 1));
+      if (segs.length > 1) out.push(segmentsLayer(m, segs));
     }
     const e = s + m.bytes.length;
     let l: Layer;
