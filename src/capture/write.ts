@@ -427,10 +427,12 @@ export class CaptureWriter {
     if (have !== undefined) return have;
     const id = this.idbs.size;
     this.idbs.set(key, id);
-    this.units.push(10n ** BigInt(9 - writtenTsResol(info.tsResol)));
+    // a pcapng interface keeps its if_tsresol; a classic pcap's keeps its unit (µs or ns)
+    const tsResol = info.tsResol ?? (info.tsPrecision === 6 || info.tsPrecision === 9 ? info.tsPrecision : undefined);
+    this.units.push(10n ** BigInt(9 - writtenTsResol(tsResol)));
     const snaplen = info.snaplen || this.snaplen;
     this.snaps.push(snaplen);
-    this.push(encodeIdb({ ...info, snaplen }));
+    this.push(encodeIdb({ ...info, snaplen, tsResol }));
     return id;
   }
 

@@ -121,6 +121,7 @@ describe('read -w: what is written', () => {
     expect(r.status).toBe(0);
     const got = parseCaptureBuffer(r.stdout);
     expect(got.info.format).toBe('pcapng');
+    expect(got.info.interfaces[0].tsResol).toBe(6); // a microsecond pcap's interface stays in µs (as tshark writes it)
     expect(got.frames.map(essence)).toEqual(parse(`${C}/dns-caa.pcap`).frames.map(essence));
   });
 
