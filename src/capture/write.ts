@@ -246,7 +246,24 @@ export function encodeIdb(i: { linkType: number; snaplen: number; name?: string;
   });
 }
 
-/** An EPB; the timestamp in nanoseconds divided by `unit` (10^(9 - the IDB's if_tsresol)). */
+/**
+ * An EPB's fields after its type and length, at b[at]: interface id, timestamp (in ns divided by
+ * `unit`, 10^(9 - the IDB's if_tsresol)), captured and original length, then the bytes. Returns
+ * where the bytes end (the caller pads to 4 and adds options and the trailing length).
+ */
+function putEpbFields(b: Buffer, at: number, ifId: number, f: Frame, unit: bigint): number {
+  const cap = f.data.length;
+  const ts = f.ts < 0n ? 0n : unit === 1n ? f.ts : f.ts / unit;
+  b.writeUInt32LE(ifId, at);
+  b.writeUInt32LE(Number((ts >> 32n) & 0xffffffffn), at + 4);
+  b.writeUInt32LE(Number(ts & 0xffffffffn), at + 8);
+  b.writeUInt32LE(cap, at + 12);
+  b.writeUInt32LE(f.origLen >>> 0, at + 16);
+  b.set(f.data, at + 20);
+  return at + 20 + cap;
+}
+
+/** An EPB with options (comments, epb_flags); CaptureWriter writes one without in place. */
 export function encodeEpb(ifId: number, f: Frame, unit = 1n): Buffer {
   const opts: Opt[] = [];
   if (f.comments) for (const c of f.comments) opts.push(...strOpt(OPT_COMMENT, c));
@@ -256,14 +273,8 @@ export function encodeEpb(ifId: number, f: Frame, unit = 1n): Buffer {
     opts.push({ code: EPB_FLAGS, value: v });
   }
   const cap = f.data.length;
-  const ts = f.ts < 0n ? 0n : unit === 1n ? f.ts : f.ts / unit;
   return block(EPB, 20 + pad4(cap) + optsLength(opts), (b, off) => {
-    b.writeUInt32LE(ifId, off);
-    b.writeUInt32LE(Number((ts >> 32n) & 0xffffffffn), off + 4);
-    b.writeUInt32LE(Number(ts & 0xffffffffn), off + 8);
-    b.writeUInt32LE(cap, off + 12);
-    b.writeUInt32LE(f.origLen, off + 16);
-    b.set(f.data, off + 20); // padding bytes stay 0 (Buffer.alloc)
+    putEpbFields(b, off, ifId, f, unit); // padding bytes stay 0 (Buffer.alloc)
     putOpts(b, off + 20 + pad4(cap), opts);
   });
 }
@@ -300,17 +311,23 @@ export function encodePcapHeader(linkType: number, snaplen: number, precision: '
   return b;
 }
 
-export function encodePcapRecord(f: Frame, precision: 'us' | 'ns'): Buffer {
+/** A classic pcap record at b[at]: 16-byte header (seconds, µs or ns, lengths), then the bytes. Returns its end. */
+function putPcapRecord(b: Buffer, at: number, f: Frame, precision: 'us' | 'ns'): number {
   const cap = f.data.length;
-  const b = Buffer.allocUnsafe(16 + cap);
   const ts = f.ts < 0n ? 0n : f.ts;
   const sec = ts / 1_000_000_000n;
-  const ns = ts % 1_000_000_000n;
-  b.writeUInt32LE(Number(sec & 0xffffffffn), 0);
-  b.writeUInt32LE(precision === 'ns' ? Number(ns) : Number(ns / 1000n), 4);
-  b.writeUInt32LE(cap, 8);
-  b.writeUInt32LE(f.origLen, 12);
-  b.set(f.data, 16);
+  const ns = Number(ts - sec * 1_000_000_000n);
+  b.writeUInt32LE(Number(sec & 0xffffffffn), at);
+  b.writeUInt32LE(precision === 'ns' ? ns : Math.floor(ns / 1000), at + 4);
+  b.writeUInt32LE(cap, at + 8);
+  b.writeUInt32LE(f.origLen >>> 0, at + 12);
+  b.set(f.data, at + 16);
+  return at + 16 + cap;
+}
+
+export function encodePcapRecord(f: Frame, precision: 'us' | 'ns'): Buffer {
+  const b = Buffer.allocUnsafe(16 + f.data.length);
+  putPcapRecord(b, 0, f, precision);
   return b;
 }
 
@@ -380,43 +397,24 @@ export class CaptureWriter {
     }
   }
 
-  /** A record without options straight into `out`: pcap (16-byte header) or EPB (28 + 4 bytes). */
-  private record(f: Frame, id: number): void {
-    const cap = f.data.length;
-    const epb = id >= 0;
-    const n = epb ? 32 + pad4(cap) : 16 + cap;
+  /** A classic pcap record straight into `out` (no Buffer per record). */
+  private pcapRecord(f: Frame): void {
+    this.room(16 + f.data.length);
+    this.pos = putPcapRecord(this.out, this.pos, f, this.precision);
+  }
+
+  /** An EPB without options straight into `out`: type and length, the fields, padding, length again. */
+  private epbRecord(f: Frame, id: number): void {
+    const n = 32 + pad4(f.data.length);
     this.room(n);
     const b = this.out;
-    let at = this.pos;
-    const ts = f.ts < 0n ? 0n : f.ts;
-    if (epb) {
-      const u = this.units[id];
-      const t = u === 1n ? ts : ts / u;
-      b.writeUInt32LE(EPB, at);
-      b.writeUInt32LE(n, at + 4);
-      b.writeUInt32LE(id, at + 8);
-      b.writeUInt32LE(Number(t >> 32n) >>> 0, at + 12);
-      b.writeUInt32LE(Number(t & 0xffffffffn), at + 16);
-      b.writeUInt32LE(cap, at + 20);
-      b.writeUInt32LE(f.origLen >>> 0, at + 24);
-      at += 28;
-    } else {
-      const sec = ts / 1_000_000_000n;
-      const ns = Number(ts - sec * 1_000_000_000n);
-      b.writeUInt32LE(Number(sec & 0xffffffffn), at);
-      b.writeUInt32LE(this.precision === 'ns' ? ns : Math.floor(ns / 1000), at + 4);
-      b.writeUInt32LE(cap, at + 8);
-      b.writeUInt32LE(f.origLen >>> 0, at + 12);
-      at += 16;
-    }
-    b.set(f.data, at);
-    at += cap;
-    if (epb) {
-      for (const end = this.pos + n - 4; at < end; ) b[at++] = 0;
-      b.writeUInt32LE(n, at);
-      at += 4;
-    }
-    this.pos = at;
+    const start = this.pos;
+    b.writeUInt32LE(EPB, start);
+    b.writeUInt32LE(n, start + 4);
+    const end = start + n - 4;
+    b.fill(0, putEpbFields(b, start + 8, id, f, this.units[id]), end);
+    b.writeUInt32LE(n, end);
+    this.pos = start + n;
   }
 
   /** Declare an interface up front (pcapng): writes its IDB now. Returns its IDB index. */
@@ -448,7 +446,7 @@ export class CaptureWriter {
           `frame ${f.index} has link type ${f.linkType} but this pcap file holds ${this.linkType}: a classic pcap file has one link type, write pcapng instead`,
         );
       }
-      this.record(f, -1);
+      this.pcapRecord(f);
     } else {
       let id = this.idbs.get(`${f.ifIndex}:${f.linkType}`);
       if (id === undefined) {
@@ -462,7 +460,7 @@ export class CaptureWriter {
       // captured length the one an SPB implies (the original length, cut at interface 0's snaplen)
       if (f.noTimestamp === true && id === 0 && !f.comments && f.epbFlags === undefined && f.data.length === Math.min(f.origLen, this.snaps[0] || Infinity)) {
         this.push(encodeSpb(f));
-      } else if (f.comments === undefined && f.epbFlags === undefined) this.record(f, id);
+      } else if (f.comments === undefined && f.epbFlags === undefined) this.epbRecord(f, id);
       else this.push(encodeEpb(id, f, this.units[id]));
     }
     this.packets++;

@@ -111,11 +111,6 @@ export class SaveSink implements OutputSink {
     this.fieldKeys = display === null ? [] : display.fieldKeys;
   }
 
-  /** Packets written. */
-  get packets(): number {
-    return this.w?.packets ?? 0;
-  }
-
   save(f: Frame): void {
     if (this.writeError !== null) return;
     try {
@@ -133,14 +128,20 @@ export class SaveSink implements OutputSink {
     }
   }
 
-  private open(f: Frame): CaptureWriter {
+  /** The writer, made at the first frame; with none, an empty capture of the input's first interface. */
+  private open(f: Frame | null): CaptureWriter {
     const info = this.reader.info;
-    const iface = info.interfaces[f.ifIndex];
+    const iface = info.interfaces[f?.ifIndex ?? 0];
+    const format = this.plan.format;
+    const precision = this.plan.precision ?? ((f?.tsPrecision ?? iface?.tsPrecision ?? 6) > 6 ? 'ns' : 'us');
+    // the interface's snaplen, unless other interfaces of a pcapng input may have frames past it
+    const snaplen = iface !== undefined && iface.snaplen > 0 && (f === null || info.format !== 'pcapng') ? iface.snaplen : 262144;
+    if (f === null) return new CaptureWriter(this.bytes, { format, precision, linkType: iface?.linkType ?? 1, snaplen, application: 'wiretrace' });
     const section = info.sections[0];
     return new CaptureWriter(this.bytes, {
-      format: this.plan.format,
-      precision: this.plan.precision ?? (f.tsPrecision > 6 ? 'ns' : 'us'),
-      snaplen: info.format !== 'pcapng' && iface !== undefined && iface.snaplen > 0 ? iface.snaplen : 262144,
+      format,
+      precision,
+      snaplen,
       fcsLen: f.fcsLen,
       interfaces: info.interfaces,
       // a pcapng section's own options; for a classic pcap, this machine's (CaptureWriter's default)
@@ -182,15 +183,7 @@ export class SaveSink implements OutputSink {
     try {
       if (this.w === null) {
         if (this.writeError !== null) return;
-        // no frame: an empty capture of the input's kind
-        const i0 = this.reader.info.interfaces[0];
-        this.w = new CaptureWriter(this.bytes, {
-          format: this.plan.format,
-          precision: this.plan.precision ?? ((i0?.tsPrecision ?? 6) > 6 ? 'ns' : 'us'),
-          linkType: i0?.linkType ?? 1,
-          snaplen: i0 !== undefined && i0.snaplen > 0 ? i0.snaplen : 262144,
-          application: 'wiretrace',
-        });
+        this.w = this.open(null);
       }
       this.w.close();
     } catch (e) {
