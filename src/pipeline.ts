@@ -27,6 +27,12 @@ export interface Analyzer {
    * pipeline does not run it. Absent: the analyzer always runs.
    */
   affects?(key: string): boolean;
+  /**
+   * false: this analyzer adds only fields that the packet table's columns never show (frame.time_delta,
+   * frame.protocols) and that no other analyzer reads, so a sink that reads the columns only
+   * (OutputSink.columnsOnly) without a display filter does not run it. Absent: it may change them.
+   */
+  readonly columns?: false;
   packet(pkt: Packet): void;
   finish?(): void;
 }
@@ -90,17 +96,20 @@ export interface PipelineResult {
 }
 
 /**
- * The analyzers a run needs: for a sink that reads only some keys (`sinkKeys`, -T fields), those
- * that may affect them or the display filter's names (neededAnalyzers); all of them otherwise.
+ * The analyzers a run needs: for a sink that reads only some keys (`fieldKeys`, -T fields), those
+ * that may affect them or the display filter's names (neededAnalyzers); for one that reads only the
+ * table's columns, with no filter, those that may change a column (Analyzer.columns); all of them otherwise.
  */
-export function analyzersFor(list: readonly Analyzer[], sinkKeys: readonly string[] | undefined, filter: PipelineOptions['filter']): readonly Analyzer[] {
+export function analyzersFor(list: readonly Analyzer[], sink: Pick<OutputSink, 'fieldKeys' | 'columnsOnly'>, filter: PipelineOptions['filter']): readonly Analyzer[] {
+  if (sink.columnsOnly === true && filter == null) return list.some((a) => a.columns === false) ? list.filter((a) => a.columns !== false) : list;
+  const sinkKeys = sink.fieldKeys;
   const keys = sinkKeys === undefined ? undefined : filter == null ? sinkKeys : [...sinkKeys, ...filter.names];
   return neededAnalyzers(list, keys);
 }
 
 export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const filter = o.filter ?? null;
-  const analyzers = analyzersFor(o.analyzers ?? [], o.sink.fieldKeys, filter);
+  const analyzers = analyzersFor(o.analyzers ?? [], o.sink, filter);
   const limit = o.count && o.count > 0 ? o.count : Infinity;
   const sink = o.sink;
   const dis = o.dissection;

@@ -53,6 +53,7 @@ function protocolsField(pkt: Packet): Field[] {
 export function frameProtocolsAnalyzer(): Analyzer {
   return {
     name: 'frame protocols',
+    columns: false,
     fieldKeys: [FRAME_PROTOCOLS_KEY],
     affects: (key) => key === FRAME_PROTOCOLS_KEY,
     packet(pkt) {

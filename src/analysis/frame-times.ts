@@ -36,6 +36,7 @@ export function frameTimesAnalyzer(): Analyzer {
   let prev: bigint | null = null;
   return {
     name: 'frame times',
+    columns: false,
     fieldKeys: FRAME_TIME_KEYS,
     affects: (key) => key === 'frame.time_delta' || key === 'frame.time_relative',
     packet(pkt) {

@@ -119,7 +119,7 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   // gain, when the analyzers run (-T fields of header keys only, such as ip.src and
   // frame.time_epoch, needs none of them: there the warm-up cost more than it saved), and not for
   // a few packets (-c 100 of a big file is done before V8 would optimise anything)
-  if (analyzersFor(analyzers, sink.fieldKeys, filter).length > 0 && wantWarmup(reader.fileSize, io.env, count)) await warmUp(registry, sinkOpts, filter, setup);
+  if (analyzersFor(analyzers, sink, filter).length > 0 && wantWarmup(reader.fileSize, io.env, count)) await warmUp(registry, sinkOpts, filter, setup);
   const dissection = new Dissection(registry);
   setup(dissection, analyzers);
   const res = await runPipeline({ source: reader, dissection, analyzers, sink, count, filter });

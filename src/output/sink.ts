@@ -45,6 +45,11 @@ export interface OutputSink {
   readonly broken: boolean;
   /** The only field keys this sink reads (-T fields); undefined when it may read any. */
   readonly fieldKeys?: readonly string[];
+  /**
+   * True when this sink reads only the packet table's columns (and the frame's bytes for -x): the
+   * analyzers that change none of them (Analyzer.columns) need not run.
+   */
+  readonly columnsOnly?: boolean;
   /** A write error other than EPIPE, if one happened. */
   readonly error: Error | null;
 }
@@ -75,6 +80,7 @@ abstract class TextSink implements OutputSink {
 }
 
 class TableSink extends TextSink {
+  readonly columnsOnly = true;
   private fmt: TableFormatter;
   constructor(out: Writable | OutputWriter, private o: SinkOptions) {
     super(out);
