@@ -7,6 +7,7 @@ import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink, quietSink } from '../output/sink.js';
 import { phsAnalyzer, ProtocolHierarchy } from '../analysis/phs.js';
+import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
@@ -44,29 +45,54 @@ interface RawStatOptions {
   quiet?: boolean;
 }
 
-/** -z statistics: io,phs[,FILTER] (protocol hierarchy), as tshark. */
-function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { phs: ProtocolHierarchy[]; analyzers: Analyzer[] } {
-  const phs: ProtocolHierarchy[] = [];
-  const extra: Analyzer[] = [];
-  for (const z of raw.z ?? []) {
-    const m = /^io,phs(?:,(.*))?$/s.exec(z);
-    if (m === null) {
-      const conv = /^conv,/.test(z) ? ` (conversations: wiretrace conversations FILE -z ${z})` : '';
-      throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER]${conv}`);
-    }
-    const text = m[1] ?? '';
-    const f = text === '' ? null : displayFilterFrom({ displayFilter: text }, registry, analyzers, '-z io,phs');
-    const h = new ProtocolHierarchy(text);
-    phs.push(h);
-    extra.push(phsAnalyzer(h, f));
-  }
-  return { phs, analyzers: extra };
+/** A -z statistic: what it prints after the packets. */
+interface Stat {
+  text(): string;
 }
 
-/** Print what the -z statistics gathered (after the packets, as tshark). */
-async function writeStats(phs: readonly ProtocolHierarchy[], io: CliIO): Promise<void> {
-  for (const h of phs) {
-    const e = await writeWhole(io.stdout, h.text());
+const IOUSERS = /^(conv|endpoints),([a-z0-9]+)(?:,(.*))?$/s;
+
+/**
+ * -z statistics, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER] and
+ * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp). `bodies`: one of them reads HTTP bodies
+ * (the hierarchy counts their media types).
+ */
+function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { tables: Stat[]; analyzers: Analyzer[]; bodies: boolean } {
+  const tables: Stat[] = [];
+  const extra: Analyzer[] = [];
+  let bodies = false;
+  const clock = new RelativeClock();
+  const filterOf = (text: string, what: string) => (text === '' ? null : displayFilterFrom({ displayFilter: text }, registry, analyzers, `-z ${what}`));
+  for (const z of raw.z ?? []) {
+    const phs = /^io,phs(?:,(.*))?$/s.exec(z);
+    if (phs !== null) {
+      const text = phs[1] ?? '';
+      const h = new ProtocolHierarchy(text);
+      tables.push(h);
+      extra.push(phsAnalyzer(h, filterOf(text, 'io,phs')));
+      bodies = true;
+      continue;
+    }
+    const iu = IOUSERS.exec(z);
+    if (iu !== null && (IO_USERS_TYPES as readonly string[]).includes(iu[2])) {
+      const type = iu[2] as IoUsersType;
+      const text = iu[3] ?? '';
+      const t = iu[1] === 'conv' ? new ConversationTable(type, text) : new EndpointTable(type, text);
+      tables.push(t);
+      extra.push(ioUsersAnalyzer(t, clock, filterOf(text, `${iu[1]},${type}`)));
+      continue;
+    }
+    const types = IO_USERS_TYPES.join('|');
+    if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER] and endpoints,${types}[,FILTER]`);
+  }
+  return { tables, analyzers: extra, bodies };
+}
+
+/** Print what the -z statistics gathered (after the packets; the last -z first, as tshark). */
+async function writeStats(tables: readonly Stat[], io: CliIO): Promise<void> {
+  for (let i = tables.length - 1; i >= 0; i--) {
+    const e = await writeWhole(io.stdout, tables[i].text());
     if (e !== null) throw new UserError(`cannot write the output: ${e.message}`);
   }
 }
@@ -81,14 +107,14 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   const plan = savePlan(raw, file);
   if (raw.quiet && plan !== null && raw.print) throw new UsageError('-q and -P: choose one (-q prints no packets)');
   const stats = statsFrom(raw, registry, base);
-  if (stats.phs.length > 0 && plan?.path === '-') throw new UsageError('-w - writes the capture to standard output: -z would print its statistics into it');
+  if (stats.tables.length > 0 && plan?.path === '-') throw new UsageError('-w - writes the capture to standard output: -z would print its statistics into it');
   // the statistics read every packet's final layers: they run after every other analyzer
   const analyzers = stats.analyzers.length > 0 ? [...base, ...stats.analyzers] : base;
 
   let reader;
   try {
     // -w alone copies records and keeps none: the reader may read into its old buffers again
-    reader = await openCapture(file, plan !== null && filter === null && !raw.print && stats.phs.length === 0 ? { reuse: true } : {});
+    reader = await openCapture(file, plan !== null && filter === null && !raw.print && stats.tables.length === 0 ? { reuse: true } : {});
   } catch (e) {
     throw inputError(e, file) ?? e;
   }
@@ -104,13 +130,13 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
       throw e;
     }
   }
-  if (plan !== null) return saveRead(file, plan, raw, reader, io, { registry, analyzers, sinkOpts, count, filter, phs: stats.phs });
+  if (plan !== null) return saveRead(file, plan, raw, reader, io, { registry, analyzers, sinkOpts, count, filter, stats: stats.tables });
   const setup = (dissection: Dissection, analyzers: readonly Analyzer[]): void => {
     if (sinkOpts.format !== 'table' || sinkOpts.hex) return;
     // the packet table reads no HTTP bodies (a hex dump shows reassembled bodies: it needs them;
     // so may a display filter: `http contains …`, http.file_data)
     // (nor do the statistics: the hierarchy counts the media types of bodies)
-    if (filter === null && stats.phs.length === 0) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
+    if (filter === null && !stats.bodies) for (const a of analyzers) if ('app' in a) (a.app as TcpApp).sparse = true;
     // and shows checksum errors only as a row colour (a filter may test a checksum status)
     if (!sinkOpts.color && (filter === null || !filter.names.some((n) => n.includes('checksum')))) dissection.state.checksums = false;
   };
@@ -128,7 +154,7 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   if (res.broken) return EXIT_OK;
   // a damaged file: the statistics of what was read, then the error (as tshark); none when not a
   // packet could be read (tshark stops before its taps report)
-  if (res.error === null || res.packets > 0) await writeStats(stats.phs, io);
+  if (res.error === null || res.packets > 0) await writeStats(stats.tables, io);
   if (res.error !== null) throw inputError(res.error, file) ?? res.error;
   return EXIT_OK;
 }
@@ -146,7 +172,7 @@ async function saveRead(
     sinkOpts: ReturnType<typeof sinkOptionsFrom>;
     count: number;
     filter: ReturnType<typeof displayFilterFrom>;
-    phs: readonly ProtocolHierarchy[];
+    stats: readonly Stat[];
   },
 ): Promise<number> {
   let bytes;
@@ -160,12 +186,12 @@ async function saveRead(
   const display = raw.print ? createSink(o.sinkOpts, io.stdout) : null;
   const sink = new SaveSink(bytes, plan, reader, display);
   const { error, packets } =
-    display === null && o.filter === null && o.phs.length === 0
+    display === null && o.filter === null && o.stats.length === 0
       ? await copyFrames(reader, sink, o.count)
       : await runPipeline({ source: reader, dissection: new Dissection(o.registry), analyzers: o.analyzers, sink, count: o.count, filter: o.filter });
   const fail = sink.failure();
   if (fail !== null) throw fail;
-  if (error === null || packets > 0) await writeStats(o.phs, io);
+  if (error === null || packets > 0) await writeStats(o.stats, io);
   if (display?.error) throw new UserError(`cannot write the output: ${display.error.message}`);
   if (error !== null && !sink.broken) throw inputError(error, file) ?? error;
   return EXIT_OK;
@@ -182,7 +208,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy; repeatable)', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
@@ -194,6 +220,7 @@ Examples:
   wiretrace read -Y 'http.request && ip.addr == 10.0.0.0/8' trace.pcap
   wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
   wiretrace read -q -z io,phs trace.pcapng           protocol hierarchy statistics
+  wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r
