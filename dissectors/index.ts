@@ -34,6 +34,7 @@ import { websocket } from './websocket.js';
 import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
+import { pfcp } from './pfcp.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -68,6 +69,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ssh,
   ntp,
   nbns,
+  pfcp,
   http,
   ssdp,
 ];
