@@ -92,33 +92,34 @@ export function hitsOf(layers: readonly Layer[], type: IoUsersType, out: Hit[]):
   }
 }
 
-class Conversation {
+/** Frames and bytes each way: a conversation's (tx = from A) or an endpoint's (tx = sent by it). */
+class Counts {
   txFrames = 0;
   txBytes = 0;
   rxFrames = 0;
   rxBytes = 0;
-  constructor(
-    readonly a: string,
-    readonly b: string,
-    public start: bigint,
-    public stop: bigint,
-  ) {}
   get frames(): number {
     return this.txFrames + this.rxFrames;
   }
 }
 
-class Endpoint {
-  txFrames = 0;
-  txBytes = 0;
-  rxFrames = 0;
-  rxBytes = 0;
+class Conversation extends Counts {
+  constructor(
+    readonly a: string,
+    readonly b: string,
+    public start: bigint,
+    public stop: bigint,
+  ) {
+    super();
+  }
+}
+
+class Endpoint extends Counts {
   constructor(
     readonly addr: string,
     readonly port: number,
-  ) {}
-  get frames(): number {
-    return this.txFrames + this.rxFrames;
+  ) {
+    super();
   }
 }
 
@@ -155,21 +156,37 @@ export class RelativeClock {
   }
 }
 
-export class ConversationTable {
-  private readonly rows: Conversation[] = [];
-  private readonly index = new Map<string, Conversation>();
+/** What the conversation and endpoint tables share: their rows in the order first seen, and the title. */
+abstract class IoUsersTable<T extends Counts> {
+  protected readonly rows: T[] = [];
+  protected readonly index = new Map<string, T>();
   private readonly hits: Hit[] = [];
   constructor(
     readonly type: IoUsersType,
     readonly filterText: string,
   ) {}
 
+  /** The headers of the table's type in a packet (a reused array). */
+  protected hitsIn(pkt: Packet): readonly Hit[] {
+    this.hits.length = 0;
+    hitsOf(pkt.layers, this.type, this.hits);
+    return this.hits;
+  }
+
+  /** The rule, "<Type> Conversations" or "… Endpoints", and the filter line. */
+  protected title(what: string): string {
+    return RULE + `${TITLE[this.type]} ${what}\n` + `Filter:${this.filterText === '' ? '<No Filter>' : this.filterText}\n`;
+  }
+
+  protected get ports(): boolean {
+    return this.type === 'tcp' || this.type === 'udp';
+  }
+}
+
+export class ConversationTable extends IoUsersTable<Conversation> {
   add(pkt: Packet, rel: bigint): void {
-    const hits = this.hits;
-    hits.length = 0;
-    hitsOf(pkt.layers, this.type, hits);
     const len = pkt.frame.origLen;
-    for (const h of hits) {
+    for (const h of this.hitsIn(pkt)) {
       const a = h.sport < 0 ? h.src : `${h.src}:${h.sport}`;
       const b = h.dport < 0 ? h.dst : `${h.dst}:${h.dport}`;
       let c = this.index.get(`${a} ${b} ${h.id}`);
@@ -198,10 +215,9 @@ export class ConversationTable {
 
   /** tshark's text, byte for byte. */
   text(): string {
-    const ports = this.type === 'tcp' || this.type === 'udp';
-    const pre = ports ? ' '.repeat(12) : '';
-    const w = ports ? 26 : 20;
-    let s = RULE + `${TITLE[this.type]} Conversations\n` + `Filter:${this.filterText === '' ? '<No Filter>' : this.filterText}\n`;
+    const pre = this.ports ? ' '.repeat(12) : '';
+    const w = this.ports ? 26 : 20;
+    let s = this.title('Conversations');
     s += `${pre}                                               |       <-      | |       ->      | |     Total     |    Relative    |   Duration   |\n`;
     s += `${pre}                                               | Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |\n`;
     for (const c of byFrames(this.rows)) {
@@ -214,15 +230,7 @@ export class ConversationTable {
   }
 }
 
-export class EndpointTable {
-  private readonly rows: Endpoint[] = [];
-  private readonly index = new Map<string, Endpoint>();
-  private readonly hits: Hit[] = [];
-  constructor(
-    readonly type: IoUsersType,
-    readonly filterText: string,
-  ) {}
-
+export class EndpointTable extends IoUsersTable<Endpoint> {
   private endpoint(addr: string, port: number): Endpoint {
     const key = `${addr} ${port}`;
     let e = this.index.get(key);
@@ -235,11 +243,8 @@ export class EndpointTable {
   }
 
   add(pkt: Packet): void {
-    const hits = this.hits;
-    hits.length = 0;
-    hitsOf(pkt.layers, this.type, hits);
     const len = pkt.frame.origLen;
-    for (const h of hits) {
+    for (const h of this.hitsIn(pkt)) {
       const tx = this.endpoint(h.src, h.sport);
       tx.txFrames++;
       tx.txBytes += len;
@@ -251,8 +256,8 @@ export class EndpointTable {
 
   /** tshark's text, byte for byte. */
   text(): string {
-    const ports = this.type === 'tcp' || this.type === 'udp';
-    let s = RULE + `${TITLE[this.type]} Endpoints\n` + `Filter:${this.filterText === '' ? '<No Filter>' : this.filterText}\n`;
+    const ports = this.ports;
+    let s = this.title('Endpoints');
     s += `                       |  ${ports ? 'Port  ||  ' : ''}Packets  | |  Bytes  | | Tx Packets | | Tx Bytes | | Rx Packets | | Rx Bytes |\n`;
     const n = (v: number, w: number) => String(v).padStart(w);
     for (const e of byFrames(this.rows)) {
