@@ -59,7 +59,7 @@ function matcher(o: FollowOptions): Matcher {
 }
 
 /**
- * The bytes as text, tshark's follow ascii: printable ASCII, tab, CR and LF as they are, anything
+ * The bytes as text, tshark's follow ascii: printable ASCII, CR and LF as they are, anything (a tab too)
  * else '.'. Mapped in a copy and decoded once (a string built character by character took ~1.7 s
  * and ~230 MB for a 7 MB stream).
  */
@@ -67,7 +67,7 @@ function printable(data: Uint8Array): string {
   const b = Buffer.from(data);
   for (let i = 0; i < b.length; i++) {
     const x = b[i];
-    if (!(x === 0x0a || x === 0x0d || x === 0x09 || (x >= 0x20 && x < 0x7f))) b[i] = 0x2e;
+    if (!(x === 0x0a || x === 0x0d || (x >= 0x20 && x < 0x7f))) b[i] = 0x2e;
   }
   return b.toString('latin1');
 }
@@ -81,7 +81,8 @@ function hexLines(data: Uint8Array, offset: number, indent: string): string {
     for (let j = 0; j < 16; j++) {
       if (j === 8) {
         hex += ' ';
-        asc += ' ';
+        // the column-8 space follows the eighth byte
+        if (j <= n) asc += ' ';
       }
       if (j < n) {
         const x = data[i + j];
@@ -89,29 +90,94 @@ function hexLines(data: Uint8Array, offset: number, indent: string): string {
         asc += x >= 0x20 && x < 0x7f ? String.fromCharCode(x) : '.';
       } else hex += '   ';
     }
-    lines.push(`${indent}${(offset + i).toString(16).padStart(8, '0')}  ${hex} ${asc.trimEnd()}\n`);
+    // tshark drops one space ending the text: the column-8 space of an 8-byte line, or a last byte that is a space
+    if (asc.endsWith(' ')) asc = asc.slice(0, -1);
+    lines.push(`${indent}${(offset + i).toString(16).toUpperCase().padStart(8, '0')}  ${hex} ${asc}\n`);
   }
   return lines.join('');
 }
 
-/** The payload of both directions in tshark's follow format. */
-export function followData(st: TcpStream, pay: StreamPayload, mode: 'ascii' | 'hex' | 'raw'): string {
+const FOLLOW_BAR = '===================================================================';
+
+/**
+ * The payload of both directions in tshark's follow format; `first`: the direction of the stream's first
+ * packet (node 0). `filter`: the Filter line (tshark writes
+ * the stream's index, or the address and port test it was given); `notes`: say what could not be shown.
+ */
+export function followData(st: TcpStream, pay: StreamPayload, mode: 'ascii' | 'hex' | 'raw', first: number, filter = `tcp.stream eq ${st.id}`, notes = true): string {
+  // node 0 is the source of the stream's first packet read (tshark), not necessarily the client
   const { client, names } = sides(st);
-  const bar = '===================================================================';
-  let s = `${bar}\nFollow: tcp,${mode}\nFilter: tcp.stream eq ${st.id}\nNode 0: ${names[0]}\nNode 1: ${names[1]}\n`;
+  const [n0, n1] = first === client ? names : [names[1], names[0]];
+  let s = `${FOLLOW_BAR}\nFollow: tcp,${mode}\nFilter: ${filter}\nNode 0: ${n0}\nNode 1: ${n1}\n`;
   const off = [0, 0];
   for (const c of pay.chunks) {
-    const node = c.dir === client ? 0 : 1;
+    const node = c.dir === first ? 0 : 1;
     const ind = node === 1 ? '\t' : '';
     if (mode === 'ascii') s += `${ind}${c.data.length}\n${printable(c.data)}\n`;
     else if (mode === 'hex') s += hexLines(c.data, off[node], ind);
     else s += `${ind}${Buffer.from(c.data).toString('hex')}\n`;
     off[node] += c.data.length;
   }
-  s += bar + '\n';
-  if (pay.missing) s += `note: ${pay.missing} bytes were not captured (gaps skipped)\n`;
-  if (pay.capped) s += 'note: payload longer than 64 MiB: the rest is not shown\n';
+  s += FOLLOW_BAR + '\n';
+  if (notes && pay.missing) s += `note: ${pay.missing} bytes were not captured (gaps skipped)\n`;
+  if (notes && pay.capped) s += 'note: payload longer than 64 MiB: the rest is not shown\n';
   return s;
+}
+
+/** The payload of one direction's segment, in order, into `pay` (what follow shows). */
+function addPayload(pay: StreamPayload, a: TcpAnalysis, layer: Layer<TcpD>): void {
+  const d = layer.d;
+  const seq = (d.seq + (d.flags & TCP_SYN ? 1 : 0)) >>> 0;
+  pay.add(a.dir as 0 | 1, seq, a.frame, layer.buf.subarray(d.payloadStart, d.payloadEnd));
+}
+
+/**
+ * `read -z follow,tcp,ascii|hex|raw,STREAM` (or `…,A:P,B:Q`): tshark's follow text for one TCP
+ * stream, printed after the packets. It listens to the read's own TCP tracker (hook), so the stream
+ * index is the table's tcp.stream.
+ */
+export class FollowStat {
+  private target: TcpStream | null = null;
+  private first = 0;
+  private readonly pay = new StreamPayload();
+  private readonly match: Matcher;
+  private readonly filter: string;
+
+  constructor(
+    private readonly mode: 'ascii' | 'hex' | 'raw',
+    which: string,
+  ) {
+    if (/^\d+$/.test(which)) {
+      this.match = matcher({ stream: which });
+      this.filter = `tcp.stream eq ${which}`;
+    } else {
+      this.match = matcher({ tuple: which });
+      const [[a, p], [b, q]] = which.split(',').map(parseEndpoint);
+      const ip = (x: string) => (x.includes(':') ? 'ipv6' : 'ip');
+      const side = (x: string, xp: number, y: string, yp: number) => `(${ip(x)}.src eq ${x} and tcp.srcport eq ${xp}) and (${ip(y)}.dst eq ${y} and tcp.dstport eq ${yp})`;
+      this.filter = `(${side(a, p, b, q)}) or (${side(b, q, a, p)})`;
+    }
+  }
+
+  hook(tracker: TcpTracker): void {
+    const before = tracker.onPacket;
+    tracker.onPacket = (a, st, pkt, layer) => {
+      before?.(a, st, pkt, layer);
+      if (this.target === null) {
+        if (!this.match(st)) return;
+        this.target = st;
+        this.first = a.dir;
+      } else if (st !== this.target) return;
+      addPayload(this.pay, a, layer);
+    };
+  }
+
+  /** tshark's text (a blank line, then the follow block; "Node 0: :0" when no stream matched). */
+  text(): string {
+    if (this.target === null) return `\n${FOLLOW_BAR}\nFollow: tcp,${this.mode}\nFilter: ${this.filter}\nNode 0: :0\nNode 1: :0\n${FOLLOW_BAR}\n`;
+    this.pay.finish();
+    return '\n' + followData(this.target, this.pay, this.mode, this.first, this.filter, false);
+  }
 }
 
 function rowJson(a: TcpAnalysis): Record<string, unknown> {
@@ -154,11 +220,7 @@ export async function runFollow(file: string, o: FollowOptions, io: CliIO): Prom
       target = st;
     } else if (st !== target) return;
     rows.push(a);
-    if (pay !== null) {
-      const d = layer.d;
-      const seq = (d.seq + (d.flags & TCP_SYN ? 1 : 0)) >>> 0;
-      pay.add(a.dir as 0 | 1, seq, a.frame, layer.buf.subarray(d.payloadStart, d.payloadEnd));
-    }
+    if (pay !== null) addPayload(pay, a, layer);
   };
   const res = await analyseFile(file, (p) => void tracker.packet(p));
   if (target === null) {
@@ -200,7 +262,7 @@ export async function runFollow(file: string, o: FollowOptions, io: CliIO): Prom
     await printResult(io.stdout, JSON.stringify(out, null, 2) + '\n');
   } else {
     let s = '';
-    if (pay !== null && mode !== undefined) s = followData(st, pay, mode as 'ascii' | 'hex' | 'raw');
+    if (pay !== null && mode !== undefined) s = followData(st, pay, mode as 'ascii' | 'hex' | 'raw', rows[0].dir);
     else {
       s += `${color ? '\x1b[1m' : ''}TCP stream ${st.id}: ${names[0]} → ${names[1]}${color ? '\x1b[0m' : ''}` +
         (st.clientKnown ? '' : '  (no SYN seen: left side is the first sender)') + '\n\n';

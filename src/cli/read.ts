@@ -7,6 +7,8 @@ import { Dissection } from '../dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { createSink, quietSink } from '../output/sink.js';
 import { phsAnalyzer, ProtocolHierarchy } from '../analysis/phs.js';
+import { FollowStat } from './follow.js';
+import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
@@ -82,9 +84,28 @@ function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegis
       extra.push(ioUsersAnalyzer(t, clock, filterOf(text, `${iu[1]},${type}`)));
       continue;
     }
+    const fol = /^follow,([a-z0-9]+),([a-z]+),(.+)$/s.exec(z);
+    if (fol !== null) {
+      if (fol[1] !== 'tcp') throw new UsageError(`bad -z ${z}: read follows tcp streams (follow,tcp,MODE,STREAM)`);
+      if (fol[2] !== 'ascii' && fol[2] !== 'hex' && fol[2] !== 'raw') throw new UsageError(`bad -z ${z}: the mode is ascii, hex or raw`);
+      const tcp = analyzers.find((a): a is TcpAnalyzer => 'tracker' in a);
+      if (tcp === undefined) throw new Error('read: no TCP tracker among the analyzers');
+      let f: FollowStat;
+      try {
+        f = new FollowStat(fol[2], fol[3]);
+      } catch (e) {
+        if (e instanceof UsageError) throw new UsageError(`bad -z ${z}: the stream is a tcp.stream index or ADDRESS:PORT,ADDRESS:PORT`);
+        throw e;
+      }
+      f.hook(tcp.tracker);
+      tables.push(f);
+      // runs nothing itself (the tracker feeds it); being there keeps the TCP tracker running under -q
+      extra.push({ name: 'follow', packet() {} });
+      continue;
+    }
     const types = IO_USERS_TYPES.join('|');
     if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
-    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER] and endpoints,${types}[,FILTER]`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER] and follow,tcp,ascii|hex|raw,STREAM`);
   }
   return { tables, analyzers: extra, bodies };
 }
@@ -208,7 +229,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',

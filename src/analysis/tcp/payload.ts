@@ -1,6 +1,6 @@
 // In-order payload of one TCP stream, per direction, like `tshark -z follow,tcp`: each byte once
 // (retransmitted data dropped), out-of-order segments held until the gap fills (bounded: a gap
-// that never fills is skipped and reported).
+// that never fills is skipped, reported, and marked in the data as tshark marks it).
 
 import { seqGT, seqLE, seqSub } from './seq.js';
 
@@ -14,6 +14,11 @@ interface Pending {
   seq: number;
   frame: number;
   data: Uint8Array;
+}
+
+/** "[N bytes missing in capture file]" and a NUL, as tshark's follow shows a gap it skips. */
+export function gapMarker(n: number): Uint8Array {
+  return new Uint8Array(Buffer.from(`[${n} bytes missing in capture file]\0`, 'latin1'));
 }
 
 export class StreamPayload {
@@ -83,7 +88,10 @@ export class StreamPayload {
     if (p.length === 0) return;
     let lo = 0;
     for (let i = 1; i < p.length; i++) if (seqGT(p[lo].seq, p[i].seq)) lo = i;
-    this.missing += seqSub(p[lo].seq, this.next[dir]!);
+    const n = seqSub(p[lo].seq, this.next[dir]!);
+    this.missing += n;
+    // where the bytes are missing, tshark's follow puts a marker in their place (and counts its bytes)
+    this.chunks.push({ dir, frame: p[lo].frame, data: gapMarker(n) });
     this.next[dir] = p[lo].seq;
     this.drain(dir);
   }
