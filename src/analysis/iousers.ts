@@ -65,7 +65,7 @@ function ipv6Untapped(l: Layer): boolean {
 const EXT_HEADERS = new Set([0, 43, 44, 60, 51]);
 
 /** A TCP header whose data offset is below 20 bytes: tshark's dissector stops before the tap. */
-function tcpUntapped(l: Layer): boolean {
+export function tcpUntapped(l: Layer): boolean {
   return l.problems !== null && l.problems.some((p) => p.kind === 'malformed' && p.start === l.start + 12);
 }
 

@@ -10,6 +10,7 @@ import { TCP_SYN } from '../dissect/decoded.js';
 import { hex2 } from '../dissect/fields.js';
 import { TcpTracker, type TcpAnalysis, type TcpStream } from '../analysis/tcp/tracker.js';
 import { StreamPayload } from '../analysis/tcp/payload.js';
+import { tcpUntapped } from '../analysis/iousers.js';
 import { flagNames } from '../analysis/tcp/flags.js';
 import { closeLadder, explainLines, handshakeLadder, sides, tcpFlagText, TimelineWriter } from '../output/timeline.js';
 import { plotHtml, plotSvg } from '../output/plot.js';
@@ -128,7 +129,7 @@ export function followData(st: TcpStream, pay: StreamPayload, mode: 'ascii' | 'h
 function addPayload(pay: StreamPayload, a: TcpAnalysis, layer: Layer<TcpD>): void {
   const d = layer.d;
   const seq = (d.seq + (d.flags & TCP_SYN ? 1 : 0)) >>> 0;
-  pay.add(a.dir as 0 | 1, seq, a.frame, layer.buf.subarray(d.payloadStart, d.payloadEnd));
+  pay.add(a.dir as 0 | 1, seq, a.frame, layer.buf.subarray(d.payloadStart, d.payloadEnd), d.len);
 }
 
 /**
@@ -163,6 +164,8 @@ export class FollowStat {
     const before = tracker.onPacket;
     tracker.onPacket = (a, st, pkt, layer) => {
       before?.(a, st, pkt, layer);
+      // a header with a bogus data offset: tshark's taps (follow among them) do not see the segment
+      if (tcpUntapped(layer)) return;
       if (this.target === null) {
         if (!this.match(st)) return;
         this.target = st;

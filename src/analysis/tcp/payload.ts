@@ -14,6 +14,8 @@ interface Pending {
   seq: number;
   frame: number;
   data: Uint8Array;
+  /** Sequence space the segment covers (more than data.length when the capture cut its payload). */
+  seqLen: number;
 }
 
 /** "[N bytes missing in capture file]" and a NUL, as tshark's follow shows a gap it skips. */
@@ -34,39 +36,47 @@ export class StreamPayload {
 
   constructor(private readonly maxBytes = 64 << 20, private readonly maxPending = 4 << 20) {}
 
-  /** Add a segment: raw seq of its first payload byte (after a SYN: ISN+1). */
-  add(dir: 0 | 1, seq: number, frame: number, data: Uint8Array): void {
-    if (data.length === 0) return;
+  /**
+   * Add a segment: raw seq of its first payload byte (after a SYN: ISN+1). `seqLen`: its length in
+   * sequence space (tcp.len), when the capture kept fewer bytes than that: the bytes it lacks are not
+   * a gap (tshark's follow shows what was captured and goes on).
+   */
+  add(dir: 0 | 1, seq: number, frame: number, data: Uint8Array, seqLen = data.length): void {
+    if (data.length === 0 && seqLen <= 0) return;
     const nx = this.next[dir];
     if (nx === null) {
-      this.deliver(dir, seq, frame, data);
+      this.deliver(dir, seq, frame, data, seqLen);
       return;
     }
     if (seqGT(seq, nx)) {
-      this.pending[dir].push({ seq, frame, data: data.slice() });
+      this.pending[dir].push({ seq, frame, data: data.slice(), seqLen });
       this.pendingBytes += data.length;
       if (this.pendingBytes > this.maxPending) this.flushGap(dir);
       return;
     }
-    this.deliver(dir, seq, frame, data);
+    this.deliver(dir, seq, frame, data, seqLen);
   }
 
-  private deliver(dir: 0 | 1, seq: number, frame: number, data: Uint8Array): void {
+  private deliver(dir: 0 | 1, seq: number, frame: number, data: Uint8Array, seqLen: number): void {
     const nx = this.next[dir];
     let d = data;
+    let span = Math.max(seqLen, data.length);
     if (nx !== null) {
-      if (seqLE((seq + d.length) >>> 0, nx)) return; // all old (retransmission)
+      if (seqLE((seq + span) >>> 0, nx)) return; // all old (retransmission)
       const skip = seqSub(nx, seq);
-      if (skip > 0 && skip < d.length) d = d.subarray(skip);
-      seq = nx;
+      if (skip > 0) {
+        d = d.subarray(Math.min(skip, d.length));
+        span -= skip;
+        seq = nx;
+      }
     }
     if (this.bytes + d.length > this.maxBytes) {
       this.capped = true;
       return;
     }
-    this.chunks.push({ dir, frame, data: d.slice() });
+    if (d.length > 0) this.chunks.push({ dir, frame, data: d.slice() });
     this.bytes += d.length;
-    this.next[dir] = (seq + d.length) >>> 0;
+    this.next[dir] = (seq + span) >>> 0;
     this.drain(dir);
   }
 
@@ -78,7 +88,7 @@ export class StreamPayload {
       if (i < 0) return;
       const [x] = p.splice(i, 1);
       this.pendingBytes -= x.data.length;
-      this.deliver(dir, x.seq, x.frame, x.data);
+      this.deliver(dir, x.seq, x.frame, x.data, x.seqLen);
     }
   }
 
