@@ -101,6 +101,16 @@ class Counts {
   get frames(): number {
     return this.txFrames + this.rxFrames;
   }
+  /** One frame of `len` bytes, sent (tx) or received. */
+  count(tx: boolean, len: number): void {
+    if (tx) {
+      this.txFrames++;
+      this.txBytes += len;
+    } else {
+      this.rxFrames++;
+      this.rxBytes += len;
+    }
+  }
 }
 
 class Conversation extends Counts {
@@ -201,13 +211,7 @@ export class ConversationTable extends IoUsersTable<Conversation> {
         this.index.set(`${a} ${b} ${h.id}`, c);
         fwd = true;
       }
-      if (fwd) {
-        c.txFrames++;
-        c.txBytes += len;
-      } else {
-        c.rxFrames++;
-        c.rxBytes += len;
-      }
+      c.count(fwd, len);
       if (rel > c.stop) c.stop = rel;
       else if (rel < c.start) c.start = rel;
     }
@@ -245,12 +249,8 @@ export class EndpointTable extends IoUsersTable<Endpoint> {
   add(pkt: Packet): void {
     const len = pkt.frame.origLen;
     for (const h of this.hitsIn(pkt)) {
-      const tx = this.endpoint(h.src, h.sport);
-      tx.txFrames++;
-      tx.txBytes += len;
-      const rx = this.endpoint(h.dst, h.dport);
-      rx.rxFrames++;
-      rx.rxBytes += len;
+      this.endpoint(h.src, h.sport).count(true, len);
+      this.endpoint(h.dst, h.dport).count(false, len);
     }
   }
 
