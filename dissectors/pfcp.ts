@@ -2,7 +2,7 @@
 // control plane and user plane), on UDP port 8805, as tshark 4.0 shows it: the header (flags, message
 // type, length, SEID when the S flag is set, sequence number, message priority) and the information
 // elements, each with its type name, length and value; grouped IEs nested. Info is the message type
-// ("PFCP Session Establishment Request"). The values of individual IEs are shown as bytes, not decoded
+// ("PFCP Session Establishment Request"; with several messages in a datagram, the last one's). The values of individual IEs are shown as bytes, not decoded
 // field by field as tshark does (its PFCP dissector has some 300 IE decoders, some of which add keys of
 // the header again, such as pfcp.seid inside an F-SEID: -e pfcp.seid lists only the header's here).
 
@@ -149,14 +149,23 @@ interface Ie {
   children: Ie[] | null;
 }
 
-export interface PfcpD {
+/** One PFCP message: a datagram may carry several, one after the other (tshark dissects them all). */
+interface Msg {
+  start: number;
   flags: number;
   msgType: number;
   length: number;
-  /** Offset of the sequence number (after the SEID when the S flag is set). */
+  /** Offset of the sequence number (after the SEID when the S flag is set); -1 when the header is short. */
   seqAt: number;
   ies: Ie[];
 }
+
+export interface PfcpD {
+  msgs: Msg[];
+}
+
+/** Messages in one datagram, at most (a bound for hostile input). */
+const MAX_MESSAGES = 64;
 
 /** The IEs in [p, end); those that run past `end` stop the list (marked on the layer). */
 function readIes(l: Layer<PfcpD>, p: number, end: number, depth: number): Ie[] {
@@ -204,6 +213,40 @@ function ieFields(l: Layer<PfcpD>, ies: readonly Ie[]): Field[] {
   });
 }
 
+/** One message's header fields and IEs. */
+function msgFields(l: Layer<PfcpD>, m: Msg): Field[] {
+  const b = l.buf, s = m.start;
+  const out: Field[] = [];
+  if (m.msgType < 0) return out;
+  const fl = m.flags;
+  const set = [[4, 'Follow On (FO)'], [2, 'Message Priority (MP)'], [1, 'SEID (S)']].filter(([f]) => fl & (f as number)).map(([, n]) => n);
+  const f = fHex('pfcp.flags', 'Flags', fl, s, 1);
+  f.text = `Flags: ${f.show}${set.length > 0 ? ', ' + set.join(', ') : ''}`;
+  f.children = [
+    fBits('pfcp.version', 'Version', fl >> 5, s, 1, 0xe0),
+    fBits('pfcp.spare_b4', 'Spare', (fl >> 4) & 1, s, 1, 0x10),
+    fBits('pfcp.spare_b3', 'Spare', (fl >> 3) & 1, s, 1, 0x08),
+    fBool('pfcp.fo_flag', 'Follow On (FO)', (fl & 4) !== 0, s, 1, 0x04),
+    fBool('pfcp.mp_flag', 'Message Priority (MP)', (fl & 2) !== 0, s, 1, 0x02),
+    fBool('pfcp.s', 'SEID (S)', (fl & 1) !== 0, s, 1, 0x01),
+  ];
+  out.push(f);
+  const mt = fUint('pfcp.msg_type', 'Message Type', m.msgType, s + 1, 1);
+  mt.text = `Message Type: ${MESSAGES[m.msgType] ?? 'Unknown'} (${m.msgType})`;
+  out.push(mt, fUint('pfcp.length', 'Length', m.length, s + 2, 2));
+  if (m.seqAt < 0) return out;
+  if (fl & 1) {
+    const seid = (BigInt(u32(b, s + 4)) << 32n) | BigInt(u32(b, s + 8));
+    out.push({ key: 'pfcp.seid', label: 'SEID', value: seid, show: '0x' + seid.toString(16).padStart(16, '0'), start: s + 4, len: 8 });
+  }
+  const q = m.seqAt;
+  out.push(fUint('pfcp.seqno', 'Sequence Number', (b[q] << 16) | (b[q + 1] << 8) | b[q + 2], q, 3));
+  if (fl & 2) out.push(fBits('pfcp.mp', 'Message Priority', b[q + 3] >> 4, q + 3, 1, 0xf0), fBits('pfcp.spare_h0', 'Spare', b[q + 3] & 15, q + 3, 1, 0x0f));
+  else out.push(fUint('pfcp.spare_oct', 'Spare', b[q + 3], q + 3, 1));
+  out.push(...ieFields(l, m.ies));
+  return out;
+}
+
 export const pfcp: Dissector<PfcpD> = {
   proto: 'pfcp',
   name: 'Packet Forwarding Control Protocol',
@@ -215,65 +258,49 @@ export const pfcp: Dissector<PfcpD> = {
   registers: [{ table: 'udp.port', key: 8805 }],
 
   dissect(buf, start, end, ctx) {
-    const d: PfcpD = { flags: 0, msgType: -1, length: 0, seqAt: -1, ies: [] };
+    const d: PfcpD = { msgs: [] };
     const l = new Layer<PfcpD>(pfcp, buf, start, end, d);
-    if (end - start < 4) {
-      l.short('PFCP header', start, 4, ctx.snapCut(buf, start + 4));
-      return l;
+    for (let p = start; p < end && d.msgs.length < MAX_MESSAGES; ) {
+      const m: Msg = { start: p, flags: 0, msgType: -1, length: 0, seqAt: -1, ies: [] };
+      d.msgs.push(m);
+      if (end - p < 4) {
+        l.short('PFCP header', p, p + 4, ctx.snapCut(buf, p + 4));
+        break;
+      }
+      m.flags = buf[p];
+      m.msgType = buf[p + 1];
+      m.length = u16(buf, p + 2);
+      const hdr = m.flags & 1 ? 16 : 8;
+      if (end - p < hdr) {
+        l.short('PFCP header', p, p + hdr, ctx.snapCut(buf, p + hdr));
+        break;
+      }
+      m.seqAt = p + hdr - 4;
+      let msgEnd = p + 4 + m.length;
+      if (msgEnd > end) {
+        l.problem(ctx.snapCut(buf, msgEnd) ? 'truncated' : 'malformed', `PFCP length ${m.length} runs past the end of the datagram`, p + 2, p + 4);
+        msgEnd = end;
+      }
+      m.ies = readIes(l, p + hdr, msgEnd, 0);
+      // bytes after the message: another message (tshark reads on, whatever the Follow On flag says)
+      p = Math.max(msgEnd, p + hdr);
     }
-    d.flags = buf[start];
-    d.msgType = buf[start + 1];
-    d.length = u16(buf, start + 2);
-    const hdr = d.flags & 1 ? 16 : 8;
-    if (end - start < hdr) {
-      l.short('PFCP header', start, hdr, ctx.snapCut(buf, start + hdr));
-      return l;
-    }
-    d.seqAt = start + hdr - 4;
-    let msgEnd = start + 4 + d.length;
-    if (msgEnd > end) {
-      l.problem(ctx.snapCut(buf, msgEnd) ? 'truncated' : 'malformed', `PFCP length ${d.length} runs past the end of the datagram`, start + 2, start + 4);
-      msgEnd = end;
-    }
-    d.ies = readIes(l, start + hdr, msgEnd, 0);
     return l;
   },
 
   fields(l) {
-    const b = l.buf, s = l.start, d = l.d;
-    const out: Field[] = [];
-    if (l.end - s < 4) return out;
-    const fl = d.flags;
-    const set = [[4, 'Follow On (FO)'], [2, 'Message Priority (MP)'], [1, 'SEID (S)']].filter(([m]) => fl & (m as number)).map(([, n]) => n);
-    const f = fHex('pfcp.flags', 'Flags', fl, s, 1);
-    f.text = `Flags: ${f.show}${set.length > 0 ? ', ' + set.join(', ') : ''}`;
-    f.children = [
-      fBits('pfcp.version', 'Version', fl >> 5, s, 1, 0xe0),
-      fBits('pfcp.spare_b4', 'Spare', (fl >> 4) & 1, s, 1, 0x10),
-      fBits('pfcp.spare_b3', 'Spare', (fl >> 3) & 1, s, 1, 0x08),
-      fBool('pfcp.fo_flag', 'Follow On (FO)', (fl & 4) !== 0, s, 1, 0x04),
-      fBool('pfcp.mp_flag', 'Message Priority (MP)', (fl & 2) !== 0, s, 1, 0x02),
-      fBool('pfcp.s', 'SEID (S)', (fl & 1) !== 0, s, 1, 0x01),
-    ];
-    out.push(f);
-    const mt = fUint('pfcp.msg_type', 'Message Type', d.msgType, s + 1, 1);
-    mt.text = `Message Type: ${MESSAGES[d.msgType] ?? 'Unknown'} (${d.msgType})`;
-    out.push(mt, fUint('pfcp.length', 'Length', d.length, s + 2, 2));
-    if (d.seqAt < 0) return out;
-    if (fl & 1) {
-      const seid = (BigInt(u32(b, s + 4)) << 32n) | BigInt(u32(b, s + 8));
-      out.push({ key: 'pfcp.seid', label: 'SEID', value: seid, show: '0x' + seid.toString(16).padStart(16, '0'), start: s + 4, len: 8 });
-    }
-    const q = d.seqAt;
-    out.push(fUint('pfcp.seqno', 'Sequence Number', (b[q] << 16) | (b[q + 1] << 8) | b[q + 2], q, 3));
-    if (fl & 2) out.push(fBits('pfcp.mp', 'Message Priority', b[q + 3] >> 4, q + 3, 1, 0xf0), fBits('pfcp.spare_h0', 'Spare', b[q + 3] & 15, q + 3, 1, 0x0f));
-    else out.push(fUint('pfcp.spare_oct', 'Spare', b[q + 3], q + 3, 1));
-    out.push(...ieFields(l, d.ies));
+    const msgs = l.d.msgs;
+    if (msgs.length === 0) return [];
+    const out = msgFields(l, msgs[0]);
+    // each further message is an item of its own, as tshark shows it
+    for (let i = 1; i < msgs.length; i++) out.push(fText(pfcp.name, msgs[i].start, (i + 1 < msgs.length ? msgs[i + 1].start : l.end) - msgs[i].start, msgFields(l, msgs[i])));
     return out;
   },
 
   info(l) {
-    if (l.end - l.start < 4) return 'PFCP';
-    return MESSAGES[l.d.msgType] ?? 'Unknown';
+    // tshark sets Info per message: the last one's type shows
+    const last = l.d.msgs[l.d.msgs.length - 1];
+    if (last === undefined || last.msgType < 0) return 'PFCP';
+    return MESSAGES[last.msgType] ?? 'Unknown';
   },
 };

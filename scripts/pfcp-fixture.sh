@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the tshark side of the PFCP tests (test/dissectors/app/pfcp.test.ts): for
-# fixtures/pfcp-messages.pcap (4 hand-made messages: a heartbeat with a Recovery Time Stamp IE, an
+# fixtures/pfcp-messages.pcap (6 hand-made datagrams: a heartbeat with a Recovery Time Stamp IE, an
 # unknown message type with the MP and S flags, a session modification with a grouped Create QER and
-# a vendor IE, an IE header cut short) and the corpus's pcapng-be-raw-ipv4-udp.pcapng (200 messages),
+# a vendor IE, an IE header cut short, two messages in one datagram with and without the FO flag) and the corpus's pcapng-be-raw-ipv4-udp.pcapng (200 messages),
 # the columns and header keys tshark 4.0 prints, in NAME.tshark.tsv. Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."

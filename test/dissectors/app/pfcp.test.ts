@@ -1,6 +1,7 @@
 // PFCP on UDP port 8805 (dissectors/pfcp.ts) against tshark 4.0.17: the columns, frame.protocols and the
 // header and IE keys of fixtures/pfcp-messages.pcap (hand-made: a heartbeat, an unknown message type
-// with the MP and S flags, a grouped Create QER with a vendor IE, an IE header cut short) and of the
+// with the MP and S flags, a grouped Create QER with a vendor IE, an IE header cut short, two messages
+// in one datagram: tshark shows both, Info the last one's) and of the
 // corpus's 200 PFCP messages, in .tshark.tsv files written by scripts/pfcp-fixture.sh.
 
 import { readFileSync } from 'node:fs';
@@ -32,6 +33,7 @@ describe('PFCP as tshark 4.0 shows it', () => {
     expect(got).toBe(want.replace('[Malformed Packet: length of contained item exceeds length of containing item]', '[Malformed Packet]'));
     expect(want).toContain('PFCP\tUnknown\t');
     expect(want).toContain('7,109,25\t13,4,1,6\t32770\t18681');
+    expect(want).toContain('PFCP\tPFCP Heartbeat Response\traw:ip:udp:pfcp\t0x24,0x20\t1,1\t1,0\t0,0\t0,0\t1,2\t');
   });
 
   it("the corpus's 200 PFCP messages: every cell equal", async () => {
@@ -77,6 +79,10 @@ describe('PFCP as tshark 4.0 shows it', () => {
     );
     expect(r.out).toContain('    Flags: 0x23, Message Priority (MP), SEID (S)\n');
     expect(r.out).toContain('    Message Type: Unknown (99)\n');
+    // a second message in the datagram: an item of its own
+    const fifth = (await runCli(['read', '-V', '-Y', 'frame.number == 5', join(FX, 'pfcp-messages.pcap')])).out;
+    expect(fifth).toContain('    Flags: 0x24, Follow On (FO)\n');
+    expect(fifth).toContain('    Packet Forwarding Control Protocol\n        Flags: 0x20\n');
   });
 });
 
