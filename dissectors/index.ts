@@ -35,6 +35,7 @@ import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { pfcp } from './pfcp.js';
+import { resp } from './resp.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -70,6 +71,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ntp,
   nbns,
   pfcp,
+  resp,
   http,
   ssdp,
 ];

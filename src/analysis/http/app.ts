@@ -27,6 +27,7 @@ import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
+import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -178,7 +179,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -204,8 +205,9 @@ class AppStream {
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
     this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
-    const mk = (): AppParser => (proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : DNS_FRAMER);
-    this.dirs = [new DirDesegmenter(mk(), budget, limits), new DirDesegmenter(mk(), budget, limits)];
+    const mk = (dir: number): AppParser =>
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : DNS_FRAMER;
+    this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
   sparse(): this {
@@ -249,6 +251,19 @@ interface SshMeta {
  * segment: their lengths are encrypted). Bytes that start no identification string are encrypted
  * from there on, as tshark shows them.
  */
+/** RESP: one value (a command array, a reply) per message; an inline command is a line. */
+class RespFramer implements AppParser {
+  constructor(private readonly request: boolean) {}
+  measure(buf: Uint8Array, eof: boolean): number {
+    if (buf.length === 0) return 0;
+    const n = respLength(buf, 0, buf.length);
+    return n > 0 ? n : eof ? buf.length : 0;
+  }
+  partialInfo(buf: Uint8Array): string {
+    return respPartialInfo(buf, this.request);
+  }
+}
+
 class SshFramer implements AppParser {
   private state: 'banner' | 'clear' | 'enc' = 'banner';
   private kind: SshMeta['kind'] = 'banner';
@@ -460,6 +475,9 @@ export class TcpApp {
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
+    } else if (lo === RESP_TCP_PORT || hi === RESP_TCP_PORT) {
+      proto = 'resp';
+      toServer = dp === RESP_TCP_PORT;
     } else if (SSH_TCP_PORTS.has(lo) || SSH_TCP_PORTS.has(hi)) {
       proto = 'ssh';
       toServer = SSH_TCP_PORTS.has(dp);
@@ -501,6 +519,11 @@ export class TcpApp {
       for (const m of r.messages) if (m.cut !== null) this.stats.cut++;
       if (st.ssh !== null) {
         const ls = this.sshLayers(st.ssh, dir === st.clientDir, r.messages, pkt);
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
+      if (st.proto === 'resp') {
+        const ls = this.groupedLayers('resp', r.messages, pkt, (buf, s, e, group) => respLayer(buf, s, e, group.map(({ m, at }) => ({ start: at, end: at + m.bytes.length })), dir === st.clientDir));
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
       }
@@ -808,7 +831,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
