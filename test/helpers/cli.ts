@@ -11,3 +11,12 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
   const code = await main(args, { stdout: w, stderr: w, env });
   return { code, out: Buffer.concat(chunks).toString('utf8') };
 }
+
+/**
+ * `wiretrace read -T fields` of `capture` with the keys of a tshark TSV's header line (-E header=y,
+ * occurrence=a, as the fixture scripts run tshark): the text to compare with that TSV.
+ */
+export async function fieldsLike(capture: string, tsv: string): Promise<{ code: number; out: string }> {
+  const keys = tsv.split('\n')[0].split('\t');
+  return runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), capture]);
+}

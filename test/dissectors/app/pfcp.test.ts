@@ -12,14 +12,13 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { udpFrame } from '../../helpers/packets.js';
-import { runCli } from '../../helpers/cli.js';
+import { fieldsLike, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
 async function fieldsOf(capture: string, want: string): Promise<string> {
-  const keys = want.split('\n')[0].split('\t');
-  const r = await runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), capture]);
+  const r = await fieldsLike(capture, want);
   expect(r.code).toBe(0);
   return r.out;
 }

@@ -8,14 +8,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { respLength, respPartialInfo } from '../../../dissectors/resp.js';
-import { runCli } from '../../helpers/cli.js';
+import { fieldsLike, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 
 async function fieldsOf(capture: string, want: string): Promise<string> {
-  const keys = want.split('\n')[0].split('\t');
-  const r = await runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), capture]);
+  const r = await fieldsLike(capture, want);
   expect(r.code).toBe(0);
   return r.out;
 }
