@@ -65,7 +65,11 @@ interface Ctx {
   end: number;
   request: boolean;
   info: string;
+  /** Stop an array at its first element that is not whole (a message still being reassembled). */
+  wholeOnly?: boolean;
 }
+
+const infoPrefix = (request: boolean): string => (request ? 'Request:' : 'Response:');
 
 /** The fields of the value at `p` (appending to Info as tshark does); returns where it ends. */
 function value(c: Ctx, p: number, depth: number, out: Field[]): number {
@@ -132,7 +136,10 @@ function value(c: Ctx, p: number, depth: number, out: Field[]): number {
       let q = p + lineLen;
       if (n <= 0n || depth > MAX_DEPTH) return q;
       if (!c.request && depth === 0) c.info += ` Array(${n})`;
-      for (let i = 0n; i < n && q < c.end; i++) q = value(c, q, depth + 1, kids);
+      for (let i = 0n; i < n && q < c.end; i++) {
+        if (c.wholeOnly && respLength(b, q, c.end, depth + 1) === 0) break;
+        q = value(c, q, depth + 1, kids);
+      }
       f.len = q - p;
       return q;
     }
@@ -150,16 +157,9 @@ function value(c: Ctx, p: number, depth: number, out: Field[]): number {
  * and the arguments that are whole), then asks TCP for more and adds " [continuation]".
  */
 export function respPartialInfo(buf: Uint8Array, request: boolean): string {
-  const c: Ctx = { buf, end: buf.length, request, info: '' };
-  const ln = line(buf, 0, buf.length);
-  if (ln !== null && buf[0] === 0x2a) {
-    const n = strtoll(buf, 1, ln.stop);
-    if (!request && n > 0n) c.info += ` Array(${n})`;
-    const kids: Field[] = [];
-    let q = ln.next;
-    for (let i = 0n; i < n && q < buf.length && respLength(buf, q, buf.length, 1) > 0; i++) q = value(c, q, 1, kids);
-  }
-  return `${request ? 'Request:' : 'Response:'}${c.info} [continuation]`;
+  const c: Ctx = { buf, end: buf.length, request, info: '', wholeOnly: true };
+  if (buf[0] === 0x2a && line(buf, 0, buf.length) !== null) value(c, 0, 0, []);
+  return `${infoPrefix(request)}${c.info} [continuation]`;
 }
 
 export interface RespD {
@@ -175,7 +175,7 @@ export interface RespD {
 function walk(l: Layer<RespD>): void {
   if (l.d.info !== null) return;
   const out: Field[] = [];
-  let info = l.d.request ? 'Request:' : 'Response:';
+  let info = infoPrefix(l.d.request);
   for (const it of l.d.items) {
     const c: Ctx = { buf: l.buf, end: it.end, request: l.d.request, info: '' };
     for (let p = it.start, guard = 0; p < it.end && guard < 4096; guard++) {
