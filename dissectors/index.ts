@@ -29,7 +29,8 @@ import { dhcp } from './dhcp.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
-import { tls } from './tls.js';
+import { tls, tlsQuic } from './tls.js';
+import { quic } from './quic.js';
 import { websocket } from './websocket.js';
 import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
@@ -65,7 +66,9 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- application layer
   dns,
   dhcp,
+  tlsQuic,
   tls,
+  quic,
   websocket,
   ssh,
   ntp,

@@ -58,6 +58,11 @@ interface Rec {
   unknown: boolean;
   /** The version its title names: the session's before this record, else its own. */
   shown: number;
+  /**
+   * Handshake messages a QUIC CRYPTO frame carries (no record header; tshark titles them as a TLS 1.3
+   * record). `fragment`: the start of a message the packet does not complete.
+   */
+  quic?: 'whole' | 'fragment';
 }
 
 export interface TlsD {
@@ -611,6 +616,14 @@ function recordTitle(buf: Uint8Array, r: Rec, app: string): string {
 
 function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim: number): Field {
   const kids: Field[] = [];
+  if (r.quic === 'fragment') {
+    const name = `${HS_TYPES[buf[r.start]] ?? 'Encrypted Handshake Message'} (fragment)`;
+    return fText(`TLSv1.3 Record Layer: Handshake Protocol: ${name}`, r.start, r.end - r.start, [fText(`Handshake Protocol: ${name}`, r.start, r.end - r.start)]);
+  }
+  if (r.quic === 'whole') {
+    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true));
+    return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
+  }
   if (r.unknown) return fText(recordTitle(buf, r, app), r.start, r.end - r.start);
   // TLS 1.3 hides the real content type inside the encryption: the header's 23 is "Opaque Type"
   const opaque = session === 0x0304 && r.type === 23;
@@ -695,4 +708,24 @@ export const tls: Dissector<TlsD> = {
     // goes in front of the first record too
     return (fence !== '' ? ', ' : '') + parts.join(', ');
   },
+};
+
+/**
+ * TLS handshake messages from QUIC CRYPTO frames (the QUIC dissector hands over whole messages in
+ * order, or the start of one it has not all of): fields as tshark's, no column or Info of its own.
+ */
+export const tlsQuic: Dissector<TlsD> = {
+  proto: 'tls',
+  name: 'Transport Layer Security',
+  fieldKeys: tls.fieldKeys,
+  registers: [{ table: 'quic.crypto', key: 0 }],
+  dissect(buf, start, end) {
+    const hs = handshakes(buf, start, end);
+    const rec: Rec = { start, end, type: 22, version: 0x0304, len: end - start, encrypted: false, hs, unknown: false, shown: 0x0304, quic: hs.length > 0 ? 'whole' : 'fragment' };
+    return new Layer<TlsD>(tlsQuic, buf, start, end, { recs: [rec], session: 0x0304, app: '' });
+  },
+  fields: (l) => l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end)),
+  title: () => 'Transport Layer Security',
+  column: () => '',
+  info: () => null,
 };

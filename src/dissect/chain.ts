@@ -86,7 +86,7 @@ export class Dissection {
       if (!nd && nx.key2 !== undefined) nd = this.registry.get(nx.table, nx.key2);
       if (!nd && nx.heuristic) {
         for (const h of this.registry.heuristic(nx.heuristic)) {
-          if (h.heuristic!.test(nbuf, nx.start, nx.end, layers)) {
+          if (h.heuristic!.test(nbuf, nx.start, nx.end, layers, ctx)) {
             nd = h;
             break;
           }

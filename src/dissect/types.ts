@@ -137,9 +137,10 @@ export interface Dissector<D = any> {
   /** Heuristic registration: tried when no key matches in `table` (e.g. 'tcp'). */
   /**
    * Claim bytes no port dissector took: `layers` are the packet's layers so far (the last one is the
-   * layer whose payload this is, e.g. UDP with its ports).
+   * layer whose payload this is, e.g. UDP with its ports). `ctx` lets a test consult per-capture state
+   * (QUIC takes a short header only for a connection ID it has seen).
    */
-  heuristic?: { table: string; test(buf: Uint8Array, start: number, end: number, layers: readonly Layer[]): boolean };
+  heuristic?: { table: string; test(buf: Uint8Array, start: number, end: number, layers: readonly Layer[], ctx?: DissectContext): boolean };
   /** Decode the header. Never throws. Sets layer.d, layer.next and problems. */
   dissect(buf: Uint8Array, start: number, end: number, ctx: DissectContext): Layer<D>;
   /** Materialise the full field list (called lazily, cached by Layer). */
