@@ -536,7 +536,8 @@ export const quic: Dissector<QuicD> = {
       if (u.payloadStart === start && u.length >= 8) wireEnd = Math.max(end, start + u.length - 8);
     }
     let info = '';
-    let tls: { buf: Uint8Array; start: number; end: number } | null = null;
+    // the handshake bytes each packet hands to TLS, in order: one TLS layer each (tshark's tls:tls)
+    const tls: TlsChunk[] = [];
     let firstDcid = '';
     for (let p = start; p < end && d.pkts.length < 16; ) {
       const b0 = buf[p];
@@ -575,14 +576,15 @@ export const quic: Dissector<QuicD> = {
       // CRYPTO data at the Initial level goes to TLS, in order (tshark's TLS handshake reassembly)
       if (k.plain !== null && conn !== null && live && k.type === INITIAL) {
         const got = cryptoData(conn.crypto[fromServer ? 1 : 0], k);
-        if (got !== null && tls === null) tls = got;
+        if (got !== null) tls.push(got);
         for (const x of k.frames) if (x.type === 6) conn.cipherKnown ||= fromServer;
       }
       if (pe <= p) break;
       p = pe;
     }
     d.info = info;
-    if (tls !== null) l.next = { table: 'quic.crypto', key: 0, buf: tls.buf, bufName: 'Decrypted QUIC', start: tls.start, end: tls.end };
+    ctx.state.slots.set(TLS_QUEUE, tls.slice(1));
+    if (tls.length > 0) l.next = nextChunk(tls[0]);
     return l;
   },
 
@@ -741,7 +743,7 @@ function cids(b: Uint8Array, k: Pkt): string {
  * Feed a packet's CRYPTO frames to the sender's stream; returns the handshake bytes TLS gets in this
  * packet (whole messages, or the start of one not yet whole) or null when none are new.
  */
-function cryptoData(cs: CryptoStream, k: Pkt): { buf: Uint8Array; start: number; end: number } | null {
+function cryptoData(cs: CryptoStream, k: Pkt): TlsChunk | null {
   const plain = k.plain!;
   let fresh = false;
   for (const f of k.frames) {
@@ -797,6 +799,27 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   o.set(a, 0);
   o.set(b, a.length);
   return o;
+}
+
+/** Handshake bytes for one TLS layer. */
+export interface TlsChunk {
+  buf: Uint8Array;
+  start: number;
+  end: number;
+}
+
+/**
+ * Where a QUIC layer leaves the chunks after the first for the TLS layers that follow it: each TLS
+ * layer (dissectors/tls.ts, tlsQuic) takes the next one with takeChunk() as its own `next`.
+ */
+const TLS_QUEUE = 'quic.tls';
+const nextChunk = (c: TlsChunk) => ({ table: 'quic.crypto', key: 0, buf: c.buf, bufName: 'Decrypted QUIC', start: c.start, end: c.end });
+
+/** The next handshake chunk of this packet's QUIC layer, as a `next` link, or null. */
+export function takeChunk(ctx: DissectContext): ReturnType<typeof nextChunk> | null {
+  const q = ctx.state.slots.get(TLS_QUEUE) as TlsChunk[] | undefined;
+  const c = q?.shift();
+  return c === undefined ? null : nextChunk(c);
 }
 
 // ---- fields ----

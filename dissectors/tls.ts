@@ -13,6 +13,7 @@
 
 import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
+import { takeChunk } from './quic.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** tshark 4.0's TCP ports for TLS (`tshark -G decodes`). */
@@ -719,10 +720,13 @@ export const tlsQuic: Dissector<TlsD> = {
   name: 'Transport Layer Security',
   fieldKeys: tls.fieldKeys,
   registers: [{ table: 'quic.crypto', key: 0 }],
-  dissect(buf, start, end) {
+  dissect(buf, start, end, ctx) {
     const hs = handshakes(buf, start, end);
     const rec: Rec = { start, end, type: 22, version: 0x0304, len: end - start, encrypted: false, hs, unknown: false, shown: 0x0304, quic: hs.length > 0 ? 'whole' : 'fragment' };
-    return new Layer<TlsD>(tlsQuic, buf, start, end, { recs: [rec], session: 0x0304, app: '' });
+    const l = new Layer<TlsD>(tlsQuic, buf, start, end, { recs: [rec], session: 0x0304, app: '' });
+    // a later QUIC packet of the same datagram handed TLS more: the next layer
+    l.next = takeChunk(ctx);
+    return l;
   },
   fields: (l) => l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end)),
   title: () => 'Transport Layer Security',

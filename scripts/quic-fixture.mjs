@@ -220,6 +220,18 @@ const C = '10.0.0.1', S = '10.0.0.2';
   udp(S, C, 443, 50010, longPacket({ type: 0, dcid: cscid, scid: sscid, pn: 3, payload: cat(u8(0x1c), varint(0x128), varint(6), varint(reason.length), reason), keys: sk }));
   udp(C, S, 50010, 443, longPacket({ type: 0, dcid: sscid, scid: cscid, pn: 1, payload: padTo(cat(u8(0x03), varint(9), varint(25), varint(1), varint(2), varint(1), varint(3), varint(5), varint(0), varint(1), ping()), 1160), keys: ck }));
 }
+// connection 6: a Client Hello as Chrome sends it: CRYPTO frames out of order with PING and PADDING
+// between them, over two Initial packets coalesced in one datagram
+{
+  const dcid = Buffer.from('c0c0c0c0c0c0c0c0', 'hex');
+  const cscid = Buffer.alloc(0);
+  const ck = initialKeys(dcid, 1, 'client');
+  const ch = clientHello('chaos.example', cscid);
+  const a = ch.subarray(0, 40), b = ch.subarray(40, 90), c = ch.subarray(90, 150), e = ch.subarray(150);
+  const p1 = longPacket({ type: 0, dcid, scid: cscid, pn: 0, payload: cat(crypto(90, c), Buffer.alloc(7), ping(), crypto(0, a), ping(), crypto(40, b), Buffer.alloc(300)), keys: ck });
+  const p2 = longPacket({ type: 0, dcid, scid: cscid, pn: 1, payload: padTo(cat(ping(), crypto(150, e)), 700), keys: ck });
+  udp(C, S, 50012, 443, cat(p1, p2));
+}
 // damaged and odd ones
 {
   const dcid = Buffer.from('6666666666666666', 'hex');
