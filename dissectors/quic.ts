@@ -216,6 +216,8 @@ interface Pkt {
 
 export interface QuicD {
   pkts: Pkt[];
+  /** Tree items tshark adds: one "QUIC IETF" per packet, and one for (random) padding after them. */
+  items: number;
   conn: number;
   info: string;
   fromServer: boolean;
@@ -461,7 +463,7 @@ export const quic: Dissector<QuicD> = {
   },
 
   dissect(buf, start, end, ctx) {
-    const d: QuicD = { pkts: [], conn: -1, info: '', fromServer: false };
+    const d: QuicD = { pkts: [], items: 0, conn: -1, info: '', fromServer: false };
     const l = new Layer<QuicD>(quic, buf, start, end, d);
     const st = stateOf(ctx);
     const [from, to] = endpointsOf(ctx.layers);
@@ -559,10 +561,12 @@ export const quic: Dissector<QuicD> = {
         }
         if (dc !== firstDcid) {
           l.problem('unsupported', '(Random) padding data appended to the datagram', p, end);
+          d.items++;
           break;
         }
       }
       d.pkts.push(k);
+      d.items++;
       k.conn = d.conn;
       if (pe === end && wireEnd > end) {
         const e2 = long ? longEnd(buf, p, wireEnd) : wireEnd;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes the tshark side of the QUIC tests (test/dissectors/app/quic.test.ts): the table, columns,
 # frame.protocols and the quic.* / tls.* keys tshark 4.0 prints for fixtures/quic-handshake.pcap (built by
-# scripts/quic-fixture.mjs), in fixtures/quic-handshake.pcap.tshark.tsv and .tshark.txt. Needs tshark.
+# scripts/quic-fixture.mjs), in fixtures/quic-handshake.pcap.tshark.tsv, .tshark.txt and .tshark-phs.txt (-z io,phs).
+# Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node scripts/quic-fixture.mjs
@@ -18,3 +19,4 @@ for k in _ws.col.Protocol _ws.col.Info frame.protocols quic.connection.number qu
   tls.handshake.ja3s tls.handshake.extensions.supported_version; do args+=(-e "$k"); done
 tshark -n -r "$F" "${args[@]}" 2>/dev/null > "$F.tshark.tsv"
 tshark -n -r "$F" 2>/dev/null > "$F.tshark.txt"
+tshark -n -r "$F" -q -z io,phs 2>/dev/null > "$F.tshark-phs.txt"

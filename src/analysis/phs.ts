@@ -13,6 +13,8 @@ import type { Packet } from '../dissect/chain.js';
 import type { Layer } from '../dissect/layer.js';
 import type { Analyzer } from '../pipeline.js';
 import { protocolsPart, undissectedTcpData } from './frame-protocols.js';
+import { quic, type QuicD } from '../../dissectors/quic.js';
+import { tlsQuic } from '../../dissectors/tls.js';
 import { MALFORMED_SUFFIX, problemSuffix, TRUNCATED_SUFFIX } from '../output/table.js';
 
 /** frame.protocols parts that are not items of their own in tshark's tree. */
@@ -39,6 +41,8 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     const l = layers[i];
     const proto = l.dis.proto;
     if (proto === 'frame' || undissectedTcpData(layers, i)) continue;
+    // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item
+    if (l.dis === tlsQuic) continue;
     const prev = i > 0 ? layers[i - 1].proto : '';
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
@@ -57,6 +61,8 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
         last = p;
       }
     }
+    // each further QUIC packet of the datagram (and padding after them) is a "QUIC IETF" item of its own
+    if (l.dis === quic) for (let k = (l.d as QuicD).items; k > 1; k--) out.push('quic');
     if (l.inner !== null) items(l.inner, out, true, st);
   }
 }

@@ -80,6 +80,13 @@ describe('QUIC as tshark 4.0 shows it', () => {
     expect(frag.out).toContain('TLSv1.3 Record Layer: Handshake Protocol: Client Hello (fragment)');
   });
 
+  it('-z io,phs: a "QUIC IETF" item per coalesced packet, the TLS handshake inside QUIC (equal to tshark)', async () => {
+    const want = readFileSync(CAP + '.tshark-phs.txt', 'utf8');
+    expect(want).toContain('        quic                             frames:3 bytes:2984');
+    const r = await runCli(['read', '-q', '-z', 'io,phs', CAP]);
+    expect(r.out).toBe(want);
+  });
+
   it('display filters see QUIC fields and the SNI inside it (the frames tshark -Y selects)', async () => {
     const r = await runCli(['read', '--no-color', '-Y', 'quic.long.packet_type == 0 && tls.handshake.extensions_server_name contains "example"', '-T', 'fields', '-e', 'frame.number', CAP]);
     expect(r.out.trim().split('\n')).toEqual(['1', '9', '13', '16', '19', '22', '23']);
