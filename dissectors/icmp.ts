@@ -73,7 +73,7 @@ export const icmp: Dissector<IcmpD> = {
   name: 'Internet Control Message Protocol',
   fieldKeys: [
     'icmp.type', 'icmp.code', 'icmp.checksum', 'icmp.checksum.status', 'icmp.ident', 'icmp.ident_le', 'icmp.seq',
-    'icmp.seq_le', 'icmp.unused', 'icmp.length', 'icmp.mtu', 'icmp.redir_gw', 'icmp.pointer',
+    'icmp.seq_le', 'icmp.unused', 'icmp.length', 'icmp.length.original_datagram', 'icmp.mtu', 'icmp.redir_gw', 'icmp.pointer',
     'icmp.originate_timestamp', 'icmp.receive_timestamp', 'icmp.transmit_timestamp', 'icmp.address_mask',
     'icmp.num_addrs', 'icmp.addr_entry_size', 'icmp.lifetime', 'icmp.router_address', 'icmp.pref_level',
     'icmp.ext', 'icmp.ext.version', 'icmp.ext.res', 'icmp.ext.checksum', 'icmp.ext.checksum.status',
@@ -119,6 +119,10 @@ export const icmp: Dissector<IcmpD> = {
       }
       if (d.extAt >= 0) qEnd = d.extAt;
       l.inner = ctx.dissectInner('ethertype', 0x0800, buf, start + 8, qEnd);
+      // an RFC 4884 length past the message: tshark reads the quoted datagram, then fails on the length
+      if (len4884 > 0 && start + 8 + len4884 > end && !quoted && !ctx.snapCut(buf, start + 8 + len4884)) {
+        l.problem('malformed', `ICMP original datagram length ${len4884} runs past the message`, start + 5, end);
+      }
       if (d.extAt >= 0) {
         // validate extension object lengths
         let q = d.extAt + 4;
@@ -199,6 +203,7 @@ export const icmp: Dissector<IcmpD> = {
         if (buf[start + 5] !== 0) {
           if (t !== 12) out.push(fBytes('icmp.unused', 'Unused', buf, start + 4, start + 5));
           out.push(fUint('icmp.length', 'Length', buf[start + 5], start + 5, 1));
+          out.push(gen(fUint('icmp.length.original_datagram', 'Length of original datagram', buf[start + 5] * 4, start + 5, 1)));
           out.push(fBytes('icmp.unused', 'Unused', buf, start + 6, start + 8));
         } else out.push(fBytes('icmp.unused', 'Unused', buf, t === 12 ? start + 5 : start + 4, start + 8));
       }

@@ -5,6 +5,7 @@ import { finish, onesSum, pseudoSum } from '../../../src/dissect/checksum.js';
 import { Dissection } from '../../../src/dissect/chain.js';
 import { Reassembler } from '../../../src/dissect/reassembly.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
+import { rowParts } from '../../../src/output/table.js';
 import { dissectFile, fieldShow, findField, info, readFrames } from './corpus.js';
 
 const ipOf = (p: { layers: { proto: string }[] }) => p.layers.find((l) => l.proto === 'ip') as any;
@@ -142,6 +143,11 @@ describe('icmp', () => {
     expect(info(ps[14])).toBe('Address mask reply   id=0xb20c, seq=0/0, ttl=64');
     const tr = dissectFile('icmp-traceroute-mpls-ext.pcapng');
     for (const q of tr) for (const x of q.layers) x.fields();
+    // frames 26, 28, 30: an RFC 4884 length (93, 94, 95 words) past the 182-byte frame; tshark shows the
+    // quoted datagram, then "[Malformed Packet]"; its length field as icmp.length.original_datagram
+    expect(fieldShow(tr[25], 'icmp.length.original_datagram')).toBe('372');
+    for (const n of [26, 28, 30]) expect(rowParts(tr[n - 1].layers).info).toBe('Time-to-live exceeded (Time to live exceeded in transit)[Malformed Packet]');
+    expect(rowParts(tr[24].layers).info).toBe('Echo (ping) request  id=0x0500, seq=17408/68, ttl=5');
   });
 });
 
