@@ -59,6 +59,17 @@ function hexNoPrefix(v: number, digits: number): string {
   return hexN(v, digits).slice(2);
 }
 
+/**
+ * The destination the upper layers see (tshark's pinfo->dst): a routing header names the final one
+ * (type 0: its last address; segment routing: segment 0); else the header's. tshark's Destination
+ * column and its conversation tables show it; the header's ipv6.dst stays in the tree.
+ */
+export function ipv6FinalDst(l: Layer<Ipv6D>): string {
+  const d = l.d;
+  if (d.dstAt >= 0 && d.dstAt !== l.start + 24 && d.dstAt + 16 <= l.buf.length) return fmtIPv6(l.buf, d.dstAt);
+  return d.dst;
+}
+
 export const ipv6: Dissector<Ipv6D> = {
   proto: 'ipv6',
   name: 'Internet Protocol Version 6',
@@ -245,7 +256,9 @@ export const ipv6: Dissector<Ipv6D> = {
     return d.ok ? `Internet Protocol Version 6, Src: ${d.src}, Dst: ${d.dst}` : 'Internet Protocol Version 6';
   },
   addresses(l) {
-    return l.d.ok ? [l.d.src, l.d.dst] : null;
+    const d = l.d;
+    if (!d.ok) return null;
+    return [d.src, ipv6FinalDst(l)];
   },
   column: () => 'IPv6',
   protocolsPart: (l) => ['ipv6', ...l.d.exts.map((e) => EXT_PROTOCOL[e.type] ?? 'ipv6')].join(':'),

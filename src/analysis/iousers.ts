@@ -14,8 +14,7 @@
 import type { Packet } from '../dissect/chain.js';
 import type { Layer } from '../dissect/layer.js';
 import type { Analyzer } from '../pipeline.js';
-import type { Ipv6D } from '../../dissectors/ipv6.js';
-import { fmtIPv6 } from '../dissect/fields.js';
+import { ipv6FinalDst, type Ipv6D } from '../../dissectors/ipv6.js';
 
 export type IoUsersType = 'eth' | 'ip' | 'ipv6' | 'tcp' | 'udp';
 export const IO_USERS_TYPES: readonly IoUsersType[] = ['eth', 'ip', 'ipv6', 'tcp', 'udp'];
@@ -40,9 +39,9 @@ function ipAddresses(layers: readonly Layer[], i: number): { src: string; dst: s
   for (let j = i - 1; j >= 0; j--) {
     const l = layers[j];
     if (l.proto === 'ip' || l.proto === 'ipv6') {
-      const d = l.d as { src: string; dst: string; dstAt: number };
+      const d = l.d as { src: string; dst: string };
       if (!d.src || !d.dst) return null;
-      if (l.proto === 'ipv6' && d.dstAt >= 0 && d.dstAt !== l.start + 24 && d.dstAt + 16 <= l.buf.length) return { src: d.src, dst: fmtIPv6(l.buf, d.dstAt) };
+      if (l.proto === 'ipv6') return { src: d.src, dst: ipv6FinalDst(l as Layer<Ipv6D>) };
       return d;
     }
   }

@@ -119,6 +119,11 @@ describe('ipv6', () => {
     const [a] = dissectFile('ipv6-srh-segment-routing-icmpv6.pcap');
     expect(fieldShow(a, 'ipv6.routing.srh.addr')).toBe('a:b:c:3::d6,a:b:c:2::f1:0');
     expect(fieldShow(a, 'ipv6.flow')).toBe('0x0889ad,0x0889ad'); // IPv6 in IPv6 behind the SRH
+    // a type 0 routing header: tshark's Destination column shows its last address (the final one), the
+    // tree's ipv6.dst the header's
+    const rh = dissectFile('ipv6-routing-header-types.pcap');
+    expect(rh.map((p) => rowParts(p.layers).destination)).toEqual(['2200::210:2:0:0:4', '2200::240:2:0:0:4', '2200::210:2:0:0:4', '2200::240:2:0:0:4']);
+    expect(fieldShow(rh[1], 'ipv6.dst')).toBe('2200::211:2:0:0:2');
     const [j] = dissectFile('ipv6-jumbogram-hbh.pcap');
     expect(fieldShow(j, 'ipv6.opt.jumbo')).toBe('65536');
     expect(fieldShow(j, 'ipv6.opt.type')).toBe('0xc2');
