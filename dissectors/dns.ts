@@ -486,7 +486,9 @@ export const dns: Dissector<DnsD> = {
       const t = layers[layers.indexOf(l) - 1];
       return `[Continuation to #${d.contOf}] ${t?.dis.info?.(t, layers) ?? ''}`;
     }
-    if (!d.ok) return d.partial ? UNREASSEMBLED : null;
+    // tshark clears the column before it reads the header: a datagram too short for one shows no Info
+    // but its "[Malformed Packet]"
+    if (!d.ok) return d.partial ? UNREASSEMBLED : layers[layers.indexOf(l) - 1]?.proto === 'udp' ? '' : null;
     const f = d.flags;
     const resp = (f & 0x8000) !== 0;
     const opcode = (f >> 11) & 15;
