@@ -1,5 +1,5 @@
 // MySQL on TCP port 3306 (dissectors/mysql.ts, reassembled in src/analysis/http/app.ts) against tshark
-// 4.0.17: columns, frame.protocols and 75 mysql.* keys of fixtures/mysql-session.pcap (built by
+// 4.0.17: columns, frame.protocols and 70 mysql.* keys of fixtures/mysql-session.pcap (built by
 // scripts/mysql-fixture.py: greeting, login with schema and connection attributes, a text result set in
 // one segment, COM_INIT_DB, an error, an INSERT split over two segments, a result set over two segments
 // with a NULL, COM_PING, a prepared statement with its execute and binary row, COM_STMT_CLOSE and
