@@ -37,6 +37,7 @@ import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
+import { mysql } from './mysql.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -75,6 +76,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   nbns,
   pfcp,
   resp,
+  mysql,
   http,
   ssdp,
 ];

@@ -29,6 +29,7 @@ import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSess
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
 import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
+import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
 export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
@@ -179,7 +180,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -194,8 +195,10 @@ class AppStream {
    */
   readonly lastDataFrame = [0, 0];
   readonly lastDataTs = [0n, 0n];
-  /** The TLS session (TLS). */
+  /** The TLS session (TLS, and MySQL for the TLS after its SSL request). */
   readonly tls: TlsSession | null;
+  /** The MySQL session (MySQL): connection state, capabilities, prepared statements. */
+  readonly mysql: MysqlSession | null;
   /** The SSH session (SSH). */
   readonly ssh: SshSession | null;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
@@ -203,10 +206,11 @@ class AppStream {
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
-    this.tls = proto === 'tls' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
+    this.tls = proto === 'tls' || proto === 'mysql' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
+    this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -261,6 +265,35 @@ class RespFramer implements AppParser {
   }
   partialInfo(buf: Uint8Array): string {
     return respPartialInfo(buf, this.request);
+  }
+}
+
+/** What MysqlFramer cut: a MySQL packet, or (after the SSL request) a TLS record. */
+const MYSQL_PKT = 'mysql';
+const MYSQL_TLS = 'tls';
+
+/**
+ * MySQL packets (a 3-byte length and a sequence id); once the client's SSL request went by
+ * (MysqlSession.tls, set by the dissector), the rest of the stream in both directions is TLS records
+ * (tshark's ssl_starttls_ack).
+ */
+class MysqlFramer implements AppParser {
+  private kind = MYSQL_PKT;
+  constructor(private readonly sess: MysqlSession) {}
+  measure(buf: Uint8Array, eof: boolean): number {
+    if (this.sess.tls) {
+      this.kind = MYSQL_TLS;
+      return TLS_FRAMER.measure(buf, eof);
+    }
+    this.kind = MYSQL_PKT;
+    const n = mysqlLength(buf);
+    return n > 0 ? n : eof && buf.length > 0 ? buf.length : 0;
+  }
+  partialInfo(): string | null {
+    return this.sess.tls ? '' : null;
+  }
+  meta(): string {
+    return this.kind;
   }
 }
 
@@ -475,6 +508,9 @@ export class TcpApp {
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
+    } else if (lo === MYSQL_TCP_PORT || hi === MYSQL_TCP_PORT) {
+      proto = 'mysql';
+      toServer = dp === MYSQL_TCP_PORT;
     } else if (lo === RESP_TCP_PORT || hi === RESP_TCP_PORT) {
       proto = 'resp';
       toServer = dp === RESP_TCP_PORT;
@@ -527,21 +563,12 @@ export class TcpApp {
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
       }
+      if (st.mysql !== null) {
+        this.mysqlHandle(st, dir, r, pkt, ti, own);
+        return;
+      }
       if (st.tls !== null) {
-        const ls = this.tlsLayers(st.tls, dir, r.messages, pkt);
-        if (pkt !== null && own) {
-          for (const l of ls) pkt.layers.push(l);
-          // a frame that completes a record from earlier segments and starts one it does not finish:
-          // tshark's TCP hands the rest of the frame to TLS a second time (frame.protocols "tls:tls"),
-          // which asks for more; its bytes are TCP segment data, as in tshark's tree. (Records whole
-          // in the frame go with that second call: their layer is already the second "tls".)
-          if (r.partialInfo !== null && r.messages.every((x) => x.inFrame < 0)) {
-            const tl = pkt.layers[ti] as Layer<TcpD>;
-            const m = r.messages[r.messages.length - 1];
-            const at = m.inFrame >= 0 ? m.inFrame + m.bytes.length : tl.d.payloadStart + (m.segs[m.segs.length - 1]?.len ?? 0);
-            if (at < tl.d.payloadEnd) pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, at, tl.d.payloadEnd, { len: tl.d.payloadEnd - at, info: null, retrans: false, proto: 'tls' }));
-          }
-        }
+        this.pushTls(st.tls, dir, r, r.messages, pkt, ti, own);
         return;
       }
       let firstWs = true;
@@ -592,8 +619,9 @@ export class TcpApp {
           ? st.dirs[dir].startsFresh(d.seq) ? (st.dirs[dir].parser.partialInfo?.(tl.buf.subarray(d.payloadStart, d.payloadEnd)) ?? null) : null
           : r.partialInfo;
         // (tshark's TLS clears the Info column of a segment it read before it asks for more bytes)
-        info = st.proto === 'tls' && first !== null ? '[TCP segment of a reassembled PDU]' : (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
-        if (st.proto === 'tls' && first !== null) proto = 'tls';
+        const tlsNow = st.proto === 'tls' || (st.mysql !== null && st.mysql.tls);
+        info = tlsNow && first !== null ? '[TCP segment of a reassembled PDU]' : (first ?? unfenced(tl, pkt.layers)) + ' [TCP segment of a reassembled PDU]';
+        if (tlsNow && first !== null) proto = 'tls';
       }
       pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, d.payloadStart, d.payloadEnd, { len: d.payloadEnd - d.payloadStart, info, retrans, proto }));
     } else if (own && pkt !== null && st.conn !== null && this.dataDis !== undefined && pkt.layers.length === ti + 2) {
@@ -663,6 +691,53 @@ export class TcpApp {
       i++;
     }
     return out;
+  }
+
+  /**
+   * A frame's completed TLS records `ms` (of result `r`): their layers, pushed when the frame is the
+   * segment's own.
+   */
+  private pushTls(sess: TlsSession, dir: number, r: FeedResult, ms: readonly Message[], pkt: Packet | null, ti: number, own: boolean): void {
+    const ls = this.tlsLayers(sess, dir, ms, pkt);
+    if (pkt === null || !own) return;
+    for (const l of ls) pkt.layers.push(l);
+    // a frame that completes a record from earlier segments and starts one it does not finish:
+    // tshark's TCP hands the rest of the frame to TLS a second time (frame.protocols "tls:tls"),
+    // which asks for more; its bytes are TCP segment data, as in tshark's tree. (Records whole
+    // in the frame go with that second call: their layer is already the second "tls".)
+    if (r.partialInfo !== null && ms.every((x) => x.inFrame < 0)) {
+      const tl = pkt.layers[ti] as Layer<TcpD>;
+      const m = ms[ms.length - 1];
+      const at = m.inFrame >= 0 ? m.inFrame + m.bytes.length : tl.d.payloadStart + (m.segs[m.segs.length - 1]?.len ?? 0);
+      if (at < tl.d.payloadEnd) pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, at, tl.d.payloadEnd, { len: tl.d.payloadEnd - at, info: null, retrans: false, proto: 'tls' }));
+    }
+  }
+
+  /**
+   * A MySQL connection's completed messages: MySQL packets, each its own layer read in order with the
+   * connection's session and the frame's Info column; after the SSL request, TLS records.
+   */
+  private mysqlHandle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
+    const col: MysqlCol = newMysqlCol();
+    const toServer = dir === st.clientDir;
+    const ms = r.messages;
+    let first = true;
+    for (let i = 0; i < ms.length; ) {
+      if (ms[i].meta === 'tls') {
+        let j = i + 1;
+        while (j < ms.length && ms[j].meta === 'tls') j++;
+        this.pushTls(st.tls!, dir, r, ms.slice(i, j), pkt, ti, own);
+        i = j;
+        continue;
+      }
+      const m = ms[i++];
+      const cont = !first;
+      first = false;
+      const ls = this.groupedLayers('mysql', [m], pkt, (buf, s, e) => mysqlLayer(buf, s, e, st.mysql!, toServer, col, cont), (l, msg) => {
+        if (msg.cut !== null) l.problem(msg.snaplen ? 'truncated' : 'malformed', `MySQL packet cut (${msg.cut}): ${msg.bytes.length} of ${msg.declared} bytes`, 0, msg.bytes.length);
+      });
+      if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+    }
   }
 
   /** The TLS layers of a frame's completed records (one for those whole in the frame, as tshark's tree). */
@@ -831,7 +906,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
