@@ -10,6 +10,7 @@ import { phsAnalyzer, ProtocolHierarchy } from '../analysis/phs.js';
 import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
+import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
@@ -103,9 +104,19 @@ function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegis
       extra.push({ name: 'follow', packet() {} });
       continue;
     }
+    // stats_tree statistics: http,tree  http_req,tree  http_srv,tree  dns,tree  plen,tree  ptype,tree
+    const tree = /^([a-z_]+),tree(?:,(.*))?$/s.exec(z);
+    if (tree !== null) {
+      if (!(STATS_TREES as readonly string[]).includes(tree[1])) throw new UsageError(`bad -z ${z}: read knows the trees ${STATS_TREES.map((t) => `${t},tree`).join(', ')}`);
+      const text = tree[2] ?? '';
+      const t = new StatsTreeStat(tree[1] as StatsTreeName);
+      tables.push(t);
+      extra.push(statsTreeAnalyzer(t, (pkt) => clock.rel(pkt), filterOf(text, `${tree[1]},tree`)));
+      continue;
+    }
     const types = IO_USERS_TYPES.join('|');
     if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
-    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER] and follow,tcp,ascii|hex|raw,STREAM`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
   }
   return { tables, analyzers: extra, bodies };
 }
