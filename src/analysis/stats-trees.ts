@@ -151,7 +151,8 @@ export function httpTaps(pkt: Packet): HttpTap[] {
     const { src, dst } = addresses(layers, i);
     if (d.head !== undefined) {
       const h = d.head;
-      if (h === null) continue;
+      // a message tshark's dissector throws inside (a bad chunk size) never reaches its tap
+      if (h === null || (l.problems !== null && l.problems.some((p) => p.kind === 'malformed'))) continue;
       out.push(httpTapOf(l.buf, [l.start, h.lineEnd], h.headers.map((x) => [x.start, x.end] as [number, number]), src, dst));
     } else if (d.kind === 'continuation') {
       // bytes that start no message: tshark's HTTP taps them (no method, no code) when their first
@@ -309,6 +310,19 @@ function rrtMs(text: string): number | null {
   return Math.fround(sign * Number(m[2]) * 1000 + (sign * Number(m[3])) / 1000000.0);
 }
 
+/**
+ * Past the records wiretrace decodes (4096), whether the message has room for the rest the header
+ * counts (a question takes 5 bytes at least, a resource record 11): if not, tshark's dissector runs
+ * off the end and never reaches its tap.
+ */
+function roomFor(d: DnsD, from: number): boolean {
+  const left = [0, 0, 0, 0];
+  for (let i = 0; i < 4; i++) left[i] = d.counts[i];
+  for (const r of d.records) left[r.sec]--;
+  const need = left[0] * 5 + (left[1] + left[2] + left[3]) * 11;
+  return need <= d.msgEnd - from;
+}
+
 /** A packet's DNS tap calls: one per whole DNS message (not mDNS/LLMNR, not one tshark stops inside). */
 export function dnsTaps(pkt: Packet): DnsTap[] {
   const out: DnsTap[] = [];
@@ -316,7 +330,7 @@ export function dnsTaps(pkt: Packet): DnsTap[] {
     if (l.proto !== 'dns') continue;
     const d = l.d as DnsD;
     if (d === null || d.flavour !== 'dns' || !d.ok || d.partial || d.contOf !== 0) continue;
-    if (l.problems !== null && l.problems.some((p) => p.kind === 'malformed' || p.kind === 'truncated')) continue;
+    if (l.problems !== null && l.problems.some((p) => p.kind === 'malformed' || p.kind === 'truncated' || (p.kind === 'unsupported' && !roomFor(d, p.start)))) continue;
     const q = d.counts[0] > 0 ? d.records.find((r) => r.sec === 0) : undefined;
     if (d.counts[0] > 0 && q === undefined) continue;
     let unsolicited = false;
@@ -410,14 +424,17 @@ const plenTree: TreeDef<number> = {
   },
 };
 
-/** port_type_to_str of the packet's transport (tshark's pinfo->ptype after the whole dissection). */
-function portType(layers: readonly Layer[]): string {
-  let t = 'NONE';
+/**
+ * port_type_to_str of the packet's transport: tshark's pinfo->ptype after the whole dissection, so the
+ * last TCP or UDP header dissected, the one an ICMP error quotes included.
+ */
+function portType(layers: readonly Layer[], t = 'NONE'): string {
   for (const l of layers) {
     if (l.proto === 'tcp') t = 'TCP';
     else if (l.proto === 'udp') t = 'UDP';
     else if (l.proto === 'sctp') t = 'SCTP';
     else if (l.proto === 'dccp') t = 'DCCP';
+    if (l.inner !== null) t = portType(l.inner, t);
   }
   return t;
 }
@@ -428,7 +445,8 @@ const ptypeTree: TreeDef<string> = {
     st.createPivot('IP Protocol Types', 0);
   },
   taps(pkt) {
-    const n = pkt.layers.filter((l) => l.proto === 'ip').length;
+    // not a header tshark's IPv4 dissector stops inside (a bogus header length, a header cut short)
+    const n = pkt.layers.filter((l) => l.proto === 'ip' && !(l.problems !== null && l.problems.some((p) => (p.kind === 'malformed' || p.kind === 'truncated') && p.start === l.start))).length;
     if (n === 0) return [];
     const t = portType(pkt.layers);
     return new Array<string>(n).fill(t);
