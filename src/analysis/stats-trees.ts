@@ -151,8 +151,8 @@ export function httpTaps(pkt: Packet): HttpTap[] {
     const { src, dst } = addresses(layers, i);
     if (d.head !== undefined) {
       const h = d.head;
-      // a message tshark's dissector throws inside (a bad chunk size) never reaches its tap
-      if (h === null || (l.problems !== null && l.problems.some((p) => p.kind === 'malformed'))) continue;
+      // a message tshark's dissector throws inside (a bad chunk size, a malformed body) never reaches its tap
+      if (h === null || malformedMessage(layers, i)) continue;
       out.push(httpTapOf(l.buf, [l.start, h.lineEnd], h.headers.map((x) => [x.start, x.end] as [number, number]), src, dst));
     } else if (d.kind === 'continuation') {
       // bytes that start no message: tshark's HTTP taps them (no method, no code) when their first
@@ -167,6 +167,16 @@ export function httpTaps(pkt: Packet): HttpTap[] {
   const un = unclaimedHttp.get(pkt);
   if (un !== undefined && printableAt(un)) out.push({ method: null, code: 0, uri: null, host: null, ...addresses(layers, layers.length) });
   return out;
+}
+
+/** The HTTP layer at i, or a layer of its body after it (up to the next message), is malformed. */
+function malformedMessage(layers: readonly Layer[], i: number): boolean {
+  for (let j = i; j < layers.length; j++) {
+    const l = layers[j];
+    if (j > i && (l.proto === 'http' || l.proto === 'tcp.segments')) break;
+    if (l.problems !== null && l.problems.some((p) => p.kind === 'malformed')) return true;
+  }
+  return false;
 }
 
 /** g_ascii_isprint of a layer's first byte. */
