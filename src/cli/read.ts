@@ -57,7 +57,7 @@ const IOUSERS = /^(conv|endpoints),([a-z0-9]+)(?:,(.*))?$/s;
 
 /**
  * -z statistics, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER] and
- * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp). `bodies`: one of them reads HTTP bodies
+ * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp), NAME,tree[,FILTER] (stats trees). `bodies`: one of them reads HTTP bodies
  * (the hierarchy counts their media types).
  */
 function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { tables: Stat[]; analyzers: Analyzer[]; bodies: boolean } {
@@ -240,7 +240,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
@@ -253,6 +253,7 @@ Examples:
   wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
   wiretrace read -q -z io,phs trace.pcapng           protocol hierarchy statistics
   wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
+  wiretrace read -q -z http,tree -z dns,tree t.pcap  HTTP and DNS counters (tshark's stats trees)
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r
