@@ -10,6 +10,7 @@ import { phsAnalyzer, ProtocolHierarchy } from '../analysis/phs.js';
 import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
+import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
@@ -56,7 +57,7 @@ const IOUSERS = /^(conv|endpoints),([a-z0-9]+)(?:,(.*))?$/s;
 
 /**
  * -z statistics, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER] and
- * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp). `bodies`: one of them reads HTTP bodies
+ * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp), NAME,tree[,FILTER] (stats trees). `bodies`: one of them reads HTTP bodies
  * (the hierarchy counts their media types).
  */
 function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { tables: Stat[]; analyzers: Analyzer[]; bodies: boolean } {
@@ -103,9 +104,19 @@ function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegis
       extra.push({ name: 'follow', packet() {} });
       continue;
     }
+    // stats_tree statistics: http,tree  http_req,tree  http_srv,tree  dns,tree  plen,tree  ptype,tree
+    const tree = /^([a-z_]+),tree(?:,(.*))?$/s.exec(z);
+    if (tree !== null) {
+      if (!(STATS_TREES as readonly string[]).includes(tree[1])) throw new UsageError(`bad -z ${z}: read knows the trees ${STATS_TREES.map((t) => `${t},tree`).join(', ')}`);
+      const text = tree[2] ?? '';
+      const t = new StatsTreeStat(tree[1] as StatsTreeName);
+      tables.push(t);
+      extra.push(statsTreeAnalyzer(t, (pkt) => clock.rel(pkt), filterOf(text, `${tree[1]},tree`)));
+      continue;
+    }
     const types = IO_USERS_TYPES.join('|');
     if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
-    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER] and follow,tcp,ascii|hex|raw,STREAM`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
   }
   return { tables, analyzers: extra, bodies };
 }
@@ -229,7 +240,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
@@ -242,6 +253,7 @@ Examples:
   wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
   wiretrace read -q -z io,phs trace.pcapng           protocol hierarchy statistics
   wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
+  wiretrace read -q -z http,tree -z dns,tree t.pcap  HTTP and DNS counters (tshark's stats trees)
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r

@@ -29,6 +29,7 @@ const COMMANDS: string[][] = [
     '-e', 'http.request.uri', '-e', 'dns.qry.name', '-e', 'frame.protocols', '-e', 'tcp.window_size'],
   ['read', '-Y', 'tcp.analysis.flags or len(http.host) > 3 or dns.qry.name[0:1] == "w" or count(ip.addr) == 2'],
   ['read', '-q', '-z', 'io,phs', '-z', 'conv,tcp', '-z', 'endpoints,ip', '-z', 'conv,udp,dns', '-z', 'follow,tcp,hex,0', '-z', 'follow,tcp,ascii,1'],
+  ['read', '-q', '-z', 'http,tree', '-z', 'http_req,tree', '-z', 'http_srv,tree,tcp', '-z', 'dns,tree', '-z', 'plen,tree', '-z', 'ptype,tree'],
   ['conversations'],
   ['conversations', '-T', 'json'],
   ['conversations', '-z', 'conv,tcp,tcp.len > 0', '-z', 'conv,udp,dns'],

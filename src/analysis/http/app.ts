@@ -32,6 +32,13 @@ import { u32 } from '../../dissect/fields.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
+/**
+ * Bytes on an HTTP stream that start no message, on a connection where no request was seen: no layer
+ * shows them (as in tshark), but tshark's HTTP tap still sees them (-z http,tree counts one "Other HTTP
+ * Packet" when their first byte is printable). Packet → the continuation layer taken off it.
+ */
+export const unclaimedHttp = new WeakMap<Packet, Layer>();
+
 export const HTTP_PORTS = new Set([80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710]);
 export const DNS_TCP_PORTS = new Set([53]);
 
@@ -634,7 +641,10 @@ export class TcpApp {
         // payload only, no protocol after tcp); after a request, an HTTP continuation hands them to
         // Data (tshark's http:data, "File Data: N bytes" then "Data (N bytes)")
         if (st.conn.upgraded) top.d.upgraded = true;
-        else if (!st.conn.sawRequest) pkt.layers.length = ti + 1;
+        else if (!st.conn.sawRequest) {
+          unclaimedHttp.set(pkt, top);
+          pkt.layers.length = ti + 1;
+        }
         else pkt.layers.push(this.dataDis.dissect(top.buf, top.start, top.end, this.ctx(pkt, pkt.layers.slice(0, ti + 1))));
       }
     }
