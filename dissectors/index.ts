@@ -26,6 +26,7 @@ import { udp } from './udp.js';
 import { teredo } from './teredo.js';
 // -- application layer
 import { dhcp } from './dhcp.js';
+import { dhcpv6 } from './dhcpv6.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
@@ -66,6 +67,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- application layer
   dns,
   dhcp,
+  dhcpv6,
   tlsQuic,
   tls,
   quic,
