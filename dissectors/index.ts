@@ -8,6 +8,7 @@ import { ethernet } from './ethernet.js';
 // -- link layer
 import { arp } from './arp.js';
 import { llc } from './llc.js';
+import { stp } from './stp.js';
 import { loop, nullLoopback } from './null.js';
 import { iplink, rawip } from './rawip.js';
 import { sll } from './sll.js';
@@ -46,6 +47,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   vlan,
   ieee8021ad,
   llc,
+  stp,
   sll,
   sll2,
   nullLoopback,
