@@ -9,6 +9,7 @@ import { ethernet } from './ethernet.js';
 import { arp } from './arp.js';
 import { llc } from './llc.js';
 import { stp } from './stp.js';
+import { lldp } from './lldp.js';
 import { loop, nullLoopback } from './null.js';
 import { iplink, rawip } from './rawip.js';
 import { sll } from './sll.js';
@@ -48,6 +49,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ieee8021ad,
   llc,
   stp,
+  lldp,
   sll,
   sll2,
   nullLoopback,
