@@ -8,6 +8,8 @@ import { ethernet } from './ethernet.js';
 // -- link layer
 import { arp } from './arp.js';
 import { llc } from './llc.js';
+import { stp } from './stp.js';
+import { lldp } from './lldp.js';
 import { loop, nullLoopback } from './null.js';
 import { iplink, rawip } from './rawip.js';
 import { sll } from './sll.js';
@@ -26,6 +28,7 @@ import { udp } from './udp.js';
 import { teredo } from './teredo.js';
 // -- application layer
 import { dhcp } from './dhcp.js';
+import { dhcpv6 } from './dhcpv6.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
@@ -46,6 +49,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   vlan,
   ieee8021ad,
   llc,
+  stp,
+  lldp,
   sll,
   sll2,
   nullLoopback,
@@ -67,6 +72,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   // -- application layer
   dns,
   dhcp,
+  dhcpv6,
   tlsQuic,
   tls,
   quic,
