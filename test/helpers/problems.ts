@@ -1,0 +1,15 @@
+// What fuzz and prefix tests assert about a dissected packet: the chain and Layer.fields() catch a
+// dissector that throws and record it as a 'malformed' problem saying "… dissector failed: …" /
+// "dissector error in fields: …" — a test that only checks "no exception escapes" would miss it.
+
+import type { Layer } from '../../src/dissect/layer.js';
+
+/** The messages of the problems recorded for a throwing dissector, in these layers and the packets they quote. */
+export function dissectorErrors(layers: readonly Layer[]): string[] {
+  const out: string[] = [];
+  for (const l of layers) {
+    for (const p of l.problems ?? []) if (/dissector (failed|error)/.test(p.message)) out.push(p.message);
+    if (l.inner !== null) out.push(...dissectorErrors(l.inner));
+  }
+  return out;
+}
