@@ -4,21 +4,18 @@
 // ICMP error not counted, every IPv4 fragment counted but an IPv6 datagram once, UDP's destination
 // after an IPv6 routing header, no TCP row for a bogus data offset, no IPv6 row when its extension
 // headers are cut, tunnels (Teredo) in both tables, VLAN and Linux cooked captures.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSize } from '../../src/analysis/iousers.js';
 import { runCli } from '../helpers/cli.js';
-import { CORPUS_DIR } from '../helpers/corpus.js';
+import { corpusCapture } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(ROOT, 'fixtures', 'iousers');
 const ALL = ['eth', 'ip', 'ipv6', 'tcp', 'udp'].flatMap((t) => ['-z', `conv,${t}`, '-z', `endpoints,${t}`]);
 
-function capture(name: string): string {
-  for (const ext of ['.pcap', '.pcapng']) if (existsSync(join(CORPUS_DIR, name + ext))) return join(CORPUS_DIR, name + ext);
-  throw new Error(`no capture ${name} in ${CORPUS_DIR}`);
-}
+const capture = corpusCapture;
 
 describe('read -z conv,TYPE -z endpoints,TYPE equals tshark', () => {
   const files = readdirSync(FIX).filter((f) => f.endsWith('.txt') && f !== 'demo-filtered.txt').sort();

@@ -3,7 +3,7 @@
 // exercises one rule of tshark's tree (see src/analysis/phs.ts): no ethertype item, ICMP's echo data
 // and quoted headers inside its item, WebSocket without an HTTP item, one igmp item, tcp.segments
 // after the body and only for two segments or more, _ws.short, raw IP's "ip" before IPv6.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { phsItems, ProtocolHierarchy } from '../../src/analysis/phs.js';
@@ -11,15 +11,12 @@ import { parseCaptureBuffer } from '../../src/capture/open.js';
 import { Dissection } from '../../src/dissect/chain.js';
 import { defaultRegistry } from '../../dissectors/index.js';
 import { runCli } from '../helpers/cli.js';
-import { CORPUS_DIR } from '../helpers/corpus.js';
+import { CORPUS_DIR, corpusCapture } from '../helpers/corpus.js';
 
 const FIX = join(import.meta.dirname, '..', '..', 'fixtures', 'phs');
 const FILTER = 'tcp.len > 0 || ip.src == 10.0.0.1'; // scripts/phs-expected.sh
 
-function capture(name: string): string {
-  for (const ext of ['.pcap', '.pcapng']) if (existsSync(join(CORPUS_DIR, name + ext))) return join(CORPUS_DIR, name + ext);
-  throw new Error(`no capture ${name} in ${CORPUS_DIR}`);
-}
+const capture = corpusCapture;
 
 describe('read -z io,phs equals tshark -q -z io,phs', () => {
   const files = readdirSync(FIX).filter((f) => f.endsWith('.txt')).sort();

@@ -3,23 +3,19 @@
 // scripts/stats-tree-expected.sh): byte for byte. Each capture exercises one rule of which tap calls
 // tshark makes (see src/analysis/stats-trees.ts); the demo capture also with tap filters, and with a
 // filter no packet passes.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cFixed, MAX_NODES, StatsTree } from '../../src/analysis/stats-tree.js';
 import { runCli } from '../helpers/cli.js';
-import { CORPUS_DIR } from '../helpers/corpus.js';
+import { corpusCapture } from '../helpers/corpus.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(ROOT, 'fixtures', 'stats-tree');
 const DEMO = join(ROOT, 'fixtures', 'demo.pcapng');
 const ALL = ['http', 'http_req', 'http_srv', 'dns', 'plen', 'ptype'].flatMap((t) => ['-z', `${t},tree`]);
 
-function capture(name: string): string {
-  if (name === 'demo') return DEMO;
-  for (const ext of ['.pcap', '.pcapng']) if (existsSync(join(CORPUS_DIR, name + ext))) return join(CORPUS_DIR, name + ext);
-  throw new Error(`no capture ${name} in ${CORPUS_DIR}`);
-}
+const capture = (name: string): string => (name === 'demo' ? DEMO : corpusCapture(name));
 
 describe('read -z NAME,tree equals tshark', () => {
   const files = readdirSync(FIX).filter((f) => f.endsWith('.txt') && !f.startsWith('demo-')).sort();
