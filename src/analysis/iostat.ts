@@ -141,6 +141,17 @@ export function parseIoStat(z: string, protocols: ReadonlySet<string>): IoStatSp
   return { interval, prec, columns };
 }
 
+/**
+ * Fields whose values tshark's io,stat does not see as its -T fields shows them (found by comparing every
+ * numeric field on the corpus): a calculation on them is refused rather than printed differently.
+ */
+const UNSEEN = new Map([
+  ['ip.version', 'tshark counts only the IPv6 header\'s, which wiretrace does not give'],
+  ['dns.qry.class', 'tshark counts none'],
+  ['dns.resp.class', 'tshark counts none'],
+  ['vlan.priority', 'tshark counts none'],
+]);
+
 /** One column, as tshark's register_io_tap reads it. */
 function column(text: string | null, protocols: ReadonlySet<string>): IoStatColumn {
   let calc = FRAMES_AND_BYTES;
@@ -170,6 +181,8 @@ function column(text: string | null, protocols: ReadonlySet<string>): IoStatColu
   if (field !== null) {
     const ftype = tsharkFieldType(field, protocols);
     if (ftype === null) throw new IoStatError(`${text}: there is no field named '${field}'`);
+    const unseen = UNSEEN.get(field);
+    if (unseen !== undefined) throw new IoStatError(`${text}: tshark's io,stat does not see the values of ${field} (${unseen}); wiretrace does not print different numbers`);
     kind = kindOf(ftype);
     const bad = (what: string) => new IoStatError(`${text}: ${field} ${what}, so ${name}(*) calculations are not supported on it`);
     if (kind === 'float' || kind === 'double') {

@@ -98,6 +98,7 @@ describe('read -z io,stat on the command line', () => {
     ['io,stat,1,COUNT()tcp', /you didn't specify a field name for COUNT/],
     ['io,stat,1,FRAMES(frame.len)', /FRAMES does not require or allow a field name/],
     ['io,stat,1,tcp.port in {80,81}', /bad display filter/],
+    ['io,stat,1,SUM(ip.version)ip.version', /tshark's io,stat does not see the values of ip\.version/],
     ['io,stat,1,tcp.bogus == 1', /bad display filter/],
   ];
   for (const [z, msg] of bad) {
