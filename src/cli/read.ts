@@ -11,6 +11,8 @@ import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
+import { IoStat, ioStatAnalyzer, IoStatClock, IoStatError, parseIoStat, type IoStatSpec } from '../analysis/iostat.js';
+import { frameDissector } from '../dissect/frame.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
@@ -57,16 +59,40 @@ const IOUSERS = /^(conv|endpoints),([a-z0-9]+)(?:,(.*))?$/s;
 
 /**
  * -z statistics, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER] and
- * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp), NAME,tree[,FILTER] (stats trees). `bodies`: one of them reads HTTP bodies
- * (the hierarchy counts their media types).
+ * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp), io,stat,INTERVAL[,COLUMN]…, follow,tcp,
+ * NAME,tree[,FILTER] (stats trees). `bodies`: one of them reads HTTP bodies (the hierarchy counts their
+ * media types; a filter may read them). `yNames`: the names -Y reads (an io,stat calculation sees the
+ * values of the fields a filter of the run names). `notes`: lines for stderr.
  */
-function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegistry>, analyzers: readonly Analyzer[]): { tables: Stat[]; analyzers: Analyzer[]; bodies: boolean } {
+function statsFrom(
+  raw: RawStatOptions,
+  registry: ReturnType<typeof defaultRegistry>,
+  analyzers: readonly Analyzer[],
+  yNames: readonly string[] = [],
+): { tables: Stat[]; analyzers: Analyzer[]; bodies: boolean; notes: string[] } {
   const tables: Stat[] = [];
   const extra: Analyzer[] = [];
   let bodies = false;
   const clock = new RelativeClock();
-  const filterOf = (text: string, what: string) => (text === '' ? null : displayFilterFrom({ displayFilter: text }, registry, analyzers, `-z ${what}`));
+  // every name a display filter of the run reads
+  const named = new Set(yNames);
+  const filterOf = (text: string, what: string) => {
+    if (text === '') return null;
+    const f = displayFilterFrom({ displayFilter: text }, registry, analyzers, `-z ${what}`);
+    for (const n of f?.names ?? []) named.add(n);
+    return f;
+  };
+  const ioClock = new IoStatClock();
+  const ioStats: IoStat[] = [];
   for (const z of raw.z ?? []) {
+    if (z.startsWith('io,stat,') || z === 'io,stat') {
+      const s = ioStatFrom(z, registry, analyzers, filterOf, clock, ioClock);
+      tables.push(s);
+      extra.push(ioStatAnalyzer(s));
+      ioStats.push(s);
+      if (s.spec.columns.some((c) => c.filter.trim() !== '' || c.field !== null)) bodies = true;
+      continue;
+    }
     const phs = /^io,phs(?:,(.*))?$/s.exec(z);
     if (phs !== null) {
       const text = phs[1] ?? '';
@@ -116,15 +142,66 @@ function statsFrom(raw: RawStatOptions, registry: ReturnType<typeof defaultRegis
     }
     const types = IO_USERS_TYPES.join('|');
     if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
-    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], io,stat,INTERVAL[,FILTER]…, conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
   }
-  return { tables, analyzers: extra, bodies };
+  const notes: string[] = [];
+  for (const s of ioStats) {
+    s.prime(named);
+    for (const c of s.unprimed()) {
+      const field = /\((.*?)\)/.exec(c)![1];
+      notes.push(`wiretrace: note: -z ${s.source}: no display filter names ${field}, so ${c} counts nothing (as in tshark); name it in the column's filter: ${c.slice(0, c.indexOf(')') + 1)}${field}`);
+    }
+  }
+  return { tables, analyzers: extra, bodies, notes };
 }
 
-/** Print what the -z statistics gathered (after the packets; the last -z first, as tshark). */
+/** One -z io,stat,…: its columns' filters compiled, and their fields' values read as a filter reads them. */
+function ioStatFrom(
+  z: string,
+  registry: ReturnType<typeof defaultRegistry>,
+  analyzers: readonly Analyzer[],
+  filterOf: (text: string, what: string) => ReturnType<typeof displayFilterFrom>,
+  clock: RelativeClock,
+  ioClock: IoStatClock,
+): IoStat {
+  const protocols = new Set(registry.dissectors.flatMap((d) => [d.proto, ...(d.filterProtos ?? [])]));
+  protocols.add(frameDissector.proto);
+  let spec: IoStatSpec;
+  try {
+    spec = parseIoStat(z, protocols);
+  } catch (e) {
+    if (e instanceof IoStatError) throw new UsageError(`bad -z ${z}: ${e.message}`);
+    throw e;
+  }
+  const probes = spec.columns.map((c) => {
+    const field = c.field;
+    // the field alone as a filter: its occurrences, every one, as the filter machinery finds them
+    const f = field === null ? null : displayFilterFrom({ displayFilter: field }, registry, analyzers, `-z ${z}`)!;
+    return {
+      filter: filterOf(c.filter.trim(), 'io,stat'),
+      values: f === null ? null : (pkt: Parameters<typeof f.test>[0]) => f.occurrences(pkt, field!),
+    };
+  });
+  return new IoStat(z, spec, probes, clock, ioClock);
+}
+
+/**
+ * Print what the -z statistics gathered (after the packets; the last -z first, as tshark). Every text is
+ * made before the first is written: one that cannot be made (io,stat over too many intervals) is an
+ * error with nothing printed.
+ */
 async function writeStats(tables: readonly Stat[], io: CliIO): Promise<void> {
+  const texts: string[] = [];
   for (let i = tables.length - 1; i >= 0; i--) {
-    const e = await writeWhole(io.stdout, tables[i].text());
+    try {
+      texts.push(tables[i].text());
+    } catch (e) {
+      if (e instanceof IoStatError) throw new UsageError(`bad -z ${(tables[i] as IoStat).source}: ${e.message}`);
+      throw e;
+    }
+  }
+  for (const t of texts) {
+    const e = await writeWhole(io.stdout, t);
     if (e !== null) throw new UserError(`cannot write the output: ${e.message}`);
   }
 }
@@ -138,7 +215,8 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   const filter = displayFilterFrom(raw, registry, base);
   const plan = savePlan(raw, file);
   if (raw.quiet && plan !== null && raw.print) throw new UsageError('-q and -P: choose one (-q prints no packets)');
-  const stats = statsFrom(raw, registry, base);
+  const stats = statsFrom(raw, registry, base, filter?.names);
+  for (const n of stats.notes) io.stderr.write(n + '\n');
   if (stats.tables.length > 0 && plan?.path === '-') throw new UsageError('-w - writes the capture to standard output: -z would print its statistics into it');
   // the statistics read every packet's final layers: they run after every other analyzer
   const analyzers = stats.analyzers.length > 0 ? [...base, ...stats.analyzers] : base;
@@ -240,7 +318,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), io,stat,INTERVAL[,FILTER]… (frames and bytes per interval; a column may be COUNT|SUM|MIN|MAX|AVG|LOAD(FIELD)[FILTER]), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
@@ -252,6 +330,7 @@ Examples:
   wiretrace read -Y 'http.request && ip.addr == 10.0.0.0/8' trace.pcap
   wiretrace read -Y dns -w dns.pcapng trace.pcap     save the DNS packets to a new capture
   wiretrace read -q -z io,phs trace.pcapng           protocol hierarchy statistics
+  wiretrace read -q -z io,stat,1,tcp,udp t.pcap      frames and bytes per second: all, TCP, UDP
   wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
   wiretrace read -q -z http,tree -z dns,tree t.pcap  HTTP and DNS counters (tshark's stats trees)
   tcpdump -w - | wiretrace read -                    read a capture from standard input

@@ -715,7 +715,7 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
 // ---- evaluation ------------------------------------------------------------------------------
 
 /** One occurrence of a name in a packet: a field, or a protocol layer (its bytes are its value); or a slice or function value. */
-interface Occ {
+export interface Occ {
   value: FieldValue;
   show: string;
   /** Bytes it takes in the packet (a field's len; len() of a number or an address). */
@@ -763,6 +763,17 @@ export class DisplayFilter {
   }
 
   private collected = false;
+
+  /**
+   * The occurrences of `name` (a field or protocol this filter reads) in `pkt`, in tree order: every
+   * one, hidden fields and those inside an ICMP error's quoted headers too (for `-z io,stat` sums).
+   */
+  occurrences(pkt: Packet, name: string): readonly Occ[] {
+    this.pkt = pkt;
+    this.occ.clear();
+    this.collected = false;
+    return this.get(name);
+  }
 
   /** The occurrences of `name` in the packet, in tree order. */
   private get(name: string): Occ[] {
