@@ -59,6 +59,17 @@ function headerLen(b: Uint8Array, s: number, end: number, flags: number, ppp: bo
   return { len: n, cut: s + n > end };
 }
 
+/** tshark's bit drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
+function bitsText(v: number, mask: number, nbits: number): string {
+  let s = '';
+  for (let i = nbits - 1; i >= 0; i--) {
+    const m = 2 ** i;
+    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
+    if (i > 0 && i % 4 === 0) s += ' ';
+  }
+  return s;
+}
+
 function sum16(b: Uint8Array, s: number, e: number): number {
   let sum = 0;
   let i = s;
@@ -130,7 +141,7 @@ export const gre: Dissector<GreD> = {
     const yes = (v: number) => (v ? 'Yes' : 'No');
     const bit = (key: string, label: string, mask: number) => {
       const f = fBool(key, label, (flags & mask) !== 0, s, 2, mask);
-      f.text = `${label}: ${yes(flags & mask)}`;
+      f.text = `${bitsText(flags, mask, 16)} = ${label}: ${yes(flags & mask)}`;
       return f;
     };
     const kids: Field[] = [
@@ -145,8 +156,9 @@ export const gre: Dissector<GreD> = {
       kids.push(bit('gre.flags.ack', 'Acknowledgment', A), fBits('gre.flags.reserved', 'Flags (Reserved)', (flags >> 3) & 0xf, s, 2, 0x0078));
     } else kids.push(fBits('gre.flags.reserved', 'Flags (Reserved)', (flags >> 3) & 0x1f, s, 2, 0x00f8));
     const ver = fBits('gre.flags.version', 'Version', flags & 7, s, 2, 7);
-    ver.text = `Version: ${(flags & 7) === 0 ? 'GRE' : (flags & 7) === 1 ? 'Enhanced GRE' : 'Unknown'} (${flags & 7})`;
+    ver.text = `${bitsText(flags, 7, 16)} = Version: ${(flags & 7) === 0 ? 'GRE' : (flags & 7) === 1 ? 'Enhanced GRE' : 'Unknown'} (${flags & 7})`;
     kids.push(ver);
+    for (const k of kids) if (k.text === undefined) k.text = `${bitsText(flags, k.mask!, 16)} = ${k.label}: ${k.show}`;
     fv.children = kids;
     const pt = fHex('gre.proto', 'Protocol Type', type, s + 2, 2);
     pt.text = `Protocol Type: ${typeName(type) ?? 'Unknown'} (${pt.show})`;

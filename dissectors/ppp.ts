@@ -110,6 +110,17 @@ export interface CpD {
 
 type OptFn = (b: Uint8Array, at: number, len: number) => { name: string; kids: Field[] };
 
+/** tshark's bit drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
+function bitsText(v: number, mask: number, nbits: number): string {
+  let s = '';
+  for (let i = nbits - 1; i >= 0; i--) {
+    const m = 2 ** i;
+    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
+    if (i > 0 && i % 4 === 0) s += ' ';
+  }
+  return s;
+}
+
 const ACCM_NAMES = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'HT', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1 (XON)', 'DC2', 'DC3 (XOFF)', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
 const ACCM_KEYS = ['nul', 'soh', 'stx', 'etx', 'eot', 'enq', 'ack', 'bel', 'bs', 'ht', 'lf', 'vt', 'ff', 'cr', 'so', 'si', 'dle', 'dc1', 'dc2', 'dc3', 'dc4', 'nak', 'syn', 'etb', 'can', 'em', 'sub', 'esc', 'fs', 'gs', 'rs', 'us'];
 const CALLBACK_OPS: Record<number, string> = {
@@ -140,7 +151,7 @@ const LCP_OPTS: Record<number, [string, OptFn | null, number]> = {
     f.children = [];
     for (let i = 31; i >= 0; i--) {
       const c = fBool(`lcp.opt.asyncmap.${ACCM_KEYS[i]}`, ACCM_NAMES[i], ((v >>> i) & 1) === 1, at + 2, 4, 2 ** i);
-      c.text = `${ACCM_NAMES[i]}: ${(v >>> i) & 1 ? 'True' : 'False'}`;
+      c.text = `${bitsText(v, 2 ** i, 32)} = ${ACCM_NAMES[i]}: ${(v >>> i) & 1 ? 'True' : 'False'}`;
       f.children.push(c);
     }
     return { name: txt, kids: [f] };
@@ -209,7 +220,7 @@ const CCP_OPTS: Record<number, [string, OptFn | null, number]> = {
     f.text = `Supported Bits: ${f.show}${set.length ? ', ' + set.join(', ') : ''}`;
     f.children = MPPE_BITS.map(([k, n, m, on, off]) => {
       const c = fBool(`ccp.opt.supported_bits.${k}`, n, (v & m) !== 0, at + 2, 4, m);
-      c.text = `${n}: ${v & m ? on : off}`;
+      c.text = `${bitsText(v, m, 32)} = ${n}: ${v & m ? on : off}`;
       return c;
     });
     return { name: '', kids: [f] };
