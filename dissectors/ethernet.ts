@@ -21,7 +21,8 @@ export const ethernet: Dissector<EthD> = {
   proto: 'eth',
   name: 'Ethernet II',
   fieldKeys: ['eth.dst', 'eth.src', 'eth.addr', 'eth.type', 'eth.len', 'eth.invalid_lentype', 'eth.padding', 'eth.trailer', 'eth.fcs', 'eth.fcs.status'],
-  registers: [{ table: 'link', key: 1 }],
+  // 0x6558: transparent Ethernet bridging inside GRE
+  registers: [{ table: 'link', key: 1 }, { table: 'gre.proto', key: 0x6558 }],
   dissect(buf, start, end, ctx) {
     const l = new Layer<EthD>(ethernet, buf, start, end, { type: -1, layers: null, pktLen: 0, missing: 0, payloadEnd: -1, fcs: -1 });
     if (end - start < 14) {

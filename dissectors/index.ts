@@ -26,6 +26,8 @@ import { tcp } from './tcp.js';
 import { udp } from './udp.js';
 // -- tunnels
 import { teredo } from './teredo.js';
+import { gre } from './gre.js';
+import { ccp, chap, ipcp, lcp, pap, ppp, pppComp } from './ppp.js';
 // -- application layer
 import { dhcp } from './dhcp.js';
 import { dhcpv6 } from './dhcpv6.js';
@@ -41,6 +43,7 @@ import { nbns } from './nbns.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { mysql } from './mysql.js';
+import { pptp } from './pptp.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -69,6 +72,14 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   udp,
   // -- tunnels
   teredo,
+  gre,
+  ppp,
+  lcp,
+  ipcp,
+  ccp,
+  chap,
+  pap,
+  pppComp,
   // -- application layer
   dns,
   dhcp,
@@ -83,6 +94,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pfcp,
   resp,
   mysql,
+  pptp,
   http,
   ssdp,
 ];

@@ -221,7 +221,7 @@ export const ipv4: Dissector<Ipv4D> = {
     'ip.fragment.overlap', 'ip.fragment.overlap.conflict', 'ip.fragment.toolongfragment', 'ip.fragment.count',
     'ip.reassembled.length', 'ip.reassembled.data',
   ],
-  registers: [{ table: 'ethertype', key: 0x0800 }, { table: 'ip.proto', key: 4 }],
+  registers: [{ table: 'ethertype', key: 0x0800 }, { table: 'ip.proto', key: 4 }, { table: 'gre.proto', key: 0x0800 }, { table: 'ppp.protocol', key: 0x0021 }],
 
   dissect(buf, start, end, ctx) {
     const d = emptyD();

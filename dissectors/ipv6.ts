@@ -88,7 +88,7 @@ export const ipv6: Dissector<Ipv6D> = {
     'ipv6.fragment', 'ipv6.fragment.overlap', 'ipv6.fragment.overlap.conflict', 'ipv6.fragment.toolongfragment',
     'ipv6.fragment.count', 'ipv6.reassembled.length', 'ipv6.reassembled.data',
   ],
-  registers: [{ table: 'ethertype', key: 0x86dd }, { table: 'ip.proto', key: 41 }],
+  registers: [{ table: 'ethertype', key: 0x86dd }, { table: 'ip.proto', key: 41 }, { table: 'gre.proto', key: 0x86dd }, { table: 'ppp.protocol', key: 0x0057 }],
 
   dissect(buf, start, end, ctx) {
     const d = emptyD();

@@ -49,10 +49,13 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
       if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = true;
       continue;
     }
-    // the echo data of ICMP, and IPv6's AH, are inside the item before them
-    if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6')) || (proto === 'ah' && prev === 'ipv6')) continue;
+    // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
+    // item before them
+    if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
-      const part = protocolsPart(l);
+      let part = protocolsPart(l);
+      // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item
+      if (proto === 'pptp' || proto === 'lcp') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

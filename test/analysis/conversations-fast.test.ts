@@ -226,7 +226,8 @@ describe('LeanDecoder', () => {
     expect(d.decode(mk((b) => (b[14] = 0x46)))).toBe(LEAN_FALLBACK); // IPv4 options
     expect(d.decode(mk((b) => (b[23] = 4)))).toBe(LEAN_FALLBACK); // IP in IP
     expect(d.decode(mk((b) => (b[23] = 1)))).toBe(LEAN_FALLBACK); // ICMP (may quote packets)
-    expect(d.decode(mk((b) => (b[23] = 47)))).toBe(LEAN_SKIP); // GRE: no dissector, data
+    expect(d.decode(mk((b) => (b[23] = 47)))).toBe(LEAN_FALLBACK); // GRE: a dissector that may carry IP (TCP/UDP inside)
+    expect(d.decode(mk((b) => (b[23] = 99)))).toBe(LEAN_SKIP); // no dissector: data
     expect(d.decode(mk((b) => (b[46] = 0x40)))).toBe(LEAN_FALLBACK); // TCP header length 16
     expect(d.decode(mk((b) => (b[17] += 40)))).toBe(LEAN_FALLBACK); // IP total length beyond the frame
     expect(d.decode(mk((b) => (b[55] = 40)))).toBe(LEAN_FALLBACK); // MSS option length lies

@@ -29,6 +29,7 @@ import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSess
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
 import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
+import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -187,7 +188,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -217,7 +218,7 @@ class AppStream {
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -274,6 +275,14 @@ class RespFramer implements AppParser {
     return respPartialInfo(buf, this.request);
   }
 }
+
+/**
+ * PPTP: tshark's PPTP does no reassembly (each segment's payload is read as one message from its start),
+ * so each segment's bytes are handed out as they come; retransmitted bytes are not handed out again.
+ */
+const PPTP_FRAMER: AppParser = {
+  measure: (buf) => buf.length,
+};
 
 /** What MysqlFramer cut: a MySQL packet, or (after the SSL request) a TLS record. */
 const MYSQL_PKT = 'mysql';
@@ -518,6 +527,9 @@ export class TcpApp {
     } else if (lo === MYSQL_TCP_PORT || hi === MYSQL_TCP_PORT) {
       proto = 'mysql';
       toServer = dp === MYSQL_TCP_PORT;
+    } else if (lo === PPTP_TCP_PORT || hi === PPTP_TCP_PORT) {
+      proto = 'pptp';
+      toServer = dp === PPTP_TCP_PORT;
     } else if (lo === RESP_TCP_PORT || hi === RESP_TCP_PORT) {
       proto = 'resp';
       toServer = dp === RESP_TCP_PORT;
@@ -567,6 +579,11 @@ export class TcpApp {
       }
       if (st.proto === 'resp') {
         const ls = this.groupedLayers('resp', r.messages, pkt, (buf, s, e, group) => respLayer(buf, s, e, group.map(({ m, at }) => ({ start: at, end: at + m.bytes.length })), dir === st.clientDir));
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
+      if (st.proto === 'pptp') {
+        const ls = this.groupedLayers('pptp', r.messages, pkt, (buf, s, e) => pptpLayer(buf, s, e));
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
         return;
       }
@@ -916,7 +933,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
