@@ -40,6 +40,7 @@ import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
+import { ldap } from './ldap.js';
 import { mysql } from './mysql.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
@@ -83,6 +84,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pfcp,
   resp,
   mysql,
+  ldap,
   http,
   ssdp,
 ];
