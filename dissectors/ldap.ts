@@ -164,6 +164,8 @@ export interface LdapD {
   extraProto: number;
   /** A SASL security-layer buffer (4-byte length, a GSS-API Kerberos wrap token, then the messages), or null. */
   sasl: { payload: number; sealed: boolean } | null;
+  /** Not listed again in frame.protocols (a message right after another in the same frame). */
+  quiet: boolean;
   /** Info of the frame's earlier LDAP layers and the separator (a reassembled message before those whole in the frame). */
   prefix: string;
 }
@@ -924,7 +926,7 @@ function walk(l: Layer<LdapD>, fields: boolean): void {
  * sealed (encrypted) payloads are counted, not read. Tokens other than CFX wrap: no messages.
  */
 export function ldapSaslLayer(sess: LdapSession, buf: Uint8Array, start: number, end: number, frame: number, ts: bigint): Layer<LdapD> {
-  const l = new Layer<LdapD>(ldap, buf, start, end, { items: [], info: null, fields: null, extraProto: 0, prefix: '', sasl: null });
+  const l = new Layer<LdapD>(ldap, buf, start, end, { items: [], info: null, fields: null, extraProto: 0, prefix: '', sasl: null, quiet: false });
   const t = start + 4;
   let payload = end;
   let sealed = false;
@@ -946,7 +948,7 @@ export function ldapSaslLayer(sess: LdapSession, buf: Uint8Array, start: number,
 
 /** The LDAP layer over the messages `items` (whole, in the frame or one reassembled message). */
 export function ldapLayer(buf: Uint8Array, start: number, end: number, items: LdapItem[], prefix = ''): Layer<LdapD> {
-  const l = new Layer<LdapD>(ldap, buf, start, end, { items, info: null, fields: null, extraProto: 0, prefix, sasl: null });
+  const l = new Layer<LdapD>(ldap, buf, start, end, { items, info: null, fields: null, extraProto: 0, prefix, sasl: null, quiet: false });
   walk(l, false);
   return l;
 }
@@ -974,7 +976,13 @@ export const ldap: Dissector<LdapD> = {
   ],
   // reached through TCP reassembly (src/analysis/http/app.ts), not the port table
   registers: [],
-  protocolsPart: (l) => 'ldap' + ':ldap'.repeat(l.d.extraProto) + (l.d.sasl !== null ? ':gss-api:spnego-krb5' : ''),
+  protocolsPart: (l) => {
+    walk(l, false);
+    const parts = l.d.quiet ? [] : ['ldap'];
+    for (let i = 0; i < l.d.extraProto; i++) parts.push('ldap');
+    if (l.d.sasl !== null) parts.push('gss-api', 'spnego-krb5');
+    return parts.join(':');
+  },
 
   dissect(buf, start, end) {
     return ldapLayer(buf, start, end, [{ start, end, results: 0, responseTo: 0, dt: 0n }]);

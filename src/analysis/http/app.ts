@@ -823,18 +823,28 @@ export class TcpApp {
         }
         continue;
       }
-      const ls = this.groupedLayers('ldap', run, pkt, (buf, s, e, group) => {
-        const l = ldapLayer(buf, s, e, group.map(({ m, at }) => ldapTrack(sess, buf, at, at + m.bytes.length, frame, ts)), prefix);
-        const info = l.d.info ?? '';
-        prefix = info === '' ? prefix : info + ' | ';
-        return l;
-      }, (l, m) => {
-        if (m.cut !== null) {
-          if (m.snaplen) for (const p of l.problems ?? []) if (p.kind === 'malformed') p.kind = 'truncated';
-          l.problem(m.snaplen ? 'truncated' : 'malformed', `LDAP message cut (${m.cut}): ${m.bytes.length} of ${m.declared} bytes`, 0, m.bytes.length);
-        }
-      });
-      if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+      // one layer per message, as tshark's tree has one per PDU; a message whole in the frame right after
+      // another one whole in it does not repeat "ldap" in frame.protocols (tshark lists one), one after a
+      // reassembled message does ("ldap:ldap")
+      let prevInFrame = false;
+      for (const m of run) {
+        const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
+        const quiet = inFrame && prevInFrame;
+        prevInFrame = inFrame;
+        const ls = this.groupedLayers('ldap', [m], pkt, (buf, s, e) => {
+          const l = ldapLayer(buf, s, e, [ldapTrack(sess, buf, s, e, frame, ts)], prefix);
+          l.d.quiet = quiet;
+          const info = l.d.info ?? '';
+          prefix = info === '' ? prefix : info + ' | ';
+          return l;
+        }, (l, msg) => {
+          if (msg.cut !== null) {
+            if (msg.snaplen) for (const p of l.problems ?? []) if (p.kind === 'malformed') p.kind = 'truncated';
+            l.problem(msg.snaplen ? 'truncated' : 'malformed', `LDAP message cut (${msg.cut}): ${msg.bytes.length} of ${msg.declared} bytes`, 0, msg.bytes.length);
+          }
+        });
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+      }
     }
   }
 
