@@ -42,6 +42,7 @@ import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
+import { ldap } from './ldap.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
 
@@ -95,6 +96,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   resp,
   mysql,
   pptp,
+  ldap,
   http,
   ssdp,
 ];

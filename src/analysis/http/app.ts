@@ -30,6 +30,8 @@ import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSessi
 import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
 import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
+import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSession, type LdapSession } from '../../../dissectors/ldap.js';
+import { berMessageLength } from '../../dissect/ber.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -188,7 +190,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp' | 'ldap';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -209,16 +211,19 @@ class AppStream {
   readonly mysql: MysqlSession | null;
   /** The SSH session (SSH). */
   readonly ssh: SshSession | null;
+  /** The LDAP session (LDAP): entry count, request frames by message ID, StartTLS. */
+  readonly ldap: LdapSession | null;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
   readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
-    this.tls = proto === 'tls' || proto === 'mysql' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
+    this.ldap = proto === 'ldap' ? newLdapSession() : null;
+    this.tls = proto === 'tls' || proto === 'mysql' || proto === 'ldap' ? newTlsSession(Number(server.slice(server.lastIndexOf(':') + 1))) : null;
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -304,6 +309,39 @@ class MysqlFramer implements AppParser {
     this.kind = MYSQL_PKT;
     const n = mysqlLength(buf);
     return n > 0 ? n : eof && buf.length > 0 ? buf.length : 0;
+  }
+  partialInfo(): string | null {
+    return this.sess.tls ? '' : null;
+  }
+  meta(): string {
+    return this.kind;
+  }
+}
+
+/**
+ * LDAP: one LDAPMessage (a BER SEQUENCE, measured by its outer length) per message; bytes that start
+ * no definite-length TLV are handed out as they are (the dissector marks them malformed). After a
+ * successful StartTLS (LdapSession.tls, set as the response is read) the rest of the connection is
+ * TLS records, as tshark's ssl_starttls_ack.
+ */
+class LdapFramer implements AppParser {
+  private kind = MYSQL_PKT;
+  constructor(private readonly sess: LdapSession) {}
+  measure(buf: Uint8Array, eof: boolean): number {
+    if (this.sess.tls) {
+      this.kind = MYSQL_TLS;
+      return TLS_FRAMER.measure(buf, eof);
+    }
+    this.kind = 'ldap';
+    if (buf.length === 0) return 0;
+    if (this.sess.sasl && buf[0] === 0) {
+      // a SASL security-layer buffer: a 4-byte length
+      if (buf.length < 4) return eof ? buf.length : 0;
+      this.kind = 'sasl';
+      return 4 + u32(buf, 0);
+    }
+    const n = berMessageLength(buf);
+    return n > 0 ? n : n < 0 || eof ? buf.length : 0;
   }
   partialInfo(): string | null {
     return this.sess.tls ? '' : null;
@@ -530,6 +568,9 @@ export class TcpApp {
     } else if (lo === PPTP_TCP_PORT || hi === PPTP_TCP_PORT) {
       proto = 'pptp';
       toServer = dp === PPTP_TCP_PORT;
+    } else if (lo === LDAP_TCP_PORT || hi === LDAP_TCP_PORT) {
+      proto = 'ldap';
+      toServer = dp === LDAP_TCP_PORT;
     } else if (lo === RESP_TCP_PORT || hi === RESP_TCP_PORT) {
       proto = 'resp';
       toServer = dp === RESP_TCP_PORT;
@@ -589,6 +630,10 @@ export class TcpApp {
       }
       if (st.mysql !== null) {
         this.mysqlHandle(st, dir, r, pkt, ti, own);
+        return;
+      }
+      if (st.ldap !== null) {
+        this.ldapHandle(st, dir, r, pkt, ti, own);
         return;
       }
       if (st.tls !== null) {
@@ -767,6 +812,59 @@ export class TcpApp {
     }
   }
 
+  /**
+   * An LDAP connection's completed messages: one layer per run of messages whole in the frame, one per
+   * reassembled message (tshark's separate calls: "ldap:ldap"); each later layer's Info carries the
+   * earlier ones' joined with " | ". After StartTLS, TLS records.
+   */
+  private ldapHandle(st: AppStream, dir: number, r: FeedResult, pkt: Packet | null, ti: number, own: boolean): void {
+    const sess = st.ldap!;
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    const ts = pkt?.frame.ts ?? st.lastDataTs[dir];
+    const ms = r.messages;
+    let prefix = '';
+    for (let i = 0; i < ms.length; ) {
+      let j = i + 1;
+      const tlsRun = ms[i].meta === 'tls';
+      while (j < ms.length && ms[j].meta === ms[i].meta) j++;
+      const run = ms.slice(i, j);
+      i = j;
+      if (tlsRun) {
+        this.pushTls(st.tls!, dir, r, run, pkt, ti, own);
+        continue;
+      }
+      if (run[0].meta === 'sasl') {
+        for (const m of run) {
+          const ls = this.groupedLayers('ldap', [m], pkt, (buf, s, e) => ldapSaslLayer(sess, buf, s, e, frame, ts));
+          if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        }
+        continue;
+      }
+      // one layer per message, as tshark's tree has one per PDU; a message whole in the frame right after
+      // another one whole in it does not repeat "ldap" in frame.protocols (tshark lists one), one after a
+      // reassembled message does ("ldap:ldap")
+      let prevInFrame = false;
+      for (const m of run) {
+        const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
+        const quiet = inFrame && prevInFrame;
+        prevInFrame = inFrame;
+        const ls = this.groupedLayers('ldap', [m], pkt, (buf, s, e) => {
+          const l = ldapLayer(buf, s, e, [ldapTrack(sess, buf, s, e, frame, ts)], prefix);
+          l.d.quiet = quiet;
+          const info = l.d.info ?? '';
+          prefix = info === '' ? prefix : info + ' | ';
+          return l;
+        }, (l, msg) => {
+          if (msg.cut !== null) {
+            if (msg.snaplen) for (const p of l.problems ?? []) if (p.kind === 'malformed') p.kind = 'truncated';
+            l.problem(msg.snaplen ? 'truncated' : 'malformed', `LDAP message cut (${msg.cut}): ${msg.bytes.length} of ${msg.declared} bytes`, 0, msg.bytes.length);
+          }
+        });
+        if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+      }
+    }
+  }
+
   /** The TLS layers of a frame's completed records (one for those whole in the frame, as tshark's tree). */
   private tlsLayers(sess: TlsSession, dir: number, ms: readonly Message[], pkt: Packet | null): Layer[] {
     return this.groupedLayers('tls', ms, pkt, (buf, s, e) => tlsLayer(buf, s, e, sess, dir), (l, m) => {
@@ -933,7 +1031,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };

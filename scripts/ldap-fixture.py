@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# Writes fixtures/ldap-session.pcap: LDAP (RFC 4511) over TCP port 389 built byte by byte (BER), for
+# test/dissectors/app/ldap.test.ts. Stream 1: a simple bind, a search with a compound filter
+# (&(|(a=b)(c=*))(!(d>=5))), entries (two in one segment, one split over two segments), a search with a
+# substring filter and a paged-results control, a referral result, modify (an error result), add,
+# delete, modDN, compare, abandon, an extended request answered by an intermediate response, a SASL
+# bind, StartTLS, then an unbind (TLS from there on, as tshark switches).
+# Stream 2: damaged messages (an indefinite length, an inner length that lies, an unknown operation,
+# a message cut by the stream's end). Then run scripts/ldap-fixture.sh for tshark's side.
+import os, struct
+
+def ln(n):
+    if n < 0x80: return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, 'big')
+    return bytes([0x80 | len(b)]) + b
+def tlv(tag, v): return bytes([tag]) + ln(len(v)) + v
+def seq(*xs): return tlv(0x30, b''.join(xs))
+def st(*xs): return tlv(0x31, b''.join(xs))
+def octs(s, tag=0x04): return tlv(tag, s.encode() if isinstance(s, str) else s)
+def integer(n, tag=0x02):
+    b = n.to_bytes(max(1, (n.bit_length() + 8) // 8), 'big', signed=True)
+    return tlv(tag, b)
+def enum(n): return integer(n, 0x0a)
+def boolean(v, tag=0x01): return tlv(tag, b'\xff' if v else b'\x00')
+def app(n, *xs, cons=True): return tlv(0x40 | (0x20 if cons else 0) | n, b''.join(xs))
+def ctx(n, *xs, cons=True): return tlv(0x80 | (0x20 if cons else 0) | n, b''.join(xs))
+def msg(mid, op, controls=None):
+    return seq(integer(mid), op, *( [ctx(0, *controls)] if controls else [] ))
+def result(code, dn='', diag='', referral=None):
+    out = enum(code) + octs(dn) + octs(diag)
+    if referral: out += ctx(3, *[octs(u) for u in referral])
+    return out
+def attrs(*names): return seq(*[octs(n) for n in names])
+def pattr(t, *vals): return seq(octs(t), st(*[octs(v) for v in vals]))
+# filters
+def f_and(*fs): return ctx(0, *fs)
+def f_or(*fs): return ctx(1, *fs)
+def f_not(f): return ctx(2, f)
+def f_eq(a, v): return ctx(3, octs(a), octs(v))
+def f_sub(a, initial=None, anys=(), final=None):
+    items = ([tlv(0x80, initial.encode())] if initial else []) + [tlv(0x81, x.encode()) for x in anys] + ([tlv(0x82, final.encode())] if final else [])
+    return ctx(4, octs(a), seq(*items))
+def f_ge(a, v): return ctx(5, octs(a), octs(v))
+def f_le(a, v): return ctx(6, octs(a), octs(v))
+def f_pres(a): return tlv(0x87, a.encode())
+def f_approx(a, v): return ctx(8, octs(a), octs(v))
+def f_ext(rule, a, v, dn): return ctx(9, tlv(0x81, rule.encode()), tlv(0x82, a.encode()), tlv(0x83, v.encode()), tlv(0x84, b'\xff' if dn else b'\x00'))
+def search(mid, base, scope, flt, at, size=0, time=0, types=False, deref=0, controls=None):
+    return msg(mid, app(3, octs(base), enum(scope), enum(deref), integer(size), integer(time), boolean(types), flt, at), controls)
+
+def csum(b):
+    if len(b) % 2: b += b'\0'
+    s = sum(struct.unpack('>%dH' % (len(b) // 2), b)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16); return (~s) & 0xffff
+pkts = []
+class Conn:
+    def __init__(self, cip, cport):
+        self.C = bytes(cip); self.S = bytes([10, 0, 0, 2]); self.cp = cport; self.sp = 389
+        self.seq = {'c': 1000, 's': 5000}
+    def seg(self, frm, flags, data=b''):
+        src, dst, sport, dport = (self.C, self.S, self.cp, self.sp) if frm == 'c' else (self.S, self.C, self.sp, self.cp)
+        other = 's' if frm == 'c' else 'c'
+        tcp = struct.pack('>HHIIBBHHH', sport, dport, self.seq[frm], self.seq[other], 5 << 4, flags, 65535, 0, 0)
+        ph = src + dst + struct.pack('>BBH', 0, 6, len(tcp) + len(data))
+        ck = csum(ph + tcp + data); tcp = tcp[:16] + struct.pack('>H', ck) + tcp[18:]
+        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(data), 1, 0x4000, 64, 6, 0, src, dst)
+        ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
+        pkts.append(b'\0' * 12 + b'\x08\x00' + ip + tcp + data)
+        self.seq[frm] = (self.seq[frm] + len(data) + (1 if flags & 0x03 else 0)) & 0xffffffff
+    def open(self): self.seg('c', 0x02); self.seg('s', 0x12); self.seg('c', 0x10)
+    def close(self): self.seg('c', 0x11); self.seg('s', 0x11); self.seg('c', 0x10)
+
+c = Conn([10, 0, 0, 1], 40000); c.open()
+c.seg('c', 0x18, msg(1, app(0, integer(3), octs('cn=admin,dc=example,dc=org'), tlv(0x80, b'secret'))))
+c.seg('s', 0x18, msg(1, app(1, result(0))))
+c.seg('c', 0x18, search(2, 'dc=example,dc=org', 2, f_and(f_or(f_eq('a', 'b'), f_pres('c')), f_not(f_ge('d', '5'))), attrs('cn', 'mail'), size=100, time=30))
+e1 = msg(2, app(4, octs('cn=alice,dc=example,dc=org'), seq(pattr('cn', 'alice', 'Alice A'), pattr('mail', 'alice@example.org'))))
+e2 = msg(2, app(4, octs('cn=bob,dc=example,dc=org'), seq(pattr('cn', 'bob'))))
+c.seg('s', 0x18, e1 + e2)
+e3 = msg(2, app(4, octs('cn=carol,dc=example,dc=org'), seq(pattr('cn', 'carol'), pattr('description', 'x' * 300))))
+done = msg(2, app(5, result(0)))
+c.seg('s', 0x18, e3[:120]); c.seg('s', 0x18, e3[120:] + done)
+c.seg('c', 0x18, search(3, 'ou=people,dc=example,dc=org', 1, f_and(f_sub('cn', 'ab', ['cd'], 'ef'), f_sub('sn', None, [], 'son'), f_le('uid', '9'), f_approx('o', 'acme'), f_ext('2.5.13.2', 'cn', 'Fred', True)), attrs(), deref=3, types=True,
+      controls=[seq(octs('1.2.840.113556.1.4.319'), boolean(True), octs(seq(integer(50), octs(''))))]))
+c.seg('s', 0x18, msg(3, app(19, octs('ldap://other.example.org/ou=people,dc=example,dc=org'))) + msg(3, app(5, result(32, 'dc=example,dc=org', 'no such entry', ['ldap://b.example.org/']))))
+c.seg('c', 0x18, msg(4, app(6, octs('cn=alice,dc=example,dc=org'), seq(seq(enum(2), pattr('mail', 'a@example.org')), seq(enum(1), pattr('description'))))))
+c.seg('s', 0x18, msg(4, app(7, result(50, '', 'access denied'))))
+c.seg('c', 0x18, msg(5, app(8, octs('cn=dave,dc=example,dc=org'), seq(pattr('objectClass', 'top', 'person'), pattr('cn', 'dave'), pattr('sn', 'D')))))
+c.seg('s', 0x18, msg(5, app(9, result(68, '', 'Entry Already Exists'))))
+c.seg('c', 0x18, msg(6, app(10, b'cn=bob,dc=example,dc=org', cons=False)))
+c.seg('s', 0x18, msg(6, app(11, result(0))))
+c.seg('c', 0x18, msg(7, app(12, octs('cn=carol,dc=example,dc=org'), octs('cn=caroline'), boolean(True), tlv(0x80, b'ou=staff,dc=example,dc=org'))))
+c.seg('s', 0x18, msg(7, app(13, result(0))))
+c.seg('c', 0x18, msg(8, app(14, octs('cn=alice,dc=example,dc=org'), seq(octs('sn'), octs('A')))))
+c.seg('s', 0x18, msg(8, app(15, result(6))))
+c.seg('c', 0x18, msg(9, app(16, b'\x03', cons=False)))
+c.seg('c', 0x18, msg(11, app(23, tlv(0x80, b'1.3.6.1.4.1.4203.1.11.3'))))
+c.seg('s', 0x18, msg(11, app(25, tlv(0x80, b'1.3.6.1.4.1.4203.1.9.1.4'), tlv(0x81, b'\x01\x02'))) + msg(11, app(24, result(0), tlv(0x8b, b'0\x06\x80\x04u:me'))))
+c.seg('c', 0x18, msg(12, app(0, integer(3), octs(''), ctx(3, octs('PLAIN'), octs(b'\x00user\x00pw')))))
+c.seg('s', 0x18, msg(12, app(1, result(49, '', 'Invalid credentials'))))
+c.seg('c', 0x18, msg(10, app(23, tlv(0x80, b'1.3.6.1.4.1.1466.20037'))))
+c.seg('s', 0x18, msg(10, app(24, result(0), tlv(0x8a, b'1.3.6.1.4.1.1466.20037'))))
+c.seg('c', 0x18, msg(13, app(2, b'', cons=False)))  # after StartTLS: TLS for tshark
+c.close()
+
+d = Conn([10, 0, 0, 3], 40001); d.open()
+d.seg('c', 0x18, b'\x30\x80\x02\x01\x01\x42\x00\x00\x00')            # indefinite length
+d.seg('c', 0x18, seq(integer(2), tlv(0x63, octs('dc=x') + b'\x0a\x05\x00')))  # scope's length runs past searchRequest
+d.seg('c', 0x18, msg(3, app(30, octs('x'))))                         # no such operation
+d.seg('c', 0x18, seq(integer(4), app(2, b'', cons=False), ctx(0, seq(octs('1.2.3'), b'\x01\x05\xff'))))  # control boolean too long for its SEQUENCE
+d.seg('c', 0x18, b'\x30\x20\x02\x01\x05\x42\x00')                    # the stream ends inside a message
+d.close()
+
+out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for i, p in enumerate(pkts): out += struct.pack('<IIII', 1700000000, i * 1000, len(p), len(p)) + p
+open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'ldap-session.pcap'), 'wb').write(out)
