@@ -1069,7 +1069,7 @@ export function mysqlLayer(buf: Uint8Array, start: number, end: number, sess: My
     if (p < pdu.end) {
       const f = fBytes('mysql.payload', 'Payload', buf, p, pdu.end);
       out.push(f);
-      l.problem('malformed', 'bytes after the MySQL packet this dissector read (FIXME - dissector is incomplete)', p, pdu.end);
+      l.problem('malformed', 'bytes after the fields of this MySQL packet that were not decoded (tshark marks them the same way: "dissector is incomplete")', p, pdu.end);
       // a note, not a malformed packet in tshark's Info
       l.problems![l.problems!.length - 1].kind = 'unsupported';
     }
