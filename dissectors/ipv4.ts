@@ -412,6 +412,8 @@ export const ipv4: Dissector<Ipv4D> = {
   info(l) {
     const d = l.d;
     if (d.hdrLen > 0 && d.hdrLen < 20) return `Bogus IP header length (${d.hdrLen}, must be at least 20)`;
+    // tshark clears the column before it reads the header: a header cut short leaves it empty
+    if (!d.ok) return '';
     if (!d.fragment) return null;
     return `Fragmented IP protocol (proto=${ipProtoName(d.proto)} ${d.proto}, off=${d.fragOff * 8}, ID=${hexN(d.id, 4).slice(2)})`;
   },

@@ -28,6 +28,8 @@ export interface Ipv6D extends IpD {
   /** Jumbo Payload length from hop-by-hop, or -1. */
   jumbo: number;
   exts: Ipv6Ext[];
+  /** The extension header type that was cut short or ran past the payload (-1: none). */
+  cutExt: number;
   /** Fragment header values when present. */
   fragOff: number;
   fragMore: boolean;
@@ -42,7 +44,7 @@ const MAX_EXT = 128;
 function emptyD(): Ipv6D {
   return {
     version: 6, src: '', dst: '', proto: -1, ttl: 0, totalLen: 0, fragment: false, srcAt: -1, dstAt: -1,
-    ok: false, nxt: -1, plen: 0, jumbo: -1, exts: [], fragOff: 0, fragMore: false, fragId: 0, hasFrag: false, reasm: null,
+    ok: false, nxt: -1, plen: 0, jumbo: -1, exts: [], cutExt: -1, fragOff: 0, fragMore: false, fragId: 0, hasFrag: false, reasm: null,
   };
 }
 
@@ -138,11 +140,13 @@ export const ipv6: Dissector<Ipv6D> = {
       const need = nh === 44 ? 8 : 2;
       if (p + need > pEnd) {
         l.short(name, p, need, ctx.snapCut(buf, p + need));
+        d.cutExt = nh;
         return l;
       }
       const hlen = nh === 44 ? 8 : nh === 51 ? (buf[p + 1] + 2) * 4 : (buf[p + 1] + 1) * 8;
       if (p + hlen > pEnd) {
         l.short(name, p, hlen, ctx.snapCut(buf, p + hlen));
+        d.cutExt = nh;
         return l;
       }
       d.exts.push({ type: nh, start: p, len: hlen });
@@ -266,7 +270,12 @@ export const ipv6: Dissector<Ipv6D> = {
     const d = l.d;
     if (d.fragment) return `IPv6 fragment (off=${d.fragOff * 8} more=${d.fragMore ? 'y' : 'n'} ident=${hexN(d.fragId, 8)} nxt=${d.proto})`;
     // tshark's words when nothing follows the headers (a Teredo bubble), or the header itself is short
-    if (d.ok) return d.proto === 59 ? 'IPv6 no next header' : null;
+    if (d.ok) {
+      if (d.proto === 59) return 'IPv6 no next header';
+      // a hop-by-hop header cut short: tshark's dissector of it had set the column to its name
+      if (d.cutExt === 0) return 'IPv6 hop-by-hop options';
+      return null;
+    }
     const have = l.end - l.start;
     return l.problems?.[0]?.kind === 'malformed' ? `Invalid IPv6 header (${have} byte${have === 1 ? '' : 's'}, need exactly 40)` : null;
   },

@@ -124,6 +124,10 @@ describe('ipv6', () => {
     const rh = dissectFile('ipv6-routing-header-types.pcap');
     expect(rh.map((p) => rowParts(p.layers).destination)).toEqual(['2200::210:2:0:0:4', '2200::240:2:0:0:4', '2200::210:2:0:0:4', '2200::240:2:0:0:4']);
     expect(fieldShow(rh[1], 'ipv6.dst')).toBe('2200::211:2:0:0:2');
+    // headers cut short: tshark clears the column first (IPv4: nothing but the suffix); a cut hop-by-hop
+    // header leaves the name its dissector had set
+    expect(rowParts(dissectFile('malformed-ipv6-ext-header-truncated.pcap')[0].layers).info).toBe('IPv6 hop-by-hop options[Malformed Packet]');
+    expect(rowParts(dissectFile('malformed-ipv4-truncated-header.pcap')[0].layers).info).toBe('[Packet size limited during capture]');
     const [j] = dissectFile('ipv6-jumbogram-hbh.pcap');
     expect(fieldShow(j, 'ipv6.opt.jumbo')).toBe('65536');
     expect(fieldShow(j, 'ipv6.opt.type')).toBe('0xc2');
