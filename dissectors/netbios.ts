@@ -26,6 +26,13 @@ function bitsText(v: number, mask: number, nbits: number): string {
   return s;
 }
 
+/** ", A, B": the labels of the set bits among a bitmask's children. */
+function setLabels(kids: Field[] | undefined): string {
+  let t = '';
+  for (const k of kids ?? []) if (k.value === true) t += `, ${k.label}`;
+  return t;
+}
+
 /** A flag bit with its tshark line: "…1. = Label: TrueText". */
 function flag(key: string, label: string, v: number, mask: number, nbits: number, at: number, len: number, yes: string, no: string): Field {
   const on = (v & mask) !== 0 || (mask >= 0x80000000 && v >= 0x80000000);
@@ -235,13 +242,22 @@ function smbWalk(l: Layer<SmbD>, ctx: DissectContext | null): Field[] {
   hdr.push(cf);
   r.p++;
   if (!r.take(4)) return stop('SMB header');
-  const ec = fHex('smb.error_class', 'Error Class', b[r.p], r.p, 1);
-  if (b[r.p] === 0) ec.text = `Error Class: Success (0x00)`;
-  const code = u16le(b, r.p + 2);
-  const ef = fHex('smb.error_code', 'Error Code', code, r.p + 2, 2);
-  if (code === 0) ef.text = 'Error Code: No Error';
-  hdr.push(ec, fHex('smb.reserved', 'Reserved', b[r.p + 1], r.p + 1, 1), ef);
-  hdr[hdr.length - 2].text = `Reserved: ${hexN(b[r.p + 1], 2).slice(2)}`;
+  if (r.p + 7 <= l.end && (u16le(b, r.p + 5) & 0x4000) !== 0) {
+    // Flags2 says NT error codes: a 32-bit NT status
+    const st = u32le(b, r.p);
+    const sf = fHex('smb.nt_status', 'NT Status', st, r.p, 4);
+    sf.text = `NT Status: ${st === 0 ? 'STATUS_SUCCESS' : 'Unknown'} (${sf.show})`;
+    hdr.push(sf);
+  } else {
+    const ec = fHex('smb.error_class', 'Error Class', b[r.p], r.p, 1);
+    if (b[r.p] === 0) ec.text = `Error Class: Success (0x00)`;
+    const code = u16le(b, r.p + 2);
+    const ef = fHex('smb.error_code', 'Error Code', code, r.p + 2, 2);
+    if (code === 0) ef.text = 'Error Code: No Error';
+    const rf = fHex('smb.reserved', 'Reserved', b[r.p + 1], r.p + 1, 1);
+    rf.text = `Reserved: ${hexN(b[r.p + 1], 2).slice(2)}`;
+    hdr.push(ec, rf, ef);
+  }
   r.p += 4;
   if (!r.take(1)) return stop('SMB header');
   const fl = b[r.p];
@@ -256,6 +272,7 @@ function smbWalk(l: Layer<SmbD>, ctx: DissectContext | null): Field[] {
     flag('smb.flags.receive_buffer', 'Receive Buffer Posted', fl, 0x02, 8, at, 1, 'Receive buffer has been posted', 'Receive buffer has not been posted'),
     flag('smb.flags.lock', 'Lock and Read', fl, 0x01, 8, at, 1, 'Lock&Read, Write&Unlock are supported', 'Lock&Read, Write&Unlock are not supported'),
   ];
+  ff.text = `Flags: ${ff.show}${setLabels(ff.children)}`;
   hdr.push(ff);
   r.p++;
   if (!r.take(2)) return stop('SMB header');
@@ -277,6 +294,7 @@ function smbWalk(l: Layer<SmbD>, ctx: DissectContext | null): Field[] {
     ['smb.flags2.long_names_allowed', 'Long Names Allowed', 0x0001, 'Long file names are allowed in the response', 'Long file names are not allowed in the response'],
   ];
   f2f.children = F2.map(([k, lab, m, y, n]) => flag(k, lab, f2, m, 16, a2, 2, y, n));
+  f2f.text = `Flags2: ${f2f.show}${setLabels(f2f.children)}`;
   hdr.push(f2f);
   r.p += 2;
   if (!r.take(2)) return stop('SMB header');
@@ -299,7 +317,41 @@ function smbWalk(l: Layer<SmbD>, ctx: DissectContext | null): Field[] {
   for (const [k, lab] of [['smb.tid', 'Tree ID'], ['smb.pid', 'Process ID'], ['smb.uid', 'User ID'], ['smb.mid', 'Multiplex ID']]) {
     if (u16f(k, lab, hdr) < 0) return stop('SMB header');
   }
-  if (d.cmd !== 0x25 || d.response) return out;
+  if (d.cmd !== 0x25 || d.response) {
+    // another command: its word and byte counts (and a Negotiate request's dialects); the words and
+    // bytes of the other commands are not decoded here
+    const cmdName = `${SMB_CMDS[d.cmd] ?? 'Unknown'} ${d.response ? 'Response' : 'Request'}`;
+    const cf2: Field[] = [];
+    out.push(fText(`${cmdName} (${hexN(d.cmd, 2)})`, r.p, l.end - r.p, cf2));
+    if (!r.take(1)) return stop(`SMB ${cmdName}`);
+    const wc = b[r.p];
+    cf2.push(fUint('smb.wct', 'Word Count (WCT)', wc, r.p, 1));
+    r.p += 1 + 2 * wc;
+    if (!r.take(2)) return stop(`SMB ${cmdName}`);
+    const bc = u16le(b, r.p);
+    cf2.push(fUint('smb.bcc', 'Byte Count (BCC)', bc, r.p, 2));
+    r.p += 2;
+    if (d.cmd === 0x72 && !d.response && bc > 0) {
+      const ds: Field[] = [];
+      cf2.push(fText('Requested Dialects', r.p, Math.min(bc, l.end - r.p), ds));
+      const stopAt = Math.min(l.end, r.p + bc);
+      for (let n = 0; r.p < stopAt && n < 256; n++) {
+        const z = strz(b, r.p + 1, l.end);
+        if (z < 0) {
+          r.cut = r.p;
+          return stop(`SMB ${cmdName}`);
+        }
+        const nm = latin1Text(b, r.p + 1, z);
+        const df = fStr('smb.dialect', 'Dialect', nm, r.p, z + 1 - r.p);
+        const bf = fUint('smb.buffer_format', 'Buffer Format', b[r.p], r.p, 1);
+        bf.text = `Buffer Format: ${b[r.p] === 2 ? 'Dialect' : 'Unknown'} (${b[r.p]})`;
+        df.children = [bf, fStr('smb.dialect.name', 'Name', nm, r.p + 1, z - r.p)];
+        ds.push(df);
+        r.p = z + 1;
+      }
+    }
+    return out;
+  }
   // Trans request (SMB_COM_TRANSACTION)
   const tr: Field[] = [];
   out.push(fText('Trans Request (0x25)', r.p, l.end - r.p, tr));
@@ -325,6 +377,7 @@ function smbWalk(l: Layer<SmbD>, ctx: DissectContext | null): Field[] {
     flag('smb.transaction.flags.owt', 'One Way Transaction', tfl, 2, 16, r.p, 2, 'One way transaction', 'Two way transaction'),
     flag('smb.transaction.flags.dtid', 'Disconnect TID', tfl, 1, 16, r.p, 2, 'Disconnect TID', 'Do NOT disconnect TID'),
   ];
+  tff.text = `Flags: ${tff.show}${setLabels(tff.children)}`;
   tr.push(tff);
   r.p += 2;
   if (!r.take(4)) return stopT();
@@ -388,7 +441,7 @@ export const smb: Dissector<SmbD> = {
   proto: 'smb',
   name: 'SMB (Server Message Block Protocol)',
   fieldKeys: [
-    'smb.server_component', 'smb.cmd', 'smb.error_class', 'smb.reserved', 'smb.error_code', 'smb.flags', 'smb.flags.response', 'smb.flags.notify',
+    'smb.server_component', 'smb.cmd', 'smb.nt_status', 'smb.dialect', 'smb.buffer_format', 'smb.dialect.name', 'smb.error_class', 'smb.reserved', 'smb.error_code', 'smb.flags', 'smb.flags.response', 'smb.flags.notify',
     'smb.flags.oplock', 'smb.flags.canon', 'smb.flags.caseless', 'smb.flags.receive_buffer', 'smb.flags.lock', 'smb.flags2', 'smb.flags2.string',
     'smb.flags2.nt_error', 'smb.flags2.roe', 'smb.flags2.dfs', 'smb.flags2.esn', 'smb.flags2.reparse_path', 'smb.flags2.long_names_used',
     'smb.flags2.sec_sig_required', 'smb.flags2.compressed', 'smb.flags2.sec_sig', 'smb.flags2.ea', 'smb.flags2.long_names_allowed',
@@ -473,7 +526,7 @@ const COMMANDS: Record<number, string> = {
 const SERVER_TYPES: [number, string, string, string, string, string][] = [
   [0, 'workstation', 'Workstation', 'Workstation', 'This is a Workstation', 'This is NOT a Workstation'],
   [1, 'server', 'Server', 'Server', 'This is a Server', 'This is NOT a Server'],
-  [2, 'sql', 'SQL', 'SQL server', 'This is an SQL server', 'This is NOT an SQL server'],
+  [2, 'sql', 'SQL', 'SQL Server', 'This is an SQL server', 'This is NOT an SQL server'],
   [3, 'domain_controller', 'Domain Controller', 'Domain Controller', 'This is a Domain Controller', 'This is NOT a Domain Controller'],
   [4, 'backup_controller', 'Backup Controller', 'Backup Controller', 'This is a Backup Controller', 'This is NOT a Backup Controller'],
   [5, 'time', 'Time Source', 'Time Source', 'This is a Time Source', 'This is NOT a Time Source'],
@@ -519,6 +572,39 @@ function serverTypeField(b: Uint8Array, at: number): Field {
     x.text = `${bitsText(v, 2 ** bit, 32)} = ${label}: ${on ? yes : no}`;
     return x;
   });
+  return f;
+}
+
+/** Bits of a one-byte bitmask: mask, key suffix, label, true text, false text. */
+type Bits = [number, string, string, string, string][];
+const DESIRE_BITS: Bits = [
+  [0x01, 'backup', 'Backup', 'Backup Browse Server', 'NOT Backup Browse Server'],
+  [0x02, 'standby', 'Standby', 'Standby Browse Server', 'NOT Standby Browse Server'],
+  [0x04, 'master', 'Master', 'Master Browser', 'NOT Master Browser'],
+  [0x08, 'domain_master', 'Domain Master', 'Domain Master Browse Server', 'NOT Domain Master Browse Server'],
+  [0x20, 'wins', 'WINS', 'WINS Client', 'NOT WINS Client'],
+  [0x80, 'nt', 'NT', 'Windows NT Advanced Server', 'NOT Windows NT Advanced Server'],
+];
+const OS_BITS: Bits = [
+  [0x01, 'wfw', 'WfW', 'Windows for Workgroups', 'Not Windows for Workgroups'],
+  [0x10, 'ntw', 'NT Workstation', 'Windows NT Workstation', 'Not Windows NT Workstation'],
+  [0x20, 'nts', 'NT Server', 'Windows NT Server', 'Not Windows NT Server'],
+];
+const RESET_BITS: Bits = [
+  [0x01, 'demote', 'Demote LMB', 'Demote an LMB to a Backup Browser', 'Do not demote an LMB to a Backup Browser'],
+  [0x02, 'flush', 'Flush Browse List', 'Flush the Browse List', 'Do not Flush the Browse List'],
+  [0x04, 'stop_lmb', 'Stop Being LMB', 'Stop Being a Local Master Browser', 'Do not Stop Being a Local Master Browser'],
+];
+const RESET_CMDS: Record<number, string> = {
+  0x01: 'Stop being a master browser and become a backup browser', 0x02: 'Discard browse lists, stop being a master browser, and try again',
+  0x04: 'Stop being a master browser for ever',
+};
+
+/** A one-byte bitmask as tshark's tree shows it: "Label: 0x0f, Backup, Standby" over one line per bit. */
+function bitmask8(key: string, label: string, v: number, at: number, bits: Bits): Field {
+  const f = fHex(key, label, v, at, 1);
+  f.text = `${label}: ${f.show}${bits.filter((x) => v & x[0]).map((x) => `, ${x[2]}`).join('')}`;
+  f.children = bits.map(([m, k, lab, yes, no]) => flag(`${key}.${k}`, lab, v, m, 8, at, 1, yes, no));
   return f;
 }
 
@@ -645,8 +731,8 @@ function browserWalk(l: Layer<BrowserD>, lanman: boolean, ctx: DissectContext | 
       const cf2 = fHex('browser.election.criteria', 'Election Criteria', c, r.p, 4);
       const at = r.p;
       const os = b[at + 3], desire = b[at];
-      const df = fHex('browser.election.desire', 'Election Desire', desire, at, 1);
-      const osf = fHex('browser.election.os', 'Election OS', os, at + 3, 1);
+      const df = bitmask8('browser.election.desire', 'Election Desire', desire, at, DESIRE_BITS);
+      const osf = bitmask8('browser.election.os', 'Election OS', os, at + 3, OS_BITS);
       cf2.children = [df, fUint('browser.proto_major', 'Browser Protocol Major Version', b[at + 1], at + 1, 1), fUint('browser.proto_minor', 'Browser Protocol Minor Version', b[at + 2], at + 2, 1), osf];
       out.push(cf2);
       r.p += 4;
@@ -677,9 +763,15 @@ function browserWalk(l: Layer<BrowserD>, lanman: boolean, ctx: DissectContext | 
     case 0x0d:
       if (sz('browser.mb_server', 'Master Browser Server Name') === null) return stop();
       break;
-    case 0x0e:
-      if (u8('browser.reset_cmd', 'ResetBrowserState Command', true) < 0) return stop();
+    case 0x0e: {
+      if (!r.take(1)) return stop();
+      const v = b[r.p];
+      const f = bitmask8('browser.reset_cmd', 'ResetBrowserState Command', v, r.p, RESET_BITS);
+      f.text = `ResetBrowserState Command: ${RESET_CMDS[v] ?? 'Unknown'} (${hexN(v, 2)})` + f.text!.slice(`ResetBrowserState Command: ${hexN(v, 2)}`.length);
+      out.push(f);
+      r.p++;
       break;
+    }
   }
 }
 
@@ -690,8 +782,10 @@ export const browser: Dissector<BrowserD> = {
     'browser.command', 'browser.update_count', 'browser.period', 'browser.server', 'browser.mb_server', 'browser.windows_version',
     'browser.os_major', 'browser.os_minor', 'browser.server_type', ...SERVER_TYPES.map((x) => `browser.server_type.${x[1]}`),
     'browser.proto_major', 'browser.proto_minor', 'browser.sig', 'browser.comment', 'browser.unused', 'browser.response_computer_name',
-    'browser.election.version', 'browser.election.criteria', 'browser.election.desire', 'browser.election.os', 'browser.uptime',
+    'browser.election.version', 'browser.election.criteria', 'browser.election.desire', ...DESIRE_BITS.map((x) => `browser.election.desire.${x[1]}`),
+    'browser.election.os', ...OS_BITS.map((x) => `browser.election.os.${x[1]}`), 'browser.uptime',
     'browser.backup.count', 'browser.backup.token', 'browser.backup.server', 'browser.browser_to_promote', 'browser.reset_cmd',
+    ...RESET_BITS.map((x) => `browser.reset_cmd.${x[1]}`),
     'browser.mysterious_field',
   ],
   registers: [{ table: 'mailslot.name', key: 1 }, { table: 'mailslot.name', key: 2 }],
@@ -762,10 +856,14 @@ function nbssWalk(l: Layer<NbssD>): void {
     return;
   }
   const fl = b[s + 1];
-  const ff = fHex('nbss.flags', 'Flags', fl, s + 1, 1);
-  ff.children = [flag('nbss.flags.e', 'Extend', fl, 1, 8, s + 1, 1, 'Add 65536 to length', 'Add 0 to length')];
   const len = ((fl & 1) << 16) + u16(b, s + 2);
-  out.push(ff, fUint('nbss.length', 'Length', len, s + 1, 3));
+  // tshark leaves the flags out of a session message that carries SMB (its length read as 24 bits)
+  if (!(t === 0 && smbMagic(b, s + 4, e))) {
+    const ff = fHex('nbss.flags', 'Flags', fl, s + 1, 1);
+    ff.children = [flag('nbss.flags.e', 'Extend', fl, 1, 8, s + 1, 1, 'Add 65536 to length', 'Add 0 to length')];
+    out.push(ff);
+  }
+  out.push(fUint('nbss.length', 'Length', len, s + 1, 3));
   let p = s + 4;
   const end = Math.min(e, p + len);
   const name = (key: string, label: string): string | null => {
@@ -825,6 +923,12 @@ export function nbssLayer(buf: Uint8Array, s: number, e: number, quiet: boolean)
   const l = new Layer<NbssD>(nbss, buf, s, e, { type: buf[s], quiet, fields: [], info: '' });
   nbssWalk(l);
   return l;
+}
+
+/** "\xffSMB", "\xfeSMB" or "\xfdSMB" at p: an SMB (1, 2 or 3 transform) message. */
+export function smbMagic(b: Uint8Array, p: number, e: number): number {
+  if (e - p < 4 || b[p + 1] !== 0x53 || b[p + 2] !== 0x4d || b[p + 3] !== 0x42) return 0;
+  return b[p] === 0xff ? 1 : b[p] === 0xfe || b[p] === 0xfd ? 2 : 0;
 }
 
 /** The payload of a session message: [from, to) when there is one. */

@@ -136,6 +136,10 @@ add(tcp(False, 0x18, nbss(0x82, b'')))
 add(tcp(False, 0x18, nbss(0x85, b'')))
 add(tcp(True, 0x18, nbss(0x85, b'') + nbss(0x85, b'')))
 add(tcp(True, 0x18, nbss(0x00, b'not an SMB message')))
+# an SMB1 Negotiate Protocol request in a session message (tshark: the SMB header, then the dialects)
+dialects = b''.join(b'\x02' + d + b'\0' for d in (b'PC NETWORK PROGRAM 1.0', b'NT LM 0.12'))
+neg = b'\xffSMB' + bytes([0x72]) + b'\0' * 4 + b'\x18' + struct.pack('<H', 0xc853) + b'\0' * 12 + struct.pack('<HHHH', 0, 0xfeff, 0, 1) + b'\0' + struct.pack('<H', len(dialects)) + dialects
+add(tcp(True, 0x18, nbss(0x00, neg)))
 add(tcp(True, 0x18, nbss(0x99, b'\x01\x02')))
 add(tcp(True, 0x11)); add(tcp(False, 0x11)); add(tcp(True, 0x10))
 

@@ -10,9 +10,9 @@ python3 scripts/netbios-fixture.py
 keys=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols
   nbdgm.type nbdgm.flags nbdgm.next nbdgm.first nbdgm.node_type nbdgm.dgram_id nbdgm.src.ip nbdgm.src.port
   nbdgm.dgram_len nbdgm.pkt_offset nbdgm.error_code nbdgm.source_name nbdgm.destination_name
-  smb.server_component smb.cmd smb.error_class smb.error_code smb.flags smb.flags2 smb.pid.high smb.signature
+  smb.server_component smb.cmd smb.nt_status smb.error_class smb.error_code smb.flags smb.flags2 smb.pid.high smb.signature
   smb.tid smb.pid smb.uid smb.mid smb.wct smb.tpc smb.tdc smb.mpc smb.mdc smb.msc smb.transaction.flags
-  smb.timeout smb.pc smb.po smb.dc smb.data_offset smb.sc smb.bcc smb.trans_name
+  smb.timeout smb.pc smb.po smb.dc smb.data_offset smb.sc smb.bcc smb.trans_name smb.dialect smb.buffer_format smb.dialect.name
   mailslot.opcode mailslot.priority mailslot.class mailslot.size mailslot.name
   browser.command browser.update_count browser.period browser.server browser.mb_server browser.windows_version
   browser.os_major browser.os_minor browser.server_type browser.server_type.workstation browser.server_type.server

@@ -31,7 +31,7 @@ import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../
 import { u32 } from '../../dissect/fields.js';
 import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
 import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSession, type LdapSession } from '../../../dissectors/ldap.js';
-import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT } from '../../../dissectors/netbios.js';
+import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT, smb, smbMagic } from '../../../dissectors/netbios.js';
 import { berMessageLength } from '../../dissect/ber.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
@@ -816,8 +816,10 @@ export class TcpApp {
       const ls = this.groupedLayers('nbss', [m], pkt, (buf, s, e) => {
         const l = nbssLayer(buf, s, e, quiet);
         const pl = nbssPayload(l);
-        if (pl !== null && this.dataDis !== undefined) {
-          const dl = this.dataDis.dissect(buf, pl[0], pl[1], this.ctx(pkt, []));
+        // an SMB1 message: its header (wiretrace does not dissect SMB over TCP further); else data
+        const payloadDis = pl !== null && smbMagic(buf, pl[0], pl[1]) === 1 ? smb : this.dataDis;
+        if (pl !== null && payloadDis !== undefined) {
+          const dl = payloadDis.dissect(buf, pl[0], pl[1], this.ctx(pkt, []));
           if (buf !== pkt?.frame.data) dl.bufName = 'Reassembled TCP';
           extra.push(dl);
         }
@@ -1075,7 +1077,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
