@@ -167,6 +167,8 @@ function nbdgmWalk(l: Layer<NbdgmD>, ctx: DissectContext | null): Field[] {
     out.push(of);
     r.p += 2;
     if (!name('nbdgm.source_name', 'Source name') || !name('nbdgm.destination_name', 'Destination name')) return stop(), out;
+    // the capture ends right after the names or before the payload's SMB signature: the snaplen cut it
+    if (l.end - r.p < 4 && ctx !== null && ctx.snapCut(b, l.end)) l.problem('truncated', 'NBDGM payload: captured data ends before its first 4 bytes (cut by snaplen)', r.p, l.end);
     if (l.next === null && r.p < l.end) {
       const smb = l.end - r.p >= 4 && b[r.p] === 0xff && b[r.p + 1] === 0x53 && b[r.p + 2] === 0x4d && b[r.p + 3] === 0x42;
       l.next = { table: 'nbdgm.payload', key: smb ? 1 : 0, start: r.p, end: l.end };
