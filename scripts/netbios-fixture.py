@@ -99,9 +99,9 @@ add(good[:200], len(good))
 add(good[:60], len(good))
 # 19 a datagram length that lies (larger than the datagram)
 add(udp(S[0], S[1], 138, 138, nbdgm(0x11, 0x02, 0x2222, S[0], smb_trans('\\MAILSLOT\\BROWSE', announce(0x01, 'ASUS', 3, 'x')), ('ASUS', 0x20), ('WORKGROUP', 0x1d), length=900)))
-# 20 an SMB byte count that lies (mailslot name runs on) and a Trans data offset past the end
+# 20 a Trans request whose setup count (144 words) runs past the datagram
 t = bytearray(smb_trans('\\MAILSLOT\\BROWSE', announce(0x01, 'ASUS', 3, 'x')))
-t[59:61] = struct.pack('<H', 400)  # data offset
+t[59:61] = struct.pack('<H', 400)  # setup count 0x90, reserved 0x01
 add(udp(S[0], S[1], 138, 138, nbdgm(0x11, 0x02, 0x3333, S[0], bytes(t), ('ASUS', 0x20), ('WORKGROUP', 0x1d))))
 # 21 a host announcement whose comment has no terminating NUL and ends the datagram
 add(dg(announce(0x01, 'ASUS', 0x00011003, 'Asus')[:-1]))
