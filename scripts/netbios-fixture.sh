@@ -2,7 +2,8 @@
 # Writes the tshark side of the NetBIOS tests (test/dissectors/app/netbios.test.ts): columns,
 # frame.protocols and the nbdgm.*, smb.*, mailslot.*, browser.* and nbss.* keys tshark 4.0 prints for
 # fixtures/netbios-browser.pcap (scripts/netbios-fixture.py) and for the NetBIOS rows of the corpus's
-# mixed-wireshark-samples-nrb.pcapng, in .tshark.tsv files; and tshark -V of fixture frame 1. Needs tshark.
+# mixed-wireshark-samples-nrb.pcapng, in .tshark.tsv files; tshark -V of fixture frame 1 (.frame1.tshark.txt) and
+# -z io,phs of the fixture (.tshark-phs.txt). Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 C=${WIRETRACE_CORPUS:-../shared/corpus}
@@ -28,3 +29,4 @@ for k in "${keys[@]}"; do args+=(-e "$k"); done
 tshark -n -r fixtures/netbios-browser.pcap "${args[@]}" 2>/dev/null > fixtures/netbios-browser.pcap.tshark.tsv
 tshark -n -r "$C/mixed-wireshark-samples-nrb.pcapng" -Y 'nbdgm or nbss' "${args[@]}" 2>/dev/null > fixtures/netbios-corpus.tshark.tsv
 tshark -n -r fixtures/netbios-browser.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^NetBIOS Datagram Service/,$p' > fixtures/netbios-browser.pcap.frame1.tshark.txt
+tshark -n -r fixtures/netbios-browser.pcap -q -z io,phs 2>/dev/null > fixtures/netbios-browser.pcap.tshark-phs.txt

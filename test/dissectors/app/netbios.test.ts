@@ -80,6 +80,16 @@ describe('NetBIOS as tshark 4.0 shows it', () => {
     expect(r.out.slice(r.out.indexOf('NetBIOS Datagram Service'))).toBe(want);
   });
 
+  it('-z io,phs equals tshark: the mailslot an item of its own (not in frame.protocols), a second NBSS message in a segment too', async () => {
+    const want = readFileSync(join(FX, 'netbios-browser.pcap.tshark-phs.txt'), 'utf8');
+    expect(want).toContain('          mailslot                       frames:15 bytes:3465\n            browser                      frames:15 bytes:3465\n');
+    expect(want).toContain('      nbss                               frames:11 bytes:914\n');
+    expect(want).toContain('        nbss                             frames:1 bytes:62\n');
+    const r = await runCli(['read', '-q', '-z', 'io,phs', PCAP]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(want);
+  });
+
   it('cut and lying bytes: truncated by the snaplen, malformed where a length lies', () => {
     const reg = defaultRegistry();
     const pk = (n: number) => new Dissection(reg).dissect(frames[n - 1]);
