@@ -40,6 +40,7 @@ import { websocket } from './websocket.js';
 import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
+import { browser, mailslot, nbdgm, nbss, smb } from './netbios.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
@@ -92,6 +93,11 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ssh,
   ntp,
   nbns,
+  nbdgm,
+  smb,
+  mailslot,
+  browser,
+  nbss,
   pfcp,
   resp,
   mysql,

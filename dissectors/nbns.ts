@@ -7,7 +7,7 @@ import { fBits, fBool, fHex, fIPv4, fStr, fUint, fmtIPv4, hex2, latin1Text, u16,
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
-interface Name {
+export interface Name {
   text: string;
   /** The 16th byte (the name's type), -1 when not a NetBIOS name. */
   suffix: number;
@@ -43,7 +43,7 @@ const RCODES: Record<number, string> = {
   6: 'Name is owned by another node', 7: 'Name is in conflict',
 };
 const TYPES: Record<number, string> = { 1: 'A', 2: 'NS', 10: 'NULL', 32: 'NB', 33: 'NBSTAT' };
-const NAME_TYPES: Record<number, string> = {
+export const NAME_TYPES: Record<number, string> = {
   0x00: 'Workstation/Redirector', 0x01: 'Browser', 0x02: 'Workstation/Redirector', 0x03: 'Messenger service/Main name',
   0x05: 'Forwarded name', 0x06: 'RAS Server service', 0x1b: 'Domain Master Browser', 0x1c: 'Domain Controllers',
   0x1d: 'Local Master Browser', 0x1e: 'Browser Election Service', 0x1f: 'Net DDE Service', 0x20: 'Server service',
@@ -56,7 +56,7 @@ const NAME_TYPES: Record<number, string> = {
 const ONT = ['B-node', 'P-node', 'M-node', 'Unknown'];
 
 /** The name at `at` (one 32-byte first-level encoded label, then scope labels; a pointer ends it). */
-function readName(buf: Uint8Array, at: number, end: number, msg: number): Name | null {
+export function readName(buf: Uint8Array, at: number, end: number, msg: number): Name | null {
   let p = at;
   let text = '';
   let suffix = -1;

@@ -54,8 +54,9 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
-      // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item
-      if (proto === 'pptp' || proto === 'lcp') part = proto;
+      // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
+      // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

@@ -31,6 +31,7 @@ import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../
 import { u32 } from '../../dissect/fields.js';
 import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
 import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSession, type LdapSession } from '../../../dissectors/ldap.js';
+import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT, smb, smbMagic } from '../../../dissectors/netbios.js';
 import { berMessageLength } from '../../dissect/ber.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
@@ -190,7 +191,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp' | 'ldap';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp' | 'ldap' | 'nbss';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -223,7 +224,7 @@ class AppStream {
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? NBSS_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -287,6 +288,15 @@ class RespFramer implements AppParser {
  */
 const PPTP_FRAMER: AppParser = {
   measure: (buf) => buf.length,
+};
+
+/** NBSS: a 4-byte header with a 17-bit length; bytes that start no message are handed out as they are. */
+const NBSS_FRAMER: AppParser = {
+  measure(buf, eof) {
+    const n = nbssLength(buf);
+    return n > 0 ? n : eof ? buf.length : 0;
+  },
+  partialInfo: (buf) => nbssPartialInfo(buf),
 };
 
 /** What MysqlFramer cut: a MySQL packet, or (after the SSL request) a TLS record. */
@@ -568,6 +578,9 @@ export class TcpApp {
     } else if (lo === PPTP_TCP_PORT || hi === PPTP_TCP_PORT) {
       proto = 'pptp';
       toServer = dp === PPTP_TCP_PORT;
+    } else if (lo === NBSS_TCP_PORT || hi === NBSS_TCP_PORT) {
+      proto = 'nbss';
+      toServer = dp === NBSS_TCP_PORT;
     } else if (lo === LDAP_TCP_PORT || hi === LDAP_TCP_PORT) {
       proto = 'ldap';
       toServer = dp === LDAP_TCP_PORT;
@@ -626,6 +639,10 @@ export class TcpApp {
       if (st.proto === 'pptp') {
         const ls = this.groupedLayers('pptp', r.messages, pkt, (buf, s, e) => pptpLayer(buf, s, e));
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
+      if (st.proto === 'nbss') {
+        this.nbssHandle(r.messages, pkt, own);
         return;
       }
       if (st.mysql !== null) {
@@ -782,6 +799,35 @@ export class TcpApp {
       const m = ms[ms.length - 1];
       const at = m.inFrame >= 0 ? m.inFrame + m.bytes.length : tl.d.payloadStart + (m.segs[m.segs.length - 1]?.len ?? 0);
       if (at < tl.d.payloadEnd) pkt.layers.push(new Layer<SegD>(tcpSegmentData, tl.buf, at, tl.d.payloadEnd, { len: tl.d.payloadEnd - at, info: null, retrans: false, proto: 'tls' }));
+    }
+  }
+
+  /**
+   * An NBSS connection's completed messages: one layer per message (tshark's tree has one per PDU; a later
+   * one whole in the same frame is not listed again in frame.protocols), a session message's payload as data.
+   */
+  private nbssHandle(ms: readonly Message[], pkt: Packet | null, own: boolean): void {
+    let prevInFrame = false;
+    for (const m of ms) {
+      const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
+      const quiet = inFrame && prevInFrame;
+      prevInFrame = inFrame;
+      const extra: Layer[] = [];
+      const ls = this.groupedLayers('nbss', [m], pkt, (buf, s, e) => {
+        const l = nbssLayer(buf, s, e, quiet);
+        const pl = nbssPayload(l);
+        // an SMB1 message: its header (wiretrace does not dissect SMB over TCP further); else data
+        const payloadDis = pl !== null && smbMagic(buf, pl[0], pl[1]) === 1 ? smb : this.dataDis;
+        if (pl !== null && payloadDis !== undefined) {
+          const dl = payloadDis.dissect(buf, pl[0], pl[1], this.ctx(pkt, []));
+          if (buf !== pkt?.frame.data) dl.bufName = 'Reassembled TCP';
+          extra.push(dl);
+        }
+        return l;
+      }, (l, msg) => {
+        if (msg.cut !== null) l.problem(msg.snaplen ? 'truncated' : 'malformed', `NBSS message cut (${msg.cut}): ${msg.bytes.length} of ${msg.declared} bytes`, 0, msg.bytes.length);
+      });
+      if (pkt !== null && own) for (const l of [...ls, ...extra]) pkt.layers.push(l);
     }
   }
 
@@ -1031,7 +1077,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
