@@ -21,6 +21,7 @@ import { ipv6 } from './ipv6.js';
 import { icmp } from './icmp.js';
 import { icmpv6 } from './icmpv6.js';
 import { igmp } from './igmp.js';
+import { ospf } from './ospf.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -68,6 +69,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   icmp,
   icmpv6,
   igmp,
+  ospf,
   // -- transport layer
   tcp,
   udp,
