@@ -46,6 +46,7 @@ import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
+import { rip, ripng } from './rip.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -99,6 +100,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mysql,
   pptp,
   ldap,
+  rip,
+  ripng,
   http,
   ssdp,
 ];
