@@ -57,6 +57,8 @@ export const rip: Dissector<RipD> = {
     l.d.version = buf[start + 1];
     const p = partialAt(start, end);
     if (p >= 0) l.short('RIP entry', p, ENTRY, ctx.snapCut(buf, p + ENTRY));
+    // whole entries up to where the capture stops: the next one is what the snaplen cut
+    else if (ctx.snapCut(buf, end)) l.short('RIP entry', end, ENTRY, true);
     return l;
   },
 
@@ -143,6 +145,8 @@ export const ripng: Dissector<RipD> = {
     l.d.version = buf[start + 1];
     const p = partialAt(start, end);
     if (p >= 0) l.short('RIPng route table entry', p, ENTRY, ctx.snapCut(buf, p + ENTRY));
+    // whole entries up to where the capture stops: the next one is what the snaplen cut
+    else if (ctx.snapCut(buf, end)) l.short('RIPng route table entry', end, ENTRY, true);
     return l;
   },
 
