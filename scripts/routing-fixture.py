@@ -173,6 +173,28 @@ add(rng(bytes([2, 1, 0, 0]) + rte6('20010db8000100000000000000000000', 0, 64, 1)
 # 27 RIPng request for the whole table
 add(rng(bytes([1, 1, 0, 0]) + rte6('00000000000000000000000000000000', 0, 0, 16)))
 
+# 28 OSPFv2 Hello with the L bit and an LLS data block (extended options TLV with LR set)
+lls = struct.pack('>HH', 0, 3) + struct.pack('>HHI', 1, 4, 0x00000001)
+add(o4(ospf2(1, hello2('255.255.255.0', 0x12, 1, '10.0.0.1', '10.0.0.2', ['2.2.2.2']), trailer=lls)))
+# 29 OSPFv2 LS Update with an NSSA LSA (type 7), a group membership LSA (type 6, no body dissected) and an
+#    area-local opaque LSA (type 10, opaque type 200)
+nssa = lsa2(7, '192.0.2.0', '9.9.9.9', ip4('255.255.255.0') + struct.pack('>I', 0x80000009) + ip4('10.0.0.9') + struct.pack('>I', 5), opts=0x08)
+grp = lsa2(6, '224.1.1.1', '1.1.1.1', b'\x00\x00\x00\x01')
+opq = lsa2(10, '200.0.0.1', '1.1.1.1', b'\x00\x01\x00\x04\xde\xad\xbe\xef')
+add(o4(ospf2(4, struct.pack('>I', 3) + nssa + grp + opq)))
+# 30 OSPFv3 LS Update with inter-area-prefix, inter-area-router, AS-external (F and T bits), link and
+#    intra-area-prefix LSAs
+iap = lsa3(0x2003, '0.0.0.1', '2.2.2.2', struct.pack('>I', 30) + bytes([64, 0x02]) + b'\0\0' + bytes.fromhex('20010db8000a0000'))
+iar = lsa3(0x2004, '0.0.0.2', '2.2.2.2', bytes([0]) + (0x13).to_bytes(3, 'big') + struct.pack('>I', 40) + ip4('7.7.7.7'))
+ase = lsa3(0x4005, '0.0.0.3', '2.2.2.2', bytes([0x07]) + (20).to_bytes(3, 'big') + bytes([48, 0]) + struct.pack('>H', 0) +
+           bytes.fromhex('20010db80bad') + b'\0\0' + bytes.fromhex('20010db8000000000000000000000099') + struct.pack('>I', 1234))
+lnk = lsa3(0x0008, '0.0.0.5', '2.2.2.2', bytes([1]) + (0x13).to_bytes(3, 'big') + bytes.fromhex('fe800000000000000000000000000002') +
+           struct.pack('>I', 1) + bytes([64, 0, 0, 0]) + bytes.fromhex('20010db8000c0000'))
+iap2 = lsa3(0x2009, '0.0.0.0', '2.2.2.2', struct.pack('>HH4s4s', 2, 0x2001, ip4('0.0.0.0'), ip4('2.2.2.2')) +
+            bytes([64, 0]) + struct.pack('>H', 10) + bytes.fromhex('20010db8000d0000') + bytes([128, 0x02]) + struct.pack('>H', 0) +
+            bytes.fromhex('20010db8000d00000000000000000001'))
+add(o6(ospf3(4, struct.pack('>I', 5) + iap + iar + ase + lnk + iap2)))
+
 out = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'routing.pcap')
 with open(out, 'wb') as f:
     f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

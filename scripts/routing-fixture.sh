@@ -26,7 +26,15 @@ ospf=(_ws.col.Protocol _ws.col.Info frame.protocols ospf.version ospf.msg ospf.p
   ospf.lsa.asext.netmask ospf.lsa.asext.type ospf.lsa.asext.fwdaddr ospf.lsa.asext.extrttag ospf.v3.router.lsa.flags
   ospf.v3.router.lsa.flags.w ospf.v3.router.lsa.flags.v ospf.v3.router.lsa.flags.e ospf.v3.router.lsa.flags.b
   ospf.v3.lsa.type ospf.v3.lsa.interface_id ospf.v3.lsa.neighbor_interface_id ospf.v3.lsa.neighbor_router_id
-  ospf.v3.lsa.attached_router ip.src ipv6.src)
+  ospf.v3.lsa.attached_router ospf.v2.options.p ospf.lsa.nssa ospf.lsa.member ospf.lsa.opaque ospf.lsid_opaque_type
+  ospf.lsid.opaque_id ospf.v3.lsa.interprefix ospf.v3.lsa.interrouter ospf.v3.lsa.asext ospf.v3.lsa.link
+  ospf.v3.lsa.intraprefix ospf.prefix_length ospf.v3.prefix.options ospf.v3.prefix.options.p ospf.v3.prefix.options.mc
+  ospf.v3.prefix.options.la ospf.v3.prefix.options.nu ospf.v3.address_prefix.ipv6 ospf.v3.lsa.destination_router_id
+  ospf.v3.as.external.flags ospf.v3.as.external.flags.e ospf.v3.as.external.flags.f ospf.v3.as.external.flags.t
+  ospf.v3.lsa.referenced_ls_type ospf.v3.lsa.forwarding_address.ipv6 ospf.v3.lsa.external_route_tag
+  ospf.v3.lsa.referenced_link_state_id ospf.v3.lsa.referenced_advertising_router ospf.v3.lsa.router_priority
+  ospf.v3.lsa.link_local_interface_address.ipv6 ospf.v3.lsa.num_prefixes ospf.lls.checksum ospf.lls.data_length
+  ospf.tlv_type ospf.tlv_length ospf.lls.ext.options ospf.lls.ext.options.rs ospf.lls.ext.options.lr ip.src ipv6.src)
 rip=(_ws.col.Protocol _ws.col.Info frame.protocols rip.command rip.version rip.routing_domain rip.family rip.route_tag
   rip.ip rip.netmask rip.next_hop rip.metric rip.auth.type rip.auth.passwd rip.digest_offset rip.key_id rip.auth_data_len
   rip.seq_num rip.zero_padding rip.authentication_data ripng.cmd ripng.version ripng.reserved ripng.rte.ipv6_prefix

@@ -3,7 +3,8 @@
 // Description with its flag bits and LSA headers, LS Request, LS Update with router, network, summary, ASBR
 // summary and AS-external LSAs, LS Acknowledge, a packet cut by the snaplen in its body and in its header, a
 // packet length that lies, an LSA count that lies, an unknown type; OSPFv3 Hello, DB Description, LS Request,
-// LS Update with router and network LSAs, LS Acknowledge) and of the corpus's OSPFv3 capture (behind IPv6
+// LS Update with router and network LSAs, LS Acknowledge; an LLS data block; NSSA, group membership and opaque
+// LSAs; OSPFv3 inter-area prefix / router, AS-external, link and intra-area-prefix LSAs) and of the corpus's OSPFv3 capture (behind IPv6
 // extension headers and AH), in .tshark.tsv files written by scripts/routing-fixture.sh.
 
 import { readFileSync } from 'node:fs';
@@ -44,7 +45,12 @@ describe('OSPF as tshark 4.0 shows it', () => {
     expect(want).toContain('OSPF\tLS Update[Malformed Packet]\t');
     expect(want).toContain('OSPF\tUnknown (9)\teth:ethertype:ip:ospf:data\t');
     expect(want).toContain('\t0x2001,0x2002\t0,0\t0,0\t0x0001,0x0001\t1,2\t');
-    expect(want).toContain('\t2,1\t5,5\t5,7\t2.2.2.2,1.1.1.1\t2.2.2.2,1.1.1.1\t\tfe80::1');
+    expect(want).toContain('\t2,1\t5,5\t5,7\t2.2.2.2,1.1.1.1\t2.2.2.2,1.1.1.1\t');
+    // the LLS block (frame 28), NSSA / group membership / opaque LSAs (29), OSPFv3 prefix LSAs (30)
+    expect(want).toContain('\t0x0000\t12\t1\t4\t0x00000001\t0\t1\t10.0.0.1\t');
+    expect(want).toContain('\t1\t1\t1\t200\t1\t');
+    expect(want).toContain('\t64,48,64,64,128\t0x02,0x00,0x00,0x00,0x02\t');
+    expect(want).toContain('\t2001:db8:a::,2001:db8:bad::,2001:db8:c::,2001:db8:d::,2001:db8:d::1\t7.7.7.7\t0x07\t1\t1\t1\t0x0000,0x2001\t2001:db8::99\t1234\t0.0.0.0\t2.2.2.2\t1\tfe80::2\t1,2\t');
     expect(await fieldsOf(PCAP, want)).toBe(want);
   });
 
@@ -145,6 +151,55 @@ describe('OSPF as tshark 4.0 shows it', () => {
     );
   });
 
+  it('the trees of an LLS data block and of OSPFv3 AS-external and intra-area-prefix LSAs equal tshark -V', async () => {
+    const out = (await runCli(['read', '-V', '-Y', 'frame.number >= 28', PCAP])).out;
+    expect(out).toContain(
+      [
+        '    OSPF LLS Data Block',
+        '        Checksum: 0x0000',
+        '        LLS Data Length: 12 bytes',
+        '        Extended options TLV',
+        '            TLV Type: 1',
+        '            TLV Length: 4',
+        '            Options: 0x00000001, (LR) LSDB Resynchronization',
+        '                .... .... .... .... .... .... .... ..0. = (RS) Restart Signal: Not set',
+        '                .... .... .... .... .... .... .... ...1 = (LR) LSDB Resynchronization: Set',
+      ].join('\n'),
+    );
+    expect(out).toContain(
+      [
+        '            Length: 56',
+        '            Flags: 0x07, (E) External Metric, (F) Forwarding Address, (T) External Route Tag',
+        '                .... .1.. = (E) External Metric: Type 2',
+        '                .... ..1. = (F) Forwarding Address: Present',
+        '                .... ...1 = (T) External Route Tag: Present',
+        '            Metric: 20',
+        '            PrefixLength: 48',
+        '            PrefixOptions: 0x00',
+        '                .... 0... = (P) Propagate: Not set',
+        '                .... .0.. = (MC) Multicast: Not set',
+        '                .... ..0. = (LA) Local Address: Not set',
+        '                .... ...0 = (NU) NoUnicast: Not set',
+        '            Referenced LS type: Unknown (0x0000)',
+        '            Address Prefix: 2001:db8:bad::',
+        '            Forwarding Address: 2001:db8::99',
+        '            External Route Tag: 1234',
+      ].join('\n'),
+    );
+    expect(out).toContain(
+      [
+        '            Length: 64',
+        '            # prefixes: 2',
+        '            Referenced LS type: Unknown (0x2001)',
+        '            Referenced Link State ID: 0.0.0.0',
+        '            Referenced Advertising Router: 2.2.2.2',
+        '            PrefixLength: 64',
+      ].join('\n'),
+    );
+    expect(out).toContain('            Link State ID Opaque Type: Unknown (200)\n            Link State ID Opaque ID: 1\n');
+    expect(out).toContain('            Length: 28\n            Unknown LSA Type 200\n');
+  });
+
   it('auth lines and a wrong checksum as tshark shows them', async () => {
     const out = (await runCli(['read', '-V', '-Y', 'frame.number == 2 || frame.number == 3', PCAP])).out;
     expect(out).toContain('        Auth Type: Simple password (1)\n        Auth Data (Simple): secret\n');
@@ -174,18 +229,22 @@ describe('OSPF: cut, lying, every prefix, random bytes', () => {
   it('a packet cut by the snaplen is truncated; a packet length or an LSA count that lies is malformed', () => {
     const of = (i: number) => new Dissection(reg).dissect(frames[i]);
     const ospfProblems = (p: Packet) => problemsOf(p).filter((m) => m.startsWith('ospf '));
-    expect(ospfProblems(of(8))).toEqual(['ospf truncated: OSPF packet: captured data ends after 58 of 92 bytes (cut by snaplen)']);
+    // the LS Update subtree spans the body: tshark shows none of it
+    expect(ospfProblems(of(8))).toEqual(['ospf truncated: OSPF LS Update: captured data ends after 34 of 68 bytes (cut by snaplen)']);
     expect(rowParts(of(8).layers).info).toBe('LS Update[Packet size limited during capture]');
-    expect(ospfProblems(of(9))).toEqual(['ospf truncated: OSPF packet: captured data ends after 14 of 44 bytes (cut by snaplen)']);
-    expect(ospfProblems(of(10))).toEqual(['ospf malformed: OSPF packet length 80 runs past the datagram (48 bytes)']);
+    expect(ospfProblems(of(9))).toEqual(['ospf truncated: OSPF header: captured data ends after 0 of 2 bytes (cut by snaplen)']);
+    // the neighbor list runs to the packet length, past the datagram
+    expect(ospfProblems(of(10))).toEqual(['ospf malformed: OSPF packet (length 80): needs 4 bytes, only 0 present']);
     expect(rowParts(of(10).layers).info).toBe('Hello Packet[Malformed Packet]');
-    expect(ospfProblems(of(11))).toEqual(['ospf malformed: LS Update: 3 LSAs announced, 1 present']);
+    expect(ospfProblems(of(11))).toEqual(['ospf malformed: OSPF LS Update: needs 20 bytes, only 0 present']);
     expect(rowParts(of(11).layers).info).toBe('LS Update[Malformed Packet]');
-    for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 13, 14, 15, 16, 17, 18]) expect(problemsOf(of(i)), `frame ${i + 1}`).toEqual([]);
+    // tshark sums the LLS block into the checksum (RFC 5613 leaves it out): "[incorrect, should be 0xd288]"
+    expect(problemsOf(of(27))).toEqual(['ospf checksum: OSPF checksum 0xd291 is wrong (should be 0xd288)']);
+    for (const i of [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 28, 29]) expect(problemsOf(of(i)), `frame ${i + 1}`).toEqual([]);
   });
 
   it('every prefix of an OSPFv2 LS Update, a Hello with neighbors and an OSPFv3 LS Update: no exception, marked as cut', () => {
-    for (const fi of [0, 6, 17]) {
+    for (const fi of [0, 6, 17, 27, 29]) {
       const whole = frames[fi].data;
       expect(new Dissection(reg).dissect(frameOf(whole)).layers.map((l) => l.proto)).toContain('ospf');
       for (let n = 1; n < whole.length; n++) {
@@ -204,7 +263,7 @@ describe('OSPF: cut, lying, every prefix, random bytes', () => {
   it('random and mutated OSPF packets (seeded, bounded): no exception, no dissector failure', () => {
     let seed = 0x89;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
-    const goods = [0, 1, 2, 4, 5, 6, 7, 13, 15, 16, 17, 18].map((i) => frames[i].data);
+    const goods = [0, 1, 2, 4, 5, 6, 7, 13, 15, 16, 17, 18, 27, 28, 29].map((i) => frames[i].data);
     for (let i = 0; i < 3000; i++) {
       let p: Uint8Array;
       if (i % 3 === 0) {
