@@ -195,6 +195,14 @@ iap2 = lsa3(0x2009, '0.0.0.0', '2.2.2.2', struct.pack('>HH4s4s', 2, 0x2001, ip4(
             bytes.fromhex('20010db8000d00000000000000000001'))
 add(o6(ospf3(4, struct.pack('>I', 5) + iap + iar + ase + lnk + iap2)))
 
+# 31 RIPv2 response with an entry of an unknown address family (3) between two routes
+add(r4(bytes([2, 2, 0, 0]) + rip_e(2, '10.4.0.0', 1, 0, '255.255.0.0') + rip_e(3, '1.2.3.4', 7) + rip_e(2, '10.5.0.0', 2, 0, '255.255.0.0')))
+# 32 RIPv2 with keyed-MD5 authentication whose digest offset points past the datagram (the trailer lies)
+add(r4(bytes([2, 2, 0, 0]) + struct.pack('>HHHBBIII', 0xffff, 3, 200, 2, 16, 7, 0, 0) + rip_e(2, '10.6.0.0', 1, 0, '255.255.0.0') +
+       struct.pack('>HH', 0xffff, 1) + bytes(16)))
+# 33 RIPng response with an IPv4-compatible prefix (::10.1.2.3) and a route table entry cut short by the UDP length
+add(rng(bytes([2, 1, 0, 0]) + rte6('0000000000000000000000000a010203', 0, 128, 3) + bytes.fromhex('20010db800ff')))
+
 out = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'routing.pcap')
 with open(out, 'wb') as f:
     f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

@@ -1,7 +1,8 @@
 // RIP and RIPng (dissectors/rip.ts) against tshark 4.0.17: columns, frame.protocols and the rip.* / ripng.* keys
 // of fixtures/routing.pcap (scripts/routing-fixture.py: RIPv1 request and response, RIPv2 with a simple password,
 // route tags, masks and next hops, a RIPv2 request with a routing domain, an entry cut by the snaplen, keyed-MD5
-// authentication with its trailer, RIPng request and response) and of the corpus's RIPv1 responses, in
+// authentication with its trailer, RIPng request and response, an unknown address family, a digest offset past
+// the datagram, an IPv4-compatible RIPng prefix and a route table entry the UDP length cuts) and of the corpus's RIPv1 responses, in
 // .tshark.tsv files written by scripts/routing-fixture.sh.
 
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,11 @@ describe('RIP and RIPng as tshark 4.0 shows them', () => {
     expect(want).toContain('\t3\t\t44\t1\t16\t99\t\t101112131415161718191a1b1c1d1e1f\t');
     expect(want).toContain('RIPng\t Command Response, Version 1\teth:ethertype:ipv6:udp:ripng\t');
     expect(want).toContain('\t2\t1\t0000\t2001:db8:1::,2001:db8:2::\t0x0000,0xabcd\t64,48\t1,16\t521');
+    // an unknown address family shows no rip.family; a digest offset past the datagram; an IPv4-compatible prefix
+    expect(want).toContain('RIPv2\tResponse\teth:ethertype:ip:udp:rip\t2\t2\t\t2,2\t0,0\t10.4.0.0,10.5.0.0\t');
+    expect(want).toContain('RIPv2\tResponse[Malformed Packet]\teth:ethertype:ip:udp:rip\t2\t2\t\t\t\t\t\t\t\t3\t\t200\t2\t16\t7\t\t\t');
+    expect(want).toContain('RIPng\t Command Response, Version 1[Malformed Packet]\teth:ethertype:ipv6:udp:ripng\t');
+    expect(want).toContain('\t0000\t::10.1.2.3\t0x0000\t128\t3\t521');
     expect(await fieldsOf(PCAP, want)).toBe(want);
   });
 
@@ -140,7 +146,9 @@ describe('RIP / RIPng: cut, lying, every prefix, random bytes', () => {
     const lie = new Dissection(reg).dissect(frameOf(b));
     expect(ripProblems(lie)).toEqual(['rip malformed: RIP entry: needs 20 bytes, only 15 present']);
     expect(rowParts(lie.layers).info).toBe('Response[Malformed Packet]');
-    for (const i of [19, 20, 21, 22, 24, 25, 26]) expect(problemsOf(new Dissection(reg).dissect(frames[i])), `frame ${i + 1}`).toEqual([]);
+    expect(ripProblems(new Dissection(reg).dissect(frames[31]))).toEqual(['rip malformed: RIP authentication trailer (digest offset 200): needs 20 bytes, only 0 present']);
+    expect(ripProblems(new Dissection(reg).dissect(frames[32]))).toEqual(['ripng malformed: RIPng entry: needs 16 bytes, only 6 present']);
+    for (const i of [19, 20, 21, 22, 24, 25, 26, 30]) expect(problemsOf(new Dissection(reg).dissect(frames[i])), `frame ${i + 1}`).toEqual([]);
   });
 
   it('every prefix of RIPv2 with a password, RIPv2 with MD5 and RIPng: no exception, marked as cut', () => {
@@ -163,7 +171,7 @@ describe('RIP / RIPng: cut, lying, every prefix, random bytes', () => {
   it('random and mutated RIP / RIPng datagrams (seeded, bounded): no exception, no dissector failure', () => {
     let seed = 0x208;
     const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
-    const goods = [19, 20, 21, 22, 24, 25, 26].map((i) => frames[i].data);
+    const goods = [19, 20, 21, 22, 24, 25, 26, 30, 31, 32].map((i) => frames[i].data);
     for (let i = 0; i < 3000; i++) {
       const g = goods[i % goods.length];
       const udpEnd = g[12] === 0x86 ? 62 : 42;
