@@ -1,16 +1,19 @@
 // OSPF (IP protocol 89): OSPFv2 over IPv4 (RFC 2328) and OSPFv3 over IPv6 (RFC 5340), as tshark 4.0 shows them:
-// the header (version, message type, packet length, router and area IDs, checksum verified over the packet:
-// v2 without its 8 authentication bytes, v3 with the IPv6 pseudo-header; v2 authentication none / simple
-// password / cryptographic with the digest after the packet; v3 instance ID), Hello (mask or interface ID,
-// intervals, options bits, priority, DR/BDR, neighbors), DB Description (MTU, options, I/M/MS/R bits, DD
-// sequence, LSA headers), LS Request, LS Update with its LSAs and LS Acknowledge. LSA bodies: v2 router
-// (flags, links with TOS metrics), network, summary (IP network and ASBR), AS-external and NSSA; v3 router and
-// network; other LSAs by header. Protocol column "OSPF", Info "Hello Packet", "DB Description", "LS Request",
-// "LS Update", "LS Acknowledge", "Unknown (n)".
+// the header (version, message type, packet length, router and area IDs, checksum; v2 authentication none /
+// simple password / cryptographic with the digest after the packet; v3 instance ID), Hello (mask or interface
+// ID, intervals, options bits, priority, DR/BDR, neighbors), DB Description (MTU, options, R/I/M/MS bits, DD
+// sequence, LSA headers), LS Request, LS Update with its LSAs and LS Acknowledge; LSA bodies: v2 router (flags,
+// links with TOS metrics), network, summary (IP network and ASBR), AS-external and NSSA; v3 router, network,
+// inter-area prefix and router, AS-external / NSSA, link, intra-area prefix; the LLS data block (L bit) and the
+// OSPFv3 authentication trailer (AT bit). Protocol column "OSPF", Info "Hello Packet", "DB Description",
+// "LS Request", "LS Update", "LS Acknowledge", "Unknown (n)".
 //
-// tshark's throws: captured bytes that stop before the packet length (the snaplen) leave only the header
-// fields that fit; a packet length beyond the datagram, or an LSA count that lies, shows what is there and is
-// malformed. Loops over neighbors, LSAs, links and attached routers are bounded by the bytes (and MAX_ITEMS).
+// dissect() walks the packet the way tshark's reads go (class Walker): each item needs its bytes, a subtree
+// that tshark adds with a length needs all of them, loops run as tshark's do (the LS Update reads as many LSAs
+// as its count says; a v2 LSA shorter than its type's minimum ends the walk). Where the bytes run out the layer
+// gets 'truncated' (the IP length says more was sent: the snaplen) or 'malformed' (the datagram is shorter than
+// the reads: a length or count that lies). The walk builds the fields once; OSPF packets are few and small.
+// Every loop advances by the bytes it reads and stops at MAX_ITEMS.
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
 import { fBool, fBits, fBytes, fHex, fIPv4, fIPv6, fStr, fText, fUint, fmtIPv4, hexN, hide, u16, u32 } from '../src/dissect/fields.js';
