@@ -22,6 +22,7 @@ import { icmp } from './icmp.js';
 import { icmpv6 } from './icmpv6.js';
 import { igmp } from './igmp.js';
 import { ospf } from './ospf.js';
+import { vrrp } from './vrrp.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -71,6 +72,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   icmpv6,
   igmp,
   ospf,
+  vrrp,
   // -- transport layer
   tcp,
   udp,

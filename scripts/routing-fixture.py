@@ -203,6 +203,33 @@ add(r4(bytes([2, 2, 0, 0]) + struct.pack('>HHHBBIII', 0xffff, 3, 200, 2, 16, 7, 
 # 33 RIPng response with an IPv4-compatible prefix (::10.1.2.3) and a route table entry cut short by the UDP length
 add(rng(bytes([2, 1, 0, 0]) + rte6('0000000000000000000000000a010203', 0, 128, 3) + bytes.fromhex('20010db800ff')))
 
+# VRRP (IP protocol 112)
+VRRPM = bytes([224, 0, 0, 18]); VRRP6 = bytes.fromhex('ff020000000000000000000000000012')
+def vrrp2(vrid, prio, addrs, auth=0, adv=1, authdata=b'', bad=False, count=None, ver=2):
+    m = struct.pack('>BBBBBBH', (ver << 4) | 1, vrid, prio, len(addrs) if count is None else count, auth, adv, 0) + b''.join(ip4(a) for a in addrs) + authdata
+    c = csum(m) ^ (0x1111 if bad else 0)
+    return m[:6] + struct.pack('>H', c) + m[8:]
+def vrrp3(vrid, prio, addrs, cs, src, dst, v6=False):
+    m = struct.pack('>BBBBHH', 0x31, vrid, prio, len(addrs), cs & 0x0fff, 0) + b''.join(addrs)
+    ph = src + dst + (struct.pack('>IxxxB', len(m), 112) if v6 else struct.pack('>BBH', 0, 112, len(m)))
+    return m[:6] + struct.pack('>H', csum(ph + m)) + m[8:]
+def v4(p, total=None): return eth(ipv4(A, VRRPM, 112, p, total, ttl=255), dst=bytes.fromhex('01005e000012'))
+# 34 VRRPv2, two addresses, no authentication, priority 100
+add(v4(vrrp2(7, 100, ['10.0.0.254', '10.0.0.253'])))
+# 35 VRRPv2 with simple text authentication, priority 255 (owner)
+add(v4(vrrp2(8, 255, ['192.168.1.1'], auth=1, authdata=b'pass\0\0\0\0')))
+# 36 VRRPv3 over IPv4, interval 100 cs, priority 0 (master stopping)
+add(v4(vrrp3(9, 0, [ip4('10.9.9.9')], 100, A, VRRPM)))
+# 37 VRRPv3 over IPv6, a link-local and a global address
+add(eth(ipv6(A6, VRRP6, 112, vrrp3(10, 150, [bytes.fromhex('fe800000000000000000000000000001'), bytes.fromhex('20010db8000000000000000000000001')], 200, A6, VRRP6, True)), 0x86dd, bytes.fromhex('333300000012')))
+# 38 VRRPv2 with a wrong checksum
+add(v4(vrrp2(7, 100, ['10.0.0.254'], bad=True)))
+# 39 VRRPv2 whose address count lies (3, one address there)
+add(v4(vrrp2(7, 100, ['10.0.0.254'], count=3)))
+# 40 VRRPv2 cut by the snaplen in its second address
+p = v4(vrrp2(7, 100, ['10.0.0.254', '10.0.0.253']))
+add(p[:len(p) - 2], len(p))
+
 out = os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'routing.pcap')
 with open(out, 'wb') as f:
     f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the tshark side of the OSPF and RIP tests (test/dissectors/net/ospf.test.ts, test/dissectors/app/rip.test.ts):
 # columns, frame.protocols and the ospf.* / rip.* / ripng.* keys tshark 4.0 prints for fixtures/routing.pcap
-# (scripts/routing-fixture.py) and for the corpus's OSPF and RIPv1 captures, in .tshark.tsv files. Needs tshark.
+# and vrrp.* (scripts/routing-fixture.py) and for the corpus's OSPF and RIPv1 captures, in .tshark.tsv files. Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 C=${WIRETRACE_CORPUS:-../shared/corpus}
@@ -39,9 +39,13 @@ rip=(_ws.col.Protocol _ws.col.Info frame.protocols rip.command rip.version rip.r
   rip.ip rip.netmask rip.next_hop rip.metric rip.auth.type rip.auth.passwd rip.digest_offset rip.key_id rip.auth_data_len
   rip.seq_num rip.zero_padding rip.authentication_data ripng.cmd ripng.version ripng.reserved ripng.rte.ipv6_prefix
   ripng.rte.route_tag ripng.rte.prefix_length ripng.rte.metric udp.srcport)
+vrrp=(_ws.col.Protocol _ws.col.Info frame.protocols vrrp.typever vrrp.version vrrp.type vrrp.virt_rtr_id vrrp.prio
+  vrrp.addr_count vrrp.auth_type vrrp.adver_int vrrp.reserved_mbz vrrp.short_adver_int vrrp.checksum vrrp.checksum.status
+  vrrp.ip_addr vrrp.ipv6_addr vrrp.auth_string ip.src ipv6.src)
 run() { local out=$1 f=$2; shift 2; local args=(-T fields -E header=y -E occurrence=a); for k in "$@"; do args+=(-e "$k"); done
   tshark -n -r "$f" "${args[@]}" 2>/dev/null > "$out"; }
 run fixtures/routing-ospf.tshark.tsv fixtures/routing.pcap "${ospf[@]}"
 run fixtures/routing-rip.tshark.tsv fixtures/routing.pcap "${rip[@]}"
+run fixtures/routing-vrrp.tshark.tsv fixtures/routing.pcap "${vrrp[@]}"
 run fixtures/routing-ospf-corpus.tshark.tsv "$C/ipv6-options-ospf-icmpv6-mld.pcapng" "${ospf[@]}"
 run fixtures/routing-rip-corpus.tshark.tsv "$C/sll-mixed-dns-http-arp-ipv6.pcap" "${rip[@]}"

@@ -197,7 +197,7 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'ospf.v3.lsa.forwarding_address.ipv4', 'ospf.v3.lsa.link_local_interface_address.ipv4',
     'ospf.v3.lsa.neighbor_router_id', 'ospf.v3.lsa.referenced_advertising_router',
     'ospf.v3.lsa.referenced_link_state_id', 'rip.ip', 'rip.netmask', 'rip.next_hop', 'sll.src.ipv4',
-    'teredo.orig.addr',
+    'teredo.orig.addr', 'vrrp.ip_addr',
   ],
   FT_IPv6: [
     'dhcpv6.dns_server', 'dhcpv6.iaaddr.ip', 'dhcpv6.iaprefix.pref_addr', 'dhcpv6.linkaddr',
@@ -207,7 +207,7 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'icmpv6.opt.prefix', 'icmpv6.opt.rdnss', 'ipv6.addr', 'ipv6.dst', 'ipv6.routing.mipv6.home_address',
     'ipv6.routing.src.addr', 'ipv6.routing.srh.addr', 'ipv6.src', 'lldp.chassis.id.ip6', 'lldp.mgn.addr.ip6',
     'lldp.port.id.ip6', 'ospf.v3.address_prefix.ipv6', 'ospf.v3.lsa.forwarding_address.ipv6',
-    'ospf.v3.lsa.link_local_interface_address.ipv6', 'ripng.rte.ipv6_prefix',
+    'ospf.v3.lsa.link_local_interface_address.ipv6', 'ripng.rte.ipv6_prefix', 'vrrp.ipv6_addr',
   ],
   FT_NONE: [
     'dns.opt', 'dns.tsig.mac', 'gre.routing', 'icmp.ext', 'icmpv6.opt', 'ipv6.fragments', 'ipv6.opt.pad1',
@@ -280,7 +280,7 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'ssh.languages_client_to_server', 'ssh.languages_server_to_client', 'ssh.mac_algorithms_client_to_server',
     'ssh.mac_algorithms_server_to_client', 'ssh.protocol', 'ssh.server_host_key_algorithms', 'tcp.flags.str',
     'tls.handshake.extensions_alpn_str', 'tls.handshake.extensions_server_name', 'tls.handshake.ja3',
-    'tls.handshake.ja3_full', 'tls.handshake.ja3s', 'tls.handshake.ja3s_full',
+    'tls.handshake.ja3_full', 'tls.handshake.ja3s', 'tls.handshake.ja3s_full', 'vrrp.auth_string',
     'websocket.payload.close.reason', 'websocket.payload.text',
   ],
   FT_STRINGZ: [
@@ -362,8 +362,8 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.session_ticket_length', 'tls.handshake.sig_hash_alg', 'tls.handshake.sig_hash_alg_len',
     'tls.handshake.sig_len', 'tls.handshake.version', 'tls.record.length', 'tls.record.version',
     'udp.checksum', 'udp.checksum_calculated', 'udp.dstport', 'udp.length', 'udp.port', 'udp.srcport',
-    'vlan.etype', 'vlan.id', 'vlan.len', 'vlan.priority', 'websocket.payload.close.status_code',
-    'websocket.payload_length_ext_16',
+    'vlan.etype', 'vlan.id', 'vlan.len', 'vlan.priority', 'vrrp.checksum', 'vrrp.short_adver_int',
+    'websocket.payload.close.status_code', 'websocket.payload_length_ext_16',
   ],
   FT_UINT24: [
     'dhcpv6.xid', 'icmp.mpls.exp', 'icmp.mpls.label', 'ipv6.flow', 'llc.oui', 'lldp.orgtlv.oui',
@@ -502,7 +502,9 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.extensions_server_name_type', 'tls.handshake.server_curve_type',
     'tls.handshake.server_point_len', 'tls.handshake.sig_hash_hash', 'tls.handshake.sig_hash_sig',
     'tls.handshake.type', 'tls.record.content_type', 'tls.record.opaque_type', 'udp.checksum.status',
-    'websocket.opcode', 'websocket.payload_length', 'websocket.rsv',
+    'vrrp.addr_count', 'vrrp.adver_int', 'vrrp.auth_type', 'vrrp.checksum.status', 'vrrp.prio',
+    'vrrp.reserved_mbz', 'vrrp.type', 'vrrp.typever', 'vrrp.version', 'vrrp.virt_rtr_id', 'websocket.opcode',
+    'websocket.payload_length', 'websocket.rsv',
   ],
   FT_UINT_STRING: [
     'mysql.exec.field.string',
