@@ -21,6 +21,8 @@ import { ipv6 } from './ipv6.js';
 import { icmp } from './icmp.js';
 import { icmpv6 } from './icmpv6.js';
 import { igmp } from './igmp.js';
+import { ospf } from './ospf.js';
+import { vrrp } from './vrrp.js';
 // -- transport layer
 import { tcp } from './tcp.js';
 import { udp } from './udp.js';
@@ -46,6 +48,7 @@ import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
+import { rip, ripng } from './rip.js';
 
 export const ALL_DISSECTORS: readonly Dissector[] = [
   data,
@@ -69,6 +72,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   icmp,
   icmpv6,
   igmp,
+  ospf,
+  vrrp,
   // -- transport layer
   tcp,
   udp,
@@ -103,6 +108,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mysql,
   pptp,
   ldap,
+  rip,
+  ripng,
   http,
   ssdp,
 ];

@@ -112,6 +112,10 @@ function ipv6Slow(buf: Uint8Array, at: number): string {
   if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
     return '::ffff:' + fmtIPv4(buf, at + 12);
   }
+  // IPv4-compatible: six zero groups, then a non-zero seventh ("::148.0.0.21"; "::1" stays as it is)
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0 && g[6] !== 0) {
+    return '::' + fmtIPv4(buf, at + 12);
+  }
   let bestStart = -1, bestLen = 0;
   for (let i = 0; i < 8; ) {
     if (g[i] !== 0) { i++; continue; }
