@@ -2,6 +2,7 @@
 // output with tshark's.
 
 import { Writable } from 'node:stream';
+import { expect } from 'vitest';
 import { main } from '../../src/cli/main.js';
 
 /** `wiretrace …args` with stdout and stderr collected (together) and its exit code. */
@@ -19,4 +20,11 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
 export async function fieldsLike(capture: string, tsv: string): Promise<{ code: number; out: string }> {
   const keys = tsv.split('\n')[0].split('\t');
   return runCli(['read', '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), capture]);
+}
+
+/** fieldsLike() of a run that must succeed: its output (the test fails on a non-zero exit). */
+export async function fieldsOf(capture: string, tsv: string): Promise<string> {
+  const r = await fieldsLike(capture, tsv);
+  expect(r.code).toBe(0);
+  return r.out;
 }

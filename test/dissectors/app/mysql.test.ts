@@ -14,19 +14,13 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import type { Frame } from '../../../src/capture/types.js';
 import { mysqlLayer, newMysqlCol, newMysqlSession } from '../../../dissectors/mysql.js';
 import { dissectorErrors } from '../../helpers/problems.js';
-import { fieldsLike, runCli } from '../../helpers/cli.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { tcpFrame, ACK, PSH, SYN } from '../../helpers/tcp-frames.js';
 import { runFrames } from '../../analysis/app/lib.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const CAP = join(FX, 'mysql-session.pcap');
-
-async function fieldsOf(capture: string, want: string): Promise<string> {
-  const r = await fieldsLike(capture, want);
-  expect(r.code).toBe(0);
-  return r.out;
-}
 
 describe('MySQL as tshark 4.0 shows it', () => {
   it('mysql-session.pcap: every cell of every frame equal', async () => {

@@ -12,16 +12,10 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { udpFrame } from '../../helpers/packets.js';
-import { fieldsLike, runCli } from '../../helpers/cli.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
-
-async function fieldsOf(capture: string, want: string): Promise<string> {
-  const r = await fieldsLike(capture, want);
-  expect(r.code).toBe(0);
-  return r.out;
-}
 
 describe('PFCP as tshark 4.0 shows it', () => {
   it('pfcp-messages.pcap: every cell equal but the wording of one malformed mark', async () => {

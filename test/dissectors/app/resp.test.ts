@@ -8,16 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { respLength, respPartialInfo } from '../../../dissectors/resp.js';
-import { fieldsLike, runCli } from '../../helpers/cli.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
-
-async function fieldsOf(capture: string, want: string): Promise<string> {
-  const r = await fieldsLike(capture, want);
-  expect(r.code).toBe(0);
-  return r.out;
-}
 
 describe('RESP as tshark 4.0 shows it', () => {
   it('resp-commands.pcap: every cell equal but the layer tshark adds to the first segment of a split command', async () => {

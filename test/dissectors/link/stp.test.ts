@@ -12,17 +12,11 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { dissectorErrors } from '../../helpers/problems.js';
-import { fieldsLike, runCli } from '../../helpers/cli.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'stp-bpdus.pcap');
-
-async function fieldsOf(capture: string, want: string): Promise<string> {
-  const r = await fieldsLike(capture, want);
-  expect(r.code).toBe(0);
-  return r.out;
-}
 
 const problemsOf = (p: Packet) =>
   p.layers.filter((l) => l.proto === 'stp').flatMap((l) => (l.problems ?? []).map((pr) => `${pr.kind}: ${pr.message}`));

@@ -14,19 +14,13 @@ import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
-import { fieldsLike, runCli } from '../../helpers/cli.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 import { dissectorErrors } from '../../helpers/problems.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'routing.pcap');
 const CORPUS = join(CORPUS_DIR, 'ipv6-options-ospf-icmpv6-mld.pcapng');
-
-async function fieldsOf(capture: string, want: string): Promise<string> {
-  const r = await fieldsLike(capture, want);
-  expect(r.code).toBe(0);
-  return r.out;
-}
 
 const problemsOf = (p: Packet) => p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
 
