@@ -8,6 +8,7 @@ import { ethernet } from './ethernet.js';
 // -- link layer
 import { arp } from './arp.js';
 import { llc } from './llc.js';
+import { basicxid } from './basicxid.js';
 import { stp } from './stp.js';
 import { lldp } from './lldp.js';
 import { loop, nullLoopback } from './null.js';
@@ -57,6 +58,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   vlan,
   ieee8021ad,
   llc,
+  basicxid,
   stp,
   lldp,
   sll,

@@ -110,6 +110,9 @@ export const llc: Dissector<LlcD> = {
       d.pid = u16(buf, hdr + 3);
       if (d.oui === 0 || d.oui === 0xf8) l.next = { table: 'ethertype', key: d.pid, start: hdr + 5, end };
       else l.next = { table: 'llc.snap', key: d.oui * 65536 + d.pid, start: hdr + 5, end };
+    } else if (d.ctrlLen === 1 && (d.ctrl & 0xef) === 0xaf && hdr < end && buf[hdr] === 0x81) {
+      // an XID frame in the basic format: its information field is the XID's, whatever the SAPs
+      l.next = { table: 'llc.xid', key: 0x81, start: hdr, end };
     } else {
       l.next = { table: 'llc.dsap', key: d.dsap, start: hdr, end };
     }

@@ -465,7 +465,8 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'quic.stream.offset', 'quic.stream.stream_id', 'quic.token_length', 'websocket.payload_length_ext_64',
   ],
   FT_UINT8: [
-    'ah.length', 'ah.next_header', 'arp.hw.size', 'arp.proto.size', 'browser.backup.count', 'browser.command',
+    'ah.length', 'ah.next_header', 'arp.hw.size', 'arp.proto.size', 'basicxid.llc.xid.format',
+    'basicxid.llc.xid.types', 'basicxid.llc.xid.wsize', 'browser.backup.count', 'browser.command',
     'browser.election.desire', 'browser.election.os', 'browser.election.version', 'browser.os_major',
     'browser.os_minor', 'browser.proto_major', 'browser.proto_minor', 'browser.reset_cmd', 'browser.unused',
     'browser.update_count', 'ccp.opt.length', 'ccp.opt.type', 'chap.code', 'chap.identifier',

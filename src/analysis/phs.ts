@@ -43,6 +43,11 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     if (proto === 'frame' || undissectedTcpData(layers, i)) continue;
     // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item
     if (l.dis === tlsQuic) continue;
+    // an item of its own in tshark's tree, though not a name in frame.protocols
+    if (proto === 'basicxid') {
+      out.push(proto);
+      continue;
+    }
     const prev = i > 0 ? layers[i - 1].proto : '';
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
