@@ -9,6 +9,7 @@ import { ethernet } from './ethernet.js';
 import { arp } from './arp.js';
 import { llc } from './llc.js';
 import { basicxid } from './basicxid.js';
+import { pppoed, pppoes } from './pppoe.js';
 import { stp } from './stp.js';
 import { lldp } from './lldp.js';
 import { loop, nullLoopback } from './null.js';
@@ -59,6 +60,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ieee8021ad,
   llc,
   basicxid,
+  pppoed,
+  pppoes,
   stp,
   lldp,
   sll,

@@ -41,7 +41,7 @@ export const ppp: Dissector<PppD> = {
   proto: 'ppp',
   name: 'Point-to-Point Protocol',
   fieldKeys: ['ppp.address', 'ppp.control', 'ppp.protocol'],
-  registers: [{ table: 'gre.proto', key: 0x880b }],
+  registers: [{ table: 'gre.proto', key: 0x880b }, { table: 'pppoes', key: 0 }],
   dissect(buf, start, end, ctx) {
     const l = new Layer<PppD>(ppp, buf, start, end, { protoAt: -1, protoLen: 0, protocol: -1, acfc: false });
     let at = start;
