@@ -10,6 +10,7 @@ import { arp } from './arp.js';
 import { llc } from './llc.js';
 import { basicxid } from './basicxid.js';
 import { pppoed, pppoes } from './pppoe.js';
+import { bjnp } from './bjnp.js';
 import { stp } from './stp.js';
 import { lldp } from './lldp.js';
 import { loop, nullLoopback } from './null.js';
@@ -109,6 +110,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   browser,
   nbss,
   pfcp,
+  bjnp,
   resp,
   mysql,
   pptp,
