@@ -1,5 +1,6 @@
 // JSON (JavaScript Object Notation), as tshark 4.0's json dissector shows it, for the bytes a dissector hands
-// over on the 'json' table (DB-LSP-DISC; HTTP bodies go through src/analysis/http/message.ts): the tree that
+// over on the 'json' table (DB-LSP-DISC, which nests it in its own item and writes the columns for it as tshark's
+// JSON dissector does there; HTTP bodies go through src/analysis/http/message.ts): the tree that
 // src/dissect/json.ts reads (Object / Array / Member, Key, the value items and the generated [Path],
 // [Path with value] and [Member with value] items), Protocol column "<the column below>/JSON", Info
 // "<the Info below>, JavaScript Object Notation". Text the reader does not take is marked malformed.
