@@ -31,7 +31,7 @@ export const dbLspDisc: Dissector<DbLspDiscD> = {
   dissect(buf, start, end, ctx) {
     const l = new Layer<DbLspDiscD>(dbLspDisc, buf, start, end, { json: false });
     // tshark calls the JSON dissector with its own tree: the JSON item sits inside this one (layer.inner)
-    if (end > start && readJson(buf, start, end).ok) {
+    if (end > start && readJson(buf, start, end, true).ok) {
       l.d.json = true;
       l.inner = ctx.dissectInner('json', 0, buf, start, end);
     }

@@ -5,8 +5,8 @@
 // takes no other top level), with whitespace around it, and builds tshark 4.0's tree of it: Object / Array /
 // Member items, the value items (String value, Number value, True/False/Null value), and the generated
 // [Path], [Path with value] and [Member with value] items, in tshark's order (a member's value first, then its
-// Key and [Path]). Strings are decoded (escapes, \uXXXX with surrogate pairs); bytes 0x80 and up inside a
-// string make the text not JSON, as tshark's check finds. Nesting deeper than MAX_DEPTH and more than
+// Key and [Path]). Strings are decoded (escapes, \uXXXX with surrogate pairs); with `ascii`, bytes 0x80 and up
+// inside a string make the text not JSON, as tshark's jsmn check finds. Nesting deeper than MAX_DEPTH and more than
 // MAX_ITEMS values make the text not JSON too (the reader gives up rather than recursing or growing without
 // bound). It never throws: every read is bounds-checked, and the result says where reading failed.
 
@@ -72,6 +72,7 @@ class Reader {
     readonly b: Uint8Array,
     start: number,
     readonly end: number,
+    readonly ascii: boolean,
   ) {
     this.p = start;
   }
@@ -103,9 +104,9 @@ class Reader {
     for (;;) {
       if (this.p >= end) throw new Fail(this.p, 'the string is not closed');
       const c = b[this.p];
-      if (c >= 0x80) throw new Fail(this.p, 'a byte from 0x80 in a string');
+      if (c >= 0x80 && this.ascii) throw new Fail(this.p, 'a byte from 0x80 in a string');
       if (c === 0x22) {
-        s += latin(b, run, this.p);
+        s += text(b, run, this.p);
         this.p++;
         return s;
       }
@@ -113,7 +114,7 @@ class Reader {
         this.p++;
         continue;
       }
-      s += latin(b, run, this.p);
+      s += text(b, run, this.p);
       if (this.p + 1 >= end) throw new Fail(this.p, 'the string is not closed');
       const e = b[this.p + 1];
       this.p += 2;
@@ -278,15 +279,27 @@ class Reader {
   }
 }
 
+const utf8 = new TextDecoder('utf-8');
+
+/** A run of a string's bytes: ASCII as is, other bytes as UTF-8 (a byte that is not UTF-8 as U+FFFD). */
+function text(b: Uint8Array, from: number, to: number): string {
+  for (let i = from; i < to; i++) if (b[i] >= 0x80) return utf8.decode(b.subarray(from, to));
+  return latin(b, from, to);
+}
+
 function latin(b: Uint8Array, from: number, to: number): string {
   let s = '';
   for (let i = from; i < to; i++) s += String.fromCharCode(b[i]);
   return s;
 }
 
-/** Read the JSON text in buf[start, end): its tree (one Object or Array item), or where and why it is not JSON. */
-export function readJson(buf: Uint8Array, start: number, end: number): JsonRead {
-  const r = new Reader(buf, start, Math.min(end, buf.length));
+/**
+ * Read the JSON text in buf[start, end): its tree (one Object or Array item), or where and why it is not JSON.
+ * `ascii`: a byte from 0x80 in a string makes the text not JSON (tshark's jsmn check, which DB-LSP-DISC asks
+ * before it calls the JSON dissector; the JSON dissector itself, as HTTP calls it, takes such bytes).
+ */
+export function readJson(buf: Uint8Array, start: number, end: number, ascii = false): JsonRead {
+  const r = new Reader(buf, start, Math.min(end, buf.length), ascii);
   try {
     r.ws();
     const c = r.peek();

@@ -66,6 +66,34 @@ describe('DB-LSP-DISC and JSON as tshark 4.0 shows them', () => {
     for (let i = 1; i < rows.length; i++) if (!rows[i].startsWith('DB-LSP-DISC')) expect(got[i]).not.toMatch(/db-lsp|json/);
   });
 
+  it("the corpus's two HTTP/JSON responses: columns and frame.protocols equal, json.* equal but for tshark's raw bytes", async () => {
+    // tshark prints a string's windows-1255 bytes as they are (not UTF-8); wiretrace, like tshark's tree, shows each
+    // as U+FFFD: the json.* cells are compared with tshark's bytes from 0x80 mapped to U+FFFD
+    const raw = readFileSync(join(FX, 'json-http-corpus.tshark.tsv'));
+    const lines: Buffer[] = [];
+    for (let p = 0; p < raw.length; ) {
+      const e = raw.indexOf(0x0a, p);
+      lines.push(raw.subarray(p, e < 0 ? raw.length : e));
+      p = e < 0 ? raw.length : e + 1;
+    }
+    const keys = lines[0].toString('utf8').split('\t');
+    const want = lines.map((l) =>
+      l.toString('latin1').split('\t').map((c, k) => (keys[k].startsWith('json.') ? c.replace(/[\x80-\xff]/g, '\ufffd') : Buffer.from(c, 'latin1').toString('utf8'))),
+    );
+    const http = join(CORPUS_DIR, 'tcp-seq-wraparound-http.pcap');
+    const got = (await fieldsOf(http, lines[0].toString('utf8') + '\n')).split('\n').map((r) => r.split('\t'));
+    const rows = want.map((r, i) => [r, i] as const).filter(([r]) => r[0] === 'HTTP/JSON');
+    expect(rows).toHaveLength(2);
+    for (const [r, i] of rows) {
+      expect(r.slice(0, 3)).toEqual(['HTTP/JSON', 'HTTP/1.1 200 OK , JavaScript Object Notation (application/json)', 'eth:ethertype:ip:tcp:http:json']);
+      expect(r[keys.indexOf('json.value.string')]).toContain('\ufffd');
+      expect(r[keys.indexOf('json.key')].split(',').length).toBeGreaterThan(20);
+      expect(got[i], `row ${i}`).toEqual(r);
+    }
+    // no other row gains a JSON cell
+    for (let i = 1; i < want.length - 1; i++) if (want[i][0] !== 'HTTP/JSON') expect(got[i].slice(4).join('')).toBe('');
+  });
+
   it('the tree of a corpus announcement, of nested values and of true/false/null equal tshark -V', async () => {
     const c = (await runCli(['read', '-V', '-Y', 'frame.number == 3', CORPUS])).out;
     expect(c).toContain(
@@ -214,7 +242,7 @@ describe('DB-LSP-DISC / JSON: prefixes, random and mutated JSON, caps', () => {
       const text = enc(`{"r": ${gen(0)}}`);
       const mut = text.slice();
       if (i % 2 === 1) for (let k = 0, n = 1 + Math.floor(rnd() * 4); k < n; k++) mut[Math.floor(rnd() * mut.length)] = Math.floor(rnd() * 256);
-      const valid = readJson(mut, 0, mut.length).ok;
+      const valid = readJson(mut, 0, mut.length, true).ok;
       if (i % 2 === 0) expect(valid, new TextDecoder().decode(text)).toBe(true);
       // what JSON.parse takes (printable ASCII, object or array at the top) the reader takes too, and the other
       // way round (the reader, like tshark, also takes control characters in strings: JSON.parse does not)
@@ -255,6 +283,11 @@ describe('DB-LSP-DISC / JSON: prefixes, random and mutated JSON, caps', () => {
     const pkt = check(withPayload(nest(MAX_DEPTH + 1)));
     expect(protosOf(pkt)).not.toContain('json');
     expect(rowParts(pkt.layers).protocol).toBe('DB-LSP-DISC');
+    // bytes from 0x80 in a string: not JSON to DB-LSP-DISC's (jsmn's) check, JSON to the JSON dissector (HTTP)
+    const hi = new Uint8Array([...enc('{"a": "caf'), 0xe9, ...enc('"}')]);
+    expect(readJson(hi, 0, hi.length, true)).toMatchObject({ ok: false, why: 'a byte from 0x80 in a string' });
+    const r = readJson(hi, 0, hi.length);
+    expect(r.ok && r.root.children?.[0].children?.find((f) => f.key === 'json.value.string')?.show).toBe('caf\ufffd');
   });
 
   it('the JSON dissector marks text it cannot read malformed and shows no tree for it', () => {
