@@ -39,6 +39,8 @@ import { dhcpv6 } from './dhcpv6.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { ssdp } from './ssdp.js';
+import { dbLspDisc } from './db-lsp.js';
+import { json } from './json.js';
 import { tls, tlsQuic } from './tls.js';
 import { quic } from './quic.js';
 import { websocket } from './websocket.js';
@@ -119,6 +121,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ripng,
   http,
   ssdp,
+  dbLspDisc,
+  json,
 ];
 
 export function defaultRegistry(): Registry {

@@ -23,7 +23,8 @@ import { Budget, DEFAULT_DESEGMENT_LIMITS, DirDesegmenter, type AppParser, type 
 import { relTime } from '../dns-transactions.js';
 import { bodiless, HttpConn, HttpFramer, wholeMessageIn, WS_FRAME } from './framer.js';
 import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websocket.js';
-import { httpMessage, httpMessageLayer, type HttpD } from './message.js';
+import { decodeBody, httpMessage, httpMessageLayer, mediaProtocol, mediaType, type HttpD } from './message.js';
+import { jsonBodyLayer } from '../../../dissectors/json.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
 import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
@@ -972,6 +973,10 @@ export class TcpApp {
       if (l.dis === httpMessage) (l.d as HttpD).cut = m.cut;
     }
     out.push(l);
+    if (l.dis === httpMessage && m.cut === null) {
+      const jl = httpJsonLayer(l as Layer<HttpD>);
+      if (jl !== null) out.push(jl);
+    }
     return out;
   }
 
@@ -1081,4 +1086,22 @@ const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSe
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
+}
+
+/**
+ * The JSON layer of a whole HTTP message whose body has a JSON media type (tshark hands the body to its JSON
+ * dissector): over the body's bytes in the message's buffer, or over the de-chunked / decoded body.
+ */
+function httpJsonLayer(l: Layer<HttpD>): Layer | null {
+  const d = l.d;
+  const h = d.head;
+  if (h === null || d.omitted > 0 || !(d.bodyEnd > d.bodyStart)) return null;
+  const mt = mediaType(h.contentType);
+  if (mt === null || mediaProtocol(mt) !== 'json') return null;
+  if (!h.chunked && h.contentEncoding === null) return jsonBodyLayer(l.buf, d.bodyStart, d.bodyEnd, mt);
+  const b = decodeBody(l);
+  if (b.error !== null) return null;
+  const jl = jsonBodyLayer(b.bytes, 0, b.bytes.length, mt);
+  if (jl !== null) jl.bufName = b.encoding ? 'Uncompressed entity body' : 'De-chunked entity body';
+  return jl;
 }
