@@ -51,6 +51,7 @@ import { browser, mailslot, nbdgm, nbss, smb } from './netbios.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
+import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
 import { rip, ripng } from './rip.js';
@@ -117,6 +118,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mysql,
   pptp,
   ldap,
+  x11,
   rip,
   ripng,
   http,

@@ -400,7 +400,8 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.sig_len', 'tls.handshake.version', 'tls.record.length', 'tls.record.version',
     'udp.checksum', 'udp.checksum_calculated', 'udp.dstport', 'udp.length', 'udp.port', 'udp.srcport',
     'vlan.etype', 'vlan.id', 'vlan.len', 'vlan.priority', 'vrrp.checksum', 'vrrp.short_adver_int',
-    'websocket.payload.close.status_code', 'websocket.payload_length_ext_16',
+    'websocket.payload.close.status_code', 'websocket.payload_length_ext_16', 'x11.error_sequencenumber',
+    'x11.event-sequencenumber', 'x11.reply-sequencenumber', 'x11.request-length',
   ],
   FT_UINT24: [
     'dhcpv6.xid', 'icmp.mpls.exp', 'icmp.mpls.label', 'ipv6.flow', 'llc.oui', 'lldp.orgtlv.oui',
@@ -460,7 +461,7 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tcp.options.sack_le', 'tcp.options.sack_re', 'tcp.options.timestamp.tsecr',
     'tcp.options.timestamp.tsval', 'tcp.reassembled.length', 'tcp.segment.count', 'tcp.seq', 'tcp.seq_raw',
     'tcp.stream', 'tcp.window_size', 'tls.handshake.session_ticket_lifetime_hint', 'websocket.fragment.count',
-    'websocket.reassembled.length',
+    'websocket.reassembled.length', 'x11.replylength',
   ],
   FT_UINT64: [
     'http.content_length', 'mysql.affected_rows', 'mysql.connattrs.length', 'mysql.connattrs.name.length',
@@ -554,7 +555,8 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.sig_hash_sig', 'tls.handshake.type', 'tls.record.content_type', 'tls.record.opaque_type',
     'udp.checksum.status', 'vrrp.addr_count', 'vrrp.adver_int', 'vrrp.auth_type', 'vrrp.checksum.status',
     'vrrp.prio', 'vrrp.reserved_mbz', 'vrrp.type', 'vrrp.typever', 'vrrp.version', 'vrrp.virt_rtr_id',
-    'websocket.opcode', 'websocket.payload_length', 'websocket.rsv',
+    'websocket.opcode', 'websocket.payload_length', 'websocket.rsv', 'x11.error', 'x11.errorcode',
+    'x11.eventcode', 'x11.opcode', 'x11.reply',
   ],
   FT_UINT_STRING: [
     'mysql.exec.field.string',

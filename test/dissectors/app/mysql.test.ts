@@ -45,7 +45,7 @@ describe('MySQL as tshark 4.0 shows it', () => {
   it("the corpus's MariaDB connection: greeting, SSL request, then TLS, every cell equal but x509's part of frame.protocols", async () => {
     const want = readFileSync(join(FX, 'mysql-corpus.tshark.tsv'), 'utf8').split('\n');
     const got = (await fieldsOf(join(CORPUS_DIR, 'pcapng-eth-sll-comments.pcapng'), want.join('\n'))).split('\n');
-    // frames 1–59 are the MySQL connection (the rest are X11, which wiretrace does not dissect)
+    // frames 1–59 are the MySQL connection (the rest are X11: test/dissectors/app/x11.test.ts)
     const w = want.slice(0, 60), g = got.slice(0, 60);
     expect(w[4].split('\t').slice(0, 2)).toEqual(['MySQL', 'Server Greeting  proto=10 version=5.5.40-MariaDB-0ubuntu0.14.04.1 ']);
     expect(w[6].split('\t').slice(0, 2)).toEqual(['MySQL', 'Response: SSL Handshake user= ']);
