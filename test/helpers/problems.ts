@@ -13,3 +13,8 @@ export function dissectorErrors(layers: readonly Layer[]): string[] {
   }
   return out;
 }
+
+/** Every problem of a packet's layers as "proto kind: message", for exact assertions. */
+export function problemsOf(p: { layers: readonly Layer[] }): string[] {
+  return p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
+}

@@ -14,13 +14,11 @@ import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
-import { dissectorErrors } from '../../helpers/problems.js';
+import { dissectorErrors, problemsOf } from '../../helpers/problems.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'routing.pcap');
 const CORPUS = join(CORPUS_DIR, 'sll-mixed-dns-http-arp-ipv6.pcap');
-
-const problemsOf = (p: Packet) => p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
 
 describe('RIP and RIPng as tshark 4.0 shows them', () => {
   it('routing.pcap: every cell equal', async () => {

@@ -13,14 +13,13 @@ import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
+import { problemsOf } from '../../helpers/problems.js';
 import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'gre-ppp.pcap');
 const CORPUS = join(CORPUS_DIR, 'pcap-usec-be-pptp-gre.pcap');
-
-const problemsOf = (p: Packet) => p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
 
 describe('GRE and PPP as tshark 4.0 shows them', () => {
   it('gre-ppp.pcap: every cell equal', async () => {

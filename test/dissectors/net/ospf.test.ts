@@ -16,13 +16,11 @@ import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
-import { dissectorErrors } from '../../helpers/problems.js';
+import { dissectorErrors, problemsOf } from '../../helpers/problems.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'routing.pcap');
 const CORPUS = join(CORPUS_DIR, 'ipv6-options-ospf-icmpv6-mld.pcapng');
-
-const problemsOf = (p: Packet) => p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
 
 describe('OSPF as tshark 4.0 shows it', () => {
   it('routing.pcap: every cell equal (OSPFv2 and OSPFv3, every message type, auth, LSAs, cut and lying packets)', async () => {

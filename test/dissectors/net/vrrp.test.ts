@@ -11,12 +11,10 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { rowParts } from '../../../src/output/table.js';
 import { fieldsLike, runCli } from '../../helpers/cli.js';
-import { dissectorErrors } from '../../helpers/problems.js';
+import { dissectorErrors, problemsOf } from '../../helpers/problems.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const PCAP = join(FX, 'routing.pcap');
-
-const problemsOf = (p: Packet) => p.layers.flatMap((l) => (l.problems ?? []).map((pr) => `${l.proto} ${pr.kind}: ${pr.message}`));
 
 describe('VRRP as tshark 4.0 shows it', () => {
   it('routing.pcap: every cell equal', async () => {
