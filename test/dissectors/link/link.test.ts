@@ -272,7 +272,8 @@ describe('ethernet + arp', () => {
     const f = new Uint8Array(60);
     f.set(hex('ffffffffffff1816c9e0a6330006' + '0001af810100'));
     const p = run(f, 1);
-    expect(protos(p)).toBe('frame:eth:llc:data');
+    // the XID's information field (0x81 0x01 0x00) goes to the basic-format XID (dissectors/basicxid.ts)
+    expect(protos(p)).toBe('frame:eth:llc:basicxid');
     const eth = layer(p, 'eth');
     expect(eth.dis.title!(eth)).toBe('IEEE 802.3 Ethernet ');
     expect(eth.next).toEqual({ table: 'llc', key: 0, start: 14, end: 20 });
@@ -285,6 +286,9 @@ describe('ethernet + arp', () => {
       'llc.control': ['0x00af', 16, 1],
       'llc.control.u_modifier_resp': '0x2b',
       'llc.control.ftype': '0x03',
+      'basicxid.llc.xid.format': ['0x81', 17, 1],
+      'basicxid.llc.xid.types': ['0x01', 18, 1],
+      'basicxid.llc.xid.wsize': ['0', 19, 1],
     });
     expect(all(p).has('eth.type')).toBe(false);
   });
