@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dissection, walkFields, type Packet } from '../../../src/dissect/chain.js';
+import { Dissection, type Packet } from '../../../src/dissect/chain.js';
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { MAX_DEPTH, MAX_ITEMS, readJson } from '../../../src/dissect/json.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
@@ -18,7 +18,7 @@ import { rowParts } from '../../../src/output/table.js';
 import type { DissectContext } from '../../../src/dissect/types.js';
 import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { CORPUS_DIR } from '../../helpers/corpus.js';
-import { dissectorErrors } from '../../helpers/problems.js';
+import { expectClean } from '../../helpers/problems.js';
 import { mulberry32 } from '../../helpers/random.js';
 
 const FX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
@@ -207,9 +207,7 @@ describe('DB-LSP-DISC / JSON: prefixes, random and mutated JSON, caps', () => {
   };
   const check = (b: Uint8Array, origLen = b.length) => {
     const pkt = new Dissection(reg).dissect(frameOf(b, origLen));
-    walkFields(pkt.layers, () => undefined);
-    rowParts(pkt.layers);
-    expect(dissectorErrors(pkt.layers)).toEqual([]);
+    expectClean(pkt);
     return pkt;
   };
 

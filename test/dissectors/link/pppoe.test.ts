@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dissection, walkFields } from '../../../src/dissect/chain.js';
+import { Dissection } from '../../../src/dissect/chain.js';
 import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
-import { rowParts } from '../../../src/output/table.js';
+
 import { fieldsOf, runCli } from '../../helpers/cli.js';
 import { corpusCapture } from '../../helpers/corpus.js';
-import { dissectorErrors } from '../../helpers/problems.js';
+import { expectClean } from '../../helpers/problems.js';
 
 const CAP = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'pppoe.pcap');
 
@@ -67,9 +67,7 @@ describe('PPPoE: every prefix and random payloads', () => {
       const plen = frames[n].data[18] * 256 + frames[n].data[19];
       for (let k = 15; k < 20 + plen; k++) {
         const pkt = new Dissection(reg).dissect(cut(n, k));
-        walkFields(pkt.layers, () => undefined);
-        rowParts(pkt.layers);
-        expect(dissectorErrors(pkt.layers)).toEqual([]);
+        expectClean(pkt);
         if (k < 20) expect(pkt.layers[pkt.layers.length - 1].problems?.length ?? 0).toBeGreaterThan(0);
       }
     }
@@ -83,9 +81,7 @@ describe('PPPoE: every prefix and random payloads', () => {
       const data = base.slice();
       for (let k = 0; k < 1 + (rnd() % 8); k++) data[14 + (rnd() % (data.length - 14))] = rnd();
       const pkt = new Dissection(reg).dissect({ ...frames[0], data, origLen: data.length });
-      walkFields(pkt.layers, () => undefined);
-      rowParts(pkt.layers);
-      expect(dissectorErrors(pkt.layers)).toEqual([]);
+      expectClean(pkt);
     }
   });
 });
