@@ -52,6 +52,7 @@ import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { cldap } from './cldap.js';
+import { aoe } from './aoe.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
@@ -120,6 +121,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pptp,
   ldap,
   cldap,
+  aoe,
   x11,
   rip,
   ripng,
