@@ -10,7 +10,7 @@
 import { isBerError, readTlv } from '../src/dissect/ber.js';
 import { Layer, ipLayerBefore } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector } from '../src/dissect/types.js';
-import { ldap, ldapLayer, ldapTrack, newLdapSession, walk, type LdapD, type LdapItem, type LdapSession } from './ldap.js';
+import { ldap, ldapLayer, ldapTrack, newLdapSession, type LdapD, type LdapItem, type LdapSession } from './ldap.js';
 import type { UdpDx } from './udp.js';
 
 export const CLDAP_UDP_PORT = 389;
@@ -68,13 +68,7 @@ export const cldap: Dissector<LdapD> = {
     return ldapLayer(buf, start, end, items, '', cldap, '');
   },
 
-  fields(l) {
-    walk(l, true);
-    return l.d.fields!;
-  },
-
-  info(l) {
-    walk(l, false);
-    return l.d.info!;
-  },
+  // the same layers as LDAP's: its field and Info walks
+  fields: (l) => ldap.fields(l),
+  info: (l, layers) => ldap.info!(l, layers),
 };

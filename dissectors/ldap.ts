@@ -933,7 +933,7 @@ export function ldapTrack(sess: LdapSession, buf: Uint8Array, s: number, e: numb
   return it;
 }
 
-export function walk(l: Layer<LdapD>, fields: boolean): void {
+function walk(l: Layer<LdapD>, fields: boolean): void {
   if (l.d.info !== null && (!fields || l.d.fields !== null)) return;
   let out: Field[] | null = fields ? [] : null;
   const top = out;
