@@ -53,6 +53,7 @@ import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { cldap } from './cldap.js';
 import { aoe } from './aoe.js';
+import { vxlan } from './vxlan.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
@@ -122,6 +123,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ldap,
   cldap,
   aoe,
+  vxlan,
   x11,
   rip,
   ripng,

@@ -138,7 +138,7 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'stp.flags.learning', 'stp.flags.proposal', 'stp.flags.tc', 'stp.flags.tcack', 'tcp.flags.ack',
     'tcp.flags.ae', 'tcp.flags.cwr', 'tcp.flags.ece', 'tcp.flags.fin', 'tcp.flags.push', 'tcp.flags.res',
     'tcp.flags.reset', 'tcp.flags.syn', 'tcp.flags.urg', 'tcp.options.user_to_granularity', 'vlan.dei',
-    'websocket.fin', 'websocket.mask',
+    'vxlan.flag_a', 'vxlan.flag_d', 'vxlan.flag_g', 'vxlan.flag_i', 'websocket.fin', 'websocket.mask',
   ],
   FT_BYTES: [
     'ah.icv', 'arp.dst.hw', 'arp.dst.proto', 'arp.src.hw', 'arp.src.proto', 'bjnp.payload', 'ccp.opt.data',
@@ -416,14 +416,16 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.sig_len', 'tls.handshake.version', 'tls.record.length', 'tls.record.version',
     'udp.checksum', 'udp.checksum_calculated', 'udp.dstport', 'udp.length', 'udp.port', 'udp.srcport',
     'vlan.etype', 'vlan.id', 'vlan.len', 'vlan.priority', 'vrrp.checksum', 'vrrp.short_adver_int',
-    'websocket.payload.close.status_code', 'websocket.payload_length_ext_16', 'x11.error_sequencenumber',
-    'x11.event-sequencenumber', 'x11.reply-sequencenumber', 'x11.request-length',
+    'vxlan.flags', 'vxlan.flags_reserved', 'vxlan.gbp', 'websocket.payload.close.status_code',
+    'websocket.payload_length_ext_16', 'x11.error_sequencenumber', 'x11.event-sequencenumber',
+    'x11.reply-sequencenumber', 'x11.request-length',
   ],
   FT_UINT24: [
     'dhcpv6.xid', 'icmp.mpls.exp', 'icmp.mpls.label', 'ipv6.flow', 'llc.oui', 'lldp.orgtlv.oui',
     'mysql.packet_length', 'nbss.length', 'ospf.lsid.opaque_id', 'ospf.v3.options', 'pfcp.mp', 'pfcp.seqno',
     'tcp.options.acc_ecn.eceb', 'tcp.options.acc_ecn.ee0b', 'tcp.options.acc_ecn.ee1b',
     'tls.handshake.certificate_length', 'tls.handshake.certificates_length', 'tls.handshake.length',
+    'vxlan.vni',
   ],
   FT_UINT32: [
     'ah.sequence', 'ah.spi', 'aoe.tag', 'bjnp.payload_len', 'bjnp.seq_no', 'browser.backup.token',
@@ -573,8 +575,8 @@ export const FTYPES: Readonly<Record<string, readonly string[]>> = {
     'tls.handshake.sig_hash_sig', 'tls.handshake.type', 'tls.record.content_type', 'tls.record.opaque_type',
     'udp.checksum.status', 'vrrp.addr_count', 'vrrp.adver_int', 'vrrp.auth_type', 'vrrp.checksum.status',
     'vrrp.prio', 'vrrp.reserved_mbz', 'vrrp.type', 'vrrp.typever', 'vrrp.version', 'vrrp.virt_rtr_id',
-    'websocket.opcode', 'websocket.payload_length', 'websocket.rsv', 'x11.error', 'x11.errorcode',
-    'x11.eventcode', 'x11.opcode', 'x11.reply',
+    'vxlan.reserved8', 'websocket.opcode', 'websocket.payload_length', 'websocket.rsv', 'x11.error',
+    'x11.errorcode', 'x11.eventcode', 'x11.opcode', 'x11.reply',
   ],
   FT_UINT_STRING: [
     'mysql.exec.field.string',

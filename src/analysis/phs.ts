@@ -57,6 +57,9 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
     // item before them
     if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
+    // a tunnelled Ethernet frame shorter than its header: tshark throws before it adds the item (the
+    // name is in frame.protocols; the malformed item goes under the tunnel's)
+    if (proto === 'eth' && i > 1 && l.end - l.start < 14) continue;
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;

@@ -25,7 +25,7 @@ const DIFFS = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'frame-protocols', 
 /** The protocol names wiretrace's layers can give (a tshark name outside it is a protocol we do not dissect). */
 const OURS = new Set([
   'eth', 'ethertype', 'vlan', 'ieee8021ad', 'sll', 'raw', 'null', 'ip', 'ipv6', 'ipv6.hopopts', 'ipv6.routing', 'ipv6.fraghdr',
-  'ipv6.dstopts', 'ah', 'arp', 'llc', 'icmp', 'icmpv6', 'igmp', 'tcp', 'mptcp', 'udp', 'teredo', 'dns', 'mdns', 'llmnr', 'http', 'ssdp', 'dhcp', 'tls', 'websocket', 'ssh', 'ntp', 'nbns', 'nbdgm', 'smb', 'browser', 'nbss', 'pfcp', 'resp', 'ldap', 'cldap', 'aoe', 'x11',
+  'ipv6.dstopts', 'ah', 'arp', 'llc', 'icmp', 'icmpv6', 'igmp', 'tcp', 'mptcp', 'udp', 'teredo', 'dns', 'mdns', 'llmnr', 'http', 'ssdp', 'dhcp', 'tls', 'websocket', 'ssh', 'ntp', 'nbns', 'nbdgm', 'smb', 'browser', 'nbss', 'pfcp', 'resp', 'ldap', 'cldap', 'aoe', 'vxlan', 'x11',
   'db-lsp-disc', 'data', 'data-text-lines', 'xml', 'json', 'sdp', 'mime_multipart', 'image-jfif', 'png', 'image-gif', 'urlencoded-form', 'media',
 ]);
 
