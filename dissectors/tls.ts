@@ -9,11 +9,13 @@
 // carries what tshark's TLS session knows: the version the Server Hello chose (the Protocol column
 // and record titles say "TLSv1.3" from then on; before, the record's own version, "TLSv1" on most
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
-// alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
+// alerts after it are encrypted). Each certificate of a Certificate message in the clear is dissected
+// as tshark's X.509 dissectors do (src/dissect/x509.ts), when fields or frame.protocols are read.
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
+import { fBool, fBytes, fHex, fmtBytesHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { takeChunk } from './quic.js';
+import { cutLabel, X509_FIELD_KEYS, x509Certificate } from '../src/dissect/x509.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** tshark 4.0's TCP ports for TLS (`tshark -G decodes`). */
@@ -551,6 +553,34 @@ function serverEcdhFields(buf: Uint8Array, h: Hs, sigAlg: boolean, out: Field[])
   out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
 }
 
+/** Where each certificate of a Certificate message (TLS 1.2 layout) is: [its length's offset, its end]. */
+function certificateRanges(buf: Uint8Array, h: Hs): [number, number][] {
+  const out: [number, number][] = [];
+  const p = h.start + 4;
+  if (h.type !== 11 || h.len < 3) return out;
+  const end = Math.min(h.end, p + 3 + u24(buf, p));
+  for (let q = p + 3; q + 3 <= end; ) {
+    const ce = Math.min(h.end, q + 3 + u24(buf, q));
+    out.push([q, ce]);
+    q = ce;
+  }
+  return out;
+}
+
+/**
+ * This layer's part of frame.protocols: "tls", then what tshark's X.509 dissectors add for each
+ * certificate in the clear (x509sat, x509ce, pkcs-1, …). Parses the certificates: only called when
+ * frame.protocols is read (never for the plain table).
+ */
+function tlsProtocols(l: Layer<TlsD>): string {
+  let s = 'tls';
+  for (const r of l.d.recs) {
+    if (r.type !== 22 || r.encrypted) continue;
+    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h)) for (const p of x509Certificate(l.buf, q + 3, ce).protos) s += ':' + p;
+  }
+  return s;
+}
+
 function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): Field {
   const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
@@ -563,12 +593,14 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): 
     const total = u24(buf, p);
     kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, p, 3));
     const certs: Field[] = [];
-    for (let q = p + 3; q + 3 <= Math.min(h.end, p + 3 + total); ) {
-      const cl = u24(buf, q);
-      const ce = Math.min(h.end, q + 3 + cl);
-      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', cl, q, 3));
-      certs.push(fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce));
-      q = ce;
+    for (const [q, ce] of certificateRanges(buf, h)) {
+      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', u24(buf, q), q, 3));
+      // each certificate as tshark's x509af dissects it (src/dissect/x509.ts), its subject after the bytes
+      const f = fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce);
+      const x = x509Certificate(buf, q + 3, ce);
+      f.text = cutLabel(`Certificate: ${ce - q - 3 > 36 ? fmtBytesHex(buf, q + 3, q + 39) + '…' : f.show}${x.subject !== '' ? ` (${x.subject})` : ''}`);
+      f.children = x.fields;
+      certs.push(f);
     }
     kids.push(fText(`Certificates (${total} bytes)`, p + 3, Math.min(h.end, p + 3 + total) - p - 3, certs));
   }
@@ -687,7 +719,9 @@ export const tls: Dissector<TlsD> = {
     'tls.handshake.server_named_curve', 'tls.handshake.server_point_len', 'tls.handshake.server_point', 'tls.handshake.sig_len',
     'tls.handshake.sig', 'tls.handshake.client_point_len', 'tls.handshake.client_point', 'tls.handshake.epms_len', 'tls.handshake.epms',
     'tls.handshake.session_ticket_lifetime_hint', 'tls.handshake.session_ticket_length', 'tls.handshake.session_ticket',
+    ...X509_FIELD_KEYS,
   ],
+  protocolsPart: tlsProtocols,
   dissect(buf, start, end) {
     // without the connection (a record seen alone): no session, direction 0
     return tlsLayer(buf, start, end, newTlsSession(), 0);
