@@ -12,7 +12,7 @@
 // alerts after it are encrypted). Each certificate of a Certificate message in the clear is dissected
 // as tshark's X.509 dissectors do (src/dissect/x509.ts), when fields or frame.protocols are read.
 
-import { fBool, fBytes, fHex, fmtBytesHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, fBool, fBytes, fHex, fmtBytesHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { takeChunk } from './quic.js';
 import { cutLabel, X509_FIELD_KEYS, x509Certificate } from '../src/dissect/x509.js';
@@ -553,6 +553,52 @@ function serverEcdhFields(buf: Uint8Array, h: Hs, sigAlg: boolean, out: Field[])
   out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
 }
 
+const SIG_HASH: Record<number, string> = { 0: 'None', 1: 'MD5', 2: 'SHA1', 3: 'SHA224', 4: 'SHA256', 5: 'SHA384', 6: 'SHA512', 8: 'Intrinsic' };
+const SIG_SIG: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA' };
+
+/**
+ * A certificate's SignedCertificateTimestampList (RFC 6962 3.3), which tshark's TLS dissector reads for
+ * its X.509 one: each SCT's version, log, time, extensions and signature. tshark names the logs it
+ * knows; wiretrace says "Unknown Log" for all.
+ */
+function sctFields(buf: Uint8Array, s: number, e: number): Field[] {
+  const out: Field[] = [];
+  if (s + 2 > e) return out;
+  const total = u16(buf, s);
+  out.push(fUint('tls.sct.scts_length', 'Serialized SCT List Length', total, s, 2));
+  const end = Math.min(e, s + 2 + total);
+  for (let p = s + 2, n = 0; p + 2 <= end && n < 256; n++) {
+    const len = u16(buf, p);
+    const se = Math.min(end, p + 2 + len);
+    const kids: Field[] = [fUint('tls.sct.sct_length', 'Serialized SCT Length', len, p, 2)];
+    let q = p + 2;
+    if (q + 1 + 32 + 8 + 2 <= se) {
+      kids.push(fUint('tls.sct.sct_version', 'SCT Version', buf[q], q, 1), fBytes('tls.sct.sct_logid', 'Log ID', buf, q + 1, q + 33));
+      const ms = u32(buf, q + 33) * 4294967296 + u32(buf, q + 37);
+      const ts = fStr('tls.sct.sct_timestamp', 'Timestamp', absTimeText(Math.floor(ms / 1000), (ms % 1000) * 1e6), q + 33, 8);
+      const el = u16(buf, q + 41);
+      kids.push(ts, fUint('tls.sct.sct_extensions_length', 'Extensions length', el, q + 41, 2));
+      q += 43;
+      if (el > 0) kids.push(fBytes('tls.sct.sct_extensions', 'Extensions', buf, q, Math.min(se, q + el)));
+      q += el;
+      if (q + 4 <= se) {
+        const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, q);
+        const h = fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[q], q, 1);
+        h.text = `Signature Hash Algorithm Hash: ${SIG_HASH[buf[q]] ?? 'Unknown'} (${buf[q]})`;
+        const g = fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[q + 1], q + 1, 1);
+        g.text = `Signature Hash Algorithm Signature: ${SIG_SIG[buf[q + 1]] ?? 'Unknown'} (${buf[q + 1]})`;
+        f.children = [h, g];
+        const sl = u16(buf, q + 2);
+        kids.push(f, fUint('tls.sct.sct_signature_length', 'Signature Length', sl, q + 2, 2));
+        if (sl > 0) kids.push(fBytes('tls.sct.sct_signature', 'Signature', buf, q + 4, Math.min(se, q + 4 + sl)));
+      }
+    }
+    out.push(fText('Signed Certificate Timestamp (Unknown Log)', p, se - p, kids));
+    p = se;
+  }
+  return out;
+}
+
 /** Where each certificate of a Certificate message (TLS 1.2 layout) is: [its length's offset, its end]. */
 function certificateRanges(buf: Uint8Array, h: Hs): [number, number][] {
   const out: [number, number][] = [];
@@ -576,7 +622,7 @@ function tlsProtocols(l: Layer<TlsD>): string {
   let s = 'tls';
   for (const r of l.d.recs) {
     if (r.type !== 22 || r.encrypted) continue;
-    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h)) for (const p of x509Certificate(l.buf, q + 3, ce).protos) s += ':' + p;
+    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h)) for (const p of x509Certificate(l.buf, q + 3, ce, sctFields).protos) s += ':' + p;
   }
   return s;
 }
@@ -597,7 +643,7 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): 
       certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', u24(buf, q), q, 3));
       // each certificate as tshark's x509af dissects it (src/dissect/x509.ts), its subject after the bytes
       const f = fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce);
-      const x = x509Certificate(buf, q + 3, ce);
+      const x = x509Certificate(buf, q + 3, ce, sctFields);
       f.text = cutLabel(`Certificate: ${ce - q - 3 > 36 ? fmtBytesHex(buf, q + 3, q + 39) + '…' : f.show}${x.subject !== '' ? ` (${x.subject})` : ''}`);
       f.children = x.fields;
       certs.push(f);
@@ -719,7 +765,8 @@ export const tls: Dissector<TlsD> = {
     'tls.handshake.server_named_curve', 'tls.handshake.server_point_len', 'tls.handshake.server_point', 'tls.handshake.sig_len',
     'tls.handshake.sig', 'tls.handshake.client_point_len', 'tls.handshake.client_point', 'tls.handshake.epms_len', 'tls.handshake.epms',
     'tls.handshake.session_ticket_lifetime_hint', 'tls.handshake.session_ticket_length', 'tls.handshake.session_ticket',
-    ...X509_FIELD_KEYS,
+    ...X509_FIELD_KEYS, 'tls.sct.scts_length', 'tls.sct.sct_length', 'tls.sct.sct_version', 'tls.sct.sct_logid', 'tls.sct.sct_timestamp',
+    'tls.sct.sct_extensions_length', 'tls.sct.sct_extensions', 'tls.sct.sct_signature_length', 'tls.sct.sct_signature',
   ],
   protocolsPart: tlsProtocols,
   dissect(buf, start, end) {

@@ -7,6 +7,9 @@
 #   2. port 443: the EC P-384 leaf (PrintableString names) + the root, the flight cut in 3 TCP segments
 #   3. port 8443 -> TLS on 443 of another server: the v1 certificate and the Ed25519 one; the client
 #      sends its own Certificate (the leaf) after the server's Certificate Request
+#   4. port 443: a self-signed certificate with the extensions and names the others lack (issuerAltName,
+#      nameConstraints, policyConstraints, inhibitAnyPolicy, TLS feature, Netscape comment, a user notice,
+#      an SCT list, otherName/directoryName/registeredID names; domainComponent, serialNumber, jurisdiction)
 # Then run scripts/x509-fixture.sh for tshark's side.
 import base64, os, struct
 
@@ -65,6 +68,11 @@ c.seg('c', 0x18, rec(client_hello(5)))
 creq = hs(13, b'\x01\x01' + b'\x00\x02\x04\x01' + b'\x00\x00')
 c.seg('s', 0x18, rec(server_hello(6) + certificate('v1', 'ed') + creq + done))
 c.seg('c', 0x18, rec(certificate('leaf')))
+c.close()
+
+c = Conn([198, 51, 100, 4], 50004); c.open()
+c.seg('c', 0x18, rec(client_hello(7)))
+c.seg('s', 0x18, rec(server_hello(8) + certificate('more') + done))
 c.close()
 
 out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1)

@@ -46,7 +46,11 @@ const OIDS: Record<string, string> = {
   '1.3.6.1.5.5.7.3.1': 'id-kp-serverAuth', '1.3.6.1.5.5.7.3.2': 'id-kp-clientAuth', '1.3.6.1.5.5.7.3.3': 'id-kp-codeSigning',
   '1.3.6.1.5.5.7.3.4': 'id-kp-emailProtection', '1.3.6.1.5.5.7.3.8': 'id-kp-timeStamping', '1.3.6.1.5.5.7.3.9': 'id-kp-OCSPSigning',
   '1.3.6.1.5.5.7.48.1': 'id-ad-ocsp', '1.3.6.1.5.5.7.48.2': 'id-ad-caIssuers',
-  '1.3.6.1.5.5.7.2.1': 'id-qt-cps', '1.3.6.1.5.5.7.2.2': 'id-qt-unotice',
+  '1.3.6.1.5.5.7.2.1': 'id-qt-cps', '1.3.6.1.5.5.7.2.2': 'id-qt-unotice', '2.5.29.32.0': 'anyPolicy',
+  '2.5.29.30': 'id-ce-nameConstraints', '2.5.29.36': 'id-ce-policyConstraints', '2.5.29.54': 'id-ce-inhibitAnyPolicy',
+  '1.3.6.1.5.5.7.1.24': 'id-pe-tlsfeature', '2.16.840.1.113730.1.13': 'ns_cert_exts.comment',
+  '1.3.6.1.4.1.11129.2.4.2': 'SignedCertificateTimestampList', '1.3.6.1.4.1.311.20.2.3': 'id-ms-user-principal-name',
+  '0.9.2342.19200300.100.1.25': 'dc', '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionOfIncorporationCountryName',
 };
 const ARC0 = ['itu-t', 'iso', 'joint-iso-itu-t'];
 
@@ -112,6 +116,8 @@ function plural(n: number): string {
 /** What a walk collects besides the fields. */
 interface Ctx {
   buf: Uint8Array;
+  /** TLS's reader of a SignedCertificateTimestampList (tshark's is in its TLS dissector). */
+  sct: SctReader | null;
   protos: string[];
   fields: number;
   depth: number;
@@ -197,6 +203,7 @@ const DIRECTORY: Record<number, [number, string]> = { 20: [0, 'teletexString'], 
 /** Attribute types whose value x509sat reads, and how: a DirectoryString, else a string type's key. */
 const ATTR_SYNTAX: Record<string, string> = {
   '2.5.4.6': 'CountryName', '1.2.840.113549.1.9.1': 'IA5String', '2.5.4.5': 'PrintableString', '2.5.4.46': 'PrintableString',
+  '0.9.2342.19200300.100.1.25': 'IA5String', '1.3.6.1.4.1.311.60.2.1.3': 'CountryName',
 };
 const DIRECTORY_ATTRS = new Set(['2.5.4.3', '2.5.4.4', '2.5.4.7', '2.5.4.8', '2.5.4.9', '2.5.4.10', '2.5.4.11', '2.5.4.12', '2.5.4.13', '2.5.4.15', '2.5.4.17', '2.5.4.42', '2.5.4.43', '2.5.4.44', '2.5.4.65']);
 
@@ -407,7 +414,8 @@ function generalName(c: Ctx, key: string, label: string, t: Tlv): Field {
   const tag = t.cls === 2 ? t.tag : -1;
   const nm = GN[tag] ?? 'unknown';
   const f = fUint(key, label, tag, t.start, t.vend - t.start);
-  f.text = label === 'GeneralName' ? `GeneralName: ${nm} (${tag})` : `${label}: ${tag}`;
+  // (pkix1implicit's accessLocation shows the number alone)
+  f.text = label === 'accessLocation' ? `${label}: ${tag}` : `${label}: ${nm} (${tag})`;
   const s = t.vstart, e = t.vend;
   if (tag === 1 || tag === 2 || tag === 6) {
     const v = latin1.decode(c.buf.subarray(s, e));
@@ -430,9 +438,26 @@ function generalName(c: Ctx, key: string, label: string, t: Tlv): Field {
   } else if (tag === 8) {
     const [of] = oidField(c, 'x509ce.registeredID', 'registeredID', t);
     f.children = [of];
-  } else if (tag === 7) f.children = [bytesField(c, 'x509ce.iPAddress', 'iPAddress', s, e)];
-  else if (tag === 0 || tag === 3 || tag === 5) f.children = [elem(`x509ce.${nm}_element`, nm, t, [])];
+  } else if (tag === 0 && t.cons) f.children = [otherName(c, t)];
+  else if (tag === 3 || tag === 5) f.children = [elem(`x509ce.${nm}_element`, nm, t, [])];
   return f;
+}
+
+/** otherName: type-id and a value read by the type's dissector (the UPN: x509sat's UTF8String). */
+function otherName(c: Ctx, t: Tlv): Field {
+  const kids: Field[] = [];
+  const id = tlvIn(c, t.vstart, t.vend, kids);
+  if (id !== null && isUniv(id, 6)) {
+    const [of, oid] = oidField(c, 'x509ce.type_id', 'type-id', id);
+    kids.push(of);
+    const v = id.vend < t.vend ? tlvIn(c, id.vend, t.vend, kids) : null;
+    const inner = v !== null && v.cls === 2 && v.tag === 0 && v.cons ? tlvIn(c, v.vstart, v.vend, kids) : null;
+    if (inner !== null && oid === '1.3.6.1.4.1.311.20.2.3' && isUniv(inner, 12)) {
+      c.protos.push('x509sat');
+      kids.push(strField(c, 'x509sat.UTF8String', 'UTF8String', inner));
+    } else if (inner !== null) kids.push(notImplemented(inner));
+  } else if (id !== null) kids.push(berError(id.start, id.vend - id.start, 'type-id is not an OID'));
+  return elem('x509ce.otherName_element', 'otherName', t, kids);
 }
 
 /** GeneralNames (SEQUENCE OF GeneralName): `key` x509ce.GeneralNames, fullName, authorityCertIssuer… */
@@ -578,6 +603,9 @@ function policyInformation(c: Ctx, x: Tlv, kids: Field[]): void {
                 c.protos.push('pkix1explicit');
                 const f = strField(c, 'pkix1explicit.DirectoryString', 'DirectoryString', v);
                 ik.push(f);
+              } else if (oid === '1.3.6.1.5.5.7.2.2') {
+                c.protos.push('pkix1implicit');
+                userNotice(c, v, ik);
               } else ik.push(notImplemented(v));
             }
           } else if (qid !== null) ik.push(berError(qid.start, qid.vend - qid.start, 'wrong field in PolicyQualifierInfo'));
@@ -600,6 +628,107 @@ function accessDescription(c: Ctx, x: Tlv, kids: Field[]): void {
   kids.push(elem('pkix1implicit.AccessDescription_element', 'AccessDescription', x, ak));
 }
 
+/** NameConstraintsSyntax: permitted and excluded GeneralSubtrees. */
+function nameConstraints(c: Ctx, t: Tlv, out: Field[]): void {
+  if (!isUniv(t, 16, true)) return void out.push(berError(t.start, t.vend - t.start, 'NameConstraintsSyntax is not a SEQUENCE'));
+  const kids: Field[] = [];
+  for (let p = t.vstart; p < t.vend; ) {
+    const x = tlvIn(c, p, t.vend, kids);
+    if (x === null) break;
+    p = x.vend;
+    if (x.cls !== 2 || x.tag > 1) {
+      kids.push(berError(x.start, x.vend - x.start, 'wrong field in NameConstraintsSyntax'));
+      continue;
+    }
+    const label = x.tag === 0 ? 'permittedSubtrees' : 'excludedSubtrees';
+    const sk: Field[] = [];
+    const n = items(c, x, sk, (g) => {
+      const gk: Field[] = [];
+      if (isUniv(g, 16, true)) {
+        for (let q = g.vstart; q < g.vend; ) {
+          const y = tlvIn(c, q, g.vend, gk);
+          if (y === null) break;
+          if (q === g.vstart) gk.push(generalName(c, 'x509ce.base', 'base', y));
+          else if (y.cls === 2 && (y.tag === 0 || y.tag === 1) && y.vend > y.vstart) gk.push(fStr(`x509ce.${y.tag === 0 ? 'minimum' : 'maximum'}`, y.tag === 0 ? 'minimum' : 'maximum', intText(c.buf, y.vstart, y.vend), y.start, y.vend - y.start));
+          q = y.vend;
+        }
+      } else gk.push(berError(g.start, g.vend - g.start, 'GeneralSubtree is not a SEQUENCE'));
+      sk.push(elem('x509ce.GeneralSubtree_element', 'GeneralSubtree', g, gk));
+    });
+    const f = fUint(`x509ce.${label}`, label, n, x.start, x.vend - x.start);
+    f.text = `${label}: ${plural(n)}`;
+    f.children = sk;
+    kids.push(f);
+  }
+  out.push(elem('x509ce.NameConstraintsSyntax_element', 'NameConstraintsSyntax', t, kids));
+}
+
+function policyConstraints(c: Ctx, t: Tlv, out: Field[]): void {
+  if (!isUniv(t, 16, true)) return void out.push(berError(t.start, t.vend - t.start, 'PolicyConstraintsSyntax is not a SEQUENCE'));
+  const kids: Field[] = [];
+  for (let p = t.vstart; p < t.vend; ) {
+    const x = tlvIn(c, p, t.vend, kids);
+    if (x === null) break;
+    p = x.vend;
+    if (x.cls === 2 && (x.tag === 0 || x.tag === 1) && !x.cons && x.vend > x.vstart) {
+      const k = x.tag === 0 ? 'requireExplicitPolicy' : 'inhibitPolicyMapping';
+      kids.push(fStr(`x509ce.${k}`, k, intText(c.buf, x.vstart, x.vend), x.start, x.vend - x.start));
+    } else kids.push(berError(x.start, x.vend - x.start, 'wrong field in PolicyConstraintsSyntax'));
+  }
+  out.push(elem('x509ce.PolicyConstraintsSyntax_element', 'PolicyConstraintsSyntax', t, kids));
+}
+
+const TLS_FEATURES: Record<number, string> = { 5: 'status_request', 17: 'status_request_v2' };
+
+/** DisplayText (pkix1implicit): CHOICE of string types. */
+const DISPLAY_TEXT: Record<number, [number, string]> = { 22: [0, 'ia5String'], 26: [1, 'visibleString'], 30: [2, 'bmpString'], 12: [3, 'utf8String'] };
+
+function displayText(c: Ctx, key: string, label: string, t: Tlv): Field {
+  const d = t.cls === 0 && !t.cons ? DISPLAY_TEXT[t.tag] : undefined;
+  if (d === undefined) return berError(t.start, t.vend - t.start, `wrong field in ${label}`);
+  const f = fUint(key, label, d[0], t.start, t.vend - t.start);
+  f.text = `${label}: ${d[1]} (${d[0]})`;
+  f.children = [strField(c, `pkix1implicit.${d[1]}`, d[1], t)];
+  return f;
+}
+
+/** UserNotice (pkix1implicit): noticeRef (organization, noticeNumbers), explicitText. */
+function userNotice(c: Ctx, t: Tlv, out: Field[]): void {
+  const kids: Field[] = [];
+  if (isUniv(t, 16, true)) {
+    for (let p = t.vstart; p < t.vend; ) {
+      const x = tlvIn(c, p, t.vend, kids);
+      if (x === null) break;
+      p = x.vend;
+      if (isUniv(x, 16, true)) {
+        const rk: Field[] = [];
+        const org = tlvIn(c, x.vstart, x.vend, rk);
+        if (org !== null) {
+          rk.push(displayText(c, 'pkix1implicit.organization', 'organization', org));
+          const nums = org.vend < x.vend ? tlvIn(c, org.vend, x.vend, rk) : null;
+          if (nums !== null && isUniv(nums, 16, true)) {
+            const nk: Field[] = [];
+            const n = items(c, nums, nk, (y) => {
+              if (isUniv(y, 2) && y.vend > y.vstart) {
+                const f = fStr('pkix1implicit.noticeNumbers_item', 'noticeNumbers item', intText(c.buf, y.vstart, y.vend), y.start, y.vend - y.start);
+                nk.push(f);
+              } else nk.push(berError(y.start, y.vend - y.start, 'noticeNumbers item is not an INTEGER'));
+            });
+            const f = fUint('pkix1implicit.noticeNumbers', 'noticeNumbers', n, nums.start, nums.vend - nums.start);
+            f.text = `noticeNumbers: ${plural(n)}`;
+            f.children = nk;
+            rk.push(f);
+          }
+        }
+        kids.push(elem('pkix1implicit.noticeRef_element', 'noticeRef', x, rk));
+      } else kids.push(displayText(c, 'pkix1implicit.explicitText', 'explicitText', x));
+    }
+  } else kids.push(berError(t.start, t.vend - t.start, 'UserNotice is not a SEQUENCE'));
+  out.push(elem('pkix1implicit.UserNotice_element', 'UserNotice', t, kids));
+}
+
+const SCT_OID = '1.3.6.1.4.1.11129.2.4.2';
+
 /** The extensions tshark decodes: OID → [protocol, reader]. */
 const EXTENSIONS: Record<string, [string, (c: Ctx, t: Tlv, out: Field[]) => void]> = {
   '2.5.29.14': ['x509ce', (c, t, out) => out.push(isUniv(t, 4) ? bytesField(c, 'x509ce.SubjectKeyIdentifier', 'SubjectKeyIdentifier', t.vstart, t.vend) : berError(t.start, t.vend - t.start, 'SubjectKeyIdentifier is not an OCTET STRING'))],
@@ -612,6 +741,17 @@ const EXTENSIONS: Record<string, [string, (c: Ctx, t: Tlv, out: Field[]) => void
   '2.5.29.35': ['x509ce', authorityKeyIdentifier],
   '2.5.29.37': ['x509ce', (c, t, out) => seqOf(c, 'x509ce.KeyPurposeIDs', 'KeyPurposeIDs', t, out, (x, kids) => oidItem(c, 'x509ce.KeyPurposeId', 'KeyPurposeId', x, kids))],
   '1.3.6.1.5.5.7.1.1': ['pkix1implicit', (c, t, out) => seqOf(c, 'pkix1implicit.AuthorityInfoAccessSyntax', 'AuthorityInfoAccessSyntax', t, out, (x, kids) => accessDescription(c, x, kids))],
+  '2.5.29.30': ['x509ce', nameConstraints],
+  '2.5.29.36': ['x509ce', policyConstraints],
+  '2.5.29.54': ['x509ce', (c, t, out) => out.push(isUniv(t, 2) && t.vend > t.vstart ? fStr('x509ce.SkipCerts', 'SkipCerts', intText(c.buf, t.vstart, t.vend), t.start, t.vend - t.start) : berError(t.start, t.vend - t.start, 'SkipCerts is not an INTEGER'))],
+  '1.3.6.1.5.5.7.1.24': ['pkix1explicit', (c, t, out) => seqOf(c, 'pkix1explicit.Features', 'Features', t, out, (x, kids) => {
+    if (!isUniv(x, 2) || x.vend === x.vstart) return void kids.push(berError(x.start, x.vend - x.start, 'Features item is not an INTEGER'));
+    const v = Number(intText(c.buf, x.vstart, x.vend));
+    const f = fStr('pkix1explicit.Features_item', 'Features item', String(v), x.start, x.vend - x.start);
+    f.text = `Features item: ${TLS_FEATURES[v] ?? 'Unknown'} (${v})`;
+    kids.push(f);
+  })],
+  '2.16.840.1.113730.1.13': ['ns_cert_exts', (c, t, out) => out.push(t.cls === 0 && !t.cons && (t.tag === 22 || t.tag === 12 || t.tag === 19) ? strField(c, 'ns_cert_exts.Comment', 'Comment', t) : berError(t.start, t.vend - t.start, 'Comment is not an IA5String'))],
 };
 
 function extension(c: Ctx, x: Tlv, out: Field[]): void {
@@ -636,7 +776,11 @@ function extension(c: Ctx, x: Tlv, out: Field[]): void {
       if (v !== null && isUniv(v, 4)) {
         const ext = EXTENSIONS[oid];
         const inner = v.vend > v.vstart ? tlvIn(c, v.vstart, v.vend, kids) : null;
-        if (ext !== undefined && inner !== null) {
+        if (oid === SCT_OID && c.sct !== null && inner !== null && isUniv(inner, 4)) {
+          // tshark's TLS dissector reads the list (its fields are TLS's)
+          c.protos.push('tls');
+          kids.push(...c.sct(c.buf, inner.vstart, inner.vend));
+        } else if (ext !== undefined && inner !== null) {
           c.protos.push(ext[0]);
           ext[1](c, inner, kids);
         } else if (inner !== null) kids.push(notImplemented(v));
@@ -742,6 +886,9 @@ function tbsCertificate(c: Ctx, t: Tlv, out: Field[]): string {
   return subject;
 }
 
+/** Reads the TLS-encoded SCT list in [s, e) into fields (the certificate's SignedCertificateTimestampList extension). */
+export type SctReader = (buf: Uint8Array, s: number, e: number) => Field[];
+
 export interface X509Result {
   /** The items under the certificate's (tls.handshake.certificate). */
   fields: Field[];
@@ -752,8 +899,8 @@ export interface X509Result {
 }
 
 /** The Certificate at [start, end) of buf (its DER), as tshark's x509af dissects it. */
-export function x509Certificate(buf: Uint8Array, start: number, end: number): X509Result {
-  const c: Ctx = { buf, protos: [], fields: 0, depth: 0 };
+export function x509Certificate(buf: Uint8Array, start: number, end: number, sct: SctReader | null = null): X509Result {
+  const c: Ctx = { buf, protos: [], fields: 0, depth: 0, sct };
   const out: Field[] = [];
   let subject = '';
   const cert = tlvIn(c, start, end, out);
@@ -793,7 +940,13 @@ export const X509_FIELD_KEYS: readonly string[] = [
   'x509ce.BasicConstraintsSyntax_element', 'x509ce.cA', 'x509ce.pathLenConstraint', 'x509ce.KeyUsage', ...KU_BITS.map((b) => `x509ce.KeyUsage.${b}`),
   'x509ce.KeyPurposeIDs', 'x509ce.KeyPurposeId', 'x509ce.GeneralNames', 'x509ce.GeneralName', 'x509ce.rfc822Name', 'x509ce.dNSName',
   'x509ce.uniformResourceIdentifier', 'x509ce.IPAddress.ipv4', 'x509ce.IPAddress.ipv6', 'x509ce.directoryName', 'x509ce.registeredID',
-  'x509ce.otherName_element', 'x509ce.x400Address_element', 'x509ce.ediPartyName_element', 'x509ce.iPAddress',
+  'x509ce.otherName_element', 'x509ce.x400Address_element', 'x509ce.ediPartyName_element', 'x509ce.type_id', 'x509sat.UTF8String',
+  'x509ce.NameConstraintsSyntax_element', 'x509ce.permittedSubtrees', 'x509ce.excludedSubtrees', 'x509ce.GeneralSubtree_element',
+  'x509ce.base', 'x509ce.minimum', 'x509ce.maximum', 'x509ce.PolicyConstraintsSyntax_element', 'x509ce.requireExplicitPolicy',
+  'x509ce.inhibitPolicyMapping', 'x509ce.SkipCerts', 'pkix1explicit.Features', 'pkix1explicit.Features_item', 'ns_cert_exts.Comment',
+  'pkix1implicit.UserNotice_element', 'pkix1implicit.noticeRef_element', 'pkix1implicit.organization', 'pkix1implicit.noticeNumbers',
+  'pkix1implicit.noticeNumbers_item', 'pkix1implicit.explicitText', 'pkix1implicit.ia5String', 'pkix1implicit.visibleString',
+  'pkix1implicit.bmpString', 'pkix1implicit.utf8String',
   'x509ce.SubjectKeyIdentifier', 'x509ce.AuthorityKeyIdentifier_element', 'x509ce.keyIdentifier', 'x509ce.authorityCertIssuer',
   'x509ce.authorityCertSerialNumber', 'x509ce.CRLDistPointsSyntax', 'x509ce.DistributionPoint_element', 'x509ce.distributionPoint',
   'x509ce.fullName', 'x509ce.cRLIssuer', 'x509ce.reasons', 'x509ce.CertificatePoliciesSyntax', 'x509ce.PolicyInformation_element',

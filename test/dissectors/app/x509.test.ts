@@ -4,8 +4,10 @@
 // extension tested (SAN DNS/IP/email/URI, KeyUsage, EKU, AIA, CRL DP, certificatePolicies with a CPS, SKI,
 // AKI, an unknown extension; UTF-8 subject with an emailAddress), an EC P-256 intermediate (CA, pathlen 0)
 // and an RSA root valid to 2066 (generalizedTime); an EC P-384 leaf with PrintableString names in a flight
-// cut over 3 segments; a v1 certificate and an Ed25519 one, and a client's Certificate. scripts/x509-fixture.sh
-// wrote tshark's side: every x509 key, the columns and frame.protocols (.tshark.tsv), -V of frames 5 and 25,
+// cut over 3 segments; a v1 certificate and an Ed25519 one, and a client's Certificate; a certificate with
+// nameConstraints, policyConstraints, inhibitAnyPolicy, TLS feature, a Netscape comment, a user notice, an
+// SCT list (TLS's fields), otherName/directoryName/registeredID names. scripts/x509-fixture.sh wrote
+// tshark's side: every x509 key, the columns and frame.protocols (.tshark.tsv), -V of frames 5, 25 and 34,
 // io,phs; and the same keys for the corpus's MariaDB STARTTLS certificate frame.
 
 import { readFileSync } from 'node:fs';
@@ -46,7 +48,7 @@ function der(name: string): Uint8Array {
   const pem = readFileSync(join(FX, 'x509', `${name}.pem`), 'utf8');
   return Uint8Array.from(Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
 }
-const CERTS = ['leaf', 'inter', 'root', 'p384', 'v1', 'ed'].map(der);
+const CERTS = ['leaf', 'inter', 'root', 'p384', 'v1', 'ed', 'more'].map(der);
 
 function walk(fs: readonly Field[], f: (x: Field) => void): void {
   for (const x of fs) {
@@ -68,7 +70,7 @@ function certLines(text: string): string[] {
 }
 
 describe('X.509 as tshark 4.0 shows it', () => {
-  it('the fixture: every x509 key, the columns and frame.protocols of all 29 frames equal tshark', async () => {
+  it('the fixture: every x509 key, the columns, frame.protocols and the SCT keys of all 37 frames equal tshark', async () => {
     const want = readFileSync(`${PCAP}.tshark.tsv`, 'utf8');
     const { bad, x509 } = cells(want, await fieldsOf(PCAP, want));
     expect(bad).toEqual([]);
@@ -90,7 +92,7 @@ describe('X.509 as tshark 4.0 shows it', () => {
     expect(want).toContain('eth:ethertype:ip:tcp:tls:x509sat:x509sat:x509ce');
   });
 
-  for (const n of [5, 25]) {
+  for (const n of [5, 25, 34]) {
     it(`the tree of frame ${n}'s certificates is tshark -V's, line for line`, async () => {
       const want = certLines(readFileSync(`${PCAP}.frame${n}.tshark.txt`, 'utf8'));
       const r = await runCli(['read', '-V', '-Y', `frame.number == ${n}`, PCAP]);
@@ -113,7 +115,8 @@ describe('X.509 as tshark 4.0 shows it', () => {
     expect(await q('pkcs1.namedCurve')).toBe('5\n16\n');
     expect(await q('x509ce.IPAddress.ipv4 == 192.0.2.1')).toBe('5\n26\n');
     expect(await q('x509ce.cA && x509ce.pathLenConstraint == 0')).toBe('5\n');
-    expect(await q('frame.protocols contains "pkix1implicit"')).toBe('5\n26\n');
+    expect(await q('frame.protocols contains "pkix1implicit"')).toBe('5\n26\n34\n');
+    expect(await q('tls.sct.sct_version == 0 && x509ce.type_id')).toBe('34\n');
     const r = await runCli(['read', '-Y', 'frame.number == 16', '-T', 'fields', '-e', 'x509af.notAfter', '-e', 'x509af.generalizedTime', '-e', 'x509sat.uTF8String', PCAP]);
     expect(r.out).toBe('0,1\tNov 17, 2066 20:52:56.000000000 UTC\tWiretrace Test,Wiretrace Root CA,Wiretrace Test,Wiretrace Root CA,Wiretrace Test,Wiretrace Root CA\n');
   });
