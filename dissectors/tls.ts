@@ -599,16 +599,26 @@ function sctFields(buf: Uint8Array, s: number, e: number): Field[] {
   return out;
 }
 
-/** Where each certificate of a Certificate message (TLS 1.2 layout) is: [its length's offset, its end]. */
-function certificateRanges(buf: Uint8Array, h: Hs): [number, number][] {
-  const out: [number, number][] = [];
-  const p = h.start + 4;
-  if (h.type !== 11 || h.len < 3) return out;
+/**
+ * Where each certificate of a Certificate message is: [its length's offset, its end, the end of its
+ * extensions] (TLS 1.3: a request context first, extensions after each certificate; before: neither).
+ */
+function certificateRanges(buf: Uint8Array, h: Hs, tls13: boolean): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  let p = h.start + 4;
+  if (h.type !== 11) return out;
+  if (tls13) {
+    if (p >= h.end) return out;
+    p += 1 + buf[p];
+  }
+  if (p + 3 > h.end) return out;
   const end = Math.min(h.end, p + 3 + u24(buf, p));
   for (let q = p + 3; q + 3 <= end; ) {
-    const ce = Math.min(h.end, q + 3 + u24(buf, q));
-    out.push([q, ce]);
-    q = ce;
+    const ce = Math.min(end, q + 3 + u24(buf, q));
+    let xe = ce;
+    if (tls13 && ce + 2 <= end) xe = Math.min(end, ce + 2 + u16(buf, ce));
+    out.push([q, ce, xe]);
+    q = xe;
   }
   return out;
 }
@@ -622,24 +632,31 @@ function tlsProtocols(l: Layer<TlsD>): string {
   let s = 'tls';
   for (const r of l.d.recs) {
     if (r.type !== 22 || r.encrypted) continue;
-    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h)) for (const p of x509Certificate(l.buf, q + 3, ce, sctFields).protos) s += ':' + p;
+    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h, l.d.session === 0x0304)) for (const p of x509Certificate(l.buf, q + 3, ce, sctFields).protos) s += ':' + p;
   }
   return s;
 }
 
-function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): Field {
+/** `tls13`: the session is TLS 1.3 (a Certificate message's layout; decrypted handshakes). */
+function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean, tls13 = false): Field {
   const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
   tf.text = `Handshake Type: ${HS_TYPES[h.type]} (${h.type})`;
   const kids: Field[] = [tf, fUint('tls.handshake.length', 'Length', h.len, h.start + 1, 3)];
   const p = h.start + 4;
   if (h.type === 1 || h.type === 2) helloFields(buf, h, h.type === 1, kids, lim);
-  else if (h.type === 11 && h.len >= 3) {
-    // TLS 1.3 puts a request context first; this is the TLS 1.2 layout (1.3's is encrypted anyway)
-    const total = u24(buf, p);
-    kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, p, 3));
+  else if (h.type === 11 && h.len >= (tls13 ? 4 : 3)) {
+    // TLS 1.3 (decrypted) puts a request context first, and extensions after each certificate
+    let c = p;
+    if (tls13) {
+      kids.push(fUint('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length', buf[p], p, 1));
+      if (buf[p] > 0) kids.push(fBytes('tls.handshake.certificate_request_context', 'Certificate Request Context', buf, p + 1, Math.min(h.end, p + 1 + buf[p])));
+      c = p + 1 + buf[p];
+    }
+    const total = c + 3 <= h.end ? u24(buf, c) : 0;
+    if (c + 3 <= h.end) kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, c, 3));
     const certs: Field[] = [];
-    for (const [q, ce] of certificateRanges(buf, h)) {
+    for (const [q, ce, xe] of certificateRanges(buf, h, tls13)) {
       certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', u24(buf, q), q, 3));
       // each certificate as tshark's x509af dissects it (src/dissect/x509.ts), its subject after the bytes
       const f = fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce);
@@ -647,8 +664,9 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): 
       f.text = cutLabel(`Certificate: ${ce - q - 3 > 36 ? fmtBytesHex(buf, q + 3, q + 39) + '…' : f.show}${x.subject !== '' ? ` (${x.subject})` : ''}`);
       f.children = x.fields;
       certs.push(f);
+      if (xe > ce) certs.push(fUint('tls.handshake.extensions_length', 'Extensions Length', u16(buf, ce), ce, 2));
     }
-    kids.push(fText(`Certificates (${total} bytes)`, p + 3, Math.min(h.end, p + 3 + total) - p - 3, certs));
+    if (c + 3 <= h.end) kids.push(fText(`Certificates (${total} bytes)`, c + 3, Math.min(h.end, c + 3 + total) - c - 3, certs));
   }
   else if (h.type === 12 && h.len >= 4 && buf[p] === 3) serverEcdhFields(buf, h, sigAlg, kids);
   else if (h.type === 16 && h.len >= 1) {
@@ -700,7 +718,7 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
     return fText(`TLSv1.3 Record Layer: Handshake Protocol: ${name}`, r.start, r.end - r.start, [fText(`Handshake Protocol: ${name}`, r.start, r.end - r.start)]);
   }
   if (r.quic === 'whole') {
-    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true));
+    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true, true));
     return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
   }
   if (r.unknown) return fText(recordTitle(buf, r, app), r.start, r.end - r.start);
@@ -733,7 +751,7 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
   } else if (r.type === 22) {
     if (r.encrypted) kids.push(fText('Handshake Protocol: Encrypted Handshake Message', p, r.end - p));
     // a Server Key Exchange names its signature algorithm from TLS 1.2 on
-    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303));
+    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303, session === 0x0304));
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));

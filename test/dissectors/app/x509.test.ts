@@ -21,7 +21,7 @@ import { parseCaptureBuffer } from '../../../src/capture/open.js';
 import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import type { Field } from '../../../src/dissect/types.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
-import { tls } from '../../../dissectors/tls.js';
+import { newTlsSession, tls, tlsLayer } from '../../../dissectors/tls.js';
 import { defaultAnalyzers } from '../../../src/cli/analyzers.js';
 import { oidName, oidText, x509Certificate, X509_FIELD_KEYS, X509_MAX_ITEMS } from '../../../src/dissect/x509.js';
 
@@ -149,6 +149,29 @@ describe('X.509 as tshark 4.0 shows it', () => {
     expect(oidName('1.3.6.1.4.1.55555.2')).toBe('iso.3.6.1.4.1.55555.2');
     expect(oidName('2.23.140.1.2.1')).toBe('joint-iso-itu-t.23.140.1.2.1');
     expect(oidText(Uint8Array.from([0x2a, 0x86]), 0, 2)).toBe(''); // an arc cut short
+  });
+});
+
+describe('a TLS 1.3 Certificate message (once decrypted: request context, extensions per certificate)', () => {
+  it('its certificates are found and dissected, and frame.protocols gets their part', () => {
+    const cert = CERTS[0];
+    const u24 = (n: number) => [n >> 16, (n >> 8) & 0xff, n & 0xff];
+    const entry = [...u24(cert.length), ...cert, 0, 0];
+    const body = [0, ...u24(entry.length), ...entry];
+    const hs = [11, ...u24(body.length), ...body];
+    const rec = Uint8Array.from([22, 3, 3, hs.length >> 8, hs.length & 0xff, ...hs]);
+    const sess = newTlsSession();
+    sess.version = 0x0304;
+    const l = tlsLayer(rec, 0, rec.length, sess, 0);
+    const keys: string[] = [];
+    walk(l.fields(), (f) => keys.push(f.key));
+    expect(keys).toContain('tls.handshake.certificate_request_context_length');
+    expect(keys.filter((k) => k === 'x509ce.dNSName').length).toBe(2);
+    expect(keys).toContain('tls.handshake.extensions_length');
+    expect(tls.protocolsPart!(l)).toMatch(/^tls:x509sat:.*:x509ce$/);
+    // the same bytes read as TLS 1.2 (no context byte): no certificate, no exception
+    const l12 = tlsLayer(rec, 0, rec.length, newTlsSession(), 0);
+    expect(() => walk(l12.fields(), () => undefined)).not.toThrow();
   });
 });
 
