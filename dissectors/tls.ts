@@ -761,6 +761,8 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
 export const tls: Dissector<TlsD> = {
   proto: 'tls',
   name: 'Transport Layer Security',
+  // the X.509 protocols are display filter names in tshark too, though no item is theirs: they match nothing
+  filterProtos: ['x509af', 'x509if', 'x509sat', 'x509ce', 'pkcs-1', 'pkix1implicit', 'pkix1explicit', 'ns_cert_exts'],
   fieldKeys: [
     'tls.record.content_type', 'tls.record.opaque_type', 'tls.record.version', 'tls.record.length', 'tls.handshake.type',
     'tls.handshake.length', 'tls.handshake.version', 'tls.handshake.random', 'tls.handshake.session_id_length',

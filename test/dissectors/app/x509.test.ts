@@ -117,6 +117,8 @@ describe('X.509 as tshark 4.0 shows it', () => {
     expect(await q('x509ce.cA && x509ce.pathLenConstraint == 0')).toBe('5\n');
     expect(await q('frame.protocols contains "pkix1implicit"')).toBe('5\n26\n34\n');
     expect(await q('tls.sct.sct_version == 0 && x509ce.type_id')).toBe('34\n');
+    // tshark's X.509 protocol names are filter names with no item of their own: valid, matching nothing
+    expect(await q('x509sat || x509ce || pkix1implicit')).toBe('');
     const r = await runCli(['read', '-Y', 'frame.number == 16', '-T', 'fields', '-e', 'x509af.notAfter', '-e', 'x509af.generalizedTime', '-e', 'x509sat.uTF8String', PCAP]);
     expect(r.out).toBe('0,1\tNov 17, 2066 20:52:56.000000000 UTC\tWiretrace Test,Wiretrace Root CA,Wiretrace Test,Wiretrace Root CA,Wiretrace Test,Wiretrace Root CA\n');
   });
