@@ -51,6 +51,8 @@ import { browser, mailslot, nbdgm, nbss, smb } from './netbios.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
+import { cldap } from './cldap.js';
+import { aoe } from './aoe.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
@@ -118,6 +120,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mysql,
   pptp,
   ldap,
+  cldap,
+  aoe,
   x11,
   rip,
   ripng,

@@ -11,7 +11,8 @@
 // make-traffic.sh (../shared/bench/, or $WIRETRACE_MAKE_TRAFFIC) when DIR has none: needs root and the
 // packages its README names. Time and peak RSS come from /usr/bin/time -f '%e %M' (whole process,
 // start-up included); without /usr/bin/time, wall time and the peak of /proc/PID/status VmHWM.
-// See docs/benchmarks.md.
+// After the table on the slice it times scripts/bench-floor.mjs (a Node process that only reads the
+// records and prints raw header fields): the least any JavaScript table can cost here. See docs/benchmarks.md.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync, openSync, closeSync } from 'node:fs';
@@ -35,7 +36,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--big-runs') opt.bigRuns = Math.max(1, Number(argv[++i]));
   else if (a === '--dir') opt.dir = argv[++i];
   else if (a === '-h' || a === '--help') {
-    console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+    console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split("\n").slice(1, 15).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
     process.exit(0);
   } else {
     console.error(`bench: unknown option ${a} (try --help)`);
@@ -220,6 +221,13 @@ for (const file of files) {
       peerNew.push({ name: c.name, file, packets: counts[file], cmd: c.peer.map((a) => a.replace(DIR + '/', '')), ...m });
     }
     results.push(row);
+    if (!big && c.name === 'one line per packet' && !opt.peersOnly) {
+      // the yardstick: reading every record and printing raw header fields, no dissection
+      // (scripts/bench-floor.mjs); compared with the same tshark figure
+      log(`floor (bench-floor.mjs) on ${file} (${runs} run${runs > 1 ? 's' : ''})`);
+      const floor = await measure([process.execPath, join(REPO, 'scripts/bench-floor.mjs'), join(DIR, file)], runs);
+      results.push({ name: 'floor: read + raw row, no dissection (bench-floor.mjs)', file, packets: counts[file], ours: floor, peer: row.peer });
+    }
   }
 }
 if (peerNew.length) {
