@@ -9,11 +9,13 @@
 // carries what tshark's TLS session knows: the version the Server Hello chose (the Protocol column
 // and record titles say "TLSv1.3" from then on; before, the record's own version, "TLSv1" on most
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
-// alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
+// alerts after it are encrypted). Each certificate of a Certificate message in the clear is dissected
+// as tshark's X.509 dissectors do (src/dissect/x509.ts), when fields or frame.protocols are read.
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, fBool, fBytes, fHex, fmtBytesHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { takeChunk } from './quic.js';
+import { cutLabel, X509_FIELD_KEYS, x509Certificate } from '../src/dissect/x509.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** tshark 4.0's TCP ports for TLS (`tshark -G decodes`). */
@@ -551,26 +553,120 @@ function serverEcdhFields(buf: Uint8Array, h: Hs, sigAlg: boolean, out: Field[])
   out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
 }
 
-function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): Field {
+const SIG_HASH: Record<number, string> = { 0: 'None', 1: 'MD5', 2: 'SHA1', 3: 'SHA224', 4: 'SHA256', 5: 'SHA384', 6: 'SHA512', 8: 'Intrinsic' };
+const SIG_SIG: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA' };
+
+/**
+ * A certificate's SignedCertificateTimestampList (RFC 6962 3.3), which tshark's TLS dissector reads for
+ * its X.509 one: each SCT's version, log, time, extensions and signature. tshark names the logs it
+ * knows; wiretrace says "Unknown Log" for all.
+ */
+function sctFields(buf: Uint8Array, s: number, e: number): Field[] {
+  const out: Field[] = [];
+  if (s + 2 > e) return out;
+  const total = u16(buf, s);
+  out.push(fUint('tls.sct.scts_length', 'Serialized SCT List Length', total, s, 2));
+  const end = Math.min(e, s + 2 + total);
+  for (let p = s + 2, n = 0; p + 2 <= end && n < 256; n++) {
+    const len = u16(buf, p);
+    const se = Math.min(end, p + 2 + len);
+    const kids: Field[] = [fUint('tls.sct.sct_length', 'Serialized SCT Length', len, p, 2)];
+    let q = p + 2;
+    if (q + 1 + 32 + 8 + 2 <= se) {
+      kids.push(fUint('tls.sct.sct_version', 'SCT Version', buf[q], q, 1), fBytes('tls.sct.sct_logid', 'Log ID', buf, q + 1, q + 33));
+      const ms = u32(buf, q + 33) * 4294967296 + u32(buf, q + 37);
+      const ts = fStr('tls.sct.sct_timestamp', 'Timestamp', absTimeText(Math.floor(ms / 1000), (ms % 1000) * 1e6), q + 33, 8);
+      const el = u16(buf, q + 41);
+      kids.push(ts, fUint('tls.sct.sct_extensions_length', 'Extensions length', el, q + 41, 2));
+      q += 43;
+      if (el > 0) kids.push(fBytes('tls.sct.sct_extensions', 'Extensions', buf, q, Math.min(se, q + el)));
+      q += el;
+      if (q + 4 <= se) {
+        const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, q);
+        const h = fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[q], q, 1);
+        h.text = `Signature Hash Algorithm Hash: ${SIG_HASH[buf[q]] ?? 'Unknown'} (${buf[q]})`;
+        const g = fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[q + 1], q + 1, 1);
+        g.text = `Signature Hash Algorithm Signature: ${SIG_SIG[buf[q + 1]] ?? 'Unknown'} (${buf[q + 1]})`;
+        f.children = [h, g];
+        const sl = u16(buf, q + 2);
+        kids.push(f, fUint('tls.sct.sct_signature_length', 'Signature Length', sl, q + 2, 2));
+        if (sl > 0) kids.push(fBytes('tls.sct.sct_signature', 'Signature', buf, q + 4, Math.min(se, q + 4 + sl)));
+      }
+    }
+    out.push(fText('Signed Certificate Timestamp (Unknown Log)', p, se - p, kids));
+    p = se;
+  }
+  return out;
+}
+
+/**
+ * Where each certificate of a Certificate message is: [its length's offset, its end, the end of its
+ * extensions] (TLS 1.3: a request context first, extensions after each certificate; before: neither).
+ */
+function certificateRanges(buf: Uint8Array, h: Hs, tls13: boolean): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  let p = h.start + 4;
+  if (h.type !== 11) return out;
+  if (tls13) {
+    if (p >= h.end) return out;
+    p += 1 + buf[p];
+  }
+  if (p + 3 > h.end) return out;
+  const end = Math.min(h.end, p + 3 + u24(buf, p));
+  for (let q = p + 3; q + 3 <= end; ) {
+    const ce = Math.min(end, q + 3 + u24(buf, q));
+    let xe = ce;
+    if (tls13 && ce + 2 <= end) xe = Math.min(end, ce + 2 + u16(buf, ce));
+    out.push([q, ce, xe]);
+    q = xe;
+  }
+  return out;
+}
+
+/**
+ * This layer's part of frame.protocols: "tls", then what tshark's X.509 dissectors add for each
+ * certificate in the clear (x509sat, x509ce, pkcs-1, …). Parses the certificates: only called when
+ * frame.protocols is read (never for the plain table).
+ */
+function tlsProtocols(l: Layer<TlsD>): string {
+  let s = 'tls';
+  for (const r of l.d.recs) {
+    if (r.type !== 22 || r.encrypted) continue;
+    for (const h of r.hs) for (const [q, ce] of certificateRanges(l.buf, h, l.d.session === 0x0304)) for (const p of x509Certificate(l.buf, q + 3, ce, sctFields).protos) s += ':' + p;
+  }
+  return s;
+}
+
+/** `tls13`: the session is TLS 1.3 (a Certificate message's layout; decrypted handshakes). */
+function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean, tls13 = false): Field {
   const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
   tf.text = `Handshake Type: ${HS_TYPES[h.type]} (${h.type})`;
   const kids: Field[] = [tf, fUint('tls.handshake.length', 'Length', h.len, h.start + 1, 3)];
   const p = h.start + 4;
   if (h.type === 1 || h.type === 2) helloFields(buf, h, h.type === 1, kids, lim);
-  else if (h.type === 11 && h.len >= 3) {
-    // TLS 1.3 puts a request context first; this is the TLS 1.2 layout (1.3's is encrypted anyway)
-    const total = u24(buf, p);
-    kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, p, 3));
-    const certs: Field[] = [];
-    for (let q = p + 3; q + 3 <= Math.min(h.end, p + 3 + total); ) {
-      const cl = u24(buf, q);
-      const ce = Math.min(h.end, q + 3 + cl);
-      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', cl, q, 3));
-      certs.push(fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce));
-      q = ce;
+  else if (h.type === 11 && h.len >= (tls13 ? 4 : 3)) {
+    // TLS 1.3 (decrypted) puts a request context first, and extensions after each certificate
+    let c = p;
+    if (tls13) {
+      kids.push(fUint('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length', buf[p], p, 1));
+      if (buf[p] > 0) kids.push(fBytes('tls.handshake.certificate_request_context', 'Certificate Request Context', buf, p + 1, Math.min(h.end, p + 1 + buf[p])));
+      c = p + 1 + buf[p];
     }
-    kids.push(fText(`Certificates (${total} bytes)`, p + 3, Math.min(h.end, p + 3 + total) - p - 3, certs));
+    const total = c + 3 <= h.end ? u24(buf, c) : 0;
+    if (c + 3 <= h.end) kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, c, 3));
+    const certs: Field[] = [];
+    for (const [q, ce, xe] of certificateRanges(buf, h, tls13)) {
+      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', u24(buf, q), q, 3));
+      // each certificate as tshark's x509af dissects it (src/dissect/x509.ts), its subject after the bytes
+      const f = fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce);
+      const x = x509Certificate(buf, q + 3, ce, sctFields);
+      f.text = cutLabel(`Certificate: ${ce - q - 3 > 36 ? fmtBytesHex(buf, q + 3, q + 39) + '…' : f.show}${x.subject !== '' ? ` (${x.subject})` : ''}`);
+      f.children = x.fields;
+      certs.push(f);
+      if (xe > ce) certs.push(fUint('tls.handshake.extensions_length', 'Extensions Length', u16(buf, ce), ce, 2));
+    }
+    if (c + 3 <= h.end) kids.push(fText(`Certificates (${total} bytes)`, c + 3, Math.min(h.end, c + 3 + total) - c - 3, certs));
   }
   else if (h.type === 12 && h.len >= 4 && buf[p] === 3) serverEcdhFields(buf, h, sigAlg, kids);
   else if (h.type === 16 && h.len >= 1) {
@@ -622,7 +718,7 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
     return fText(`TLSv1.3 Record Layer: Handshake Protocol: ${name}`, r.start, r.end - r.start, [fText(`Handshake Protocol: ${name}`, r.start, r.end - r.start)]);
   }
   if (r.quic === 'whole') {
-    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true));
+    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true, true));
     return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
   }
   if (r.unknown) return fText(recordTitle(buf, r, app), r.start, r.end - r.start);
@@ -655,7 +751,7 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
   } else if (r.type === 22) {
     if (r.encrypted) kids.push(fText('Handshake Protocol: Encrypted Handshake Message', p, r.end - p));
     // a Server Key Exchange names its signature algorithm from TLS 1.2 on
-    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303));
+    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303, session === 0x0304));
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));
@@ -665,6 +761,8 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
 export const tls: Dissector<TlsD> = {
   proto: 'tls',
   name: 'Transport Layer Security',
+  // the X.509 protocols are display filter names in tshark too, though no item is theirs: they match nothing
+  filterProtos: ['x509af', 'x509if', 'x509sat', 'x509ce', 'pkcs-1', 'pkix1implicit', 'pkix1explicit', 'ns_cert_exts'],
   fieldKeys: [
     'tls.record.content_type', 'tls.record.opaque_type', 'tls.record.version', 'tls.record.length', 'tls.handshake.type',
     'tls.handshake.length', 'tls.handshake.version', 'tls.handshake.random', 'tls.handshake.session_id_length',
@@ -687,7 +785,10 @@ export const tls: Dissector<TlsD> = {
     'tls.handshake.server_named_curve', 'tls.handshake.server_point_len', 'tls.handshake.server_point', 'tls.handshake.sig_len',
     'tls.handshake.sig', 'tls.handshake.client_point_len', 'tls.handshake.client_point', 'tls.handshake.epms_len', 'tls.handshake.epms',
     'tls.handshake.session_ticket_lifetime_hint', 'tls.handshake.session_ticket_length', 'tls.handshake.session_ticket',
+    ...X509_FIELD_KEYS, 'tls.sct.scts_length', 'tls.sct.sct_length', 'tls.sct.sct_version', 'tls.sct.sct_logid', 'tls.sct.sct_timestamp',
+    'tls.sct.sct_extensions_length', 'tls.sct.sct_extensions', 'tls.sct.sct_signature_length', 'tls.sct.sct_signature',
   ],
+  protocolsPart: tlsProtocols,
   dissect(buf, start, end) {
     // without the connection (a record seen alone): no session, direction 0
     return tlsLayer(buf, start, end, newTlsSession(), 0);

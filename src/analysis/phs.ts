@@ -5,7 +5,7 @@
 // its length (frame.len). Siblings keep the order they were first seen. The items are not quite
 // frame.protocols: no "ethertype" (a layer with no tree item), the quoted packet of an ICMP error
 // stays inside ICMP's item, so does an HTTP body without a Content-Type, "tcp.segments" (the reassembled-segments item) comes after the
-// protocols it carried, the packet's comments ("pkt_comment") come first, and a packet cut by the
+// protocols of the message it carried (before those of the rest of its segment), the packet's comments ("pkt_comment") come first, and a packet cut by the
 // snaplen or malformed ends in "_ws.short" / "_ws.malformed". The display filter -Y does not apply
 // (tshark's taps see every packet); the filter after io,phs does.
 
@@ -36,7 +36,12 @@ class Node {
 /** Layers of a quoted packet (ICMP error) whose items stay inside ICMP's: the headers. */
 const QUOTED_INSIDE = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6', 'data']);
 
-function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { segments: boolean }): void {
+/** The reassembled buffer of a tcp.segments item not placed yet. */
+interface Segs {
+  segments: Uint8Array | null;
+}
+
+function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Segs): void {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     const proto = l.dis.proto;
@@ -51,8 +56,14 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     const prev = i > 0 ? layers[i - 1].proto : '';
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
-      if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = true;
+      if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = l.buf;
       continue;
+    }
+    // it comes after the reassembled message's items, before those of the rest of the segment (a record
+    // it starts: "tls, tcp.segments, tls")
+    if (st.segments !== null && l.buf !== st.segments) {
+      out.push('tcp.segments');
+      st.segments = null;
     }
     // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
     // item before them
@@ -63,8 +74,9 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
-      // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss') part = proto;
+      // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols;
+      // the X.509 protocols after TLS's (x509sat, x509ce, …) are inside TLS's item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'tls') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6
@@ -91,9 +103,9 @@ function typedBody(l: Layer): boolean {
 export function phsItems(pkt: Packet): string[] {
   const out: string[] = [];
   if (pkt.frame.comments !== undefined && pkt.frame.comments.length > 0) out.push('pkt_comment');
-  const st = { segments: false };
+  const st: Segs = { segments: null };
   items(pkt.layers, out, false, st);
-  if (st.segments) out.push('tcp.segments');
+  if (st.segments !== null) out.push('tcp.segments');
   const suffix = problemSuffix(pkt.layers);
   if (suffix === TRUNCATED_SUFFIX) out.push('_ws.short');
   else if (suffix === MALFORMED_SUFFIX) out.push('_ws.malformed');
