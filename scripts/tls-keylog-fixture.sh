@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Writes tshark's view of fixtures/tls-keylog.pcap decrypted with fixtures/tls-keylog.keys (both made by
+# scripts/tls-keylog-fixture.mjs; pass --capture to make them again first): columns, frame.protocols and
+# the TLS/HTTP keys of test/dissectors/app/tls-decrypt.test.ts, in fixtures/tls-keylog.pcap.tshark.tsv;
+# and without the key log in fixtures/tls-keylog.pcap.nokeys.tshark.tsv. Needs tshark (4.0).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${1:-}" = --capture ] && node scripts/tls-keylog-fixture.mjs
+KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment.count tcp.reassembled.length
+  tls.record.content_type tls.record.opaque_type tls.record.version tls.record.length tls.handshake.type tls.handshake.length
+  tls.app_data tls.app_data_proto tls.alert_message.level tls.alert_message.desc tls.segment tls.segment.count tls.reassembled.length
+  tls.handshake.extensions_length tls.handshake.certificate_request_context_length tls.handshake.certificates_length
+  tls.handshake.certificate_length tls.handshake.sig_hash_alg tls.handshake.client_cert_vrfy.sig_len
+  tls.handshake.session_ticket_lifetime_hint tls.handshake.session_ticket_age_add tls.handshake.session_ticket_nonce_length
+  tls.handshake.session_ticket_nonce tls.handshake.session_ticket_length tls.handshake.session_ticket
+  http.request.method http.request.uri http.request.version http.host http.request.full_uri http.response.code
+  http.response.phrase http.content_type http.content_length_header http.request_in http.response_in http.response_for.uri
+  data.data)
+E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
+tshark -n -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.tshark.tsv 2>/dev/null
+tshark -n -r fixtures/tls-keylog.pcap -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.nokeys.tshark.tsv 2>/dev/null
