@@ -93,6 +93,8 @@ interface Rec {
    * (tshark's "TLS segment data (N bytes)", Info "[TLS segment of a reassembled PDU]"); set by the analyzer.
    */
   segData?: number;
+  /** …and no message completed with it: the Info column says so. */
+  segWait?: boolean;
 }
 
 export interface TlsD {
@@ -922,7 +924,7 @@ export const tls: Dissector<TlsD> = {
       if (x.dis === tls) {
         for (const r of (x as Layer<TlsD>).d.recs) {
           // decrypted data that waits for the rest of a message above: tshark's TLS sets the column anew
-          if (r.segData !== undefined && r.inner === 23) parts.splice(0, parts.length, '[TLS segment of a reassembled PDU]');
+          if (r.segWait === true && r.inner === 23) parts.splice(0, parts.length, '[TLS segment of a reassembled PDU]');
           else parts.push(...recordInfo(x.buf, r));
         }
       }

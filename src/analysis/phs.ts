@@ -36,7 +36,7 @@ class Node {
 /** Layers of a quoted packet (ICMP error) whose items stay inside ICMP's: the headers. */
 const QUOTED_INSIDE = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6', 'data']);
 
-function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { segments: boolean }): void {
+function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { segments: boolean; tlsSegments?: boolean }): void {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     const proto = l.dis.proto;
@@ -49,6 +49,11 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
       continue;
     }
     const prev = i > 0 ? layers[i - 1].proto : '';
+    // decrypted TLS records joined into one message: an item after the protocols, before TCP's
+    if (proto === 'tls.segments') {
+      st.tlsSegments = true;
+      continue;
+    }
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
       if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = true;
@@ -88,8 +93,9 @@ function typedBody(l: Layer): boolean {
 export function phsItems(pkt: Packet): string[] {
   const out: string[] = [];
   if (pkt.frame.comments !== undefined && pkt.frame.comments.length > 0) out.push('pkt_comment');
-  const st = { segments: false };
+  const st: { segments: boolean; tlsSegments?: boolean } = { segments: false };
   items(pkt.layers, out, false, st);
+  if (st.tlsSegments === true) out.push('tls.segments');
   if (st.segments) out.push('tcp.segments');
   const suffix = problemSuffix(pkt.layers);
   if (suffix === TRUNCATED_SUFFIX) out.push('_ws.short');

@@ -988,10 +988,15 @@ export class TcpApp {
       const res = inn.dirs[dir].feed(inn.off[dir], plain, plain.length, false, false, frame, plain);
       inn.off[dir] = (inn.off[dir] + plain.length) >>> 0;
       if (res.messages.length === 0) {
-        if (res.partial) rec.segData = plain.length;
+        if (res.partial) {
+          rec.segData = plain.length;
+          rec.segWait = true;
+        }
         continue;
       }
       for (const m of res.messages) {
+        // the last piece of a message from several records: tshark lists it as TLS segment data too
+        if (m.inFrame < 0 && m.segs.length > 1) rec.segData = m.segs[m.segs.length - 1].len;
         const ls = this.decryptedMessage(st, dir, m, plain, pkt);
         for (const l of ls) out.push(l);
       }
