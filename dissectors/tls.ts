@@ -54,8 +54,10 @@ export interface TlsSession {
   decrypt?: TlsDecrypt;
 }
 
+const HTTP_APP = 'Hypertext Transfer Protocol';
+
 export function newTlsSession(serverPort = 0): TlsSession {
-  return { version: 0, ccs: [false, false], app: serverPort === 443 ? 'Hypertext Transfer Protocol' : 'Application Data' };
+  return { version: 0, ccs: [false, false], app: serverPort === 443 ? HTTP_APP : 'Application Data' };
 }
 
 interface Hs {
@@ -873,7 +875,14 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
     else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303));
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
+    // tshark names the protocol on 443 with or without keys; without a key log the tree stays as it
+    // was (the field is hidden: -e and filters see it)
     if (keys) kids.push(appDataProto(app, r.end));
+    else if (app === HTTP_APP) {
+      const f = appDataProto(app, r.end);
+      f.hidden = true;
+      kids.push(f);
+    }
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));
   return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
 }

@@ -19,3 +19,6 @@ KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment.cou
 E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
 tshark -n -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.tshark.tsv 2>/dev/null
 tshark -n -r fixtures/tls-keylog.pcap -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.nokeys.tshark.tsv 2>/dev/null
+# the packet table and the HTTP stats tree, decrypted
+tshark -n -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark.txt 2>/dev/null
+tshark -n -q -z http,tree -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark-http-tree.txt 2>/dev/null
