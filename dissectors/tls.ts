@@ -819,7 +819,9 @@ function decryptedFields(buf: Uint8Array, r: Rec, opaque: boolean, session: numb
     am.children = [lv, ds];
     kids.push(shifted(am, at, r.end));
   } else if (type === 23) {
-    kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end), appDataProto(app, r.end));
+    kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
+    // (named for port 443's HTTP; on other ports tshark finds the protocol by heuristics and names none)
+    if (app === HTTP_APP) kids.push(appDataProto(app, r.end));
     if (r.segData !== undefined) kids.push(fText(`TLS segment data (${r.segData} bytes)`, at, Math.min(r.segData, r.end - at)));
   } else if (type === 20) {
     const f = fBool('tls.change_cipher_spec', 'Change Cipher Spec Message', true, at, Math.min(plain.length, r.end - at));
@@ -877,10 +879,9 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
     // tshark names the protocol on 443 with or without keys; without a key log the tree stays as it
     // was (the field is hidden: -e and filters see it)
-    if (keys) kids.push(appDataProto(app, r.end));
-    else if (app === HTTP_APP) {
+    if (app === HTTP_APP) {
       const f = appDataProto(app, r.end);
-      f.hidden = true;
+      if (!keys) f.hidden = true;
       kids.push(f);
     }
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));

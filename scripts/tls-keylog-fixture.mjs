@@ -17,6 +17,9 @@
 //  8  TLS 1.2 GCM with a wrong master secret in the key log; 9  TLS 1.3 with wrong traffic secrets
 //  10 TLS 1.3 AES-128-GCM with binary, non-HTTP application data (on 443: tshark's HTTP)
 //  11 TLS 1.2 ECDHE-RSA-AES256-GCM-SHA384, MSS 300 (records over many small segments)
+//  12 TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 (an EC certificate)
+//  13 TLS 1.3 with ALPN h2: the HTTP/2 preface and SETTINGS (tshark: HTTP2; wiretrace: decrypted, no HTTP/2)
+//  14 TLS 1.3 on port 4433 (read with -d / --decode-as tcp.port==4433,tls), HTTP in it
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,12 +28,16 @@ import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
-const FX = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
+const FX = process.env.TLS_KEYLOG_OUT ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'tlskl-'));
 execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=test.example',
   '-keyout', join(tmp, 'k.pem'), '-out', join(tmp, 'c.pem')], { stdio: 'ignore' });
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', '/CN=ecdsa.example',
+  '-keyout', join(tmp, 'ek.pem'), '-out', join(tmp, 'ec.pem')], { stdio: 'ignore' });
 const key = readFileSync(join(tmp, 'k.pem'));
 const cert = readFileSync(join(tmp, 'c.pem'));
+const ecKey = readFileSync(join(tmp, 'ek.pem'));
+const ecCert = readFileSync(join(tmp, 'ec.pem'));
 rmSync(tmp, { recursive: true });
 
 const cat = (...b) => Buffer.concat(b.map((x) => (Buffer.isBuffer(x) ? x : Buffer.from(x))));
@@ -79,12 +86,12 @@ const C = '10.0.0.1', S = '10.0.0.2';
  * One connection: `steps` are [side, text or bytes]: side 0 (client) or 1 (server) writes it once the
  * previous step has been read whole by the peer. `mangle(line)` edits the key log lines it made.
  */
-async function session(n, { min, max, ciphers, steps, mss = 1460, mangle = (l) => l }) {
+async function session(n, { min, max, ciphers, steps, mss = 1460, mangle = (l) => l, ec = false, alpn, sport = 443 }) {
   const log = [];
   const [ca, sa] = pair(log);
-  const ctx = tls.createSecureContext({ key, cert, ciphers, minVersion: min, maxVersion: max });
-  const server = new tls.TLSSocket(sa, { isServer: true, secureContext: ctx });
-  const client = tls.connect({ socket: ca, rejectUnauthorized: false, servername: 'test.example', ciphers, minVersion: min, maxVersion: max });
+  const ctx = tls.createSecureContext({ key: ec ? ecKey : key, cert: ec ? ecCert : cert, ciphers, minVersion: min, maxVersion: max });
+  const server = new tls.TLSSocket(sa, { isServer: true, secureContext: ctx, ALPNProtocols: alpn });
+  const client = tls.connect({ socket: ca, rejectUnauthorized: false, servername: 'test.example', ciphers, minVersion: min, maxVersion: max, ALPNProtocols: alpn });
   client.on('keylog', (line) => { const l = mangle(line.toString().trimEnd()); if (l) keylog.push(l); });
   const got = [Buffer.alloc(0), Buffer.alloc(0)];
   let waiter = null;
@@ -105,15 +112,15 @@ async function session(n, { min, max, ciphers, steps, mss = 1460, mangle = (l) =
 
   // TCP: the three-way handshake, each write cut into segments of at most `mss`, then FINs
   const port = 50000 + n;
-  const ends = [[C, port], [S, 443]];
+  const ends = [[C, port], [S, sport]];
   const seq = [1000 * n + 1, 7000 * n + 1];
   const send = (side, flags, payload) => {
     const [a, ap] = ends[side], [b, bp] = ends[1 - side];
     tcp(a, b, ap, bp, seq[side], seq[1 - side], flags, payload);
     seq[side] += payload ? payload.length : 0;
   };
-  tcp(C, S, port, 443, seq[0] - 1, 0, 0x02);
-  tcp(S, C, 443, port, seq[1] - 1, seq[0], 0x12);
+  tcp(C, S, port, sport, seq[0] - 1, 0, 0x02);
+  tcp(S, C, sport, port, seq[1] - 1, seq[0], 0x12);
   send(0, 0x10);
   const fin = [false, false];
   for (const [side, data] of log) {
@@ -145,6 +152,12 @@ await session(9, { ...v12, ciphers: 'ECDHE-RSA-AES128-GCM-SHA256', steps: [[0, g
 await session(10, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', steps: [[0, get('/wrongkey13')], [1, resp('wrong key\n')]], mangle: (l) => flip(l) });
 await session(11, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', steps: [[0, Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 9, 8, 7, 6])], [1, Buffer.from([0x80, 0x81, 0x82, 0, 0])]] });
 await session(12, { ...v12, ciphers: 'ECDHE-RSA-AES256-GCM-SHA384', mss: 300, steps: [[0, get('/small-segments')], [1, resp(big.slice(0, 5000))]] });
+await session(13, { ...v12, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256', ec: true, steps: [[0, get('/ecdsa')], [1, resp('hello over ECDHE-ECDSA\n')]] });
+// ALPN h2: the connection preface and a SETTINGS frame (wiretrace has no HTTP/2: decrypted, not dissected)
+const settings = Buffer.from([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100]);
+await session(14, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', alpn: ['h2'], steps: [[0, cat(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), settings)], [1, settings]] });
+// TLS on a port tshark has no TLS for (read with -d / --decode-as tcp.port==4433,tls), HTTP in it
+await session(15, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', sport: 4433, steps: [[0, get('/port-4433')], [1, resp('not on 443\n')]] });
 
 const hdr = Buffer.alloc(24);
 hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);

@@ -2,7 +2,8 @@
 # Writes tshark's view of fixtures/tls-keylog.pcap decrypted with fixtures/tls-keylog.keys (both made by
 # scripts/tls-keylog-fixture.mjs; pass --capture to make them again first): columns, frame.protocols and
 # the TLS/HTTP keys of test/dissectors/app/tls-decrypt.test.ts, in fixtures/tls-keylog.pcap.tshark.tsv;
-# and without the key log in fixtures/tls-keylog.pcap.nokeys.tshark.tsv. Needs tshark (4.0).
+# and without the key log in fixtures/tls-keylog.pcap.nokeys.tshark.tsv; the packet table and -z http,tree. Stream 14
+# is on port 4433: every run has -d tcp.port==4433,tls (wiretrace: --decode-as). Needs tshark (4.0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${1:-}" = --capture ] && node scripts/tls-keylog-fixture.mjs
@@ -17,8 +18,8 @@ KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment.cou
   http.response.phrase http.content_type http.content_length_header http.request_in http.response_in http.response_for.uri
   data.data)
 E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
-tshark -n -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.tshark.tsv 2>/dev/null
-tshark -n -r fixtures/tls-keylog.pcap -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.nokeys.tshark.tsv 2>/dev/null
+tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.tshark.tsv 2>/dev/null
+tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.nokeys.tshark.tsv 2>/dev/null
 # the packet table and the HTTP stats tree, decrypted
-tshark -n -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark.txt 2>/dev/null
-tshark -n -q -z http,tree -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark-http-tree.txt 2>/dev/null
+tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark.txt 2>/dev/null
+tshark -n -q -d tcp.port==4433,tls -z http,tree -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark-http-tree.txt 2>/dev/null

@@ -232,8 +232,11 @@ export class TlsDecryptor implements TlsDecrypt {
     if (this.version === 0x0304) return this.open13(dir, type, version, frag);
     const k = this.keys[dir];
     if (k === null) return null;
-    const seq = k.seq++;
+    // the sequence number moves on with each record that opens: one that does not (injected, out of order,
+    // damaged) leaves it where it was, so the records after it still open
+    const seq = k.seq;
     const plain = s.mac === null ? this.openAead12(s, k, seq, type, version, frag) : this.openCbc(s, k, seq, type, version, frag);
+    if (plain !== null) k.seq++;
     // (a copy with a buffer of its own: a view of Node's shared pool must not outlive it)
     return plain === null ? null : { type, plain: new Uint8Array(plain), at: s.mac !== null ? 16 : s.cipher === 'chacha20-poly1305' ? 0 : 8 };
   }
@@ -322,9 +325,7 @@ export class TlsDecryptor implements TlsDecrypt {
       if (inner === 22) this.afterHandshake13(dir, plain);
       return { type: inner, plain, at: 0 };
     }
-    // no key opens it: the record is skipped in the sequence of the keys in use
-    const k = this.keys[dir];
-    if (k !== null) k.seq++;
+    // no key opens it (wrong keys, a record out of order or damaged): the sequence numbers stay
     return null;
   }
 
