@@ -8,6 +8,7 @@
 // port 4433 read with --decode-as). tshark's side (*.tshark.tsv / .txt) is made by
 // scripts/tls-keylog-fixture.sh (with -d tcp.port==4433,tls).
 
+import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -176,6 +177,31 @@ describe('the key derivations', () => {
     const shts = Buffer.from('b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38', 'hex');
     expect(expandLabel('sha256', shts, 'key', 16).toString('hex')).toBe('3fce516009c21727d0f2e4e86ee403bc');
     expect(expandLabel('sha256', shts, 'iv', 12).toString('hex')).toBe('5d313eb2671276ee13000b30');
+  });
+
+  it('TLS 1.3 KeyUpdate: the direction moves on to the next secret ("traffic upd"), the old keys open nothing more', () => {
+    const cr = Buffer.alloc(32, 7);
+    const secret = Buffer.alloc(32, 9);
+    const d = new TlsDecryptor(parseKeyLog(`CLIENT_TRAFFIC_SECRET_0 ${cr.toString('hex')} ${secret.toString('hex')}\n`));
+    d.clientHello(0, cr);
+    d.serverHello(1, Buffer.alloc(32, 1), 0x1301, 0x0304, false);
+    const seal = (sec: Buffer, seq: number, body: Uint8Array, type: number): Buffer => {
+      const key = expandLabel('sha256', sec, 'key', 16);
+      const nonce = expandLabel('sha256', sec, 'iv', 12);
+      nonce[11] ^= seq;
+      const pt = Buffer.concat([body, Buffer.from([type])]);
+      const c = createCipheriv('aes-128-gcm', key, nonce);
+      c.setAAD(Buffer.from([23, 3, 3, (pt.length + 16) >> 8, (pt.length + 16) & 255]));
+      return Buffer.concat([c.update(pt), c.final(), c.getAuthTag()]);
+    };
+    const ku = Buffer.from([24, 0, 0, 1, 0]); // KeyUpdate, update_not_requested
+    const r1 = d.open(0, 23, 0x0303, seal(secret, 0, ku, 22));
+    expect(r1?.type).toBe(22);
+    const next = expandLabel('sha256', secret, 'traffic upd', 32);
+    const r2 = d.open(0, 23, 0x0303, seal(next, 0, Buffer.from('hello'), 23));
+    expect(r2 && Buffer.from(r2.plain).toString()).toBe('hello');
+    expect(d.open(0, 23, 0x0303, seal(secret, 1, Buffer.from('old'), 23))).toBeNull();
+    expect(d.open(0, 23, 0x0303, seal(next, 1, Buffer.from('again'), 23))?.type).toBe(23);
   });
 
   it('the TLS 1.2 PRF: P_SHA256 as RFC 5246 defines it (HMAC chain)', () => {
