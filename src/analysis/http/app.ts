@@ -1014,7 +1014,7 @@ export class TcpApp {
       const segs = m.segs.filter((x) => x.len > 0);
       if (segs.length > 1) {
         const sl = new Layer<SegsD>(tlsSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
-        sl.bufName = 'Reassembled SSL';
+        sl.bufName = 'Reassembled TLS';
         out.push(sl);
       }
     }
@@ -1024,7 +1024,7 @@ export class TcpApp {
     } catch {
       return out;
     }
-    l.bufName = inRec ? 'Decrypted TLS' : 'Reassembled SSL';
+    l.bufName = inRec ? 'Decrypted TLS' : 'Reassembled TLS';
     l.d.tls = true;
     if (m.cut !== null) {
       l.problem('malformed', `the decrypted stream ended after ${m.bytes.length} of the message's ${m.declared} bytes`, s, s + m.bytes.length);
