@@ -20,12 +20,15 @@
 //  12 TLS 1.2 ECDHE-ECDSA-AES128-GCM-SHA256 (an EC certificate)
 //  13 TLS 1.3 with ALPN h2: the HTTP/2 preface and SETTINGS (tshark: HTTP2; wiretrace: decrypted, no HTTP/2)
 //  14 TLS 1.3 on port 4433 (read with -d / --decode-as tcp.port==4433,tls), HTTP in it
+//  15 TLS 1.2 ECDHE-RSA-AES128-SHA256, MAC-then-encrypt (no encrypt_then_mac)
+//  16 TLS 1.2 AES128-GCM-SHA256 (RSA key exchange)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
+import { constants } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
 const FX = process.env.TLS_KEYLOG_OUT ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures');
@@ -86,10 +89,10 @@ const C = '10.0.0.1', S = '10.0.0.2';
  * One connection: `steps` are [side, text or bytes]: side 0 (client) or 1 (server) writes it once the
  * previous step has been read whole by the peer. `mangle(line)` edits the key log lines it made.
  */
-async function session(n, { min, max, ciphers, steps, mss = 1460, mangle = (l) => l, ec = false, alpn, sport = 443 }) {
+async function session(n, { min, max, ciphers, steps, mss = 1460, mangle = (l) => l, ec = false, alpn, sport = 443, secureOptions }) {
   const log = [];
   const [ca, sa] = pair(log);
-  const ctx = tls.createSecureContext({ key: ec ? ecKey : key, cert: ec ? ecCert : cert, ciphers, minVersion: min, maxVersion: max });
+  const ctx = tls.createSecureContext({ key: ec ? ecKey : key, cert: ec ? ecCert : cert, ciphers, minVersion: min, maxVersion: max, secureOptions });
   const server = new tls.TLSSocket(sa, { isServer: true, secureContext: ctx, ALPNProtocols: alpn });
   const client = tls.connect({ socket: ca, rejectUnauthorized: false, servername: 'test.example', ciphers, minVersion: min, maxVersion: max, ALPNProtocols: alpn });
   client.on('keylog', (line) => { const l = mangle(line.toString().trimEnd()); if (l) keylog.push(l); });
@@ -158,6 +161,9 @@ const settings = Buffer.from([0, 0, 6, 4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100]);
 await session(14, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', alpn: ['h2'], steps: [[0, cat(Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'), settings)], [1, settings]] });
 // TLS on a port tshark has no TLS for (read with -d / --decode-as tcp.port==4433,tls), HTTP in it
 await session(15, { ...v13, ciphers: 'TLS_AES_128_GCM_SHA256', sport: 4433, steps: [[0, get('/port-4433')], [1, resp('not on 443\n')]] });
+// CBC with the MAC inside the encryption (the server refuses encrypt-then-MAC), and RSA key exchange
+await session(16, { ...v12, ciphers: 'ECDHE-RSA-AES128-SHA256', secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC, steps: [[0, get('/mac-then-encrypt')], [1, resp('hello over AES-128-CBC + HMAC-SHA256, MAC then encrypt\n')]] });
+await session(17, { ...v12, ciphers: 'AES128-GCM-SHA256', steps: [[0, get('/rsa-kx')], [1, resp('hello over TLS_RSA_WITH_AES_128_GCM_SHA256\n')]] });
 
 const hdr = Buffer.alloc(24);
 hdr.writeUInt32LE(0xa1b2c3d4, 0); hdr.writeUInt16LE(2, 4); hdr.writeUInt16LE(4, 6); hdr.writeUInt32LE(65535, 16); hdr.writeUInt32LE(1, 20);

@@ -3,7 +3,8 @@
 // made by scripts/tls-keylog-fixture.mjs (Node's tls over an in-memory pair: TLS 1.3 AES-128-GCM with a
 // GET, a 34 kB response over three records and a keep-alive POST, AES-256-GCM, ChaCha20; TLS 1.2
 // ECDHE-RSA AES-128-GCM (GET + POST), ChaCha20, AES-128-CBC-SHA and AES-256-CBC-SHA384 with
-// encrypt-then-MAC, AES-256-GCM over 300-byte segments, ECDHE-ECDSA; a session whose keys are not in the
+// encrypt-then-MAC, AES-128-CBC-SHA256 MAC-then-encrypt, AES-256-GCM over 300-byte segments, ECDHE-ECDSA,
+// RSA key exchange; a session whose keys are not in the
 // log, one TLS 1.2 and one TLS 1.3 session with wrong secrets, binary application data, ALPN h2, TLS on
 // port 4433 read with --decode-as). tshark's side (*.tshark.tsv / .txt) is made by
 // scripts/tls-keylog-fixture.sh (with -d tcp.port==4433,tls).
@@ -70,8 +71,8 @@ describe('TLS decrypted with a key log, as tshark 4.0 shows it', () => {
     const { bad, cells } = await compare('tls-keylog.pcap.tshark.tsv', ['-o', `tls.keylog_file:${KEYS}`]);
     expect(bad).toEqual([]);
     // the comparison is about decryption: decrypted handshakes, HTTP from every session with its keys
-    expect(cells['http.request.method']).toBe(12);
-    expect(cells['http.response.code']).toBe(12);
+    expect(cells['http.request.method']).toBe(14);
+    expect(cells['http.response.code']).toBe(14);
     expect(cells['tls.handshake.session_ticket_nonce']).toBe(6); // frames with TLS 1.3 tickets: decrypted only
     expect(cells['tls.segment']).toBe(1); // the 34 kB response from three records
     expect(cells['tls.alert_message.desc']).toBeGreaterThanOrEqual(18); // close_notify, decrypted
@@ -104,7 +105,7 @@ describe('TLS decrypted with a key log, as tshark 4.0 shows it', () => {
     const r = await runCli(['read', ...DA, '-Y', 'http.request', '-T', 'fields', '-e', 'frame.number', '-e', 'http.request.full_uri', '-o', `tls.keylog_file:${KEYS}`, PCAP]);
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toBe('6\thttps://test.example/');
-    expect(r.out.trim().split('\n').length).toBe(12);
+    expect(r.out.trim().split('\n').length).toBe(14);
   });
 
   it('the tree: the decrypted handshake, the real content type, the HTTP over "Decrypted TLS"', async () => {
@@ -153,7 +154,7 @@ describe('the key log options', () => {
     const r = await runCli(['http', '-T', 'json', '--tls-keylog', KEYS, PCAP]);
     expect(r.code).toBe(0);
     const list = JSON.parse(r.out) as { uri: string; status: number; response_body: number }[];
-    expect(list.length).toBe(11); // (not the one on port 4433: http has no --decode-as)
+    expect(list.length).toBe(13); // (not the one on port 4433: http has no --decode-as)
     expect(list[0]).toMatchObject({ uri: '/', status: 200, response_body: 34000 });
     const none = await runCli(['http', '-T', 'json', PCAP]);
     expect(JSON.parse(none.out)).toEqual([]);
@@ -168,7 +169,7 @@ describe('the key log options', () => {
     ].join('\r\n'));
     expect([...log.keys()]).toEqual([r]);
     expect(Object.keys(log.get(r)!).sort()).toEqual(['master', 'sts0']);
-    expect(KEYLOG.size).toBe(14); // the fixture: 15 sessions, one left out
+    expect(KEYLOG.size).toBe(16); // the fixture: 17 sessions, one left out
   });
 });
 
