@@ -7,6 +7,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${1:-}" = --capture ] && node scripts/tls-keylog-fixture.mjs
+if [ "${1:-}" = --capture-curl ]; then
+  # fixtures/tls-keylog-curl.pcap: curl (SSLKEYLOGFILE) against openssl s_server -www on 127.0.0.1:443,
+  # captured by tcpdump on lo (needs root): TLS 1.3, TLS 1.2, then AES-256-CBC-SHA384 with a resumed
+  # session for the second URL; the responses run until the close (no Content-Length)
+  T=$(mktemp -d)
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -keyout "$T/k.pem" -out "$T/c.pem" >/dev/null 2>&1
+  openssl s_server -accept 127.0.0.1:443 -key "$T/k.pem" -cert "$T/c.pem" -www -quiet >/dev/null 2>&1 & SRV=$!
+  timeout 30 tcpdump -i lo -w "$T/c.pcap" -U 'tcp port 443' >/dev/null 2>&1 & TD=$!
+  sleep 1.5
+  export SSLKEYLOGFILE="$T/keys"
+  curl -sk --tlsv1.3 --http1.1 https://127.0.0.1/ -o /dev/null
+  curl -sk --tlsv1.2 --tls-max 1.2 --http1.1 https://127.0.0.1/ -o /dev/null
+  curl -sk --tlsv1.2 --tls-max 1.2 --ciphers ECDHE-RSA-AES256-SHA384 --http1.1 https://127.0.0.1/a https://127.0.0.1/b -o /dev/null -o /dev/null
+  unset SSLKEYLOGFILE
+  sleep 1; kill $TD $SRV; wait $TD $SRV 2>/dev/null || true
+  cp "$T/c.pcap" fixtures/tls-keylog-curl.pcap; cp "$T/keys" fixtures/tls-keylog-curl.keys; rm -rf "$T"
+fi
 KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment.count tcp.reassembled.length
   tls.record.content_type tls.record.opaque_type tls.record.version tls.record.length tls.handshake.type tls.handshake.length
   tls.app_data tls.app_data_proto tls.alert_message.level tls.alert_message.desc tls.segment tls.segment.count tls.reassembled.length
@@ -20,6 +37,7 @@ KEYS=(frame.number _ws.col.Protocol _ws.col.Info frame.protocols tcp.segment.cou
 E=(); for k in "${KEYS[@]}"; do E+=(-e "$k"); done
 tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.tshark.tsv 2>/dev/null
 tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog.pcap.nokeys.tshark.tsv 2>/dev/null
+tshark -n -r fixtures/tls-keylog-curl.pcap -o tls.keylog_file:fixtures/tls-keylog-curl.keys -T fields -E header=y -E occurrence=a "${E[@]}" > fixtures/tls-keylog-curl.pcap.tshark.tsv 2>/dev/null
 # the packet table and the HTTP stats tree, decrypted
 tshark -n -d tcp.port==4433,tls -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark.txt 2>/dev/null
 tshark -n -q -d tcp.port==4433,tls -z http,tree -r fixtures/tls-keylog.pcap -o tls.keylog_file:fixtures/tls-keylog.keys > fixtures/tls-keylog.pcap.tshark-http-tree.txt 2>/dev/null

@@ -7,7 +7,8 @@
 // RSA key exchange; a session whose keys are not in the
 // log, one TLS 1.2 and one TLS 1.3 session with wrong secrets, binary application data, ALPN h2, TLS on
 // port 4433 read with --decode-as). tshark's side (*.tshark.tsv / .txt) is made by
-// scripts/tls-keylog-fixture.sh (with -d tcp.port==4433,tls).
+// scripts/tls-keylog-fixture.sh (with -d tcp.port==4433,tls). fixtures/tls-keylog-curl.pcap is a real capture
+// (tcpdump on lo) of curl against openssl s_server, made by the same script with --capture-curl.
 
 import { createCipheriv } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -44,10 +45,10 @@ function excused(frame: number, key: string): boolean {
   return (frame === 224 || frame === 225) && ['_ws.col.Protocol', '_ws.col.Info', 'frame.protocols', 'tls.app_data_proto'].includes(key);
 }
 
-async function compare(tsv: string, extra: string[]): Promise<{ bad: string[]; cells: Record<string, number> }> {
+async function compare(tsv: string, extra: string[], pcap = PCAP): Promise<{ bad: string[]; cells: Record<string, number> }> {
   const want = readFileSync(join(FX, tsv), 'utf8').split('\n');
   const keys = want[0].split('\t');
-  const r = await runCli(['read', ...DA, '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), ...extra, PCAP]);
+  const r = await runCli(['read', ...DA, '-T', 'fields', '-E', 'header=y', '-E', 'occurrence=a', ...keys.flatMap((k) => ['-e', k]), ...extra, pcap]);
   expect(r.code).toBe(0);
   const got = r.out.split('\n');
   expect(got.length).toBe(want.length);
@@ -60,7 +61,7 @@ async function compare(tsv: string, extra: string[]): Promise<{ bad: string[]; c
     for (let k = 0; k < keys.length; k++) {
       if (t[k] !== '' && t[k] !== undefined) cells[keys[k]] = (cells[keys[k]] ?? 0) + 1;
       const same = keys[k] === 'frame.protocols' && t[k] !== undefined ? noX509(t[k]) === o[k] : t[k] === o[k];
-      if (!same && !(extra.length > 0 && excused(i, keys[k]))) bad.push(`frame ${i} ${keys[k]}: tshark "${t[k]}" | wiretrace "${o[k]}"`);
+      if (!same && !(extra.length > 0 && pcap === PCAP && excused(i, keys[k]))) bad.push(`frame ${i} ${keys[k]}: tshark "${t[k]}" | wiretrace "${o[k]}"`);
     }
   }
   return { bad, cells };
@@ -76,6 +77,13 @@ describe('TLS decrypted with a key log, as tshark 4.0 shows it', () => {
     expect(cells['tls.handshake.session_ticket_nonce']).toBe(6); // frames with TLS 1.3 tickets: decrypted only
     expect(cells['tls.segment']).toBe(1); // the 34 kB response from three records
     expect(cells['tls.alert_message.desc']).toBeGreaterThanOrEqual(18); // close_notify, decrypted
+  });
+
+  it('a real capture (tcpdump on lo: curl with SSLKEYLOGFILE, openssl s_server; TLS 1.3, 1.2, CBC, a resumed session): every field equal', async () => {
+    const { bad, cells } = await compare('tls-keylog-curl.pcap.tshark.tsv', ['-o', `tls.keylog_file:${join(FX, 'tls-keylog-curl.keys')}`], join(FX, 'tls-keylog-curl.pcap'));
+    expect(bad).toEqual([]);
+    expect(cells['http.request.method']).toBe(4);
+    expect(cells['tls.alert_message.desc']).toBe(8);
   });
 
   it('without the key log the same capture reads as before (tshark without keys)', async () => {
