@@ -36,9 +36,10 @@ class Node {
 /** Layers of a quoted packet (ICMP error) whose items stay inside ICMP's: the headers. */
 const QUOTED_INSIDE = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6', 'data']);
 
-/** The reassembled buffer of a tcp.segments item not placed yet. */
+/** The reassembled buffer of a tcp.segments item not placed yet; whether decrypted TLS records were joined. */
 interface Segs {
   segments: Uint8Array | null;
+  tlsSegments?: boolean;
 }
 
 function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Segs): void {
@@ -54,6 +55,11 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Seg
       continue;
     }
     const prev = i > 0 ? layers[i - 1].proto : '';
+    // decrypted TLS records joined into one message: an item after the protocols, before TCP's
+    if (proto === 'tls.segments') {
+      st.tlsSegments = true;
+      continue;
+    }
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
       if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = l.buf;
@@ -105,6 +111,7 @@ export function phsItems(pkt: Packet): string[] {
   if (pkt.frame.comments !== undefined && pkt.frame.comments.length > 0) out.push('pkt_comment');
   const st: Segs = { segments: null };
   items(pkt.layers, out, false, st);
+  if (st.tlsSegments === true) out.push('tls.segments');
   if (st.segments !== null) out.push('tcp.segments');
   const suffix = problemSuffix(pkt.layers);
   if (suffix === TRUNCATED_SUFFIX) out.push('_ws.short');

@@ -17,6 +17,7 @@ import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
+import { addKeyLogOptions, keyLogFrom, type RawKeyLogOptions } from './keylog.js';
 import type { TcpApp } from '../analysis/http/app.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputError, UsageError, UserError } from './errors.js';
 import { copyFrames, openSave, SaveSink, savePlan, type RawSaveOptions } from './read-save.js';
@@ -206,10 +207,10 @@ async function writeStats(tables: readonly Stat[], io: CliIO): Promise<void> {
   }
 }
 
-export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions & RawStatOptions, io: CliIO): Promise<number> {
+export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions & RawStatOptions & RawKeyLogOptions, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const base = defaultAnalyzers(registry);
+  const base = defaultAnalyzers(registry, {}, keyLogFrom(raw));
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, base), io.env);
   const count = parseCount(raw.count);
   const filter = displayFilterFrom(raw, registry, base);
@@ -313,6 +314,7 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .argument('[file]', 'capture file, or - for standard input');
   addOutputOptions(cmd);
   addDecodeAsOption(cmd);
+  addKeyLogOptions(cmd);
   cmd
     .option('-w, --write <file>', 'write the packets (those -Y passes, up to -c) to FILE instead of printing them: pcapng, classic pcap for *.pcap or -F pcap; - for standard output')
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
@@ -333,6 +335,7 @@ Examples:
   wiretrace read -q -z io,stat,1,tcp,udp t.pcap      frames and bytes per second: all, TCP, UDP
   wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
   wiretrace read -q -z http,tree -z dns,tree t.pcap  HTTP and DNS counters (tshark's stats trees)
+  wiretrace read -o tls.keylog_file:keys.txt t.pcap  decrypt TLS (HTTPS shows as HTTP) with a key log
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r

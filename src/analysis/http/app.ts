@@ -26,7 +26,8 @@ import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websoc
 import { decodeBody, httpMessage, httpMessageLayer, mediaProtocol, mediaType, type HttpD } from './message.js';
 import { jsonBodyLayer } from '../../../dissectors/json.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
-import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
+import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsD, type TlsSession } from '../../../dissectors/tls.js';
+import { TlsDecryptor, type KeyLog } from '../tls/decrypt.js';
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
 import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
@@ -83,6 +84,36 @@ export const tcpSegmentsLayer: Dissector<SegsD> = {
   title(l) {
     const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
     return `[${l.d.segs.length} Reassembled TCP Segments (${l.d.total} bytes): ${list}]`;
+  },
+  column: () => '',
+  info: () => null,
+};
+
+/** "[3 Reassembled TLS segments (34092 bytes): #19(16384), …]": decrypted records joined into one message above TLS. */
+export const tlsSegmentsLayer: Dissector<SegsD> = {
+  proto: 'tls.segments',
+  name: 'Reassembled TLS segments',
+  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
+  fieldKeys: ['tls.segment', 'tls.segment.count', 'tls.reassembled.length'],
+  dissect() {
+    throw new Error('built by the TCP application analyzer');
+  },
+  fields(l) {
+    const out: Field[] = [];
+    let at = 0;
+    for (const s of l.d.segs) {
+      const f = fUint('tls.segment', 'TLS segment', s.frame, at, s.len);
+      f.text = `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
+      out.push(gen(f));
+      at += s.len;
+    }
+    out.push(gen(fUint('tls.segment.count', 'Segment count', l.d.segs.length, 0, 0)));
+    out.push(gen(fUint('tls.reassembled.length', 'Reassembled PDU length', l.d.total, 0, l.d.total)));
+    return out;
+  },
+  title(l) {
+    const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
+    return `[${l.d.segs.length} Reassembled TLS segments (${l.d.total} bytes): ${list}]`;
   },
   column: () => '',
   info: () => null,
@@ -217,6 +248,8 @@ class AppStream {
   readonly ldap: LdapSession | null;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
   readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
+  /** HTTP over decrypted TLS (a key log): each direction's plaintext desegmented as HTTP; made when data is first decrypted. */
+  inner: { conn: HttpConn; dirs: [DirDesegmenter, DirDesegmenter]; off: [number, number] } | null = null;
   constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
@@ -425,6 +458,11 @@ export interface TcpAppOptions {
    * Default true; without them a transaction keeps only its summary, not the frames' read buffers.
    */
   layers?: boolean;
+  /**
+   * A key log (tshark's tls.keylog_file): TLS sessions whose secrets it holds are decrypted, and the
+   * application data read as HTTP. Absent or null: no decryption, and no cost.
+   */
+  keylog?: KeyLog | null;
 }
 
 export interface TcpAppStats {
@@ -452,8 +490,10 @@ export class TcpApp {
   /** See TcpAppOptions.sparse (may be set after construction, before the first packet). */
   sparse: boolean;
   private readonly keepLayers: boolean;
+  private readonly keylog: KeyLog | null;
 
   constructor(opts: TcpAppOptions = {}) {
+    this.keylog = opts.keylog ?? null;
     this.sparse = opts.sparse ?? false;
     this.keepLayers = opts.layers ?? true;
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
@@ -513,6 +553,7 @@ export class TcpApp {
         const fr = st.dirs[k].finish(frame);
         if (fr.messages.length) this.handle(st, k, fr, pkt, ti, false);
       }
+      this.finishInner(st, frame);
       this.streams.delete(ann.stream);
       this.streams.set(ann.stream, null);
     } else if (ds.closed && other.closed) {
@@ -520,6 +561,7 @@ export class TcpApp {
       // produce nothing, so keep only a marker and let the stream's buffers and layers go
       ds.release();
       other.release();
+      this.finishInner(st, frame);
       this.streams.set(ann.stream, null);
     }
   }
@@ -557,6 +599,15 @@ export class TcpApp {
       const fr = st.dirs[k].finish(this.lastFrame);
       if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
     }
+    this.finishInner(st, this.lastFrame);
+  }
+
+  /** The end of a stream with decrypted HTTP: what its desegmenters hold is handed out (a body until the close), their buffers given back. */
+  private finishInner(st: AppStream, frame: number): void {
+    const inn = st.inner;
+    if (inn === null) return;
+    st.inner = null;
+    for (let k = 0; k < 2; k++) for (const m of inn.dirs[k].finish(frame).messages) this.decryptedMessage(st, k, m, m.bytes, null);
   }
 
   /** Which application protocol a stream carries; undefined = not decided yet. */
@@ -619,6 +670,7 @@ export class TcpApp {
     if (proto === null) return null;
     const clientDir = toServer ? dir : 1 - dir;
     const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+    if (this.keylog !== null && st.tls !== null) st.tls.decrypt = new TlsDecryptor(this.keylog);
     return this.sparse ? st.sparse() : st;
   }
 
@@ -655,7 +707,7 @@ export class TcpApp {
         return;
       }
       if (st.tls !== null) {
-        this.pushTls(st.tls, dir, r, r.messages, pkt, ti, own);
+        this.pushTls(st, st.tls, dir, r, r.messages, pkt, ti, own);
         return;
       }
       let firstWs = true;
@@ -787,8 +839,10 @@ export class TcpApp {
    * A frame's completed TLS records `ms` (of result `r`): their layers, pushed when the frame is the
    * segment's own.
    */
-  private pushTls(sess: TlsSession, dir: number, r: FeedResult, ms: readonly Message[], pkt: Packet | null, ti: number, own: boolean): void {
-    const ls = this.tlsLayers(sess, dir, ms, pkt);
+  private pushTls(st: AppStream, sess: TlsSession, dir: number, r: FeedResult, ms: readonly Message[], pkt: Packet | null, ti: number, own: boolean): void {
+    let ls = this.tlsLayers(sess, dir, ms, pkt);
+    // decrypted application data: HTTP, after the TLS layer that carried it
+    if (sess.decrypt !== undefined) ls = ls.flatMap((l) => (l.dis === tls ? [l, ...this.decryptedLayers(st, dir, l as Layer<TlsD>, pkt)] : [l]));
     if (pkt === null || !own) return;
     for (const l of ls) pkt.layers.push(l);
     // a frame that completes a record from earlier segments and starts one it does not finish:
@@ -845,7 +899,7 @@ export class TcpApp {
       if (ms[i].meta === 'tls') {
         let j = i + 1;
         while (j < ms.length && ms[j].meta === 'tls') j++;
-        this.pushTls(st.tls!, dir, r, ms.slice(i, j), pkt, ti, own);
+        this.pushTls(st, st.tls!, dir, r, ms.slice(i, j), pkt, ti, own);
         i = j;
         continue;
       }
@@ -877,7 +931,7 @@ export class TcpApp {
       const run = ms.slice(i, j);
       i = j;
       if (tlsRun) {
-        this.pushTls(st.tls!, dir, r, run, pkt, ti, own);
+        this.pushTls(st, st.tls!, dir, r, run, pkt, ti, own);
         continue;
       }
       if (run[0].meta === 'sasl') {
@@ -910,6 +964,79 @@ export class TcpApp {
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
       }
     }
+  }
+
+  /**
+   * The layers of the HTTP messages that the decrypted application data of a TLS layer's records
+   * completes (tshark's http over tls): each record's plaintext is fed, in order, to the direction's HTTP
+   * desegmenter; a record whose data waits for more of a message says so (Rec.segData).
+   */
+  private decryptedLayers(st: AppStream, dir: number, tl: Layer<TlsD>, pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    for (const rec of tl.d.recs) {
+      const plain = rec.plain;
+      if (rec.inner !== 23 || plain === undefined || plain.length === 0) continue;
+      let inn = st.inner;
+      if (inn === null) {
+        const conn = new HttpConn();
+        const mk = () => new DirDesegmenter(new HttpFramer(conn), this.budget, this.limits);
+        inn = st.inner = { conn, dirs: [mk(), mk()], off: [1, 1] };
+        // a stream of its own: it starts at offset 1 after a SYN at 0
+        for (const d of inn.dirs) d.feed(0, plain.subarray(0, 0), 0, true, false, frame, plain);
+      }
+      const res = inn.dirs[dir].feed(inn.off[dir], plain, plain.length, false, false, frame, plain);
+      inn.off[dir] = (inn.off[dir] + plain.length) >>> 0;
+      if (res.messages.length === 0) {
+        if (res.partial) {
+          rec.segData = plain.length;
+          rec.segWait = true;
+        }
+        continue;
+      }
+      for (const m of res.messages) {
+        // the last piece of a message from several records: tshark lists it as TLS segment data too
+        if (m.inFrame < 0 && m.segs.length > 1) rec.segData = m.segs[m.segs.length - 1].len;
+        const ls = this.decryptedMessage(st, dir, m, plain, pkt);
+        for (const l of ls) out.push(l);
+      }
+    }
+    return out;
+  }
+
+  /** One HTTP message from decrypted TLS: over the record's plaintext, or reassembled from several records. */
+  private decryptedMessage(st: AppStream, dir: number, m: Message, plain: Uint8Array, pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    const inRec = m.inFrame >= 0 && m.cut === null;
+    const buf = inRec ? plain : m.bytes;
+    const s = inRec ? m.inFrame : 0;
+    if (!inRec) {
+      const segs = m.segs.filter((x) => x.len > 0);
+      if (segs.length > 1) {
+        const sl = new Layer<SegsD>(tlsSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
+        sl.bufName = 'Reassembled TLS';
+        out.push(sl);
+      }
+    }
+    let l: Layer<HttpD>;
+    try {
+      l = httpMessageLayer(buf, s, s + m.bytes.length, m.meta !== null && m.meta !== WS_FRAME ? rebaseHead(m.meta as HttpHead, s) : null);
+    } catch {
+      return out;
+    }
+    l.bufName = inRec ? 'Decrypted TLS' : 'Reassembled TLS';
+    l.d.tls = true;
+    if (m.cut !== null) {
+      l.problem('malformed', `the decrypted stream ended after ${m.bytes.length} of the message's ${m.declared} bytes`, s, s + m.bytes.length);
+      l.d.cut = m.cut;
+    }
+    out.push(l);
+    if (m.cut === null && !this.sparse) {
+      const jl = httpJsonLayer(l);
+      if (jl !== null) out.push(jl);
+    }
+    this.httpTransaction(st, dir, l, m, pkt);
+    return out;
   }
 
   /** The TLS layers of a frame's completed records (one for those whole in the frame, as tshark's tree). */
@@ -1015,7 +1142,7 @@ export class TcpApp {
       return;
     }
     // built only when an output reads extras (the table does not)
-    l.addExtraLazy(responseExtras, { reqFrame: t.reqFrame, dt: ts - t.reqTs, uri: t.uri, host: t.host });
+    l.addExtraLazy(responseExtras, { reqFrame: t.reqFrame, dt: ts - t.reqTs, uri: t.uri, host: t.host, tls: l.d.tls === true });
     if (interim) return;
     st.pending.shift();
     t.respFrame = frame;
@@ -1034,8 +1161,8 @@ export class TcpApp {
 }
 
 /** A response's link to its request: http.request_in, http.time, http.response_for.uri. */
-function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: string }): Field[] {
-  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(a.uri) ? a.uri : a.host ? `http://${a.host}${a.uri}` : a.uri;
+function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: string; tls: boolean }): Field[] {
+  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(a.uri) ? a.uri : a.host ? `${a.tls ? 'https' : 'http'}://${a.host}${a.uri}` : a.uri;
   const dt = relTime(a.dt);
   const tf = gen(fStr('http.time', 'Time since request', dt, 0, 0));
   tf.text = `Time since request: ${dt} seconds`;
