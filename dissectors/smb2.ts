@@ -149,8 +149,6 @@ export interface Smb2D {
   fsctl: number;
   /** A cut means the snaplen (truncated), else malformed. */
   snap: boolean;
-  /** The request frame's layer gets smb2.response_in (late, as tshark -2). */
-  respIn: number;
 }
 
 const GUID_HEX = (b: Uint8Array, at: number) => {
@@ -388,7 +386,9 @@ function walk(l: Layer<Smb2D>, out: Field[] | null, env: WalkEnv): void {
         // a final response (not the interim STATUS_PENDING) closes the request
         if (status !== 0x103) {
           sess.pending.delete(msgKey);
-          if (saved.layer !== null) saved.layer.d.respIn = env.frame;
+          // (late, as tshark -2 shows it: outputs that print after the run see it)
+          if (saved.layer !== null) saved.layer.addExtra(gen(fUint('smb2.response_in', 'Response in', env.frame, 0, 0)));
+          saved.layer = null;
         }
       } else saved = null;
     } else {
@@ -1050,7 +1050,6 @@ export const smb2: Dissector<Smb2D> = {
   fields(l) {
     const out: Field[] = [];
     walk(l, out, { sess: null, frame: 0, ts: 0n, extra: null, mkData: null });
-    if (l.d.respIn > 0) out.push(gen(fUint('smb2.response_in', 'Response in', l.d.respIn, 0, 0)));
     return out;
   },
   column: () => 'SMB2',
@@ -1077,7 +1076,7 @@ export function smb2Layers(buf: Uint8Array, s: number, e: number, sess: Smb2Sess
     }
     const l = new Layer<Smb2D>(smb2, buf, p, end, {
       kind: magic === 0xfd ? 2 : magic === 0xfc ? 3 : 0, cmd: -1, resp: false, status: 0, info: '', prefix, quiet: k > 0, reqFrame: 0, dt: 0n, tree: null, shareType: 0,
-      level: -1, cls: -1, fsctl: -1, snap, respIn: 0,
+      level: -1, cls: -1, fsctl: -1, snap,
     });
     const extra: Layer[] = [];
     walk(l, null, { sess, frame, ts, extra, mkData });
