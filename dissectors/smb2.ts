@@ -33,9 +33,9 @@ export const NT_STATUS: Record<number, string> = {
   0xc000a100: 'STATUS_HASH_NOT_SUPPORTED', 0xc000a101: 'STATUS_HASH_NOT_PRESENT',
 };
 
-/** tshark's NT status text: the name, else "Unknown (0x…)". */
+/** tshark's NT status text: the name, else "Unknown (0xC0001234)" (upper-case hex, as tshark's Info). */
 export function ntStatusText(v: number): string {
-  return NT_STATUS[v] ?? `Unknown (0x${hexN(v, 8).slice(2)})`;
+  return NT_STATUS[v] ?? `Unknown (0x${v.toString(16).toUpperCase().padStart(8, '0')})`;
 }
 
 const CMDS = [
@@ -119,8 +119,10 @@ const MAX_STATE = 20000;
 export function newSmb2Session(): Smb2Session {
   return { pending: new Map(), tids: new Map(), fids: new Map() };
 }
-function bounded<K, V>(m: Map<K, V>, k: K, v: V): void {
-  if (m.size >= MAX_STATE) m.delete(m.keys().next().value as K);
+/** Requests waiting for their response: each keeps its layer (for smb2.response_in), so fewer are kept. */
+const MAX_PENDING = 4096;
+function bounded<K, V>(m: Map<K, V>, k: K, v: V, cap = MAX_STATE): void {
+  if (m.size >= cap) m.delete(m.keys().next().value as K);
   m.set(k, v);
 }
 
@@ -393,7 +395,7 @@ function walk(l: Layer<Smb2D>, out: Field[] | null, env: WalkEnv): void {
       } else saved = null;
     } else {
       saved = { frame: env.frame, ts: env.ts, cmd, name: '', level: -1, cls: -1, fsctl: -1, pattern: '', layer: l };
-      if (!(u32le(b, s + 24) === 0xffffffff && u32le(b, s + 28) === 0xffffffff)) bounded(sess.pending, msgKey, saved);
+      if (!(u32le(b, s + 24) === 0xffffffff && u32le(b, s + 28) === 0xffffffff)) bounded(sess.pending, msgKey, saved, MAX_PENDING);
     }
   }
   let info = `${cmdName(cmd)} ${resp ? 'Response' : 'Request'}`;

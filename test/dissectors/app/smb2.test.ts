@@ -17,7 +17,7 @@ import type { Frame } from '../../../src/capture/types.js';
 import { Dissection, walkFields } from '../../../src/dissect/chain.js';
 import type { Layer } from '../../../src/dissect/layer.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
-import { newSmb2Session, smb2Layers } from '../../../dissectors/smb2.js';
+import { newSmb2Session, ntStatusText, smb2Layers } from '../../../dissectors/smb2.js';
 import { dissectorErrors, problemsOf } from '../../helpers/problems.js';
 import { fieldsLike, runCli } from '../../helpers/cli.js';
 import { tcpFrame, ACK, PSH, SYN } from '../../helpers/tcp-frames.js';
@@ -112,6 +112,15 @@ describe('SMB2 as tshark 4.0 shows it', () => {
     expect(inKeys).toEqual(['44']);
     expect(rows[43].values.get('smb2.response_to')).toBe('43');
     expect(rows[43].values.get('smb2.tree')).toBe('\\\\127.0.0.1\\share');
+  });
+
+  it('NT status names as tshark writes them in Info, an unknown one in upper-case hex', () => {
+    expect(ntStatusText(0)).toBe('STATUS_SUCCESS');
+    expect(ntStatusText(0xc0000016)).toBe('STATUS_MORE_PROCESSING_REQUIRED');
+    expect(ntStatusText(0x80000006)).toBe('STATUS_NO_MORE_FILES');
+    expect(ntStatusText(0xc0000011)).toBe('STATUS_END_OF_FILE');
+    // tshark: "Read Response, Error: Unknown (0xC0001234)"
+    expect(ntStatusText(0xc0001234)).toBe('Unknown (0xC0001234)');
   });
 
   it('cut and lying bytes: malformed where a length lies or a header is cut inside its message, truncated under the snaplen', () => {
