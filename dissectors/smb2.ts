@@ -160,8 +160,9 @@ const GUID_HEX = (b: Uint8Array, at: number) => {
 function fGuid(key: string, label: string, b: Uint8Array, at: number): Field {
   return fStr(key, label, GUID_HEX(b, at), at, 16);
 }
+/** (0 for bytes past the buffer: a header cut short still lists the fields that are there) */
 function u64le(b: Uint8Array, at: number): bigint {
-  return BigInt(u32le(b, at + 4)) * 4294967296n + BigInt(u32le(b, at));
+  return BigInt(u32le(b, at + 4) || 0) * 4294967296n + BigInt(u32le(b, at) || 0);
 }
 function fU64(key: string, label: string, b: Uint8Array, at: number): Field {
   const v = u64le(b, at);
