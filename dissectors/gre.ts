@@ -10,7 +10,7 @@
 // Without the sequence bit and with no bytes after the header there is no payload (tshark returns there).
 // GRE in GRE is bounded by the chain's layer limit (MAX_LAYERS).
 
-import { checksumFields, fBits, fBool, fBytes, fHex, fText, fUint, hexN, u16, u32 } from '../src/dissect/fields.js';
+import { bitsText, checksumFields, fBits, fBool, fBytes, fHex, fText, fUint, hexN, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -60,16 +60,6 @@ function headerLen(b: Uint8Array, s: number, end: number, flags: number, ppp: bo
 }
 
 /** tshark's bit drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
-function bitsText(v: number, mask: number, nbits: number): string {
-  let s = '';
-  for (let i = nbits - 1; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
-}
-
 function sum16(b: Uint8Array, s: number, e: number): number {
   let sum = 0;
   let i = s;

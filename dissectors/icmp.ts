@@ -5,7 +5,7 @@
 
 import { finish, onesSum } from '../src/dissect/checksum.js';
 import type { IpD } from '../src/dissect/decoded.js';
-import { absTimeText, checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32, u32le } from '../src/dissect/fields.js';
+import { absTimeText, bitsText, checksumFields, fBits, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, gen, hexN, u16, u32, u32le } from '../src/dissect/fields.js';
 import { epochText } from '../src/dissect/frame.js';
 import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
@@ -262,15 +262,6 @@ const MIP_FLAGS: [number, string, string][] = [
   [0x0040, 'icmp.mip.x', 'Revocation support'],
 ];
 
-function bitPic16(v: number, mask: number): string {
-  let s = '';
-  for (let b = 15; b >= 0; b--) {
-    s += (mask >> b) & 1 ? ((v >> b) & 1 ? '1' : '0') : '.';
-    if (b % 4 === 0 && b > 0) s += ' ';
-  }
-  return s;
-}
-
 /** Wireshark's time_secs_to_str: "3 minutes, 20 seconds", "10 seconds", "1 hour". */
 function secsText(t: number): string {
   if (t === 0) return '0 seconds';
@@ -308,12 +299,12 @@ function mipExtensions(buf: Uint8Array, q: number, end: number, out: Field[]): v
         ff.text = `Flags: ${ff.show}${set.length ? ', ' + set.join(', ') : ''}`;
         ff.children = MIP_FLAGS.map(([m, k, n]) => {
           const b = fBool(k, n, (fl & m) !== 0, a + 4, 2, m);
-          b.text = `${bitPic16(fl, m)} = ${n}: ${fl & m ? 'True' : 'False'}`;
+          b.text = `${bitsText(fl, m, 16)} = ${n}: ${fl & m ? 'True' : 'False'}`;
           return b;
         });
         const rs = fHex('icmp.mip.reserved', 'Reserved', fl & 0x3f, a + 4, 2);
         rs.mask = 0x3f;
-        rs.text = `${bitPic16(fl, 0x3f)} = Reserved: ${hexN(fl & 0x3f, 2)}`;
+        rs.text = `${bitsText(fl, 0x3f, 16)} = Reserved: ${hexN(fl & 0x3f, 2)}`;
         ff.children.push(rs);
         kids.push(ff);
         for (let c = a + 6; c + 4 <= e; c += 4) kids.push(fIPv4('icmp.mip.coa', 'Care-Of-Address', buf, c));

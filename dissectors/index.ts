@@ -53,6 +53,8 @@ import { gssapi, ntlmssp, spnego } from './ntlmssp.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
+import { cldap } from './cldap.js';
+import { aoe } from './aoe.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
@@ -124,6 +126,8 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mysql,
   pptp,
   ldap,
+  cldap,
+  aoe,
   x11,
   rip,
   ripng,

@@ -11,10 +11,11 @@
 // length or a bad tag stops the message with a `malformed` problem (tshark's [Malformed Packet]).
 
 import { BER_MAX_DEPTH, berInt, isBerError, readTlv, type Tlv } from '../src/dissect/ber.js';
-import { fBool, fBytes, fStr, fText, fUint, gen, latin1Text } from '../src/dissect/fields.js';
+import { fBool, fBytes, fmtBytesSep, fStr, fText, fUint, gen, latin1Text, u32le } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { relTime } from '../src/analysis/dns-transactions.js';
+import { guid, MSCLDAP_KEYS, netlogonFields, ntVersionField } from './mscldap.js';
 
 export const LDAP_TCP_PORT = 389;
 
@@ -168,6 +169,10 @@ export interface LdapD {
   quiet: boolean;
   /** Info of the frame's earlier LDAP layers and the separator (a reassembled message before those whole in the frame). */
   prefix: string;
+  /** Between the messages' Info: ' | ' over TCP (tshark's fence per PDU), '' in a CLDAP datagram (one PDU). */
+  sep: string;
+  /** A CLDAP datagram: a message longer than the datagram is read as far as it goes. */
+  datagram: boolean;
 }
 
 class Stop {
@@ -193,11 +198,28 @@ interface Ctx {
   filterCount: number;
   extraProto: number;
   results: number;
+  /** Items running past `end` are clipped to it (a CLDAP datagram), and `cut` then set. */
+  clip: boolean;
+  end: number;
+  cut: boolean;
 }
 
-function tlvAt(c: Ctx, p: number, end: number): Tlv {
+/** A TLV clipped to the datagram's end (Ctx.clip): `rvend`, where its length says it ends. */
+interface Clipped extends Tlv {
+  rvend?: number;
+}
+
+/** The TLV at p inside [.., end); `reported`: where the container's length says it ends (past end when it was clipped). */
+function tlvAt(c: Ctx, p: number, end: number, reported = end): Tlv {
   const t = readTlv(c.buf, p, end);
   if (isBerError(t)) throw new Stop(t.at, `BER: ${t.why}`);
+  if (t.short && c.clip && end === c.end && t.vend <= reported) {
+    // a message cut by its datagram's end: read on as far as the bytes go (tshark's cut tvb; an item
+    // longer than its container is still an error)
+    c.cut = true;
+    const k: Clipped = { ...t, vend: end, short: false, rvend: t.vend };
+    return k;
+  }
   if (t.short) throw new Stop(p, `BER: length ${t.vend - t.vstart} of the item at ${p} runs past its container`);
   return t;
 }
@@ -292,7 +314,7 @@ function children(c: Ctx, t: Tlv): BadTlv[] {
   for (let p = t.vstart; p < t.vend; ) {
     let k: Tlv;
     try {
-      k = tlvAt(c, p, t.vend);
+      k = tlvAt(c, p, t.vend, (t as Clipped).rvend ?? t.vend);
     } catch (x) {
       if (!(x instanceof Stop)) throw x;
       out.push({ cls: -1, cons: false, tag: -1, start: p, vstart: p, vend: t.vend, short: true, bad: x });
@@ -325,6 +347,14 @@ function expect(_c: Ctx, t: BadTlv | undefined, what: string, at: number): Tlv {
 
 /** AttributeValue: bytes; text of a printable value; OIDs of the OID-valued types. */
 function attrValue(c: Ctx, t: Tlv, type: string, out: Field[]): void {
+  if (type === 'netlogon') {
+    // tshark's "netlogon" attribute dissector (case-sensitive: "Netlogon" stays bytes); read for its
+    // damage even without fields, which ends the message as tshark's exception does
+    const r = netlogonFields(c.buf, t.vstart, t.vend);
+    if (c.out) for (const f of r.fields) out.push(f);
+    if (r.cut >= 0) throw new Stop(r.cut, 'netlogon value cut short');
+    return;
+  }
   if (!c.out) return;
   if (OID_ATTRS.has(type)) {
     const s = latin1Text(c.buf, t.vstart, t.vend);
@@ -340,6 +370,29 @@ function attrValue(c: Ctx, t: Tlv, type: string, out: Field[]): void {
   if (printable(c.buf, t.vstart, t.vend)) f.text = `AttributeValue: ${str(c, t)}`;
   else if (t.vend === t.vstart) f.text = 'AttributeValue: <MISSING>';
   out.push(f);
+}
+
+/**
+ * An AssertionValue of a filter, as tshark's ldap.cnf reads it: an LDAP ping's NtVer as its flag word
+ * (4 bytes, little endian: "0x00000016"), a 16-byte DomainGuid as a GUID, printable ASCII as text, any
+ * other bytes as colon-separated hex. Sets c.value for the filter string.
+ */
+function assertionValue(c: Ctx, vt: Tlv, out: Field[]): void {
+  const b = c.buf, s = vt.vstart, n = vt.vend - vt.vstart;
+  const desc = c.attrDesc ?? '';
+  if (desc.startsWith('NtVer')) {
+    if (n < 4) throw new Stop(s, 'NtVer value shorter than 4 bytes');
+    c.value = '0x' + u32le(b, s).toString(16).padStart(8, '0');
+    if (c.out) out.push(ntVersionField(b, s));
+    return;
+  }
+  if (n === 16 && desc.startsWith('DomainGuid')) {
+    c.value = guid(b, s);
+    if (c.out) out.push(fStr('ldap.guid', 'GUID', c.value, s, 16));
+    return;
+  }
+  c.value = printable(b, s, vt.vend) ? str(c, vt) : fmtBytesSep(b, s, vt.vend);
+  if (c.out) out.push(fStr('ldap.assertionValue', 'assertionValue', c.value, vt.start, vt.vend - vt.start));
 }
 
 /** PartialAttribute / Attribute: type, vals. */
@@ -447,8 +500,7 @@ function filter(c: Ctx, t: Tlv, choiceKey: string, choiceLabel: string, out: Fie
       const [a, v] = children(c, t);
       c.attrDesc = ldapString(c, expect(c, a, 'attributeDesc', t.vstart), 'ldap.attributeDesc', 'attributeDesc', el);
       const vt = expect(c, v, 'assertionValue', t.vend);
-      c.value = str(c, vt);
-      if (c.out) el.push(fStr('ldap.assertionValue', 'assertionValue', c.value, vt.start, vt.vend - vt.start));
+      assertionValue(c, vt, el);
       const op = choice === 3 ? '=' : choice === 5 ? '>=' : choice === 6 ? '<=' : '~=';
       c.filterStr = `(${c.attrDesc}${op}${c.value})`;
       break;
@@ -758,16 +810,17 @@ function protocolOp(c: Ctx, t: Tlv, out: Field[]): void {
 }
 
 /** One LDAPMessage at [s, e): Info text, fields when `out` is given; the problem, if any. */
-function message(buf: Uint8Array, s: number, e: number, it: LdapItem, out: Field[] | null): { info: string; op: number; id: number; stop: Stop | null; extraProto: number; oid: string | null; rc: number } {
+function message(buf: Uint8Array, s: number, e: number, it: LdapItem, out: Field[] | null, clip = false): { info: string; op: number; id: number; stop: Stop | null; extraProto: number; oid: string | null; rc: number } {
   const c: Ctx = {
     buf, out: out !== null, info: '', opPending: false, op: -1, messageId: 0, top: null, ldm: null, filterStr: null, attrDesc: null,
-    value: null, attrType: null, filterCount: 0, extraProto: 0, results: it.results,
+    value: null, attrType: null, filterCount: 0, extraProto: 0, results: it.results, clip, end: e, cut: false,
   };
   let oid: string | null = null;
   let rc = -1;
   const sink = out ?? [];
   try {
-    const t = tlvAt(c, s, e);
+    // a message longer than its datagram (`clip`): read what is there, as tshark does with a cut tvb
+    const t = tlvAt(c, s, e, Infinity);
     if (t.cls !== 0 || t.tag !== 16) throw new Stop(s, 'BER: LDAPMessage is not a SEQUENCE');
     const kids: Field[] = [];
     if (c.out) {
@@ -817,6 +870,7 @@ function message(buf: Uint8Array, s: number, e: number, it: LdapItem, out: Field
       tf.text = `Time: ${dt} seconds`;
       kids.push(rt, tf);
     }
+    if (c.cut) throw new Stop(e, 'LDAPMessage cut short by the end of the datagram');
     return { info: c.info, op: c.op, id: c.messageId, stop: null, extraProto: c.extraProto, oid, rc };
   } catch (x) {
     if (!(x instanceof Stop)) throw x;
@@ -903,7 +957,7 @@ function walk(l: Layer<LdapD>, fields: boolean): void {
     }
   }
   for (const it of l.d.items) {
-    const r = message(l.buf, it.start, it.end, it, out);
+    const r = message(l.buf, it.start, it.end, it, out, l.d.datagram);
     infos.push(r.info);
     extra += r.extraProto;
     if (r.stop !== null && first) l.problem('malformed', `LDAP: ${r.stop.why}`, Math.min(r.stop.at, it.end), l.end);
@@ -911,7 +965,7 @@ function walk(l: Layer<LdapD>, fields: boolean): void {
   }
   l.d.extraProto = extra;
   if (first) {
-    if (sasl === null) l.d.info = l.d.prefix + infos.join(' | ');
+    if (sasl === null) l.d.info = l.d.prefix + infos.join(l.d.sep);
     else if (sasl.sealed) {
       const n = l.end - sasl.payload;
       l.d.info = `SASL GSS-API Privacy: payload (${n} byte${n === 1 ? '' : 's'})`;
@@ -926,7 +980,7 @@ function walk(l: Layer<LdapD>, fields: boolean): void {
  * sealed (encrypted) payloads are counted, not read. Tokens other than CFX wrap: no messages.
  */
 export function ldapSaslLayer(sess: LdapSession, buf: Uint8Array, start: number, end: number, frame: number, ts: bigint): Layer<LdapD> {
-  const l = new Layer<LdapD>(ldap, buf, start, end, { items: [], info: null, fields: null, extraProto: 0, prefix: '', sasl: null, quiet: false });
+  const l = new Layer<LdapD>(ldap, buf, start, end, { items: [], info: null, fields: null, extraProto: 0, prefix: '', sasl: null, quiet: false, sep: ' | ', datagram: false });
   const t = start + 4;
   let payload = end;
   let sealed = false;
@@ -947,8 +1001,8 @@ export function ldapSaslLayer(sess: LdapSession, buf: Uint8Array, start: number,
 }
 
 /** The LDAP layer over the messages `items` (whole, in the frame or one reassembled message). */
-export function ldapLayer(buf: Uint8Array, start: number, end: number, items: LdapItem[], prefix = ''): Layer<LdapD> {
-  const l = new Layer<LdapD>(ldap, buf, start, end, { items, info: null, fields: null, extraProto: 0, prefix, sasl: null, quiet: false });
+export function ldapLayer(buf: Uint8Array, start: number, end: number, items: LdapItem[], prefix = '', dis: Dissector<LdapD> = ldap, sep = ' | '): Layer<LdapD> {
+  const l = new Layer<LdapD>(dis, buf, start, end, { items, info: null, fields: null, extraProto: 0, prefix, sasl: null, quiet: false, sep, datagram: sep === '' });
   walk(l, false);
   return l;
 }
@@ -972,7 +1026,8 @@ export const ldap: Dissector<LdapD> = {
     'ldap.matchingRule', 'ldap.matchValue', 'ldap.dnAttributes', 'ldap.objectName', 'ldap.PartialAttributeList_item_element', 'ldap.object',
     'ldap.modification', 'ldap.modification_item_element', 'ldap.operation', 'ldap.modification_element', 'ldap.entry', 'ldap.AttributeList_item_element',
     'ldap.newrdn', 'ldap.deleteoldrdn', 'ldap.newSuperior', 'ldap.ava_element', 'ldap.requestName', 'ldap.requestValue', 'ldap.responseName',
-    'ldap.response', 'ldap.responseValue', 'ldap.oid', 'ldap.SearchControlValue_element', 'ldap.size', 'ldap.cookie', 'ldap.response_to', 'ldap.time', 'ldap.sasl_buffer_length',
+    'ldap.response', 'ldap.responseValue', 'ldap.oid', 'ldap.SearchControlValue_element', 'ldap.size', 'ldap.cookie', 'ldap.response_to', 'ldap.time', 'ldap.sasl_buffer_length', 'ldap.guid',
+    ...MSCLDAP_KEYS,
   ],
   // reached through TCP reassembly (src/analysis/http/app.ts), not the port table
   registers: [],

@@ -8,7 +8,7 @@
 // with a two-letter subtype code, TTL, system name and description, each with a trailing space).
 // A TLV whose length runs past the frame ends dissection where tshark's read throws.
 
-import { fBool, fBytes, fHex, fIPv4, fIPv6, fMAC, fStr, fText, fUint, fmtIPv4, fmtIPv6, fmtMAC, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
+import { bitsText, fBool, fBytes, fHex, fIPv4, fIPv6, fMAC, fmtIPv4, fmtIPv6, fmtMAC, fStr, fText, fUint, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -54,19 +54,6 @@ export interface LldpD {
 }
 
 /** "0000 001. .... ...." over a 16-bit header under `mask`. */
-function bits16(v: number, mask: number): string {
-  let s = '';
-  for (let i = 15; i >= 0; i--) {
-    s += mask & (1 << i) ? ((v >> i) & 1 ? '1' : '0') : '.';
-    if (i % 4 === 0 && i > 0) s += ' ';
-  }
-  return s;
-}
-
-function bits8(v: number, mask: number): string {
-  return bits16(v, mask).slice(10);
-}
-
 const ouiText = (o: number) => {
   const h = o.toString(16).padStart(6, '0');
   return `${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}`;
@@ -93,9 +80,9 @@ function walk(l: Layer<LldpD>, out: Field[] | null, snapCut: ((at: number) => bo
     }
     const e = v + len;
     const tf = fUint('lldp.tlv.type', 'TLV Type', type, p, 2);
-    tf.text = `${bits16(h, 0xfe00)} = TLV Type: ${TLV_NAMES[type] ?? 'Unknown'} (${type})`;
+    tf.text = `${bitsText(h, 0xfe00, 16)} = TLV Type: ${TLV_NAMES[type] ?? 'Unknown'} (${type})`;
     const lf = fUint('lldp.tlv.len', 'TLV Length', len, p, 2);
-    lf.text = `${bits16(h, 0x01ff)} = TLV Length: ${len}`;
+    lf.text = `${bitsText(h, 0x01ff, 16)} = TLV Length: ${len}`;
     const kids: Field[] = [tf, lf];
     let title = TLV_NAMES[type] ?? 'Unknown TLV';
     if (type === 1 || type === 2) {
@@ -158,7 +145,7 @@ function walk(l: Layer<LldpD>, out: Field[] | null, snapCut: ((at: number) => bo
           const f = fHex(base, label, c, at, 2);
           f.children = CAPS.map(([k, name], i) => {
             const x = fBool(`${base}.${k}`, name, (c & (1 << i)) !== 0, at, 2, 1 << i);
-            x.text = `${bits16(c, 1 << i)} = ${name}: ${c & (1 << i) ? 'Capable' : 'Not capable'}`;
+            x.text = `${bitsText(c, 1 << i, 16)} = ${name}: ${c & (1 << i) ? 'Capable' : 'Not capable'}`;
             return x;
           });
           kids.push(f);
@@ -261,22 +248,22 @@ function org(b: Uint8Array, v: number, e: number, kids: Field[]): string {
       const an = b[d];
       const af = fHex('lldp.ieee.802_3.mac_phy_auto_neg_status', 'Auto-Negotiation Support/Status', an, d, 1);
       const s1 = fBool('lldp.ieee.802_3.mac_phy_auto_neg_status.supported', 'Auto-Negotiation', (an & 1) !== 0, d, 1, 0x01);
-      s1.text = `${bits8(an, 0x01)} = Auto-Negotiation: ${an & 1 ? 'Supported' : 'Not supported'}`;
+      s1.text = `${bitsText(an, 0x01, 8)} = Auto-Negotiation: ${an & 1 ? 'Supported' : 'Not supported'}`;
       const s2 = fBool('lldp.ieee.802_3.mac_phy_auto_neg_status.enabled', 'Auto-Negotiation', (an & 2) !== 0, d, 1, 0x02);
-      s2.text = `${bits8(an, 0x02)} = Auto-Negotiation: ${an & 2 ? 'Enabled' : 'Not enabled'}`;
+      s2.text = `${bitsText(an, 0x02, 8)} = Auto-Negotiation: ${an & 2 ? 'Enabled' : 'Not enabled'}`;
       af.children = [s1, s2];
       const caps = u16(b, d + 1);
       const cf = fHex('lldp.ieee.802_3.pmd_auto_neg_advertised_caps', 'PMD Auto-Negotiation Advertised Capability', caps, d + 1, 2);
       cf.children = PMD_BITS.map(([k, name], i) => {
         const x = fBool(`lldp.ieee.802_3.pmd_auto_neg_advertised_caps.${k}`, name, (caps & (1 << i)) !== 0, d + 1, 2, 1 << i);
-        x.text = `${bits16(caps, 1 << i)} = ${name}: ${caps & (1 << i) ? 'Capable' : 'Not capable'}`;
+        x.text = `${bitsText(caps, 1 << i, 16)} = ${name}: ${caps & (1 << i) ? 'Capable' : 'Not capable'}`;
         return x;
       });
       // tshark also reads the bits the other way round (some devices send them so)
       const inv = fText('Same in inverse (wrong) bitorder', d + 1, 2, PMD_BITS.map(([k, name], i) => {
         const m = 1 << (15 - i);
         const x = fBool(`lldp.ieee.802_3.pmd_auto_neg_advertised_caps_inv.${k}`, name, (caps & m) !== 0, d + 1, 2, m);
-        x.text = `${bits16(caps, m)} = ${name}: ${caps & m ? 'Capable' : 'Not capable'}`;
+        x.text = `${bitsText(caps, m, 16)} = ${name}: ${caps & m ? 'Capable' : 'Not capable'}`;
         return x;
       }));
       const mau = u16(b, d + 3);

@@ -10,22 +10,12 @@
 // Reads go field by field as tshark's do: a field past the end stops the layer there, marked truncated
 // (cut by the snaplen) or malformed (a length or offset that lies).
 
-import { fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, hexN, latin1Text, u16, u16le, u32le } from '../src/dissect/fields.js';
+import { bitsText, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, hexN, latin1Text, u16, u16le, u32le } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
 import { NAME_TYPES, readName } from './nbns.js';
 
 /** tshark's drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
-function bitsText(v: number, mask: number, nbits: number): string {
-  let s = '';
-  for (let i = nbits - 1; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
-}
-
 /** ", A, B": the labels of the set bits among a bitmask's children. */
 function setLabels(kids: Field[] | undefined): string {
   let t = '';

@@ -16,7 +16,7 @@
 // Every loop advances by the bytes it reads and stops at MAX_ITEMS.
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
-import { fBool, fBits, fBytes, fHex, fIPv4, fIPv6, fStr, fText, fUint, fmtIPv4, hexN, hide, u16, u32 } from '../src/dissect/fields.js';
+import { bitsText, fBits, fBool, fBytes, fHex, fIPv4, fIPv6, fmtIPv4, fStr, fText, fUint, hexN, hide, u16, u32 } from '../src/dissect/fields.js';
 import { Layer, ipLayerBefore } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -68,17 +68,6 @@ export interface OspfD {
   ckCalc: number;
   /** The fields, built by dissect()'s walk (it must find where tshark's reads stop anyway). */
   out: Field[];
-}
-
-/** tshark's bit drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
-function bitsText(v: number, mask: number, nbits: number): string {
-  let s = '';
-  for (let i = nbits - 1; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
 }
 
 type Bit = [key: string, label: string, mask: number, yes: string, no: string, summary?: string];

@@ -15,7 +15,7 @@
 // building the options); an option whose length runs past the options is marked on its length byte and
 // ends the options (tshark's expert warning, no [Malformed Packet]).
 
-import { fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
+import { bitsText, fBool, fBytes, fHex, fIPv4, fStr, fText, fUint, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, DissectContext, Field } from '../src/dissect/types.js';
 
@@ -111,16 +111,6 @@ export interface CpD {
 type OptFn = (b: Uint8Array, at: number, len: number) => { name: string; kids: Field[] };
 
 /** tshark's bit drawing of `mask` over an `nbits`-wide value: "..1. .... .... ....". */
-function bitsText(v: number, mask: number, nbits: number): string {
-  let s = '';
-  for (let i = nbits - 1; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
-}
-
 const ACCM_NAMES = ['NUL', 'SOH', 'STX', 'ETX', 'EOT', 'ENQ', 'ACK', 'BEL', 'BS', 'HT', 'LF', 'VT', 'FF', 'CR', 'SO', 'SI', 'DLE', 'DC1 (XON)', 'DC2', 'DC3 (XOFF)', 'DC4', 'NAK', 'SYN', 'ETB', 'CAN', 'EM', 'SUB', 'ESC', 'FS', 'GS', 'RS', 'US'];
 const ACCM_KEYS = ['nul', 'soh', 'stx', 'etx', 'eot', 'enq', 'ack', 'bel', 'bs', 'ht', 'lf', 'vt', 'ff', 'cr', 'so', 'si', 'dle', 'dc1', 'dc2', 'dc3', 'dc4', 'nak', 'syn', 'etb', 'can', 'em', 'sub', 'esc', 'fs', 'gs', 'rs', 'us'];
 const CALLBACK_OPS: Record<number, string> = {

@@ -11,7 +11,7 @@
 // directly after the text as tshark writes it); tshark reads the values Info needs before it builds its
 // tree, so a BPDU cut before the port identifier shows no fields at all.
 
-import { fBool, fBits, fBytes, fHex, fMAC, fStr, fText, fUint, fmtMAC, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
+import { bitsText, fBits, fBool, fBytes, fHex, fMAC, fmtMAC, fStr, fText, fUint, hexN, latin1Text, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -71,7 +71,7 @@ function flagsField(key: string, label: string, keyBase: string, fl: number, at:
   kids.push(bit('tc', 'Topology Change', 0x01));
   // tree lines say Yes/No and name the role
   for (const k of kids) {
-    const bits = fmtBitsLine(fl, k.mask ?? 0);
+    const bits = bitsText(fl, k.mask ?? 0, 8);
     k.text = k.key.endsWith('.port_role') ? `${bits} = Port Role: ${ROLES[role]} (${role})` : `${bits} = ${k.label}: ${yes(k.show === '1')}`;
   }
   f.text = `${label}: ${f.show}${names.length > 0 ? ', ' + names.join(', ') : ''}`;
@@ -80,15 +80,6 @@ function flagsField(key: string, label: string, keyBase: string, fl: number, at:
 }
 
 /** ".... 11.." for one byte under a mask. */
-function fmtBitsLine(v: number, mask: number): string {
-  let s = '';
-  for (let i = 7; i >= 0; i--) {
-    s += mask & (1 << i) ? ((v >> i) & 1 ? '1' : '0') : '.';
-    if (i === 4) s += ' ';
-  }
-  return s;
-}
-
 /** Seconds in 1/256 units, as tshark's FT_DOUBLE prints them. */
 function timer(key: string, label: string, b: Uint8Array, at: number): Field {
   const v = u16(b, at) / 256;
@@ -235,9 +226,9 @@ export const stp: Dissector<StpD> = {
         const r = s + MST_MIN + i * 16;
         const rid = u16(b, r + 1);
         const pr = fHex('mstp.msti.priority', 'Priority', rid >> 12, r + 1, 1);
-        pr.text = `${fmtBitsLine(b[r + 1], 0xf0)} = Priority: 0x${(rid >> 12).toString(16)}`;
+        pr.text = `${bitsText(b[r + 1], 0xf0, 8)} = Priority: 0x${(rid >> 12).toString(16)}`;
         const id = fUint('mstp.msti.msti_id', 'MSTID', rid & 0x0fff, r + 1, 2);
-        id.text = `.... ${fmtBitsLine(rid >> 8, 0x0f).slice(5)} ${fmtBitsLine(rid & 0xff, 0xff)} = MSTID: ${rid & 0x0fff}`;
+        id.text = `.... ${bitsText(rid >> 8, 0x0f, 8).slice(5)} ${bitsText(rid & 0xff, 0xff, 8)} = MSTID: ${rid & 0x0fff}`;
         const bp = fUint('mstp.msti.bridge_priority', 'Bridge Identifier Priority', b[r + 13] >> 4, r + 13, 1);
         const pp = fUint('mstp.msti.port_priority', 'Port identifier priority', b[r + 14] >> 4, r + 14, 1);
         kids.push(

@@ -10,7 +10,7 @@
 // cut are 'truncated'. The count is one byte, so the loop is bounded (255).
 
 import { finish, onesSum, pseudoSum } from '../src/dissect/checksum.js';
-import { checksumFields, fBits, fIPv4, fIPv6, fStr, fUint, hexN, u16 } from '../src/dissect/fields.js';
+import { bitsText, checksumFields, fBits, fIPv4, fIPv6, fStr, fUint, hexN, u16 } from '../src/dissect/fields.js';
 import { Layer, ipLayerBefore } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
@@ -41,15 +41,6 @@ class Stop {
   ) {}
 }
 
-function bits8(v: number, mask: number): string {
-  let s = '';
-  for (let i = 7; i >= 0; i--) {
-    s += mask & (1 << i) ? ((v >> i) & 1 ? '1' : '0') : '.';
-    if (i === 4) s += ' ';
-  }
-  return s;
-}
-
 function walk(b: Uint8Array, s: number, cap: number, d: VrrpD, v6: boolean, out: Field[]): void {
   const need = (at: number, n: number) => {
     if (at + n > cap) throw new Stop(at, n);
@@ -61,9 +52,9 @@ function walk(b: Uint8Array, s: number, cap: number, d: VrrpD, v6: boolean, out:
   const tv = fUint('vrrp.typever', 'VRRP message version and type', vt, s, 1);
   tv.text = `Version ${ver}, Packet type ${type} (${type === 1 ? 'Advertisement' : 'Unknown'})`;
   const vf = fBits('vrrp.version', 'VRRP protocol version', ver, s, 1, 0xf0);
-  vf.text = `${bits8(vt, 0xf0)} = VRRP protocol version: ${ver}`;
+  vf.text = `${bitsText(vt, 0xf0, 8)} = VRRP protocol version: ${ver}`;
   const tf = fBits('vrrp.type', 'VRRP packet type', type, s, 1, 0x0f);
-  tf.text = `${bits8(vt, 0x0f)} = VRRP packet type: ${type === 1 ? 'Advertisement' : 'Unknown'} (${type})`;
+  tf.text = `${bitsText(vt, 0x0f, 8)} = VRRP packet type: ${type === 1 ? 'Advertisement' : 'Unknown'} (${type})`;
   tv.children = [vf, tf];
   const prio = b[s + 2];
   const pf = fUint('vrrp.prio', 'Priority', prio, s + 2, 1);
@@ -73,12 +64,12 @@ function walk(b: Uint8Array, s: number, cap: number, d: VrrpD, v6: boolean, out:
   if (ver === 3) {
     need(s + 4, 1);
     const r = fBits('vrrp.reserved_mbz', 'Reserved', b[s + 4] >> 4, s + 4, 1, 0xf0);
-    r.text = `${bits8(b[s + 4], 0xf0)} = Reserved: ${b[s + 4] >> 4}`;
+    r.text = `${bitsText(b[s + 4], 0xf0, 8)} = Reserved: ${b[s + 4] >> 4}`;
     out.push(r);
     need(s + 4, 2);
     const iv = u16(b, s + 4);
     const it = fBits('vrrp.short_adver_int', 'Adver Int', iv & 0x0fff, s + 4, 2, 0x0fff);
-    it.text = `.... ${bits8(iv >> 8, 0x0f).slice(5)} ${bits8(iv & 0xff, 0xff)} = Adver Int: ${iv & 0x0fff}`;
+    it.text = `.... ${bitsText(iv >> 8, 0x0f, 8).slice(5)} ${bitsText(iv & 0xff, 0xff, 8)} = Adver Int: ${iv & 0x0fff}`;
     out.push(it);
   } else {
     need(s + 4, 1);

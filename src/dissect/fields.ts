@@ -189,6 +189,20 @@ function mk(key: string, label: string, value: FieldValue, show: string, start: 
   return { key, label, value, show, start, len, text: undefined, mask: undefined, children: undefined, generated: undefined, hidden: undefined };
 }
 
+/**
+ * The bits of `v` under `mask` as tshark draws them before a bitfield's text, `nbits` wide, most
+ * significant first in groups of four: ".... ..1." (v is the field's value, whatever its byte order).
+ */
+export function bitsText(v: number, mask: number, nbits: number): string {
+  let s = '';
+  for (let i = nbits - 1; i >= 0; i--) {
+    const m = 2 ** i;
+    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
+    if (i > 0 && i % 4 === 0) s += ' ';
+  }
+  return s;
+}
+
 /** Unsigned integer, decimal (BASE_DEC). */
 export function fUint(key: string, label: string, v: number, start: number, len: number): Field {
   return mk(key, label, v, String(v), start, len);

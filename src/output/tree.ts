@@ -44,7 +44,9 @@ export function fieldText(f: Field, buf: Uint8Array): string {
   let t: string;
   if (f.text !== undefined) t = f.text;
   else {
-    t = f.show === '' && f.key === '' ? f.label : `${f.label}: ${f.show}`;
+    // tshark writes at most 36 bytes of an FT_BYTES value in a tree label, then "…"
+    const show = f.value instanceof Uint8Array && f.value.length > 36 && f.show.length === f.value.length * 2 ? f.show.slice(0, 72) + '\u2026' : f.show;
+    t = show === '' && f.key === '' ? f.label : `${f.label}: ${show}`;
     if (f.mask !== undefined && f.mask !== 0) t = bitPattern(buf, f.start, f.len, f.mask) + ' = ' + t;
   }
   return f.generated ? '[' + t + ']' : t;
