@@ -5,7 +5,7 @@
 // host) and in the mechListMIC (the NTLMSSP verifier, a second "ntlmssp" in frame.protocols as in tshark).
 // Built by gssLayers() for the SMB2 dissector; every read is bounded by the blob, nothing throws.
 
-import { absTimeText, fBytes, fHex, fStr, fText, fUint, latin1Text, u16le, u32le } from '../src/dissect/fields.js';
+import { absTimeText, bitsText, fBytes, fHex, fStr, fText, fUint, latin1Text, u16le, u32le } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { isBerError, readTlv, type Tlv } from '../src/dissect/ber.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
@@ -102,21 +102,11 @@ export interface NtlmD {
   domain: string;
 }
 
-function bits32(v: number, mask: number): string {
-  let s = '';
-  for (let i = 31; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
-}
-
 function flagsField(b: Uint8Array, at: number): Field {
   const v = u32le(b, at);
   const f = fHex('ntlmssp.negotiateflags', 'Negotiate Flags', v, at, 4);
   f.text = `Negotiate Flags: ${f.show}${NTLM_FLAGS.filter(([m]) => (v & m) >>> 0 !== 0).map(([, n]) => `, ${n}`).join('')}`;
-  f.children = NTLM_FLAGS.map(([m, n]) => fText(`${bits32(v, m)} = ${n}: ${(v & m) >>> 0 !== 0 ? 'Set' : 'Not set'}`, at, 4));
+  f.children = NTLM_FLAGS.map(([m, n]) => fText(`${bitsText(v, m, 32)} = ${n}: ${(v & m) >>> 0 !== 0 ? 'Set' : 'Not set'}`, at, 4));
   return f;
 }
 

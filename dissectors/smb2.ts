@@ -8,7 +8,7 @@
 // Reads are bounded by the message: a field past its end stops the command there, marked truncated (the
 // snaplen cut the capture) or malformed (a length or offset that lies); nothing throws.
 
-import { fBytes, fHex, fStr, fText, fUint, gen, hexN, u16le, u32le } from '../src/dissect/fields.js';
+import { bitsText, fBytes, fHex, fStr, fText, fUint, gen, hexN, u16le, u32le } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 import { fFiletime, gssLayers, ntlmInfo, utf16Text, type GssSummary } from './ntlmssp.js';
@@ -188,21 +188,12 @@ function allOnes(b: Uint8Array, at: number): boolean {
   return true;
 }
 
-function bitLine(v: number, mask: number, nbits: number): string {
-  let s = '';
-  for (let i = nbits - 1; i >= 0; i--) {
-    const m = 2 ** i;
-    s += Math.floor(mask / m) % 2 ? (Math.floor(v / m) % 2 ? '1' : '0') : '.';
-    if (i > 0 && i % 4 === 0) s += ' ';
-  }
-  return s;
-}
 function fFlag(key: string, label: string, v: number, mask: number, nbits: number, at: number, len: number, yes: string, no: string): Field {
   const on = Math.floor(v / mask) % 2 === 1;
   const f = fUint(key, label, on ? 1 : 0, at, len);
   f.value = on;
   f.show = on ? '1' : '0';
-  f.text = `${bitLine(v, mask, nbits)} = ${label}: ${on ? yes : no}`;
+  f.text = `${bitsText(v, mask, nbits)} = ${label}: ${on ? yes : no}`;
   return f;
 }
 
