@@ -48,6 +48,8 @@ import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { browser, mailslot, nbdgm, nbss, smb } from './netbios.js';
+import { smb2 } from './smb2.js';
+import { gssapi, ntlmssp, spnego } from './ntlmssp.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
@@ -115,6 +117,10 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mailslot,
   browser,
   nbss,
+  smb2,
+  gssapi,
+  spnego,
+  ntlmssp,
   pfcp,
   bjnp,
   resp,

@@ -47,8 +47,8 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Seg
     const l = layers[i];
     const proto = l.dis.proto;
     if (proto === 'frame' || undissectedTcpData(layers, i)) continue;
-    // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item
-    if (l.dis === tlsQuic) continue;
+    // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item; an SMB2 security blob inside SMB2's
+    if (l.dis === tlsQuic || proto === 'gss-api' || proto === 'spnego' || proto === 'ntlmssp') continue;
     // an item of its own in tshark's tree, though not a name in frame.protocols
     if (proto === 'basicxid') {
       out.push(proto);
@@ -80,9 +80,10 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Seg
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
-      // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols;
-      // the X.509 protocols after TLS's (x509sat, x509ce, …) are inside TLS's item
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'tls') part = proto;
+      // SMB's mailslot, a second NBSS message in a segment and each further command of an SMB2 chain are
+      // items though not in frame.protocols; the X.509 protocols after TLS's (x509sat, x509ce, …) are
+      // inside TLS's item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'smb2' || proto === 'tls') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

@@ -35,6 +35,8 @@ import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
 import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSession, type LdapSession } from '../../../dissectors/ldap.js';
 import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT, smb, smbMagic } from '../../../dissectors/netbios.js';
 import { berMessageLength } from '../../dissect/ber.js';
+import { newSmb2Session, smb2, smb2Layers, SMB2_TCP_PORT, type Smb2Session } from '../../../dissectors/smb2.js';
+import { gssapi, ntlmssp, spnego } from '../../../dissectors/ntlmssp.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -174,6 +176,11 @@ export function guardedLayer(proto: string, make: () => Layer, dataDis: Dissecto
   }
 }
 
+/** "SMB" after the first byte at p: a compression transform header ("\xfcSMB"). */
+function smbTail(b: Uint8Array, p: number, e: number): boolean {
+  return e - p >= 4 && b[p + 1] === 0x53 && b[p + 2] === 0x4d && b[p + 3] === 0x42;
+}
+
 /** g_ascii_isprint. */
 function printable(c: number): boolean {
   return c >= 0x20 && c < 0x7f;
@@ -246,11 +253,17 @@ class AppStream {
   readonly ssh: SshSession | null;
   /** The LDAP session (LDAP): entry count, request frames by message ID, StartTLS. */
   readonly ldap: LdapSession | null;
+  /** The SMB2 state (NBSS, and direct-hosted SMB on TCP 445): requests by message id, trees, file names. */
+  smb2: Smb2Session | null = null;
+  /** Direct-hosted SMB (TCP 445): a 4-byte header with a 24-bit length. */
+  cifs = false;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
   readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
   /** HTTP over decrypted TLS (a key log): each direction's plaintext desegmented as HTTP; made when data is first decrypted. */
   inner: { conn: HttpConn; dirs: [DirDesegmenter, DirDesegmenter]; off: [number, number] } | null = null;
-  constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
+  constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number, cifs = false) {
+    this.cifs = cifs;
+    if (proto === 'nbss') this.smb2 = newSmb2Session();
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
     this.ldap = proto === 'ldap' ? newLdapSession() : null;
@@ -258,7 +271,7 @@ class AppStream {
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? NBSS_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? (cifs ? CIFS_FRAMER : NBSS_FRAMER) : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -329,6 +342,20 @@ const NBSS_FRAMER: AppParser = {
   measure(buf, eof) {
     const n = nbssLength(buf);
     return n > 0 ? n : eof ? buf.length : 0;
+  },
+  partialInfo: (buf) => nbssPartialInfo(buf),
+};
+
+/**
+ * Direct-hosted SMB on TCP 445 (RFC 1002's header without NetBIOS): a zero byte and a 24-bit length; bytes that
+ * start no message are handed out as they are (tshark's "NBSS Continuation Message").
+ */
+const CIFS_FRAMER: AppParser = {
+  measure(buf, eof) {
+    if (buf.length < 1) return 0;
+    if (buf[0] !== 0) return buf.length;
+    if (buf.length < 4) return eof ? buf.length : 0;
+    return 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3]);
   },
   partialInfo: (buf) => nbssPartialInfo(buf),
 };
@@ -621,6 +648,7 @@ export class TcpApp {
     const hi = Math.max(sp, dp);
     let proto: Proto | null = null;
     let toServer = true;
+    let cifs = false;
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
@@ -633,6 +661,10 @@ export class TcpApp {
     } else if (lo === NBSS_TCP_PORT || hi === NBSS_TCP_PORT) {
       proto = 'nbss';
       toServer = dp === NBSS_TCP_PORT;
+    } else if (lo === SMB2_TCP_PORT || hi === SMB2_TCP_PORT) {
+      proto = 'nbss';
+      cifs = true;
+      toServer = dp === SMB2_TCP_PORT;
     } else if (lo === LDAP_TCP_PORT || hi === LDAP_TCP_PORT) {
       proto = 'ldap';
       toServer = dp === LDAP_TCP_PORT;
@@ -669,7 +701,7 @@ export class TcpApp {
     }
     if (proto === null) return null;
     const clientDir = toServer ? dir : 1 - dir;
-    const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+    const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir, cifs);
     if (this.keylog !== null && st.tls !== null) st.tls.decrypt = new TlsDecryptor(this.keylog);
     return this.sparse ? st.sparse() : st;
   }
@@ -695,7 +727,7 @@ export class TcpApp {
         return;
       }
       if (st.proto === 'nbss') {
-        this.nbssHandle(r.messages, pkt, own);
+        this.nbssHandle(st, dir, r.messages, pkt, own);
         return;
       }
       if (st.mysql !== null) {
@@ -861,21 +893,34 @@ export class TcpApp {
    * An NBSS connection's completed messages: one layer per message (tshark's tree has one per PDU; a later
    * one whole in the same frame is not listed again in frame.protocols), a session message's payload as data.
    */
-  private nbssHandle(ms: readonly Message[], pkt: Packet | null, own: boolean): void {
+  private nbssHandle(st: AppStream, dir: number, ms: readonly Message[], pkt: Packet | null, own: boolean): void {
     let prevInFrame = false;
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    const ts = pkt?.frame.ts ?? st.lastDataTs[dir];
     for (const m of ms) {
       const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
       const quiet = inFrame && prevInFrame;
       prevInFrame = inFrame;
       const extra: Layer[] = [];
       const ls = this.groupedLayers('nbss', [m], pkt, (buf, s, e) => {
-        const l = nbssLayer(buf, s, e, quiet);
+        const l = nbssLayer(buf, s, e, quiet, st.cifs);
         const pl = nbssPayload(l);
+        const reas = buf !== pkt?.frame.data;
+        const kind = pl === null ? 0 : smbMagic(buf, pl[0], pl[1]);
+        if (pl !== null && (kind === 2 || (kind === 0 && buf[pl[0]] === 0xfc && smbTail(buf, pl[0], pl[1]))) && st.smb2 !== null) {
+          // SMB2/SMB3 (and its transform headers): the commands, their security blobs and data
+          const mkData = this.dataDis === undefined ? null : (b: Uint8Array, ds: number, de: number) => this.dataDis!.dissect(b, ds, de, this.ctx(pkt, []));
+          for (const x of smb2Layers(buf, pl[0], pl[1], st.smb2, frame, ts, m.cut !== null && m.snaplen, mkData)) {
+            if (reas) x.bufName = 'Reassembled TCP';
+            extra.push(x);
+          }
+          return l;
+        }
         // an SMB1 message: its header (wiretrace does not dissect SMB over TCP further); else data
-        const payloadDis = pl !== null && smbMagic(buf, pl[0], pl[1]) === 1 ? smb : this.dataDis;
+        const payloadDis = kind === 1 ? smb : this.dataDis;
         if (pl !== null && payloadDis !== undefined) {
           const dl = payloadDis.dissect(buf, pl[0], pl[1], this.ctx(pkt, []));
-          if (buf !== pkt?.frame.data) dl.bufName = 'Reassembled TCP';
+          if (reas) dl.bufName = 'Reassembled TCP';
           extra.push(dl);
         }
         return l;
@@ -1210,7 +1255,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys, ...smb2.fieldKeys, ...gssapi.fieldKeys, ...spnego.fieldKeys, ...ntlmssp.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };
