@@ -11,6 +11,7 @@ import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
+import { ExpertStat, expertAnalyzer, parseExpertArg } from '../analysis/expert.js';
 import { IoStat, ioStatAnalyzer, IoStatClock, IoStatError, parseIoStat, type IoStatSpec } from '../analysis/iostat.js';
 import { frameDissector } from '../dissect/frame.js';
 import { writeWhole } from '../output/writer.js';
@@ -128,6 +129,13 @@ function statsFrom(
       tables.push(f);
       // runs nothing itself (the tracker feeds it); being there keeps the TCP tracker running under -q
       extra.push({ name: 'follow', packet() {} });
+      continue;
+    }
+    const ex = parseExpertArg(z);
+    if (ex !== null) {
+      const s = new ExpertStat(ex.level);
+      tables.push(s);
+      extra.push(expertAnalyzer(s, filterOf(ex.filter, 'expert')));
       continue;
     }
     // stats_tree statistics: http,tree  http_req,tree  http_srv,tree  dns,tree  plen,tree  ptype,tree
