@@ -60,11 +60,14 @@ function item(out: ExpertItem[], severity: number, group: number, protocol: stri
 export class ExpertTracker {
   /** tcp.stream → direction bits of the sides that sent the first FIN (tshark's closing_initiator), per side address. */
   private readonly closing = new Map<number, string>();
+  /** Original length of the packet being walked. */
+  private frameLen = 0;
 
   /** The items of one packet, in the order tshark adds them. Call once per packet, in capture order. */
   items(pkt: Packet): ExpertItem[] {
     const out: ExpertItem[] = [];
     const fr = pkt.frame;
+    this.frameLen = fr.origLen;
     if (fr.comments) for (const c of fr.comments) item(out, COMMENT, G_COMMENTS, 'Frame', c);
     this.walk(pkt.layers, out, false);
     return out;
@@ -86,12 +89,21 @@ export class ExpertTracker {
         case 'http':
           httpChat(l, out);
           break;
+        case 'dns':
+          dnsRetransmission(l, out);
+          break;
         case 'eth':
+          ethSource(l, out);
+          trailerNote(l, layers, this.frameLen, after);
+          break;
         case 'vlan':
-          trailerNote(l, layers, i, after);
+        case 'sll':
+        case 'sll2':
+          trailerNote(l, layers, this.frameLen, after);
           break;
       }
       if (l.inner !== null) this.walk(l.inner, out, true);
+      if (knownProblems(l, out)) break;
       if (malformedAt(l)) {
         item(out, ERROR, G_MALFORMED, shortName(l, layers), 'Malformed Packet (Exception occurred)');
         break;
@@ -151,7 +163,7 @@ export class ExpertTracker {
       const dsack = ((re - d.ack) | 0) <= 0 || (o.sack.length > 1 && ((le - o.sack[1][0]) | 0) >= 0 && ((re - o.sack[1][1]) | 0) <= 0);
       if (dsack) item(out, WARN, G_SEQUENCE, 'TCP', 'D-SACK Sequence');
     }
-    if (flags & TCP_SYN && o.mss === undefined) item(out, NOTE, G_PROTOCOL, 'TCP', 'The SYN packet does not contain a MSS option');
+    if (flags & TCP_SYN && d.hdrLen > 20 && o.mss === undefined) item(out, NOTE, G_PROTOCOL, 'TCP', 'The SYN packet does not contain a MSS option');
     if (a !== null && a.flags !== 0) tcpAnalysis(a, out);
   }
 }
@@ -184,7 +196,7 @@ function httpChat(l: Layer, out: ExpertItem[]): void {
   for (const f of fs) {
     const c = f.children;
     if (c === undefined || !c.some((k) => k.key === 'http.request.method' || k.key === 'http.response.version')) continue;
-    item(out, CHAT, G_SEQUENCE, shortName(l, null), fieldText(f));
+    item(out, CHAT, G_SEQUENCE, l.dis.filterProto?.(l) === 'ssdp' ? 'SSDP' : 'HTTP', fieldText(f));
     return;
   }
 }
@@ -193,17 +205,66 @@ function fieldText(f: Field): string {
   return f.text ?? `${f.label}: ${f.show}`;
 }
 
-/** The Ethertype dissector's note on a trailer that is not zero padding (added after the payload). */
-function trailerNote(l: Layer, layers: readonly Layer[], i: number, after: ExpertItem[]): void {
-  void layers;
-  void i;
-  const fs = l.fields();
-  for (const f of fs) {
-    if (f.key === 'eth.trailer' || f.key === 'vlan.trailer') {
-      after.push({ severity: NOTE, group: G_PROTOCOL, protocol: 'Ethertype', summary: "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros." });
-      return;
+/**
+ * The Ethertype dissector's note on a trailer when the frame may have been padded (at least 60 bytes
+ * long, the trailer starting before byte 60) but no zero padding was found (add_ethernet_trailer);
+ * tshark adds it after the payload was dissected.
+ */
+function trailerNote(l: Layer, layers: readonly Layer[], frameLen: number, after: ExpertItem[]): void {
+  let trailer: Field | null = null;
+  for (const f of l.fields()) if (f.key.endsWith('.trailer')) trailer = f;
+  if (trailer === null) return;
+  for (const x of layers) {
+    if (x.proto !== 'eth' && x.proto !== 'vlan' && x.proto !== 'sll' && x.proto !== 'sll2') continue;
+    for (const f of x.fields()) if (f.key.endsWith('.padding')) return;
+  }
+  if (frameLen < 60 || trailer.start >= 60) return;
+  after.push({ severity: NOTE, group: G_PROTOCOL, protocol: 'Ethertype', summary: "Didn't find padding of zeros, and an undecoded trailer exists. There may be padding of non-zeros." });
+}
+
+/** Ethernet: a group address (I/G bit set) as the source. */
+function ethSource(l: Layer, out: ExpertItem[]): void {
+  if (l.end - l.start >= 12 && l.buf[l.start + 6] & 1) item(out, WARN, G_PROTOCOL, 'Ethernet', 'Source MAC must not be a group address: IEEE 802.3-2002, Section 3.2.3(b)');
+}
+
+const DNS_NAMES: Record<string, string> = { dns: 'DNS', mdns: 'mDNS', llmnr: 'LLMNR' };
+
+/** DNS: a repeated query or response (the DNS transactions analyzer's dns.retransmit_*_in). */
+function dnsRetransmission(l: Layer, out: ExpertItem[]): void {
+  const ex = l.extra;
+  if (ex === null) return;
+  const proto = DNS_NAMES[l.dis.filterProto?.(l) ?? 'dns'] ?? 'DNS';
+  for (const f of ex) {
+    if (f.key === 'dns.retransmit_request_in') item(out, WARN, G_PROTOCOL, proto, `DNS query retransmission. Original request in frame ${f.show}`);
+    else if (f.key === 'dns.retransmit_response_in') item(out, WARN, G_PROTOCOL, proto, `DNS response retransmission. Original response in frame ${f.show}`);
+  }
+}
+
+/**
+ * Problems whose text is tshark's own expert item (or maps to one): the item, with its severity
+ * and group. True when one of them ends the dissection (tshark shows no exception then).
+ */
+const KNOWN: { re: RegExp; severity: number; group: number; protocol: string; text?: string }[] = [
+  { re: /^IPv4 total length exceeds packet length \(\d+ bytes\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
+  { re: /^Bogus IP header length \(\d+, must be at least 20\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
+  {
+    re: /^TCP header length \d+ exceeds the segment/, severity: WARN, group: G_MALFORMED, protocol: 'TCP',
+    text: 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)',
+  },
+];
+
+function knownProblems(l: Layer, out: ExpertItem[]): boolean {
+  const ps = l.problems;
+  if (ps === null) return false;
+  let stop = false;
+  for (const p of ps) {
+    for (const k of KNOWN) {
+      if (!k.re.test(p.message)) continue;
+      item(out, k.severity, k.group, k.protocol, k.text ?? p.message);
+      if (p.end >= l.end) stop = true;
     }
   }
+  return stop;
 }
 
 /** A 'malformed' problem that reaches the end of its layer: where tshark's dissector threw. */
