@@ -69,6 +69,7 @@ export class ExpertTracker {
     const fr = pkt.frame;
     this.frameLen = fr.origLen;
     if (fr.comments) for (const c of fr.comments) item(out, COMMENT, G_COMMENTS, 'Frame', c);
+    if (fr.data.length > fr.origLen) item(out, ERROR, G_MALFORMED, 'Frame', 'Frame length is less than captured length');
     this.walk(pkt.layers, out, false);
     return out;
   }
@@ -87,7 +88,11 @@ export class ExpertTracker {
           this.tcp(l, out);
           break;
         case 'http':
+        case 'ssdp':
           httpChat(l, out);
+          break;
+        case 'ipv6':
+          ipv6Routing(l.fields(), out);
           break;
         case 'dns':
           dnsRetransmission(l, out);
@@ -103,7 +108,7 @@ export class ExpertTracker {
           break;
       }
       if (l.inner !== null) this.walk(l.inner, out, true);
-      if (knownProblems(l, out)) break;
+      knownProblems(l, out);
       if (malformedAt(l)) {
         item(out, ERROR, G_MALFORMED, shortName(l, layers), 'Malformed Packet (Exception occurred)');
         break;
@@ -196,7 +201,7 @@ function httpChat(l: Layer, out: ExpertItem[]): void {
   for (const f of fs) {
     const c = f.children;
     if (c === undefined || !c.some((k) => k.key === 'http.request.method' || k.key === 'http.response.version')) continue;
-    item(out, CHAT, G_SEQUENCE, l.dis.filterProto?.(l) === 'ssdp' ? 'SSDP' : 'HTTP', fieldText(f));
+    item(out, CHAT, G_SEQUENCE, l.dis.proto === 'ssdp' ? 'SSDP' : 'HTTP', fieldText(f));
     return;
   }
 }
@@ -240,10 +245,7 @@ function dnsRetransmission(l: Layer, out: ExpertItem[]): void {
   }
 }
 
-/**
- * Problems whose text is tshark's own expert item (or maps to one): the item, with its severity
- * and group. True when one of them ends the dissection (tshark shows no exception then).
- */
+/** Problems whose text is tshark's own expert item (or maps to one): the item, with its severity and group. */
 const KNOWN: { re: RegExp; severity: number; group: number; protocol: string; text?: string }[] = [
   { re: /^IPv4 total length exceeds packet length \(\d+ bytes\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
   { re: /^Bogus IP header length \(\d+, must be at least 20\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
@@ -253,18 +255,18 @@ const KNOWN: { re: RegExp; severity: number; group: number; protocol: string; te
   },
 ];
 
-function knownProblems(l: Layer, out: ExpertItem[]): boolean {
+function knownProblems(l: Layer, out: ExpertItem[]): void {
   const ps = l.problems;
-  if (ps === null) return false;
-  let stop = false;
-  for (const p of ps) {
-    for (const k of KNOWN) {
-      if (!k.re.test(p.message)) continue;
-      item(out, k.severity, k.group, k.protocol, k.text ?? p.message);
-      if (p.end >= l.end) stop = true;
-    }
+  if (ps === null) return;
+  for (const p of ps) for (const k of KNOWN) if (k.re.test(p.message)) item(out, k.severity, k.group, k.protocol, k.text ?? p.message);
+}
+
+/** IPv6: a Type 0 (source route) or Type 1 (Nimrod) routing header, deprecated (RFC 5095). */
+function ipv6Routing(fs: readonly Field[], out: ExpertItem[]): void {
+  for (const f of fs) {
+    if (f.key === 'ipv6.routing.type' && (f.value === 0 || f.value === 1)) item(out, NOTE, G_DEPRECATED, 'IPv6 Routing', 'Routing header type is deprecated');
+    if (f.children !== undefined) ipv6Routing(f.children, out);
   }
-  return stop;
 }
 
 /** A 'malformed' problem that reaches the end of its layer: where tshark's dissector threw. */
