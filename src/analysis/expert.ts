@@ -380,3 +380,40 @@ export function expertAnalyzer(stat: ExpertStat, filter: { test(pkt: Packet): bo
     },
   };
 }
+
+/** The _ws.expert fields -T fields and -Y read (tshark's per-item "Expert Info" subtree). */
+export const EXPERT_FIELD_KEYS: readonly string[] = ['_ws.expert', '_ws.expert.message', '_ws.expert.severity', '_ws.expert.group'];
+
+/** Whether an -e list or a -Y filter's text names an _ws.expert field. */
+export function namesExpert(keys: readonly string[] | undefined, filterText: string | undefined): boolean {
+  if (keys !== undefined && keys.some((k) => k.startsWith('_ws.expert'))) return true;
+  return filterText !== undefined && filterText.includes('_ws.expert');
+}
+
+/**
+ * The analyzer that gives each packet its _ws.expert fields (on its last layer, one _ws.expert per
+ * item with message, severity and group under it). Added to a run only when -e or -Y names them.
+ */
+export function expertFieldsAnalyzer(): Analyzer {
+  const tracker = new ExpertTracker();
+  return {
+    name: 'expert',
+    fieldKeys: EXPERT_FIELD_KEYS,
+    packet(pkt) {
+      const items = tracker.items(pkt);
+      if (items.length === 0 || pkt.layers.length === 0) return;
+      const last = pkt.layers[pkt.layers.length - 1];
+      for (const it of items) {
+        const text = `Expert Info (${severityName(it.severity)}/${groupName(it.group)}): ${it.summary}`;
+        last.addExtra({
+          key: '_ws.expert', label: 'Expert Info', value: text, show: text, text, start: 0, len: 0, generated: true,
+          children: [
+            { key: '_ws.expert.message', label: 'Message', value: it.summary, show: it.summary, text: it.summary, start: 0, len: 0, generated: true },
+            { key: '_ws.expert.severity', label: 'Severity level', value: it.severity, show: String(it.severity), text: `Severity level: ${severityName(it.severity)}`, start: 0, len: 0, generated: true },
+            { key: '_ws.expert.group', label: 'Group', value: it.group, show: String(it.group), text: `Group: ${groupName(it.group)}`, start: 0, len: 0, generated: true },
+          ],
+        });
+      }
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
-import { ExpertStat, expertAnalyzer, parseExpertArg } from '../analysis/expert.js';
+import { ExpertStat, expertAnalyzer, expertFieldsAnalyzer, namesExpert, parseExpertArg } from '../analysis/expert.js';
 import { IoStat, ioStatAnalyzer, IoStatClock, IoStatError, parseIoStat, type IoStatSpec } from '../analysis/iostat.js';
 import { frameDissector } from '../dissect/frame.js';
 import { writeWhole } from '../output/writer.js';
@@ -218,6 +218,8 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
   const base = defaultAnalyzers(registry);
+  // the _ws.expert fields: only for a run whose -e or -Y names them (nothing on any other run's path)
+  if (namesExpert(raw.field, raw.displayFilter)) base.push(expertFieldsAnalyzer());
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, base), io.env);
   const count = parseCount(raw.count);
   const filter = displayFilterFrom(raw, registry, base);
