@@ -62,9 +62,15 @@ export class ExpertTracker {
   private readonly closing = new Map<number, string>();
   /** Original length of the packet being walked. */
   private frameLen = 0;
+  private tree = false;
 
-  /** The items of one packet, in the order tshark adds them. Call once per packet, in capture order. */
-  items(pkt: Packet): ExpertItem[] {
+  /**
+   * The items of one packet, in the order tshark adds them (its expert tap's order), or with `tree`
+   * in the order of the tree items they hang on (the _ws.expert fields' order: the Ethernet trailer
+   * note then sits with the link layer). Call once per packet, in capture order.
+   */
+  items(pkt: Packet, tree = false): ExpertItem[] {
+    this.tree = tree;
     const out: ExpertItem[] = [];
     const fr = pkt.frame;
     this.frameLen = fr.origLen;
@@ -100,12 +106,12 @@ export class ExpertTracker {
           break;
         case 'eth':
           ethSource(l, out);
-          trailerNote(l, layers, this.frameLen, after);
+          trailerNote(l, layers, this.frameLen, this.tree ? out : after);
           break;
         case 'vlan':
         case 'sll':
         case 'sll2':
-          trailerNote(l, layers, this.frameLen, after);
+          trailerNote(l, layers, this.frameLen, this.tree ? out : after);
           break;
       }
       if (l.inner !== null) this.walk(l.inner, out, true);
@@ -140,6 +146,10 @@ export class ExpertTracker {
     if (!d.ok || d.quotedSeq) return;
     const a = l.ann as TcpAnalysis | null;
     const flags = d.flags;
+    // the segment is shorter than the header says (tshark's check before the flags)
+    if (l.problems !== null && l.problems.some((p) => SHORT_SEGMENT.test(p.message))) {
+      item(out, WARN, G_MALFORMED, 'TCP', 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)');
+    }
     if (!(flags & TCP_ACK) && d.ack !== 0) item(out, NOTE, G_PROTOCOL, 'TCP', 'The acknowledgment number field is nonzero while the ACK flag is not set');
     if (flags & TCP_SYN) {
       if (flags & TCP_ACK) item(out, CHAT, G_SEQUENCE, 'TCP', `Connection establish acknowledge (SYN+ACK): server port ${d.srcport}`);
@@ -173,6 +183,8 @@ export class ExpertTracker {
     if (a !== null && a.flags !== 0) tcpAnalysis(a, out);
   }
 }
+
+const SHORT_SEGMENT = /^TCP header length \d+ exceeds the segment/;
 
 const ANALYSIS_SEVERITY: Record<number, number> = {
   [F.A_RETRANSMISSION]: NOTE, [F.A_FAST_RETRANSMISSION]: NOTE, [F.A_SPURIOUS_RETRANSMISSION]: NOTE, [F.A_OUT_OF_ORDER]: WARN,
@@ -260,10 +272,6 @@ function dnsTsig(fs: readonly Field[], out: ExpertItem[]): void {
 const KNOWN: { re: RegExp; severity: number; group: number; protocol: string; text?: string }[] = [
   { re: /^IPv4 total length exceeds packet length \(\d+ bytes\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
   { re: /^Bogus IP header length \(\d+, must be at least 20\)$/, severity: ERROR, group: G_PROTOCOL, protocol: 'IPv4' },
-  {
-    re: /^TCP header length \d+ exceeds the segment/, severity: WARN, group: G_MALFORMED, protocol: 'TCP',
-    text: 'Short segment. Segment/fragment does not contain a full TCP header (might be NMAP or someone else deliberately sending unusual packets)',
-  },
 ];
 
 function knownProblems(l: Layer, out: ExpertItem[]): void {
@@ -400,7 +408,7 @@ export function expertFieldsAnalyzer(): Analyzer {
     name: 'expert',
     fieldKeys: EXPERT_FIELD_KEYS,
     packet(pkt) {
-      const items = tracker.items(pkt);
+      const items = tracker.items(pkt, true);
       if (items.length === 0 || pkt.layers.length === 0) return;
       const last = pkt.layers[pkt.layers.length - 1];
       for (const it of items) {
