@@ -103,6 +103,17 @@ export class ExpertTracker {
         case 'dns':
           dnsRetransmission(l, out);
           dnsTsig(l.fields(), out);
+          dnsUndissected(l.fields(), out);
+          break;
+        case 'dhcp':
+          // a client that sends the seconds little-endian (tshark then reads them so: 1..255)
+          if (l.end - l.start >= 10 && l.buf[l.start + 8] !== 0 && l.buf[l.start + 9] === 0) {
+            item(out, NOTE, G_PROTOCOL, 'DHCP/BOOTP', 'Seconds elapsed appears to be encoded as little-endian');
+          }
+          break;
+        case 'x11':
+          // a request length of 0 (BIG-REQUESTS: the length follows in 32 bits)
+          for (const f of l.fields()) if (f.key === 'x11.request-length' && f.value === 0) item(out, WARN, G_PROTOCOL, 'X11', 'Bogus request length (0)');
           break;
         case 'eth':
           ethSource(l, out);
@@ -265,6 +276,18 @@ function dnsTsig(fs: readonly Field[], out: ExpertItem[]): void {
     if (f.key === 'dns.tsig.algorithm_name') alg = f.show;
     else if (f.key === 'dns.tsig.mac_size' && alg !== null && f.value !== 0) item(out, WARN, G_UNDECODED, 'DNS', `No dissector for algorithm:${alg}`);
     if (f.children !== undefined) dnsTsig(f.children, out);
+  }
+}
+
+/** Record types tshark 4.0's DNS dissector names but does not dissect (its "not implemented" note). */
+const DNS_UNDISSECTED = new Set([256]);
+
+function dnsUndissected(fs: readonly Field[], out: ExpertItem[]): void {
+  for (const f of fs) {
+    if (f.key === 'dns.resp.type' && DNS_UNDISSECTED.has(f.value as number)) {
+      item(out, NOTE, G_UNDECODED, 'DNS', `Dissector for DNS Type (${f.value as number}) code not implemented, Contact Wireshark developers if you want this supported`);
+    }
+    if (f.children !== undefined) dnsUndissected(f.children, out);
   }
 }
 
