@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 C=${WIRETRACE_CORPUS:-../shared/corpus}
 out=fixtures/expert
 mkdir -p "$out"
+rm -f "$out"/*.txt "$out"/*.arg
 # capture [argument]: what it exercises
 while IFS='|' read -r f z _; do
   f=$(echo "$f" | xargs); z=$(echo "$z" | xargs)
   if [ -z "$z" ]; then tshark -n -r "$C/$f" -q -z expert 2>/dev/null > "$out/${f%.*}.txt"
-  else n=$(ls "$out" | grep -c "^${f%.*}@" || true); tshark -n -r "$C/$f" -q -z "$z" 2>/dev/null > "$out/${f%.*}@$n.txt"; echo "$z" > "$out/${f%.*}@$n.arg"; fi
+  else n=$(ls "$out" | grep -c "^${f%.*}@.*\.arg$" || true); tshark -n -r "$C/$f" -q -z "$z" 2>/dev/null > "$out/${f%.*}@$n.txt"; echo "$z" > "$out/${f%.*}@$n.arg"; fi
 done <<'LIST'
 tcp-reassembly-retrans-lost-segments.pcap |  | retransmissions, lost segments, IPv4 length errors
 tcp-reassembly-retrans-lost-segments.pcap | expert,warn | warnings and errors only
@@ -51,4 +52,17 @@ ipv6-ext-hbh-dst-rt-frag-udp.pcap         |  | 33 routing headers in one packet
 dns-notify-vlan.pcap                      |  | group address as the Ethernet source
 eth-trailer-padding-mixed.pcap            |  | trailer after zero padding: no note
 dns-caa.pcap                              |  | no expert item: nothing printed
+dns-uri-rr.pcap                           |  | a record type tshark 4.0 does not dissect
+raw-ip-http-pipelined-dns-mixed.pcap      |  | DHCP seconds sent little-endian
 LIST
+# captures whose summary wiretrace does not reproduce (why: KNOWN_DIFFERENT in the test); the test
+# checks they still differ, so one that becomes equal is noticed and moved to the list above
+mkdir -p "$out/known-different"
+rm -f "$out/known-different"/*.txt
+for f in tcp-zero-window-keepalive-probes.pcapng dns-tcp-axfr.pcapng http-chunked-response-jpeg.pcap \
+  ipv6-options-ospf-icmpv6-mld.pcapng malformed-dns-forward-pointer.pcap malformed-ipv6-ext-header-truncated.pcap \
+  malformed-ipv6-frag-negative-length.pcap malformed-pcap-usec-ge-1e6.pcap mixed-browsing-dns-http.pcapng \
+  mixed-wireshark-samples-nrb.pcapng pcapng-11if-eth-null-raw.pcapng pcapng-be-raw-ipv4-udp.pcapng \
+  pcapng-eth-sll-comments.pcapng tcp-dup-ack-sack-http.pcapng tcp-seq-wraparound-http.pcap; do
+  tshark -n -r "$C/$f" -q -z expert 2>/dev/null > "$out/known-different/${f%.*}.txt"
+done
