@@ -111,3 +111,17 @@ describe('_ws.expert fields', () => {
     expect(warn.out).toBe('2\n');
   });
 });
+
+describe('-z expert on the command line', () => {
+  it('a bad filter is a one-line usage error', async () => {
+    const bad = await runCli(['read', corpusCapture('http-get-simple'), '-q', '-z', 'expert,warn,tcp.port ==']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/^wiretrace: bad display filter \(-z expert\) "tcp.port ==": [^\n]*\n$/);
+  });
+
+  it('with packets: the table, then the summary', async () => {
+    const r = await runCli(['read', corpusCapture('tcp-refused-rst'), '-z', 'expert,warn']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/\[RST, ACK\][^\n]*\n\nWarns \(1\)\n=============\n   Frequency      Group           Protocol  Summary\n           1   Sequence                TCP  Connection reset \(RST\)\n$/);
+  });
+});
