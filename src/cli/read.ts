@@ -218,8 +218,8 @@ export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptio
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
   const base = defaultAnalyzers(registry);
-  // the _ws.expert fields: only for a run whose -e or -Y names them (nothing on any other run's path)
-  if (namesExpert(raw.field, raw.displayFilter)) base.push(expertFieldsAnalyzer());
+  // the _ws.expert fields: only for a run whose -e, -Y or a -z filter names them (nothing on any other run's path)
+  if (namesExpert(raw.field, [raw.displayFilter ?? '', ...(raw.z ?? [])].join('\n'))) base.push(expertFieldsAnalyzer());
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, base), io.env);
   const count = parseCount(raw.count);
   const filter = displayFilterFrom(raw, registry, base);

@@ -113,6 +113,12 @@ describe('_ws.expert fields', () => {
 });
 
 describe('-z expert on the command line', () => {
+  it('a -z filter may name _ws.expert (io,stat counts the packets with a warning, as tshark)', async () => {
+    const r = await runCli(['read', corpusCapture('tcp-fast-retransmit-dupacks'), '-q', '-z', 'io,stat,0,_ws.expert.severity == 6291456']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('|  0.0 <> 61.0 |      1 |    54 |       |\n');
+  });
+
   it('a bad filter is a one-line usage error', async () => {
     const bad = await runCli(['read', corpusCapture('http-get-simple'), '-q', '-z', 'expert,warn,tcp.port ==']);
     expect(bad.code).toBe(2);
