@@ -58,7 +58,11 @@ function item(out: ExpertItem[], severity: number, group: number, protocol: stri
 
 /** Per-capture state some items need (TCP's closing initiator), kept by the ExpertTracker. */
 export class ExpertTracker {
-  /** tcp.stream → direction bits of the sides that sent the first FIN (tshark's closing_initiator), per side address. */
+  /**
+   * tcp.stream → the sides ('a' first sender, 'b' the other) that initiated the closing (tshark's
+   * closing_initiator): the first to send a FIN while the other had not. One short string per stream
+   * that saw a FIN.
+   */
   private readonly closing = new Map<number, string>();
   /** Original length of the packet being walked. */
   private frameLen = 0;
@@ -128,7 +132,7 @@ export class ExpertTracker {
       if (l.inner !== null) this.walk(l.inner, out, true);
       knownProblems(l, out);
       if (malformedAt(l)) {
-        item(out, ERROR, G_MALFORMED, shortName(l, layers), 'Malformed Packet (Exception occurred)');
+        item(out, ERROR, G_MALFORMED, shortName(l), 'Malformed Packet (Exception occurred)');
         break;
       }
     }
@@ -320,14 +324,16 @@ function malformedAt(l: Layer): boolean {
 }
 
 /** tshark's short protocol name for a layer (the Protocol column's word where the layer sets it). */
-function shortName(l: Layer, layers: readonly Layer[] | null): string {
+function shortName(l: Layer): string {
   const dis = l.dis;
+  if (dis.proto === 'dns') return DNS_NAMES[dis.filterProto?.(l) ?? 'dns'] ?? 'DNS';
+  const fixed = SHORT_NAMES[dis.proto];
+  if (fixed !== undefined) return fixed;
   const col = dis.column !== undefined ? dis.column(l as never) : '';
-  void layers;
-  return col !== '' ? col : SHORT_NAMES[dis.proto] ?? dis.proto.toUpperCase();
+  return col !== '' ? col : dis.proto.toUpperCase();
 }
 
-const SHORT_NAMES: Record<string, string> = { ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet', frame: 'Frame' };
+const SHORT_NAMES: Record<string, string> = { ip: 'IPv4', ipv6: 'IPv6', eth: 'Ethernet', frame: 'Frame', http: 'HTTP', ssdp: 'SSDP', tcp: 'TCP', udp: 'UDP' };
 
 // ---------------------------------------------------------------------------------------------
 // -z expert[,error|,warn|,note|,chat|,comment][,FILTER]
