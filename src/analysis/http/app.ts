@@ -62,64 +62,42 @@ interface SegsD {
   segs: { frame: number; len: number }[];
   total: number;
 }
-export const tcpSegmentsLayer: Dissector<SegsD> = {
-  proto: 'tcp.segments',
-  name: 'Reassembled TCP Segments',
-  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
-  fieldKeys: ['tcp.segment', 'tcp.segment.count', 'tcp.reassembled.length'],
-  dissect() {
-    throw new Error('built by the TCP application analyzer');
-  },
-  fields(l) {
-    const out: Field[] = [];
-    let at = 0;
-    for (const s of l.d.segs) {
-      const f = fUint('tcp.segment', 'Frame', s.frame, at, s.len);
-      f.text = s.len === 0 ? `Frame: ${s.frame} (no data)` : `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
-      out.push(gen(f));
-      at += s.len;
-    }
-    out.push(gen(fUint('tcp.segment.count', 'Segment count', l.d.segs.length, 0, 0)));
-    out.push(gen(fUint('tcp.reassembled.length', 'Reassembled TCP length', l.d.total, 0, l.d.total)));
-    return out;
-  },
-  title(l) {
-    const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
-    return `[${l.d.segs.length} Reassembled TCP Segments (${l.d.total} bytes): ${list}]`;
-  },
-  column: () => '',
-  info: () => null,
-};
-
-/** "[3 Reassembled TLS segments (34092 bytes): #19(16384), …]": decrypted records joined into one message above TLS. */
-export const tlsSegmentsLayer: Dissector<SegsD> = {
-  proto: 'tls.segments',
-  name: 'Reassembled TLS segments',
-  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
-  fieldKeys: ['tls.segment', 'tls.segment.count', 'tls.reassembled.length'],
-  dissect() {
-    throw new Error('built by the TCP application analyzer');
-  },
-  fields(l) {
-    const out: Field[] = [];
-    let at = 0;
-    for (const s of l.d.segs) {
-      const f = fUint('tls.segment', 'TLS segment', s.frame, at, s.len);
-      f.text = `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
-      out.push(gen(f));
-      at += s.len;
-    }
-    out.push(gen(fUint('tls.segment.count', 'Segment count', l.d.segs.length, 0, 0)));
-    out.push(gen(fUint('tls.reassembled.length', 'Reassembled PDU length', l.d.total, 0, l.d.total)));
-    return out;
-  },
-  title(l) {
-    const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
-    return `[${l.d.segs.length} Reassembled TLS segments (${l.d.total} bytes): ${list}]`;
-  },
-  column: () => '',
-  info: () => null,
-};
+/**
+ * The layer listing the pieces a message was joined from: "[3 Reassembled TCP Segments (4380 bytes): #4(1460),
+ * …]" (tcp.segment…) or, over decrypted TLS records, "[2 Reassembled TLS segments (…)]" (tls.segment…).
+ */
+function segmentsDissector(p: 'tcp' | 'tls', name: string, segLabel: string, totalLabel: string): Dissector<SegsD> {
+  return {
+    proto: `${p}.segments`,
+    name,
+    protocolsPart: () => '', // not a protocol for tshark's frame.protocols
+    fieldKeys: [`${p}.segment`, `${p}.segment.count`, `${p}.reassembled.length`],
+    dissect() {
+      throw new Error('built by the TCP application analyzer');
+    },
+    fields(l) {
+      const out: Field[] = [];
+      let at = 0;
+      for (const s of l.d.segs) {
+        const f = fUint(`${p}.segment`, segLabel, s.frame, at, s.len);
+        f.text = s.len === 0 && p === 'tcp' ? `Frame: ${s.frame} (no data)` : `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
+        out.push(gen(f));
+        at += s.len;
+      }
+      out.push(gen(fUint(`${p}.segment.count`, 'Segment count', l.d.segs.length, 0, 0)));
+      out.push(gen(fUint(`${p}.reassembled.length`, totalLabel, l.d.total, 0, l.d.total)));
+      return out;
+    },
+    title(l) {
+      const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
+      return `[${l.d.segs.length} ${name} (${l.d.total} bytes): ${list}]`;
+    },
+    column: () => '',
+    info: () => null,
+  };
+}
+export const tcpSegmentsLayer = segmentsDissector('tcp', 'Reassembled TCP Segments', 'Frame', 'Reassembled TCP length');
+export const tlsSegmentsLayer = segmentsDissector('tls', 'Reassembled TLS segments', 'TLS segment', 'Reassembled PDU length');
 
 interface SegD {
   len: number;
