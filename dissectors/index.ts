@@ -52,6 +52,7 @@ import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { cldap } from './cldap.js';
+import { sip } from './sip.js';
 import { aoe } from './aoe.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
@@ -99,6 +100,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pap,
   pppComp,
   // -- application layer
+  sip, // before the other UDP heuristics: tshark's port table (5060) comes first
   dns,
   dhcp,
   dhcpv6,
