@@ -1,0 +1,84 @@
+// SIP and SDP (dissectors/sip.ts, sdp.ts) against tshark 4.0.17: fixtures/sip-messages.pcap (scripts/sip-fixture.py:
+// an INVITE dialog with SDP offer and answer and a retransmitted INVITE, REGISTER with 401 and the bindings
+// cases, OPTIONS, MESSAGE, SUBSCRIBE/NOTIFY, CANCEL and 487, compact headers, damaged messages) and
+// fixtures/sip-sipp.pcap (two calls between sipp's UAC and UAS, scripts/sip-sipp.sh), in columns,
+// frame.protocols and the sip.*/sdp.* keys (scripts/sip-fixture.sh); the tree of an INVITE with SDP; every
+// prefix of a message and random bytes on 5060.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Dissection } from '../../../src/dissect/chain.js';
+import { defaultRegistry } from '../../../dissectors/index.js';
+import { udpFrame } from '../../helpers/packets.js';
+import { fieldsOf, runCli } from '../../helpers/cli.js';
+import { expectClean } from '../../helpers/problems.js';
+
+const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
+const MESSAGES = join(FIX, 'sip-messages.pcap');
+const SIPP = join(FIX, 'sip-sipp.pcap');
+
+const INVITE = new TextEncoder().encode(
+  'INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport\r\n' +
+    'From: "Alice" <sip:alice@atlanta.example.com>;tag=1\r\nTo: <sip:bob@biloxi.example.com>\r\nCall-ID: x@y\r\nCSeq: 1 INVITE\r\n' +
+    'Contact: <sip:alice@192.0.2.10:5060;transport=udp>;expires=60, *\r\nWWW-Authenticate: Digest realm="r", nonce="n"\r\n' +
+    'Content-Type: application/sdp\r\nContent-Length: 120\r\n\r\n' +
+    'v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10/127/2\r\nb=AS:64\r\nt=0 0\r\nm=audio 49170/2 RTP/AVP 0 101\r\na=fmtp:101 0-15\r\nz\r\n',
+);
+
+describe('SIP and SDP as tshark 4.0 shows them', () => {
+  it('sip-messages.pcap: every cell equal', async () => {
+    const want = readFileSync(MESSAGES + '.tshark.tsv', 'utf8');
+    expect(want).toContain('SIP/SDP\tRequest: INVITE sip:bob@biloxi.example.com | \teth:ethertype:ip:udp:sip:sdp\t');
+    expect(want).toContain('SIP\tStatus: 200 OK (REGISTER)  (1 binding) | \t');
+    expect(want).toContain('SIP\tRequest: REGISTER sip:registrar.example.com  (remove all bindings) | \t');
+    expect(want).toContain('SIP\tRequest: MESSAGE sip:user2@domain.com |  (text/plain)\teth:ethertype:ip:udp:sip:data-text-lines\t');
+    expect(want).toContain('SIP\tRequest: INVITE sip:bob@biloxi.example.com[Malformed Packet]\t');
+    expect(want).toContain('UDP\t5060 → 5060 Len=13\teth:ethertype:ip:udp:data\t');
+    expect(await fieldsOf(MESSAGES, want)).toBe(want);
+  });
+
+  it('sip-sipp.pcap (real sipp calls): every cell equal', async () => {
+    const want = readFileSync(SIPP + '.tshark.tsv', 'utf8');
+    expect(want).toContain('SIP\tStatus: 200 OK (BYE) | \t');
+    expect(await fieldsOf(SIPP, want)).toBe(want);
+  });
+
+  it('the tree of an INVITE with SDP', async () => {
+    const want = readFileSync(MESSAGES + '.frame1.tshark.txt', 'utf8');
+    const r = await runCli(['read', '-V', '--no-color', '-Y', 'frame.number == 1', MESSAGES]);
+    expect(r.out.slice(r.out.indexOf('Session Initiation Protocol'))).toBe(want);
+  });
+
+  it('display filters and the packet table', async () => {
+    const r = await runCli(['read', '-Y', 'sip.Method == "REGISTER" && sip.Contact', MESSAGES]);
+    expect(r.out.trim().split('\n')).toHaveLength(6);
+    const t = await runCli(['read', '-Y', 'sdp.media.port == 49170', SIPP]);
+    expect(t.out).toBe('');
+    const s = await runCli(['read', '-Y', 'sdp', SIPP]);
+    expect(s.out.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('every prefix of a message, and mutations of it: no dissector error', () => {
+    const reg = defaultRegistry();
+    for (let n = 0; n <= INVITE.length; n++) expectClean(new Dissection(reg).dissect(udpFrame(5060, 5060, INVITE.subarray(0, n))));
+    let seed = 5060;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+    for (let i = 0; i < 500; i++) {
+      const p = INVITE.slice();
+      for (let k = 0; k < 1 + (i % 8); k++) p[rnd() % p.length] = [0x0d, 0x0a, 0x3a, 0x3b, 0x3c, 0x3e, 0x22, 0x2c, 0x20, 0x3d, rnd()][rnd() % 11];
+      expectClean(new Dissection(reg).dissect(udpFrame(40000, 5060, p)));
+    }
+    for (let i = 0; i < 300; i++) {
+      const p = Uint8Array.from({ length: rnd() % 80 }, rnd);
+      expectClean(new Dissection(reg).dissect(udpFrame(5060, 40000, p)));
+    }
+  });
+
+  it('bounded: ten thousand header lines and a huge Content-Length', () => {
+    const head = 'OPTIONS sip:a@b SIP/2.0\r\n' + 'Via: SIP/2.0/UDP h;branch=z\r\n'.repeat(10000) + 'Content-Length: 99999999999\r\n\r\nx';
+    const pkt = new Dissection(defaultRegistry()).dissect(udpFrame(5060, 5060, new TextEncoder().encode(head).subarray(0, 60000)));
+    expectClean(pkt);
+    expect(pkt.layers.at(-1)!.proto).toBe('sip');
+  });
+});
