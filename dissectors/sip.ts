@@ -89,6 +89,12 @@ export interface SipD {
   info: string;
   /** Transaction results (null: not computed, e.g. no CSeq). */
   tx: SipTx | null;
+  /** Over TCP: the Info of the messages before this one in the frame (tshark appends them in one column). */
+  infoPrefix: string;
+  /** Over TCP: not the frame's first message (frame.protocols names "sip" once). */
+  more: boolean;
+  /** Where tshark's buffer for the message ends (the datagram's, the TCP segment's end): sip.msg_hdr runs to it. */
+  tvbEnd: number;
 }
 
 export interface SipTx {
@@ -389,7 +395,7 @@ export function parseSip(buf: Uint8Array, start: number, end: number): SipD | nu
   const e = le > start && buf[le - 1] === 0x0d ? le - 1 : le;
   const d: SipD = {
     kind: 'request', lineEnd: e, lineNext: le + 1, method: '', uri: '', uriAt: 0, code: 0, headers: [], headEnd: -1, bodyStart: end, bodyEnd: end,
-    callId: null, cseqSeq: null, cseqMethod: '', contentType: null, info: '', tx: null,
+    callId: null, cseqSeq: null, cseqMethod: '', contentType: null, info: '', tx: null, infoPrefix: '', more: false, tvbEnd: end,
   };
   if (startsWith(buf, start, e, 'SIP/2.0 ')) {
     d.kind = 'response';
@@ -528,7 +534,7 @@ export function parseSip(buf: Uint8Array, start: number, end: number): SipD | nu
 function notSip(): SipD {
   return {
     kind: 'request', lineEnd: 0, lineNext: 0, method: '', uri: '', uriAt: 0, code: 0, headers: [], headEnd: -1, bodyStart: 0, bodyEnd: 0,
-    callId: null, cseqSeq: null, cseqMethod: '', contentType: null, info: '', tx: null,
+    callId: null, cseqSeq: null, cseqMethod: '', contentType: null, info: '', tx: null, infoPrefix: '', more: false, tvbEnd: 0,
   };
 }
 
@@ -571,20 +577,79 @@ export const sip: Dissector<SipD> = {
   },
   protocolsPart(l) {
     const mt = bodyType(l.d);
+    if (l.d.more) return mt === null ? '' : mediaProtocol(mt);
     if (mt === null) return 'sip';
     return `sip:${mediaProtocol(mt)}`;
   },
   info(l) {
     const d = l.d;
-    if (d.headEnd < 0) return d.info;
+    if (d.headEnd < 0) return d.infoPrefix + d.info;
     const mt = bodyType(d);
     let suffix = '';
     if (mt !== null && mt !== 'application/sdp') {
       suffix = media(mt, () => ({ len: d.bodyEnd - d.bodyStart, head: l.buf.subarray(d.bodyStart, Math.min(d.bodyEnd, d.bodyStart + 16)) }), () => l.buf.subarray(d.bodyStart, d.bodyEnd), d.contentType ?? '').suffix;
     }
-    return `${d.info} | ${suffix}`;
+    return `${d.infoPrefix}${d.info} | ${suffix}`;
   },
 };
+
+// ---- SIP over TCP (src/analysis/http/app.ts reassembles; Content-Length frames the messages) -------
+
+export const SIP_TCP_PORT = 5060;
+
+/**
+ * The length of the SIP message at the start of `buf` (head, blank line, Content-Length bytes); 0 while
+ * the head or the body is incomplete; the whole buffer for bytes that start no SIP message.
+ */
+export function sipMessageLength(buf: Uint8Array): number {
+  if (buf.length === 0) return 0;
+  const lim = Math.min(buf.length, MAX_HEAD);
+  let le = -1;
+  for (let i = 0; i < lim; i++) {
+    if (buf[i] === 0x0a) {
+      le = i;
+      break;
+    }
+  }
+  if (le < 0) return lim >= MAX_HEAD ? buf.length : 0;
+  if (!looksLikeSip(buf, 0, buf.length)) return buf.length;
+  let cl = 0;
+  for (let p = le + 1; p < lim; ) {
+    let q = p;
+    while (q < lim && buf[q] !== 0x0a) q++;
+    if (q >= lim) return lim >= MAX_HEAD ? buf.length : 0;
+    const e = q > p && buf[q - 1] === 0x0d ? q - 1 : q;
+    if (e === p) {
+      const n = q + 1 + cl;
+      return n <= buf.length ? n : 0;
+    }
+    let c = p;
+    while (c < e && buf[c] !== 0x3a) c++;
+    const name = latin1Text(buf, p, c).trim().toLowerCase();
+    if (name === 'content-length' || name === 'l') {
+      const m = /^\s*(\d+)/.exec(latin1Text(buf, c + 1, e));
+      // a length past any reassembly cap is read as far as the bytes go
+      cl = m === null ? 0 : Math.min(Number(m[1]), 16 * 1024 * 1024);
+    }
+    p = q + 1;
+  }
+  return lim >= MAX_HEAD ? buf.length : 0;
+}
+
+/**
+ * The SIP layer of one message over TCP: as over UDP, without tshark's transaction matching (tshark 4.0
+ * matches no response to its request over TCP); `prev` is the Info of the messages before it in the frame.
+ */
+export function sipTcpLayer(buf: Uint8Array, start: number, end: number, prev: string, more: boolean, tvbEnd = end): Layer<SipD> {
+  const d = parseSip(buf, start, end) ?? notSip();
+  d.tvbEnd = tvbEnd;
+  d.infoPrefix = prev;
+  d.more = more;
+  const l = new Layer<SipD>(sip, buf, start, end, d);
+  if (d.headEnd < 0) l.problem('malformed', 'SIP message head cut: no blank line before the bytes end', start, end);
+  else d.tx = { sdpCallIds: d.callId !== null && bodyType(d) === 'application/sdp' ? [d.callId] : [], resendOf: 0, request: 0, time: 0 };
+  return l;
+}
 
 function sipFields(l: Layer<SipD>): Field[] {
   const d = l.d;
@@ -620,8 +685,8 @@ function sipFields(l: Layer<SipD>): Field[] {
   first.children = kids;
   out.push(first);
   if (d.headers.length === 0 && d.headEnd < 0) return out;
-  // tshark's Message Header item runs to the end of the message (its body too)
-  const hdrEnd = d.headEnd >= 0 ? Math.max(d.headEnd, d.bodyEnd) : l.end;
+  // tshark's Message Header item runs to the end of its buffer (the body, and messages after it in a TCP segment)
+  const hdrEnd = Math.min(b.length, Math.max(d.tvbEnd, d.headEnd, l.end));
   const hs = d.lineNext;
   const mh = fStr('sip.msg_hdr', 'Message Header', latin1Text(b, hs, hdrEnd), hs, hdrEnd - hs);
   mh.text = 'Message Header';

@@ -112,3 +112,38 @@ out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
 for i, f in enumerate(frames):
     out += struct.pack('<IIII', 1700000000 + i // 10, (i % 10) * 100000 + 1234, len(f), len(f)) + f
 open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'sip-messages.pcap'), 'wb').write(out)
+
+# fixtures/sip-tcp.pcap: SIP over TCP 5060: an INVITE with SDP split over three segments, its 100 Trying and
+# 200 OK in one segment, the ACK and a BYE in one, the 200 OK (BYE) cut by the connection's end
+def tcp(src, dst, sport, dport, seq, ack, flags, payload=b''):
+    t = struct.pack('>HHIIBBHHH', sport, dport, seq, ack, 0x50, flags, 65535, 0, 0) + payload
+    ph = bytes(src) + bytes(dst) + struct.pack('>BBH', 0, 6, len(t))
+    t = t[:16] + struct.pack('>H', csum(ph + t)) + t[18:]
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(t), 1, 0, 64, 6, 0, bytes(src), bytes(dst))
+    ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
+    return bytes.fromhex('020000000002') + bytes.fromhex('020000000001') + b'\x08\x00' + ip + t
+C, S, CP = A, B, 40123
+tvia = 'Via: SIP/2.0/TCP 192.0.2.10:40123;branch=z9hG4bKtcp1'
+tdlg = ['From: <sip:alice@atlanta.example.com>;tag=t1', 'To: <sip:bob@biloxi.example.com>', 'Call-ID: tcp-1@192.0.2.10']
+tinv = msg('INVITE sip:bob@biloxi.example.com;transport=tcp SIP/2.0', [tvia, 'Max-Forwards: 70'] + tdlg + ['CSeq: 1 INVITE',
+    'Contact: <sip:alice@192.0.2.10:40123;transport=tcp>', 'Content-Type: application/sdp'], SDP_A)
+t100 = msg('SIP/2.0 100 Trying', [tvia] + tdlg + ['CSeq: 1 INVITE'])
+t200 = msg('SIP/2.0 200 OK', [tvia] + tdlg[:1] + [tdlg[1] + ';tag=t2', tdlg[2], 'CSeq: 1 INVITE', 'Contact: <sip:bob@192.0.2.20;transport=tcp>'])
+tack = msg('ACK sip:bob@192.0.2.20;transport=tcp SIP/2.0', ['Via: SIP/2.0/TCP 192.0.2.10:40123;branch=z9hG4bKtcp2', 'Max-Forwards: 70'] + tdlg[:1] + [tdlg[1] + ';tag=t2', tdlg[2], 'CSeq: 1 ACK'])
+tbye = msg('BYE sip:bob@192.0.2.20;transport=tcp SIP/2.0', ['Via: SIP/2.0/TCP 192.0.2.10:40123;branch=z9hG4bKtcp3', 'Max-Forwards: 70'] + tdlg[:1] + [tdlg[1] + ';tag=t2', tdlg[2], 'CSeq: 2 BYE'])
+tbye200 = msg('SIP/2.0 200 OK', ['Via: SIP/2.0/TCP 192.0.2.10:40123;branch=z9hG4bKtcp3'] + tdlg[:1] + [tdlg[1] + ';tag=t2', tdlg[2], 'CSeq: 2 BYE'])
+cs, ss = 1000, 5000
+fr = [tcp(C, S, CP, 5060, cs, 0, 0x02), tcp(S, C, 5060, CP, ss, cs + 1, 0x12), tcp(C, S, CP, 5060, cs + 1, ss + 1, 0x10)]
+cs += 1; ss += 1
+for part in (tinv[:200], tinv[200:420], tinv[420:]):
+    fr.append(tcp(C, S, CP, 5060, cs, ss, 0x18, part)); cs += len(part)
+fr.append(tcp(S, C, 5060, CP, ss, cs, 0x18, t100 + t200)); ss += len(t100 + t200)
+fr.append(tcp(C, S, CP, 5060, cs, ss, 0x18, tack + tbye)); cs += len(tack + tbye)
+fr.append(tcp(S, C, 5060, CP, ss, cs, 0x18, tbye200[:100])); ss += 100
+fr.append(tcp(S, C, 5060, CP, ss, cs, 0x19, tbye200[100:])); ss += len(tbye200) - 100 + 1
+fr.append(tcp(C, S, CP, 5060, cs, ss, 0x11)); cs += 1
+fr.append(tcp(S, C, 5060, CP, ss, cs, 0x10))
+out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for i, f in enumerate(fr):
+    out += struct.pack('<IIII', 1700001000, i * 10000, len(f), len(f)) + f
+open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'sip-tcp.pcap'), 'wb').write(out)

@@ -27,7 +27,7 @@ keys=(_ws.col.Protocol _ws.col.Info frame.protocols
   sdp.media_attr sdp.media_attribute.field sdp.media_attribute.value sdp.mime.type sdp.sample_rate sdp.fmtp.parameter sdp.invalid)
 args=(-T fields -E header=y -E occurrence=a)
 for k in "${keys[@]}"; do args+=(-e "$k"); done
-for f in sip-messages sip-sipp; do
+for f in sip-messages sip-sipp sip-tcp; do
   tshark -n -r "fixtures/$f.pcap" "${args[@]}" 2>/dev/null > "fixtures/$f.pcap.tshark.tsv"
 done
 tshark -n -r fixtures/sip-messages.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^Session Initiation Protocol/,$p' > fixtures/sip-messages.pcap.frame1.tshark.txt

@@ -17,6 +17,7 @@ import { expectClean } from '../../helpers/problems.js';
 const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const MESSAGES = join(FIX, 'sip-messages.pcap');
 const SIPP = join(FIX, 'sip-sipp.pcap');
+const TCP = join(FIX, 'sip-tcp.pcap');
 
 const INVITE = new TextEncoder().encode(
   'INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport\r\n' +
@@ -42,6 +43,25 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     const want = readFileSync(SIPP + '.tshark.tsv', 'utf8');
     expect(want).toContain('SIP\tStatus: 200 OK (BYE) | \t');
     expect(await fieldsOf(SIPP, want)).toBe(want);
+  });
+
+  it('sip-tcp.pcap (SIP over TCP 5060: a message over three segments, two in one): every cell equal', async () => {
+    const want = readFileSync(TCP + '.tshark.tsv', 'utf8');
+    expect(want).toContain('TCP\t40123 → 5060 [PSH, ACK] Seq=201 Ack=1 Win=65535 Len=220 [TCP segment of a reassembled PDU]\t');
+    expect(want).toContain('SIP\tStatus: 100 Trying | Status: 200 OK (INVITE) | \teth:ethertype:ip:tcp:sip\t');
+    expect(await fieldsOf(TCP, want)).toBe(want);
+  });
+
+  it('the packet table of all three captures, as tshark prints it', async () => {
+    for (const f of [MESSAGES, SIPP, TCP]) {
+      const want = readFileSync(f + '.tshark.tsv', 'utf8').split('\n').slice(1, -1).map((r) => r.split('\t').slice(0, 2).join(' '));
+      const r = await runCli(['read', '--no-color', f]);
+      const got = r.out.split('\n').slice(0, -1).map((row) => {
+        const m = /^\s*\d+\s+\S+\s+\S+ → \S+\s+(\S+) \d+ (.*)$/.exec(row);
+        return m === null ? row : `${m[1]} ${m[2]}`;
+      });
+      expect(got).toEqual(want);
+    }
   });
 
   it('the tree of an INVITE with SDP', async () => {
