@@ -53,6 +53,7 @@ import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { cldap } from './cldap.js';
 import { sip } from './sip.js';
+import { rtp } from './rtp.js';
 import { aoe } from './aoe.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
@@ -101,6 +102,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pppComp,
   // -- application layer
   sip, // before the other UDP heuristics: tshark's port table (5060) comes first
+  rtp, // and its conversations (RTP where an SDP announced it)
   dns,
   dhcp,
   dhcpv6,

@@ -296,13 +296,21 @@ export interface SdpMedia {
 interface SipState {
   tx: Map<string, TxVal>;
   media: Map<string, SdpMedia>;
+  /** The first frame whose SDP a Call-ID carried (the offer): tshark's setup frame of its RTP streams. */
+  offers: Map<string, number>;
   memo: Map<number, SipTx>;
 }
 
 function sipState(ctx: DissectContext): SipState {
   let s = ctx.state.slots.get('sip') as SipState | undefined;
-  if (s === undefined) ctx.state.slots.set('sip', (s = { tx: new Map(), media: new Map(), memo: new Map() }));
+  if (s === undefined) ctx.state.slots.set('sip', (s = { tx: new Map(), media: new Map(), offers: new Map(), memo: new Map() }));
   return s;
+}
+
+/** The media stream an SDP announced at this address and port so far in the capture (RTP's setup), or null. */
+export function sdpMediaAt(ctx: DissectContext, addr: string, port: number): SdpMedia | null {
+  const s = ctx.state.slots.get('sip') as SipState | undefined;
+  return s?.media.get(`${addr}/${port}`) ?? null;
 }
 
 function endpoints(ctx: DissectContext): { src: string; dst: string; sp: number; dp: number } {
@@ -319,12 +327,17 @@ function track(d: SipD, buf: Uint8Array, ctx: DissectContext): SipTx {
   const r: SipTx = { sdpCallIds: [], resendOf: 0, request: 0, time: 0 };
   if (bodyType(d) === 'application/sdp') {
     const cid = d.callId ?? '';
+    let offer = st.offers.get(cid);
+    if (offer === undefined) {
+      if (st.offers.size >= MAX_TRANSACTIONS) st.offers.delete(st.offers.keys().next().value as string);
+      st.offers.set(cid, (offer = fi));
+    }
     for (const sm of sdpStreams(buf, d.bodyStart, d.bodyEnd)) {
       const k = `${sm.addr}/${sm.port}`;
       let m = st.media.get(k);
       if (m === undefined) {
         if (st.media.size >= MAX_TRANSACTIONS) st.media.delete(st.media.keys().next().value as string);
-        st.media.set(k, (m = { callIds: [], setupFrame: fi, stream: sm }));
+        st.media.set(k, (m = { callIds: [], setupFrame: offer, stream: sm }));
       }
       if (!m.callIds.includes(cid) && m.callIds.length < 64) m.callIds.push(cid);
       for (const c of m.callIds) if (!r.sdpCallIds.includes(c)) r.sdpCallIds.push(c);

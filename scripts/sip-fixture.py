@@ -147,3 +147,27 @@ out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
 for i, f in enumerate(fr):
     out += struct.pack('<IIII', 1700001000, i * 10000, len(f), len(f)) + f
 open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'sip-tcp.pcap'), 'wb').write(out)
+
+# fixtures/sip-rtp.pcap: a call whose SDP offer and answer announce the RTP streams (A 192.0.2.10:49170,
+# B 192.0.2.20:3456): RTP both ways (PCMU, the first packet with the marker bit, a PCMA one, one with a CSRC,
+# padding and a header extension), then BYE; RTP on a port no SDP announced stays UDP
+def rtp(pt, seq, ts, ssrc, payload=b'\xff' * 160, marker=False, csrc=(), ext=None, pad=0):
+    b0 = 0x80 | (0x20 if pad else 0) | (0x10 if ext is not None else 0) | len(csrc)
+    h = struct.pack('>BBHII', b0, pt | (0x80 if marker else 0), seq, ts, ssrc) + b''.join(struct.pack('>I', c) for c in csrc)
+    if ext is not None: h += struct.pack('>HH', 0xbede, len(ext) // 4) + ext
+    return h + payload + (bytes(pad - 1) + bytes([pad]) if pad else b'')
+rf = [udp(A, B, invite), udp(B, A, resp('100 Trying', '314159 INVITE', d=dlg)),
+      udp(B, A, resp('200 OK', '314159 INVITE', ['Contact: <sip:bob@192.0.2.20>', 'Content-Type: application/sdp'], SDP_B)),
+      udp(A, B, msg('ACK sip:bob@192.0.2.20 SIP/2.0', ['Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bKnashds9', 'Max-Forwards: 70'] + dlg2 + ['CSeq: 314159 ACK']))]
+rf += [udp(A, B, rtp(0, 1000, 8000, 0x11223344, marker=True), 49170, 3456),
+       udp(B, A, rtp(0, 7, 160, 0xdeadbeef), 3456, 49170),
+       udp(A, B, rtp(0, 1001, 8160, 0x11223344), 49170, 3456),
+       udp(B, A, rtp(8, 8, 320, 0xdeadbeef, csrc=(0x01020304,), ext=b'\x10\x01\x00\x00', pad=4), 3456, 49170),
+       udp(A, B, rtp(0, 1002, 8320, 0x11223344), 49172, 3458),
+       udp(A, B, rtp(0, 1003, 8480, 0x11223344, payload=b'')[:10], 49170, 3456)]
+rf += [udp(B, A, msg('BYE sip:alice@192.0.2.10 SIP/2.0', ['Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKnashds10', 'Max-Forwards: 70',
+        'From: <sip:bob@biloxi.example.com>;tag=a6c85cf', 'To: "Alice" <sip:alice@atlanta.example.com>;tag=1928301774', dlg[2], 'CSeq: 231 BYE']))]
+out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+for i, f in enumerate(rf):
+    out += struct.pack('<IIII', 1700002000, i * 20000, len(f), len(f)) + f
+open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'sip-rtp.pcap'), 'wb').write(out)

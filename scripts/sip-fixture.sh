@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the tshark side of the SIP tests (test/dissectors/app/sip.test.ts): for fixtures/sip-messages.pcap
-# (scripts/sip-fixture.py) and fixtures/sip-sipp.pcap (real sipp traffic, scripts/sip-sipp.sh) the columns,
+# (scripts/sip-fixture.py), sip-tcp.pcap, sip-rtp.pcap and fixtures/sip-sipp.pcap (real sipp traffic, scripts/sip-sipp.sh) the columns,
 # frame.protocols and the sip.*/sdp.* keys wiretrace supports (.tshark.tsv), and tshark -V of the INVITE
-# with SDP (.frame1.tshark.txt). Needs tshark.
+# with SDP (.frame1.tshark.txt) and of the RTP packets (sip-rtp.pcap.rtp.tshark.txt). Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 scripts/sip-fixture.py
@@ -24,10 +24,14 @@ keys=(_ws.col.Protocol _ws.col.Info frame.protocols
   sdp.time sdp.time.start sdp.time.stop sdp.timezone sdp.timezone.time sdp.timezone.offset sdp.encryption_key
   sdp.encryption_key.type sdp.encryption_key.data sdp.session_attr sdp.session_attr.field sdp.session_attr.value
   sdp.media sdp.media.media sdp.media.port sdp.media.port_string sdp.media.portcount sdp.media.proto sdp.media.format
-  sdp.media_attr sdp.media_attribute.field sdp.media_attribute.value sdp.mime.type sdp.sample_rate sdp.fmtp.parameter sdp.invalid)
+  sdp.media_attr sdp.media_attribute.field sdp.media_attribute.value sdp.mime.type sdp.sample_rate sdp.fmtp.parameter sdp.invalid
+  rtp.setup rtp.setup-frame rtp.setup-method rtp.version rtp.padding rtp.ext rtp.cc rtp.marker rtp.p_type rtp.seq rtp.extseq
+  rtp.timestamp rtp.ssrc rtp.csrc.item rtp.ext.profile rtp.ext.len rtp.ext.rfc5285.id rtp.ext.rfc5285.len rtp.ext.rfc5285.data
+  rtp.payload rtp.padding.data rtp.padding.count)
 args=(-T fields -E header=y -E occurrence=a)
 for k in "${keys[@]}"; do args+=(-e "$k"); done
-for f in sip-messages sip-sipp sip-tcp; do
+for f in sip-messages sip-sipp sip-tcp sip-rtp; do
   tshark -n -r "fixtures/$f.pcap" "${args[@]}" 2>/dev/null > "fixtures/$f.pcap.tshark.tsv"
 done
 tshark -n -r fixtures/sip-messages.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^Session Initiation Protocol/,$p' > fixtures/sip-messages.pcap.frame1.tshark.txt
+tshark -n -r fixtures/sip-rtp.pcap -V -Y 'rtp.ssrc' 2>/dev/null | sed -n '/^Real-Time Transport Protocol/,/^$/p' > fixtures/sip-rtp.pcap.rtp.tshark.txt

@@ -18,13 +18,14 @@ const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const MESSAGES = join(FIX, 'sip-messages.pcap');
 const SIPP = join(FIX, 'sip-sipp.pcap');
 const TCP = join(FIX, 'sip-tcp.pcap');
+const RTP = join(FIX, 'sip-rtp.pcap');
 
 const INVITE = new TextEncoder().encode(
   'INVITE sip:bob@biloxi.example.com SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK1;rport\r\n' +
     'From: "Alice" <sip:alice@atlanta.example.com>;tag=1\r\nTo: <sip:bob@biloxi.example.com>\r\nCall-ID: x@y\r\nCSeq: 1 INVITE\r\n' +
     'Contact: <sip:alice@192.0.2.10:5060;transport=udp>;expires=60, *\r\nWWW-Authenticate: Digest realm="r", nonce="n"\r\n' +
     'Content-Type: application/sdp\r\nContent-Length: 120\r\n\r\n' +
-    'v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10/127/2\r\nb=AS:64\r\nt=0 0\r\nm=audio 49170/2 RTP/AVP 0 101\r\na=fmtp:101 0-15\r\nz\r\n',
+    'v=0\r\no=- 1 1 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 10.0.0.255/127/2\r\nb=AS:64\r\nt=0 0\r\nm=audio 49170/2 RTP/AVP 0 101\r\na=fmtp:101 0-15\r\nz\r\n',
 );
 
 describe('SIP and SDP as tshark 4.0 shows them', () => {
@@ -52,8 +53,34 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     expect(await fieldsOf(TCP, want)).toBe(want);
   });
 
-  it('the packet table of all three captures, as tshark prints it', async () => {
-    for (const f of [MESSAGES, SIPP, TCP]) {
+  it('sip-rtp.pcap (RTP on the streams the SDP offer and answer announced): every cell equal, and the RTP trees', async () => {
+    const want = readFileSync(RTP + '.tshark.tsv', 'utf8');
+    expect(want).toContain('RTP\tPT=ITU-T G.711 PCMU, SSRC=0x11223344, Seq=1000, Time=8000, Mark\teth:ethertype:ip:udp:rtp\t');
+    expect(want).toContain('UDP\t49172 → 3458 Len=172\teth:ethertype:ip:udp:data\t');
+    expect(want).toContain('UDP\t49170 → 3456 Len=10[Malformed Packet]\teth:ethertype:ip:udp:rtp\t');
+    expect(await fieldsOf(RTP, want)).toBe(want);
+    const tree = readFileSync(RTP + '.rtp.tshark.txt', 'utf8');
+    const r = await runCli(['read', '-V', '--no-color', '-Y', 'rtp.ssrc', RTP]);
+    const ours = r.out.split('\n\n').map((p) => p.slice(p.indexOf('Real-Time Transport Protocol'))).join('\n\n');
+    expect(ours).toBe(tree);
+  });
+
+  it('random datagrams on an announced RTP port: no dissector error', async () => {
+    const reg = defaultRegistry();
+    const ds = new Dissection(reg);
+    ds.dissect(udpFrame(5060, 5060, INVITE));
+    let seed = 3456;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+    for (let i = 0; i < 500; i++) {
+      const p = Uint8Array.from({ length: rnd() % 60 }, rnd);
+      const pkt = ds.dissect(udpFrame(40000, 49170, p));
+      expectClean(pkt);
+      if (p.length > 0) expect(pkt.layers.at(-1)!.proto).toBe('rtp');
+    }
+  });
+
+  it('the packet table of the four captures, as tshark prints it', async () => {
+    for (const f of [MESSAGES, SIPP, TCP, RTP]) {
       const want = readFileSync(f + '.tshark.tsv', 'utf8').split('\n').slice(1, -1).map((r) => r.split('\t').slice(0, 2).join(' '));
       const r = await runCli(['read', '--no-color', f]);
       const got = r.out.split('\n').slice(0, -1).map((row) => {
