@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the tshark side of the SIP tests (test/dissectors/app/sip.test.ts): for fixtures/sip-messages.pcap
 # (scripts/sip-fixture.py), sip-tcp.pcap, sip-rtp.pcap and fixtures/sip-sipp.pcap (real sipp traffic, scripts/sip-sipp.sh) the columns,
-# frame.protocols and the sip.*/sdp.* keys wiretrace supports (.tshark.tsv), and tshark -V of the INVITE
+# frame.protocols and the sip.*/sdp.*/rtp.* keys wiretrace supports (.tshark.tsv), -z io,phs (.tshark-phs.txt), and tshark -V of the INVITE
 # with SDP (.frame1.tshark.txt) and of the RTP packets (sip-rtp.pcap.rtp.tshark.txt). Needs tshark.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,7 @@ args=(-T fields -E header=y -E occurrence=a)
 for k in "${keys[@]}"; do args+=(-e "$k"); done
 for f in sip-messages sip-sipp sip-tcp sip-rtp; do
   tshark -n -r "fixtures/$f.pcap" "${args[@]}" 2>/dev/null > "fixtures/$f.pcap.tshark.tsv"
+  tshark -n -q -z io,phs -r "fixtures/$f.pcap" 2>/dev/null > "fixtures/$f.pcap.tshark-phs.txt"
 done
 tshark -n -r fixtures/sip-messages.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^Session Initiation Protocol/,$p' > fixtures/sip-messages.pcap.frame1.tshark.txt
 tshark -n -r fixtures/sip-rtp.pcap -V -Y 'rtp.ssrc' 2>/dev/null | sed -n '/^Real-Time Transport Protocol/,/^$/p' > fixtures/sip-rtp.pcap.rtp.tshark.txt

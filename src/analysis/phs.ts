@@ -57,11 +57,14 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
     // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
     // item before them
     if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
+    // RTP whose header is cut throws before its item is added (frame.protocols names it all the same)
+    if (proto === 'rtp' && !(l.d as { ok: boolean }).ok) continue;
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
       // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss') part = proto;
+      // SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP segment is an item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'sip') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

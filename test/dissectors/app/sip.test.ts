@@ -91,6 +91,13 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     }
   });
 
+  it('-z io,phs of the four captures: the SDP body inside SIP, two SIP items for two messages in a segment, no RTP item for a cut header', async () => {
+    for (const f of [MESSAGES, SIPP, TCP, RTP]) {
+      const r = await runCli(['read', '-q', '-z', 'io,phs', f]);
+      expect(r.out).toBe(readFileSync(f + '.tshark-phs.txt', 'utf8'));
+    }
+  });
+
   it('the tree of an INVITE with SDP', async () => {
     const want = readFileSync(MESSAGES + '.frame1.tshark.txt', 'utf8');
     const r = await runCli(['read', '-V', '--no-color', '-Y', 'frame.number == 1', MESSAGES]);
