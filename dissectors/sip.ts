@@ -1,4 +1,4 @@
-// SIP (RFC 3261) on UDP 5060 as tshark 4.0 shows it: the request or status line, the headers (compact
+// SIP (RFC 3261) on UDP (5060, and any port by tshark's heuristic) and TCP 5060 as tshark 4.0 shows it: the request or status line, the headers (compact
 // forms too) with tshark's parts of Via, From, To, Contact, CSeq and the authentication headers, and the
 // message body: a session description (application/sdp, dissectors/sdp.ts) under "Message Body", other
 // media types as tshark's media dissectors name them in the columns. Info: "Request: INVITE sip:…",
@@ -143,13 +143,22 @@ function isToken(c: number): boolean {
  * ("SIP/2.0 SP DDD"), as tshark's sip_parse_line; the first line needs its line end.
  */
 export function looksLikeSip(buf: Uint8Array, start: number, end: number): boolean {
-  const le = lineEnd(buf, start, end);
+  // cheap refusals first: every UDP datagram no port claims comes here
+  if (end - start < 12) return false;
+  const c0 = buf[start];
+  if (c0 < 0x41 || c0 > 0x5a) return false;
+  if (startsWith(buf, start, end, 'SIP/2.0 ')) {
+    if (!(buf[start + 8] >= 0x30 && buf[start + 8] <= 0x39)) return false;
+  } else {
+    let p = start;
+    const tl = Math.min(end, start + 32);
+    while (p < tl && isToken(buf[p])) p++;
+    if (p === start || p >= tl || buf[p] !== 0x20) return false;
+  }
+  const le = lineEnd(buf, start, Math.min(end, start + 8192));
   if (le < 0) return false;
   const e = le > start && buf[le - 1] === 0x0d ? le - 1 : le;
-  if (startsWith(buf, start, e, 'SIP/2.0 ')) return e - start >= 11 && buf[start + 8] >= 0x30 && buf[start + 8] <= 0x39;
-  let p = start;
-  while (p < e && isToken(buf[p])) p++;
-  if (p === start || p >= e || buf[p] !== 0x20) return false;
+  if (startsWith(buf, start, e, 'SIP/2.0 ')) return e - start >= 11;
   return e - start > 8 && startsWith(buf, e - 8, e, ' SIP/2.0');
 }
 
@@ -560,14 +569,9 @@ export const sip: Dissector<SipD> = {
   proto: 'sip',
   name: 'Session Initiation Protocol',
   fieldKeys: [...SIP_KEYS, ...SDP_KEYS],
-  heuristic: {
-    table: 'udp',
-    test(buf, start, end, layers) {
-      const u = layers[layers.length - 1] as Layer<{ srcport?: number; dstport?: number }> | undefined;
-      if (u === undefined || (u.d.srcport !== SIP_PORT && u.d.dstport !== SIP_PORT)) return false;
-      return looksLikeSip(buf, start, end);
-    },
-  },
+  // tshark's SIP registers UDP 5060 and a heuristic ("sip_udp", on by default) that takes a request or
+  // status line on any port: one test does for both (no other dissector has 5060)
+  heuristic: { table: 'udp', test: (buf, start, end) => looksLikeSip(buf, start, end) },
   dissect(buf, start, end, ctx) {
     const d = parseSip(buf, start, end) ?? notSip();
     const l = new Layer<SipD>(sip, buf, start, end, d);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Writes fixtures/sip-messages.pcap: SIP over UDP 5060 as sipp does not send it (an INVITE dialog with SDP
 # offer and answer and a retransmitted INVITE, REGISTER with 401 and the bindings cases, compact headers,
-# OPTIONS, MESSAGE, SUBSCRIBE/NOTIFY, CANCEL with 487, damaged messages), for test/dissectors/app/sip.test.ts;
+# OPTIONS, MESSAGE, SUBSCRIBE/NOTIFY, CANCEL with 487, damaged messages, SIP on UDP 5080), for test/dissectors/app/sip.test.ts;
 # then scripts/sip-fixture.sh stores tshark's side.
 import os, struct
 def csum(b):
@@ -107,6 +107,13 @@ frames += [
     udp(A, B, b'hello world\r\n'),  # not SIP on 5060
     udp(A, B, msg('PUBLISH sip:bob@biloxi.example.com SIP/2.0', ['Via: SIP/2.0/TCP 192.0.2.10:5060;branch=z9hG4bKpub', 'Call-ID: pub@x', 'CSeq: 1 PUBLISH',
         'Content-Type: application/sdp'], b'v=0\r\no=- 1 1 IN IP6 2001:db8::1\r\ns= \r\nc=IN IP6 2001:db8::1\r\nt=3034423619 0\r\nm=audio 5004/2 RTP/SAVP 96\r\na=rtpmap:96 opus/48000/2\r\na=fmtp:96 minptime=10;useinbandfec=1\r\na=recvonly\r\nk=clear:x\r\nz=0 0\r\nbogus\r\n')),
+]
+# SIP on another port than 5060 (tshark's SIP heuristic), and its answer
+frames += [
+    udp(A, B, msg('OPTIONS sip:bob@192.0.2.20:5080 SIP/2.0', ['Via: SIP/2.0/UDP 192.0.2.10:40000;branch=z9hG4bKp80', 'Max-Forwards: 70',
+        'From: <sip:alice@atlanta.example.com>;tag=p8', 'To: <sip:bob@192.0.2.20:5080>', 'Call-ID: port@x', 'CSeq: 5 OPTIONS']), 40000, 5080),
+    udp(B, A, msg('SIP/2.0 200 OK', ['Via: SIP/2.0/UDP 192.0.2.10:40000;branch=z9hG4bKp80', 'From: <sip:alice@atlanta.example.com>;tag=p8',
+        'To: <sip:bob@192.0.2.20:5080>;tag=q', 'Call-ID: port@x', 'CSeq: 5 OPTIONS']), 5080, 40000),
 ]
 out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
 for i, f in enumerate(frames):
