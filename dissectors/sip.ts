@@ -108,7 +108,7 @@ export interface SipTx {
 
 export const SIP_KEYS: readonly string[] = [
   'sip', 'sip.Request-Line', 'sip.Method', 'sip.r-uri', 'sip.r-uri.user', 'sip.r-uri.host', 'sip.r-uri.port', 'sip.Status-Line', 'sip.Status-Code',
-  'sip.resend', 'sip.resend-original', 'sip.response-request', 'sip.response-time', 'sip.msg_hdr', 'sip.msg_body', 'sip.call_id_generated',
+  'sip.resend', 'sip.resend-original', 'sip.response-request', 'sip.response-time', 'sip.release-time', 'sip.msg_hdr', 'sip.msg_body', 'sip.call_id_generated',
   'sip.Via.transport', 'sip.Via.sent-by.address', 'sip.Via.sent-by.port', ...Object.values(VIA_PARAMS).map((v) => v[0]),
   'sip.display.info', 'sip.tag', 'sip.from.display.info', 'sip.from.addr', 'sip.from.user', 'sip.from.host', 'sip.from.port', 'sip.from.tag',
   'sip.to.display.info', 'sip.to.addr', 'sip.to.user', 'sip.to.host', 'sip.to.port', 'sip.to.tag',
@@ -697,6 +697,8 @@ function sipFields(l: Layer<SipD>): Field[] {
     if (d.tx.request > 0) {
       kids.push(gen(fUint('sip.response-request', 'Request Frame', d.tx.request, s, 0)));
       kids.push(gen(fUint('sip.response-time', 'Response Time (ms)', d.tx.time, s, 0)));
+      // the answer to a BYE: tshark's call release time
+      if (d.kind === 'response' && d.cseqMethod === 'BYE') kids.push(gen(fUint('sip.release-time', 'Release Time (ms)', d.tx.time, s, 0)));
     }
   }
   first.children = kids;
@@ -718,9 +720,24 @@ function sipFields(l: Layer<SipD>): Field[] {
     body.key = 'sip.msg_body';
     const mt = bodyType(d);
     if (mt === 'application/sdp') body.children = [sdpFields(b, d.bodyStart, d.bodyEnd, d.tx?.sdpCallIds ?? [])];
+    else if (mediaProtocol(mt) === 'data-text-lines') body.children = [textLines(b, d.bodyStart, d.bodyEnd, d.contentType ?? '')];
     out.push(body);
   }
   return out;
+}
+
+/** tshark's data-text-lines: "Line-based text data: text/plain (N lines)" and each line (bounded). */
+function textLines(b: Uint8Array, s: number, e: number, ct: string): Field {
+  const lines: Field[] = [];
+  let n = 0;
+  for (let p = s; p < e; n++) {
+    let q = p;
+    while (q < e && b[q] !== 0x0a) q++;
+    const next = q < e ? q + 1 : q;
+    if (lines.length < 1000) lines.push(fText(latin1Text(b, p, next).replace(/\r?\n$/, (m) => (m === '\r\n' ? '\\r\\n' : '\\n')), p, next - p));
+    p = next;
+  }
+  return fText(`Line-based text data: ${(mediaType(ct) ?? ct)} (${n} lines)`, s, e - s, lines);
 }
 
 function headerFields(b: Uint8Array, h: SipHeader, d: SipD): Field[] {
@@ -733,6 +750,13 @@ function headerFields(b: Uint8Array, h: SipHeader, d: SipD): Field[] {
   if (UINT_HEADERS.has(h.name) || h.name === 'Content-Length') {
     const m = /^\s*\d+/.exec(val);
     f = fUint(key, h.name, m === null ? 0 : Math.min(Number(m[0]), 0xffffffff), h.at, len);
+    if (h.name === 'Content-Length' && m === null) {
+      f.text = latin1Text(b, h.at, h.end);
+      f.children = [fText('[Expert Info (Note/Malformed): Invalid content_length]', h.at, len, [
+        fText('[Invalid content_length]', h.at, len), fText('[Severity level: Note]', h.at, len), fText('[Group: Malformed]', h.at, len),
+      ])];
+      return [f];
+    }
   } else f = fStr(key, h.name, val, h.at, len);
   f.text = lineText;
   if (h.next === h.end) return [f]; // cut before its line end: no parts

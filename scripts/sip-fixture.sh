@@ -33,6 +33,8 @@ for k in "${keys[@]}"; do args+=(-e "$k"); done
 for f in sip-messages sip-sipp sip-tcp sip-rtp; do
   tshark -n -r "fixtures/$f.pcap" "${args[@]}" 2>/dev/null > "fixtures/$f.pcap.tshark.tsv"
   tshark -n -q -z io,phs -r "fixtures/$f.pcap" 2>/dev/null > "fixtures/$f.pcap.tshark-phs.txt"
+  # the SIP, SDP and RTP part of every packet's tree (from its title to the packet's blank line)
+  tshark -n -V -r "fixtures/$f.pcap" 2>/dev/null | awk '/^(Session Initiation Protocol|Real-Time Transport Protocol)/{on=1} on{print} /^$/{on=0}' > "fixtures/$f.pcap.sip-trees.tshark.txt"
 done
 tshark -n -r fixtures/sip-messages.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^Session Initiation Protocol/,$p' > fixtures/sip-messages.pcap.frame1.tshark.txt
 tshark -n -r fixtures/sip-rtp.pcap -V -Y 'rtp.ssrc' 2>/dev/null | sed -n '/^Real-Time Transport Protocol/,/^$/p' > fixtures/sip-rtp.pcap.rtp.tshark.txt
