@@ -620,6 +620,8 @@ export const SIP_TCP_PORT = 5060;
  */
 export function sipMessageLength(buf: Uint8Array): number {
   if (buf.length === 0) return 0;
+  // no request or status line can start here: hand the bytes out now, not after 64 KiB of waiting
+  if (buf[0] < 0x41 || buf[0] > 0x5a) return buf.length;
   const lim = Math.min(buf.length, MAX_HEAD);
   let le = -1;
   for (let i = 0; i < lim; i++) {

@@ -12,7 +12,10 @@ import { Dissection } from '../../../src/dissect/chain.js';
 import { defaultRegistry } from '../../../dissectors/index.js';
 import { udpFrame } from '../../helpers/packets.js';
 import { fieldsOf, runCli } from '../../helpers/cli.js';
-import { expectClean } from '../../helpers/problems.js';
+import { dissectorErrors, expectClean } from '../../helpers/problems.js';
+import type { Frame } from '../../../src/capture/types.js';
+import { tcpFrame, ACK, PSH, SYN } from '../../helpers/tcp-frames.js';
+import { runFrames } from '../../analysis/app/lib.js';
 
 const FIX = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const MESSAGES = join(FIX, 'sip-messages.pcap');
@@ -146,6 +149,39 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     for (let i = 0; i < 300; i++) {
       const p = Uint8Array.from({ length: rnd() % 80 }, rnd);
       expectClean(new Dissection(reg).dissect(udpFrame(5060, 40000, p)));
+    }
+  });
+
+  it('random and mutated bytes on TCP 5060 (seeded, bounded): no exception, never a dissector error', () => {
+    const seg = (index: number, toServer: boolean, cport: number, flags: number, seq: number, ack: number, payload?: Uint8Array): Frame => {
+      const f = tcpFrame(index, index, toServer, cport, flags, seq, ack, payload);
+      const at = toServer ? 36 : 34;
+      f.data[at] = 5060 >> 8;
+      f.data[at + 1] = 5060 & 255;
+      return f;
+    };
+    let seed = 0x5060;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+    for (let conn = 0; conn < 60; conn++) {
+      const cport = 30000 + conn;
+      const frames: Frame[] = [seg(1, true, cport, SYN, 99, 0), seg(2, false, cport, SYN | ACK, 499, 100), seg(3, true, cport, ACK, 100, 500)];
+      let c = 100, sv = 500;
+      for (let k = 0; k < 6; k++) {
+        const toServer = rnd() % 2 === 0;
+        let p: Uint8Array;
+        if (rnd() % 3 !== 0) {
+          // a piece of a good message, a few bytes changed
+          const a = rnd() % INVITE.length, b = Math.min(INVITE.length, a + 1 + rnd() * 2);
+          p = INVITE.slice(rnd() % 2 === 0 ? 0 : a, b);
+          for (let m = rnd() % 4; m > 0; m--) p[rnd() % p.length] = [0x0d, 0x0a, 0x3a, 0x30, rnd()][rnd() % 5];
+        } else p = Uint8Array.from({ length: 1 + (rnd() % 80) }, rnd);
+        frames.push(seg(frames.length + 1, toServer, cport, PSH | ACK, toServer ? c : sv, toServer ? sv : c, p));
+        if (toServer) c += p.length;
+        else sv += p.length;
+      }
+      const { rows, pkts } = runFrames(frames, ['sip.Method', 'sip.Status-Code', 'sdp.media']);
+      expect(rows.length).toBe(frames.length);
+      for (const pkt of pkts) expect(dissectorErrors(pkt.layers)).toEqual([]);
     }
   });
 
