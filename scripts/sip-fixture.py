@@ -156,7 +156,7 @@ for i, f in enumerate(fr):
 open(os.path.join(os.path.dirname(__file__), '..', 'fixtures', 'sip-tcp.pcap'), 'wb').write(out)
 
 # fixtures/sip-rtp.pcap: a call whose SDP offer and answer announce the RTP streams (A 192.0.2.10:49170,
-# B 192.0.2.20:3456): RTP both ways (PCMU, the first packet with the marker bit, a PCMA one, one with a CSRC,
+# B 192.0.2.20:3456): RTCP on the next ports, RTP both ways (PCMU, the first packet with the marker bit, a PCMA one, one with a CSRC,
 # padding and a header extension), then BYE; RTP on a port no SDP announced stays UDP
 def rtp(pt, seq, ts, ssrc, payload=b'\xff' * 160, marker=False, csrc=(), ext=None, pad=0):
     b0 = 0x80 | (0x20 if pad else 0) | (0x10 if ext is not None else 0) | len(csrc)
@@ -172,6 +172,14 @@ rf += [udp(A, B, rtp(0, 1000, 8000, 0x11223344, marker=True), 49170, 3456),
        udp(B, A, rtp(8, 8, 320, 0xdeadbeef, csrc=(0x01020304,), ext=b'\x10\x01\x00\x00', pad=4), 3456, 49170),
        udp(A, B, rtp(0, 1002, 8320, 0x11223344), 49172, 3458),
        udp(A, B, rtp(0, 1003, 8480, 0x11223344, payload=b'')[:10], 49170, 3456)]
+# RTCP on the ports after them: a Sender Report with a report block and a Source description, a Receiver
+# Report and a Goodbye
+sr = struct.pack('>BBHI', 0x81, 200, 12, 0x11223344) + struct.pack('>IIIII', 0xe8a1b2c3, 0x80000000, 8320, 3, 480) + struct.pack('>IIIIII', 0xdeadbeef, 0x05000002, 1008, 7, 0x12345678, 65536)
+cname = b'alice@192.0.2.10'
+sd = bytes([1, len(cname)]) + cname + b'\x00'
+sd += b'\x00' * ((4 - len(sd) % 4) % 4)
+sdes = struct.pack('>BBHI', 0x81, 202, (4 + len(sd)) // 4, 0x11223344) + sd
+rf += [udp(A, B, sr + sdes, 49171, 3457), udp(B, A, struct.pack('>BBHI', 0x80, 201, 1, 0xdeadbeef) + struct.pack('>BBHI', 0x81, 203, 1, 0xdeadbeef), 3457, 49171)]
 rf += [udp(B, A, msg('BYE sip:alice@192.0.2.10 SIP/2.0', ['Via: SIP/2.0/UDP 192.0.2.20:5060;branch=z9hG4bKnashds10', 'Max-Forwards: 70',
         'From: <sip:bob@biloxi.example.com>;tag=a6c85cf', 'To: "Alice" <sip:alice@atlanta.example.com>;tag=1928301774', dlg[2], 'CSeq: 231 BYE']))]
 out = struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)

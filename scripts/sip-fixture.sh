@@ -27,14 +27,18 @@ keys=(_ws.col.Protocol _ws.col.Info frame.protocols
   sdp.media_attr sdp.media_attribute.field sdp.media_attribute.value sdp.mime.type sdp.sample_rate sdp.fmtp.parameter sdp.invalid
   rtp.setup rtp.setup-frame rtp.setup-method rtp.version rtp.padding rtp.ext rtp.cc rtp.marker rtp.p_type rtp.seq rtp.extseq
   rtp.timestamp rtp.ssrc rtp.csrc.item rtp.ext.profile rtp.ext.len rtp.ext.rfc5285.id rtp.ext.rfc5285.len rtp.ext.rfc5285.data
-  rtp.payload rtp.padding.data rtp.padding.count)
+  rtp.payload rtp.padding.data rtp.padding.count
+  rtcp.setup-frame rtcp.setup-method rtcp.version rtcp.padding rtcp.rc rtcp.sc rtcp.pt rtcp.length rtcp.senderssrc
+  rtcp.timestamp.ntp.msw rtcp.timestamp.ntp.lsw rtcp.timestamp.ntp rtcp.timestamp.rtp rtcp.sender.packetcount rtcp.sender.octetcount
+  rtcp.ssrc.identifier rtcp.ssrc.fraction rtcp.ssrc.cum_nr rtcp.ssrc.ext_high rtcp.ssrc.high_cycles rtcp.ssrc.high_seq rtcp.ssrc.jitter
+  rtcp.ssrc.lsr rtcp.ssrc.dlsr rtcp.sdes.type rtcp.sdes.length rtcp.sdes.text rtcp.length_check)
 args=(-T fields -E header=y -E occurrence=a)
 for k in "${keys[@]}"; do args+=(-e "$k"); done
 for f in sip-messages sip-sipp sip-tcp sip-rtp; do
   tshark -n -r "fixtures/$f.pcap" "${args[@]}" 2>/dev/null > "fixtures/$f.pcap.tshark.tsv"
   tshark -n -q -z io,phs -r "fixtures/$f.pcap" 2>/dev/null > "fixtures/$f.pcap.tshark-phs.txt"
   # the SIP, SDP and RTP part of every packet's tree (from its title to the packet's blank line)
-  tshark -n -V -r "fixtures/$f.pcap" 2>/dev/null | awk '/^(Session Initiation Protocol|Real-Time Transport Protocol)/{on=1} on{print} /^$/{on=0}' > "fixtures/$f.pcap.sip-trees.tshark.txt"
+  tshark -n -V -r "fixtures/$f.pcap" 2>/dev/null | awk '/^(Session Initiation Protocol|Real-Time Transport Protocol|Real-time Transport Control Protocol)/{on=1} on{print} /^$/{on=0}' > "fixtures/$f.pcap.sip-trees.tshark.txt"
 done
 tshark -n -r fixtures/sip-messages.pcap -V -Y 'frame.number == 1' 2>/dev/null | sed -n '/^Session Initiation Protocol/,$p' > fixtures/sip-messages.pcap.frame1.tshark.txt
 tshark -n -r fixtures/sip-rtp.pcap -V -Y 'rtp.ssrc' 2>/dev/null | sed -n '/^Real-Time Transport Protocol/,/^$/p' > fixtures/sip-rtp.pcap.rtp.tshark.txt

@@ -63,8 +63,9 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { s
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
       // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols
-      // SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP segment is an item
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'sip') part = proto;
+      // SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP segment (RTCP packet
+      // of a compound datagram) is an item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'sip' || proto === 'rtcp') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

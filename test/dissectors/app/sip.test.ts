@@ -56,7 +56,8 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     expect(await fieldsOf(TCP, want)).toBe(want);
   });
 
-  it('sip-rtp.pcap (RTP on the streams the SDP offer and answer announced): every cell equal, and the RTP trees', async () => {
+  it('sip-rtp.pcap (RTP on the streams the SDP offer and answer announced, RTCP after them): every cell equal, and the RTP trees', async () => {
+    expect(readFileSync(RTP + '.tshark.tsv', 'utf8')).toContain('RTCP\tSender Report   Source description   \teth:ethertype:ip:udp:rtcp\t');
     const want = readFileSync(RTP + '.tshark.tsv', 'utf8');
     expect(want).toContain('RTP\tPT=ITU-T G.711 PCMU, SSRC=0x11223344, Seq=1000, Time=8000, Mark\teth:ethertype:ip:udp:rtp\t');
     expect(want).toContain('UDP\t49172 → 3458 Len=172\teth:ethertype:ip:udp:data\t');
@@ -68,7 +69,7 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     expect(ours).toBe(tree);
   });
 
-  it('random datagrams on an announced RTP port: no dissector error', async () => {
+  it('random datagrams on an announced RTP port and the RTCP port after it: no dissector error', async () => {
     const reg = defaultRegistry();
     const ds = new Dissection(reg);
     ds.dissect(udpFrame(5060, 5060, INVITE));
@@ -79,6 +80,11 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
       const pkt = ds.dissect(udpFrame(40000, 49170, p));
       expectClean(pkt);
       if (p.length > 0) expect(pkt.layers.at(-1)!.proto).toBe('rtp');
+      const q = Uint8Array.from({ length: rnd() % 120 }, rnd);
+      if (i % 2 === 0 && q.length >= 4) q[2] = q[3] = 0; // a first packet of one word: more packets follow
+      const pq = ds.dissect(udpFrame(40000, 49171, q));
+      expectClean(pq);
+      if (q.length > 0) expect(pq.layers.at(-1)!.proto).toBe('rtcp');
     }
   });
 
@@ -107,8 +113,8 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
     // a message cut in its headers ends (tshark's "[Malformed Packet: SIP]" exception text)
     const known: Record<string, number[]> = { [MESSAGES]: [24, 30, 34] };
     // (each SIP message of a TCP segment is a tree of its own, with no blank line between them)
-    const sections = (text: string) => text.replace(/\n(?=Session Initiation|Real-Time)/g, '\n\n').split('\n\n').flatMap((p) => {
-      const i = p.search(/^(Session Initiation Protocol|Real-Time Transport Protocol)/m);
+    const sections = (text: string) => text.replace(/\n(?=Session Initiation|Real-Time|Real-time)/g, '\n\n').split('\n\n').flatMap((p) => {
+      const i = p.search(/^(Session Initiation Protocol|Real-Time Transport Protocol|Real-time Transport Control Protocol)/m);
       return i < 0 ? [] : [p.slice(i)];
     });
     for (const f of [MESSAGES, SIPP, TCP, RTP]) {
@@ -183,6 +189,17 @@ describe('SIP and SDP as tshark 4.0 shows them', () => {
       expect(rows.length).toBe(frames.length);
       for (const pkt of pkts) expect(dissectorErrors(pkt.layers)).toEqual([]);
     }
+  });
+
+  it('bounded: an RTCP datagram of 300 one-word packets stops at 32 layers, the rest as data', () => {
+    const ds = new Dissection(defaultRegistry());
+    ds.dissect(udpFrame(5060, 5060, INVITE));
+    const q = new Uint8Array(1200);
+    for (let i = 0; i < q.length; i += 4) q.set([0x80, 201, 0, 0], i);
+    const pkt = ds.dissect(udpFrame(40000, 49171, q));
+    expectClean(pkt);
+    expect(pkt.layers.filter((l) => l.proto === 'rtcp')).toHaveLength(32);
+    expect(pkt.layers.at(-1)!.proto).toBe('data');
   });
 
   it('bounded: ten thousand header lines and a huge Content-Length', () => {
