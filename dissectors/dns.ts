@@ -212,8 +212,11 @@ function parseMessage(l: Layer<DnsD>, buf: Uint8Array, msg: number, msgEnd: numb
       p = name.end;
       if (name.error && d.partial) return;
       if (name.error) {
-        l.problem('malformed', `name at offset ${at - msg}: ${name.error}`, at, Math.max(p, at + 1));
-        if (p >= msgEnd) return;
+        // a label of the reserved type 0x80 ends the message there (tshark throws: nothing of the
+        // record is shown, "[Malformed Packet]" as for a name running past the message)
+        const fatal = name.error === 'unsupported label type 0x80';
+        l.problem('malformed', `name at offset ${at - msg}: ${name.error}`, at, fatal ? msgEnd : Math.max(p, at + 1));
+        if (p >= msgEnd || fatal) return;
       }
       const fixed = sec === 0 ? 4 : 10;
       if (p + fixed > msgEnd && d.partial) return;

@@ -48,6 +48,8 @@ import { ssh } from './ssh.js';
 import { ntp } from './ntp.js';
 import { nbns } from './nbns.js';
 import { browser, mailslot, nbdgm, nbss, smb } from './netbios.js';
+import { smb2 } from './smb2.js';
+import { gssapi, ntlmssp, spnego } from './ntlmssp.js';
 import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
@@ -56,6 +58,7 @@ import { sip } from './sip.js';
 import { rtp } from './rtp.js';
 import { rtcp } from './rtcp.js';
 import { aoe } from './aoe.js';
+import { vxlan } from './vxlan.js';
 import { x11 } from './x11.js';
 import { mysql } from './mysql.js';
 import { pptp } from './pptp.js';
@@ -120,6 +123,10 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   mailslot,
   browser,
   nbss,
+  smb2,
+  gssapi,
+  spnego,
+  ntlmssp,
   pfcp,
   bjnp,
   resp,
@@ -128,6 +135,7 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   ldap,
   cldap,
   aoe,
+  vxlan,
   x11,
   rip,
   ripng,

@@ -829,7 +829,7 @@ export interface NbssD {
   info: string;
 }
 
-function nbssWalk(l: Layer<NbssD>): void {
+function nbssWalk(l: Layer<NbssD>, cifs: boolean): void {
   const b = l.buf, s = l.start, e = l.end;
   const out: Field[] = [];
   l.d.fields = out;
@@ -848,7 +848,8 @@ function nbssWalk(l: Layer<NbssD>): void {
     return;
   }
   const fl = b[s + 1];
-  const len = ((fl & 1) << 16) + u16(b, s + 2);
+  // direct-hosted SMB (TCP 445): a 24-bit length
+  const len = cifs ? (fl << 16) + u16(b, s + 2) : ((fl & 1) << 16) + u16(b, s + 2);
   // tshark leaves the flags out of a session message that carries SMB (its length read as 24 bits)
   if (!(t === 0 && smbMagic(b, s + 4, e))) {
     const ff = fHex('nbss.flags', 'Flags', fl, s + 1, 1);
@@ -911,16 +912,16 @@ export const nbss: Dissector<NbssD> = {
 };
 
 /** The NBSS layer of one message at [s, e) of buf; `quiet`: a later message of the same frame (frame.protocols lists nbss once). */
-export function nbssLayer(buf: Uint8Array, s: number, e: number, quiet: boolean): Layer<NbssD> {
+export function nbssLayer(buf: Uint8Array, s: number, e: number, quiet: boolean, cifs = false): Layer<NbssD> {
   const l = new Layer<NbssD>(nbss, buf, s, e, { type: buf[s], quiet, fields: [], info: '' });
-  nbssWalk(l);
+  nbssWalk(l, cifs);
   return l;
 }
 
 /** "\xffSMB", "\xfeSMB" or "\xfdSMB" at p: an SMB (1, 2 or 3 transform) message. */
 export function smbMagic(b: Uint8Array, p: number, e: number): number {
   if (e - p < 4 || b[p + 1] !== 0x53 || b[p + 2] !== 0x4d || b[p + 3] !== 0x42) return 0;
-  return b[p] === 0xff ? 1 : b[p] === 0xfe || b[p] === 0xfd ? 2 : 0;
+  return b[p] === 0xff ? 1 : b[p] === 0xfe || b[p] === 0xfd || b[p] === 0xfc ? 2 : 0;
 }
 
 /** The payload of a session message: [from, to) when there is one. */

@@ -9,17 +9,37 @@
 // carries what tshark's TLS session knows: the version the Server Hello chose (the Protocol column
 // and record titles say "TLSv1.3" from then on; before, the record's own version, "TLSv1" on most
 // Client Hellos) and, per direction, whether a Change Cipher Spec went by (handshake records and
-// alerts after it are encrypted). Certificates are not decoded (tshark's x509 dissectors).
+// alerts after it are encrypted). Each certificate of a Certificate message in the clear is dissected
+// as tshark's X.509 dissectors do (src/dissect/x509.ts), when fields or frame.protocols are read.
 
-import { fBool, fBytes, fHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
+import { absTimeText, fBool, fBytes, fHex, fmtBytesHex, fStr, fText, fUint, gen, hexN, latin1Text, md5Hex, u16, u32 } from '../src/dissect/fields.js';
 import { Layer } from '../src/dissect/layer.js';
 import { takeChunk } from './quic.js';
+import { cutLabel, X509_FIELD_KEYS, x509Certificate } from '../src/dissect/x509.js';
 import type { Dissector, Field } from '../src/dissect/types.js';
 
 /** tshark 4.0's TCP ports for TLS (`tshark -G decodes`). */
 export const TLS_TCP_PORTS = new Set([
   324, 443, 465, 636, 802, 853, 993, 995, 1300, 2221, 2443, 3249, 3250, 3251, 3252, 3496, 5061, 5671, 5684, 5868, 8883, 11207, 19999, 27017,
 ]);
+
+/** A protected record opened: its real content type and plaintext (`at`: where the plaintext starts in the fragment). */
+export interface TlsPlain {
+  type: number;
+  plain: Uint8Array;
+  at: number;
+}
+
+/**
+ * Decryption with a key log (src/analysis/tls/decrypt.ts), when one was given: told the hellos and
+ * each direction's Change Cipher Spec, asked to open each protected record of a direction in order.
+ */
+export interface TlsDecrypt {
+  clientHello(dir: number, random: Uint8Array): void;
+  serverHello(dir: number, random: Uint8Array, suite: number, version: number, etm: boolean): void;
+  changeCipherSpec(dir: number): void;
+  open(dir: number, type: number, version: number, fragment: Uint8Array): TlsPlain | null;
+}
 
 /** What a connection's TLS session knows (see the top). */
 export interface TlsSession {
@@ -32,10 +52,14 @@ export interface TlsSession {
    * tshark's protocol for the server port (443: HTTP), else "Application Data".
    */
   app: string;
+  /** Decryption (a key log was given); absent: none, and the records are shown as tshark shows them without keys. */
+  decrypt?: TlsDecrypt;
 }
 
+const HTTP_APP = 'Hypertext Transfer Protocol';
+
 export function newTlsSession(serverPort = 0): TlsSession {
-  return { version: 0, ccs: [false, false], app: serverPort === 443 ? 'Hypertext Transfer Protocol' : 'Application Data' };
+  return { version: 0, ccs: [false, false], app: serverPort === 443 ? HTTP_APP : 'Application Data' };
 }
 
 interface Hs {
@@ -64,6 +88,17 @@ interface Rec {
    * record). `fragment`: the start of a message the packet does not complete.
    */
   quic?: 'whole' | 'fragment';
+  /** Decrypted (TlsSession.decrypt): the plaintext, its real content type, where it starts in the record's fragment. */
+  plain?: Uint8Array;
+  inner?: number;
+  plainAt?: number;
+  /**
+   * Decrypted application data that went into a message of the protocol above not complete yet
+   * (tshark's "TLS segment data (N bytes)", Info "[TLS segment of a reassembled PDU]"); set by the analyzer.
+   */
+  segData?: number;
+  /** …and no message completed with it: the Info column says so. */
+  segWait?: boolean;
 }
 
 export interface TlsD {
@@ -72,6 +107,8 @@ export interface TlsD {
   session: number;
   /** TlsSession.app. */
   app: string;
+  /** A key log was given (tshark then names each application data record's protocol: tls.app_data_proto). */
+  keys?: boolean;
 }
 
 const VERSIONS: Record<number, string> = { 0x0300: 'SSL 3.0', 0x0301: 'TLS 1.0', 0x0302: 'TLS 1.1', 0x0303: 'TLS 1.2', 0x0304: 'TLS 1.3' };
@@ -221,6 +258,25 @@ function serverHelloVersion(buf: Uint8Array, h: Hs): number {
   return legacy;
 }
 
+/** Hand a Client Hello's random, or a Server Hello's random, suite and encrypt_then_mac, to the decryption. */
+function helloToDecrypt(dec: TlsDecrypt, buf: Uint8Array, h: Hs, dir: number, version: number): void {
+  const p = h.start + 4;
+  if ((h.type !== 1 && h.type !== 2) || p + 35 > h.end) return;
+  const random = buf.subarray(p + 2, p + 34);
+  if (h.type === 1) return dec.clientHello(dir, random);
+  let q = p + 34;
+  q += 1 + buf[q];
+  if (q + 3 > h.end) return;
+  const suite = u16(buf, q);
+  q += 3;
+  let etm = false;
+  if (q + 2 <= h.end) {
+    const extEnd = Math.min(h.end, q + 2 + u16(buf, q));
+    for (q += 2; q + 4 <= extEnd; q += 4 + u16(buf, q + 2)) if (u16(buf, q) === 22) etm = true;
+  }
+  dec.serverHello(dir, random, suite, version, etm);
+}
+
 /**
  * Whether the bytes at `at` (as many as there are before `end`, at least one) can start a TLS record:
  * a known content type (20–24) and a major version of 3. The analyzer's framer cuts with it.
@@ -235,6 +291,8 @@ export function startsRecord(buf: Uint8Array, at: number, end: number): boolean 
  */
 export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsSession, dir: number): Layer<TlsD> {
   const d: TlsD = { recs: [], session: 0, app: sess.app };
+  const dec = sess.decrypt;
+  if (dec !== undefined) d.keys = true;
   const l = new Layer<TlsD>(tls, buf, start, end, d);
   let p = start;
   while (p < end) {
@@ -251,6 +309,20 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
       e = end;
     }
     const rec: Rec = { start: p, end: e, type, version, len, encrypted: false, hs: [], unknown: false, shown: sess.version || version };
+    // a protected record, whole: opened with the key log's keys when they fit (else it stays encrypted)
+    if (dec !== undefined && e === p + 5 + len && (sess.version === 0x0304 ? type === 23 : sess.ccs[dir] && type >= 21 && type <= 23)) {
+      const o = dec.open(dir, type, version, buf.subarray(p + 5, e));
+      if (o !== null) {
+        rec.plain = o.plain;
+        rec.inner = o.type;
+        rec.plainAt = p + 5 + o.at;
+        if (o.type === 22) rec.hs = handshakes(o.plain, 0, o.plain.length);
+        rec.encrypted = o.type === 22 ? rec.hs.length === 0 : o.type === 21 ? o.plain.length < 2 : true;
+        d.recs.push(rec);
+        p = e;
+        continue;
+      }
+    }
     if (type === 22) {
       rec.hs = sess.ccs[dir] ? [] : handshakes(buf, p + 5, e);
       rec.encrypted = rec.hs.length === 0;
@@ -263,12 +335,16 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
         break;
       }
       for (const h of rec.hs) if (h.type === 2) sess.version = serverHelloVersion(buf, h) || version;
+      if (dec !== undefined) for (const h of rec.hs) helloToDecrypt(dec, buf, h, dir, sess.version);
     } else if (type === 21) rec.encrypted = sess.ccs[dir] || len !== 2 || e - p - 5 < 2;
     else if (type === 23) rec.encrypted = true;
     d.recs.push(rec);
     // TLS 1.3's Change Cipher Spec is only for middleboxes (RFC 8446 D.4): what follows it in the
     // clear (a second Client Hello after a Hello Retry Request) stays in the clear
-    if (type === 20 && sess.version !== 0x0304) sess.ccs[dir] = true;
+    if (type === 20 && sess.version !== 0x0304) {
+      sess.ccs[dir] = true;
+      dec?.changeCipherSpec(dir);
+    }
     p = e;
   }
   d.session = sess.version;
@@ -278,14 +354,18 @@ export function tlsLayer(buf: Uint8Array, start: number, end: number, sess: TlsS
 /** Info words of a record: "Client Hello", "Change Cipher Spec", "Application Data", "Encrypted Alert" … */
 function recordInfo(buf: Uint8Array, r: Rec): string[] {
   if (r.unknown) return ['Continuation Data'];
-  switch (r.type) {
+  // a decrypted record: its real type, read from the plaintext
+  const type = r.inner ?? r.type;
+  const b = r.plain ?? buf;
+  const at = r.plain !== undefined ? 0 : r.start + 5;
+  switch (type) {
     case 20:
       return ['Change Cipher Spec'];
     case 21:
       if (r.encrypted) return ['Encrypted Alert'];
-      return [`Alert (Level: ${ALERT_LEVEL[buf[r.start + 5]] ?? 'Unknown'}, Description: ${ALERT_DESC[buf[r.start + 6]] ?? 'Unknown'})`];
+      return [`Alert (Level: ${ALERT_LEVEL[b[at]] ?? 'Unknown'}, Description: ${ALERT_DESC[b[at + 1]] ?? 'Unknown'})`];
     case 22:
-      return r.encrypted ? ['Encrypted Handshake Message'] : r.hs.map((h) => hsName(buf, h));
+      return r.encrypted ? ['Encrypted Handshake Message'] : r.hs.map((h) => hsName(b, h));
     case 23:
       return ['Application Data'];
     default:
@@ -551,26 +631,216 @@ function serverEcdhFields(buf: Uint8Array, h: Hs, sigAlg: boolean, out: Field[])
   out.push(fText('EC Diffie-Hellman Server Params', p, e - p, ps));
 }
 
-function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): Field {
+const SIG_HASH: Record<number, string> = { 0: 'None', 1: 'MD5', 2: 'SHA1', 3: 'SHA224', 4: 'SHA256', 5: 'SHA384', 6: 'SHA512', 8: 'Intrinsic' };
+const SIG_SIG: Record<number, string> = { 0: 'Anonymous', 1: 'RSA', 2: 'DSA', 3: 'ECDSA' };
+
+/**
+ * A certificate's SignedCertificateTimestampList (RFC 6962 3.3), which tshark's TLS dissector reads for
+ * its X.509 one: each SCT's version, log, time, extensions and signature. tshark names the logs it
+ * knows; wiretrace says "Unknown Log" for all.
+ */
+function sctFields(buf: Uint8Array, s: number, e: number): Field[] {
+  const out: Field[] = [];
+  if (s + 2 > e) return out;
+  const total = u16(buf, s);
+  out.push(fUint('tls.sct.scts_length', 'Serialized SCT List Length', total, s, 2));
+  const end = Math.min(e, s + 2 + total);
+  for (let p = s + 2, n = 0; p + 2 <= end && n < 256; n++) {
+    const len = u16(buf, p);
+    const se = Math.min(end, p + 2 + len);
+    const kids: Field[] = [fUint('tls.sct.sct_length', 'Serialized SCT Length', len, p, 2)];
+    let q = p + 2;
+    if (q + 1 + 32 + 8 + 2 <= se) {
+      kids.push(fUint('tls.sct.sct_version', 'SCT Version', buf[q], q, 1), fBytes('tls.sct.sct_logid', 'Log ID', buf, q + 1, q + 33));
+      const ms = u32(buf, q + 33) * 4294967296 + u32(buf, q + 37);
+      const ts = fStr('tls.sct.sct_timestamp', 'Timestamp', absTimeText(Math.floor(ms / 1000), (ms % 1000) * 1e6), q + 33, 8);
+      const el = u16(buf, q + 41);
+      kids.push(ts, fUint('tls.sct.sct_extensions_length', 'Extensions length', el, q + 41, 2));
+      q += 43;
+      if (el > 0) kids.push(fBytes('tls.sct.sct_extensions', 'Extensions', buf, q, Math.min(se, q + el)));
+      q += el;
+      if (q + 4 <= se) {
+        const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, q);
+        const h = fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[q], q, 1);
+        h.text = `Signature Hash Algorithm Hash: ${SIG_HASH[buf[q]] ?? 'Unknown'} (${buf[q]})`;
+        const g = fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[q + 1], q + 1, 1);
+        g.text = `Signature Hash Algorithm Signature: ${SIG_SIG[buf[q + 1]] ?? 'Unknown'} (${buf[q + 1]})`;
+        f.children = [h, g];
+        const sl = u16(buf, q + 2);
+        kids.push(f, fUint('tls.sct.sct_signature_length', 'Signature Length', sl, q + 2, 2));
+        if (sl > 0) kids.push(fBytes('tls.sct.sct_signature', 'Signature', buf, q + 4, Math.min(se, q + 4 + sl)));
+      }
+    }
+    out.push(fText('Signed Certificate Timestamp (Unknown Log)', p, se - p, kids));
+    p = se;
+  }
+  return out;
+}
+
+/**
+ * Where each certificate of a Certificate message is: [its length's offset, its end, the end of its
+ * extensions] (TLS 1.3: a request context first, extensions after each certificate; before: neither).
+ */
+function certificateRanges(buf: Uint8Array, h: Hs, tls13: boolean): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  let p = h.start + 4;
+  if (h.type !== 11) return out;
+  if (tls13) {
+    if (p >= h.end) return out;
+    p += 1 + buf[p];
+  }
+  if (p + 3 > h.end) return out;
+  const end = Math.min(h.end, p + 3 + u24(buf, p));
+  for (let q = p + 3; q + 3 <= end; ) {
+    const ce = Math.min(end, q + 3 + u24(buf, q));
+    let xe = ce;
+    if (tls13 && ce + 2 <= end) xe = Math.min(end, ce + 2 + u16(buf, ce));
+    out.push([q, ce, xe]);
+    q = xe;
+  }
+  return out;
+}
+
+/**
+ * This layer's part of frame.protocols: "tls", then what tshark's X.509 dissectors add for each
+ * certificate in the clear (x509sat, x509ce, pkcs-1, …). Parses the certificates: only called when
+ * frame.protocols is read (never for the plain table).
+ */
+function tlsProtocols(l: Layer<TlsD>): string {
+  let s = 'tls';
+  for (const r of l.d.recs) {
+    // a record in the clear, or one decrypted with a key log (its handshakes index its plaintext)
+    const b = r.plain !== undefined && r.inner === 22 ? r.plain : r.type === 22 && !r.encrypted ? l.buf : null;
+    if (b === null) continue;
+    for (const h of r.hs) for (const [q, ce] of certificateRanges(b, h, l.d.session === 0x0304)) for (const p of x509Certificate(b, q + 3, ce, sctFields).protos) s += ':' + p;
+  }
+  return s;
+}
+
+/** Extensions (a 2-byte length, then each): Encrypted Extensions, a TLS 1.3 certificate entry's, a ticket's. */
+function extensionList(buf: Uint8Array, p: number, e: number, out: Field[]): number {
+  if (p + 2 > e) return e;
+  const extLen = u16(buf, p);
+  out.push(fUint('tls.handshake.extensions_length', 'Extensions Length', extLen, p, 2));
+  const extEnd = Math.min(e, p + 2 + extLen);
+  for (let q = p + 2; q + 4 <= extEnd; ) {
+    const l = Math.min(u16(buf, q + 2), extEnd - q - 4);
+    out.push(extensionField(buf, q, u16(buf, q), l, false, false));
+    q += 4 + l;
+  }
+  return extEnd;
+}
+
+/** The bodies of the messages TLS 1.3 encrypts (seen once decrypted): tshark's fields for them. */
+function tls13Fields(buf: Uint8Array, h: Hs, kids: Field[]): boolean {
+  const p = h.start + 4;
+  const e = h.end;
+  if (h.type === 8) extensionList(buf, p, e, kids);
+  else if (h.type === 11 && p + 4 <= e) {
+    const cl = buf[p];
+    kids.push(fUint('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length', cl, p, 1));
+    if (cl > 0) kids.push(fBytes('tls.handshake.certificate_request_context', 'Certificate Request Context', buf, p + 1, Math.min(e, p + 1 + cl)));
+    let q = p + 1 + cl;
+    if (q + 3 > e) return true;
+    const total = u24(buf, q);
+    kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, q, 3));
+    const certs: Field[] = [];
+    const ce = Math.min(e, q + 3 + total);
+    for (q += 3; q + 3 <= ce; ) {
+      const n = u24(buf, q);
+      const end = Math.min(ce, q + 3 + n);
+      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', n, q, 3));
+      certs.push(fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, end));
+      q = extensionList(buf, end, ce, certs);
+    }
+    kids.push(fText(`Certificates (${total} bytes)`, p + 4 + cl, ce - p - 4 - cl, certs));
+  } else if (h.type === 15 && p + 4 <= e) {
+    const f = named16('tls.handshake.sig_hash_alg', 'Signature Algorithm', SIG_ALGS, buf, p);
+    f.children = [fUint('tls.handshake.sig_hash_hash', 'Signature Hash Algorithm Hash', buf[p], p, 1), fUint('tls.handshake.sig_hash_sig', 'Signature Hash Algorithm Signature', buf[p + 1], p + 1, 1)];
+    const sl = u16(buf, p + 2);
+    kids.push(f, fUint('tls.handshake.client_cert_vrfy.sig_len', 'Signature length', sl, p + 2, 2));
+    if (sl > 0) kids.push(fBytes('tls.handshake.client_cert_vrfy.sig', 'Signature', buf, p + 4, Math.min(e, p + 4 + sl)));
+  } else if (h.type === 4 && p + 9 <= e) {
+    const nl = buf[p + 8];
+    const life = u32(buf, p);
+    const lf = fUint('tls.handshake.session_ticket_lifetime_hint', 'Session Ticket Lifetime Hint', life, p, 4);
+    lf.text = `Session Ticket Lifetime Hint: ${life} seconds${lifetimeWords(life)}`;
+    const ts: Field[] = [
+      lf,
+      fUint('tls.handshake.session_ticket_age_add', 'Session Ticket Age Add', u32(buf, p + 4), p + 4, 4),
+      fUint('tls.handshake.session_ticket_nonce_length', 'Session Ticket Nonce Length', nl, p + 8, 1),
+    ];
+    let q = p + 9;
+    if (nl > 0) ts.push(fBytes('tls.handshake.session_ticket_nonce', 'Session Ticket Nonce', buf, q, Math.min(e, q + nl)));
+    q += nl;
+    if (q + 2 <= e) {
+      const tl = u16(buf, q);
+      ts.push(fUint('tls.handshake.session_ticket_length', 'Session Ticket Length', tl, q, 2));
+      if (tl > 0) ts.push(fBytes('tls.handshake.session_ticket', 'Session Ticket', buf, q + 2, Math.min(e, q + 2 + tl)));
+      extensionList(buf, q + 2 + tl, e, ts);
+    }
+    kids.push(fText('TLS Session Ticket', p, h.len, ts));
+  } else return false;
+  return true;
+}
+
+/** tshark's words after a ticket lifetime in seconds: " (2 hours)", " (1 day)", " (1 hour, 30 minutes)". */
+function lifetimeWords(v: number): string {
+  if (v === 0) return '';
+  const parts: string[] = [];
+  const units: [number, string][] = [[86400, 'day'], [3600, 'hour'], [60, 'minute'], [1, 'second']];
+  let r = v;
+  for (const [n, w] of units) {
+    const k = Math.floor(r / n);
+    r -= k * n;
+    if (k > 0) parts.push(`${k} ${w}${k === 1 ? '' : 's'}`);
+  }
+  return ` (${parts.join(', ')})`;
+}
+
+/** Fields built over a decrypted plaintext, moved onto the record's bytes (`at`: where the plaintext starts), within [.., lim). */
+function shifted(f: Field, at: number, lim: number): Field {
+  if (f.len > 0 || f.start > 0) {
+    f.start = Math.min(f.start + at, lim);
+    f.len = Math.max(0, Math.min(f.len, lim - f.start));
+  }
+  if (f.children) for (const c of f.children) shifted(c, at, lim);
+  return f;
+}
+
+/** `tls13`: the session is TLS 1.3 (a Certificate message's layout; the messages decryption shows). */
+function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean, tls13 = false): Field {
   const name = hsName(buf, h);
   const tf = fUint('tls.handshake.type', 'Handshake Type', h.type, h.start, 1);
   tf.text = `Handshake Type: ${HS_TYPES[h.type]} (${h.type})`;
   const kids: Field[] = [tf, fUint('tls.handshake.length', 'Length', h.len, h.start + 1, 3)];
   const p = h.start + 4;
-  if (h.type === 1 || h.type === 2) helloFields(buf, h, h.type === 1, kids, lim);
-  else if (h.type === 11 && h.len >= 3) {
-    // TLS 1.3 puts a request context first; this is the TLS 1.2 layout (1.3's is encrypted anyway)
-    const total = u24(buf, p);
-    kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, p, 3));
-    const certs: Field[] = [];
-    for (let q = p + 3; q + 3 <= Math.min(h.end, p + 3 + total); ) {
-      const cl = u24(buf, q);
-      const ce = Math.min(h.end, q + 3 + cl);
-      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', cl, q, 3));
-      certs.push(fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce));
-      q = ce;
+  if (h.type === 20) kids.push(fText('Verify Data', p, h.len));
+  else if (tls13 && h.type !== 11 && tls13Fields(buf, h, kids)) {
+    // done (a TLS 1.3 Certificate message is read below, its certificates decoded)
+  } else if (h.type === 1 || h.type === 2) helloFields(buf, h, h.type === 1, kids, lim);
+  else if (h.type === 11 && h.len >= (tls13 ? 4 : 3)) {
+    // TLS 1.3 (decrypted) puts a request context first, and extensions after each certificate
+    let c = p;
+    if (tls13) {
+      kids.push(fUint('tls.handshake.certificate_request_context_length', 'Certificate Request Context Length', buf[p], p, 1));
+      if (buf[p] > 0) kids.push(fBytes('tls.handshake.certificate_request_context', 'Certificate Request Context', buf, p + 1, Math.min(h.end, p + 1 + buf[p])));
+      c = p + 1 + buf[p];
     }
-    kids.push(fText(`Certificates (${total} bytes)`, p + 3, Math.min(h.end, p + 3 + total) - p - 3, certs));
+    const total = c + 3 <= h.end ? u24(buf, c) : 0;
+    if (c + 3 <= h.end) kids.push(fUint('tls.handshake.certificates_length', 'Certificates Length', total, c, 3));
+    const certs: Field[] = [];
+    for (const [q, ce, xe] of certificateRanges(buf, h, tls13)) {
+      certs.push(fUint('tls.handshake.certificate_length', 'Certificate Length', u24(buf, q), q, 3));
+      // each certificate as tshark's x509af dissects it (src/dissect/x509.ts), its subject after the bytes
+      const f = fBytes('tls.handshake.certificate', 'Certificate', buf, q + 3, ce);
+      const x = x509Certificate(buf, q + 3, ce, sctFields);
+      f.text = cutLabel(`Certificate: ${ce - q - 3 > 36 ? fmtBytesHex(buf, q + 3, q + 39) + '…' : f.show}${x.subject !== '' ? ` (${x.subject})` : ''}`);
+      f.children = x.fields;
+      certs.push(f);
+      if (xe > ce) extensionList(buf, ce, xe, certs);
+    }
+    if (c + 3 <= h.end) kids.push(fText(`Certificates (${total} bytes)`, c + 3, Math.min(h.end, c + 3 + total) - c - 3, certs));
   }
   else if (h.type === 12 && h.len >= 4 && buf[p] === 3) serverEcdhFields(buf, h, sigAlg, kids);
   else if (h.type === 16 && h.len >= 1) {
@@ -600,14 +870,16 @@ function handshakeFields(buf: Uint8Array, h: Hs, lim: number, sigAlg: boolean): 
 function recordTitle(buf: Uint8Array, r: Rec, app: string): string {
   const v = COLUMN[r.shown] ?? 'SSL';
   if (r.unknown) return 'Continuation Data';
-  switch (r.type) {
+  const b = r.plain ?? buf;
+  const at = r.plain !== undefined ? 0 : r.start + 5;
+  switch (r.inner ?? r.type) {
     case 20:
       return `${v} Record Layer: Change Cipher Spec Protocol: Change Cipher Spec`;
     case 21:
-      return r.encrypted ? `${v} Record Layer: Encrypted Alert` : `${v} Record Layer: Alert (Level: ${ALERT_LEVEL[buf[r.start + 5]] ?? 'Unknown'}, Description: ${ALERT_DESC[buf[r.start + 6]] ?? 'Unknown'})`;
+      return r.encrypted ? `${v} Record Layer: Encrypted Alert` : `${v} Record Layer: Alert (Level: ${ALERT_LEVEL[b[at]] ?? 'Unknown'}, Description: ${ALERT_DESC[b[at + 1]] ?? 'Unknown'})`;
     case 22:
       if (r.encrypted) return `${v} Record Layer: Handshake Protocol: Encrypted Handshake Message`;
-      return `${v} Record Layer: Handshake Protocol: ${r.hs.length === 1 ? hsName(buf, r.hs[0]) : 'Multiple Handshake Messages'}`;
+      return `${v} Record Layer: Handshake Protocol: ${r.hs.length === 1 ? hsName(b, r.hs[0]) : 'Multiple Handshake Messages'}`;
     case 23:
       return `${v} Record Layer: Application Data Protocol: ${app}`;
     default:
@@ -615,14 +887,55 @@ function recordTitle(buf: Uint8Array, r: Rec, app: string): string {
   }
 }
 
-function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim: number): Field {
+/** "[Application Data Protocol: Hypertext Transfer Protocol]" (tshark names it once a key log is given). */
+function appDataProto(app: string, at: number): Field {
+  const f = gen(fStr('tls.app_data_proto', 'Application Data Protocol', app, at, 0));
+  return f;
+}
+
+/** A decrypted record's fields after its header: the real content type (TLS 1.3), then what the plaintext holds. */
+function decryptedFields(buf: Uint8Array, r: Rec, opaque: boolean, session: number, app: string, kids: Field[]): void {
+  const plain = r.plain!;
+  const type = r.inner!;
+  const at = r.plainAt!;
+  if (opaque) {
+    const f = gen(fUint('tls.record.content_type', 'Content Type', type, r.start, 1));
+    f.text = `Content Type: ${CONTENT[type] ?? 'Unknown'} (${type})`;
+    kids.push(f);
+  }
+  const p = r.start + 5;
+  if (type === 22) {
+    for (const h of r.hs) kids.push(shifted(handshakeFields(plain, h, plain.length, true, session === 0x0304), at, r.end));
+    if (r.hs.length === 0) kids.push(fText('Handshake Protocol: Encrypted Handshake Message', p, r.end - p));
+  } else if (type === 21 && plain.length >= 2) {
+    const lv = fUint('tls.alert_message.level', 'Level', plain[0], 0, 1);
+    lv.text = `Level: ${named(ALERT_LEVEL, plain[0], 0)}`;
+    const ds = fUint('tls.alert_message.desc', 'Description', plain[1], 1, 1);
+    ds.text = `Description: ${named(ALERT_DESC, plain[1], 0)}`;
+    const am = fBool('tls.alert_message', 'Alert Message', true, 0, 2);
+    am.text = 'Alert Message';
+    am.children = [lv, ds];
+    kids.push(shifted(am, at, r.end));
+  } else if (type === 23) {
+    kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
+    // (named for port 443's HTTP; on other ports tshark finds the protocol by heuristics and names none)
+    if (app === HTTP_APP) kids.push(appDataProto(app, r.end));
+    if (r.segData !== undefined) kids.push(fText(`TLS segment data (${r.segData} bytes)`, at, Math.min(r.segData, r.end - at)));
+  } else if (type === 20) {
+    const f = fBool('tls.change_cipher_spec', 'Change Cipher Spec Message', true, at, Math.min(plain.length, r.end - at));
+    f.text = 'Change Cipher Spec Message';
+    kids.push(f);
+  }
+}
+
+function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim: number, keys = false): Field {
   const kids: Field[] = [];
   if (r.quic === 'fragment') {
     const name = `${HS_TYPES[buf[r.start]] ?? 'Encrypted Handshake Message'} (fragment)`;
     return fText(`TLSv1.3 Record Layer: Handshake Protocol: ${name}`, r.start, r.end - r.start, [fText(`Handshake Protocol: ${name}`, r.start, r.end - r.start)]);
   }
   if (r.quic === 'whole') {
-    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true));
+    for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, true, true));
     return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
   }
   if (r.unknown) return fText(recordTitle(buf, r, app), r.start, r.end - r.start);
@@ -632,6 +945,10 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
   ct.text = `${opaque ? 'Opaque Type' : 'Content Type'}: ${CONTENT[r.type]} (${r.type})`;
   kids.push(ct, versionField('tls.record.version', buf, r.start + 1), fUint('tls.record.length', 'Length', r.len, r.start + 3, 2));
   const p = r.start + 5;
+  if (r.plain !== undefined) {
+    decryptedFields(buf, r, opaque, session, app, kids);
+    return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
+  }
   if (r.type === 20) {
     // a text item in tshark (FT_NONE): -T fields prints 1 for it
     const f = fBool('tls.change_cipher_spec', 'Change Cipher Spec Message', true, p, r.end - p);
@@ -655,9 +972,16 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
   } else if (r.type === 22) {
     if (r.encrypted) kids.push(fText('Handshake Protocol: Encrypted Handshake Message', p, r.end - p));
     // a Server Key Exchange names its signature algorithm from TLS 1.2 on
-    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303));
+    else for (const h of r.hs) kids.push(handshakeFields(buf, h, lim, (session || r.version) >= 0x0303, session === 0x0304));
   } else if (r.type === 23) {
     kids.push(fBytes('tls.app_data', 'Encrypted Application Data', buf, p, r.end));
+    // tshark names the protocol on 443 with or without keys; without a key log the tree stays as it
+    // was (the field is hidden: -e and filters see it)
+    if (app === HTTP_APP) {
+      const f = appDataProto(app, r.end);
+      if (!keys) f.hidden = true;
+      kids.push(f);
+    }
   } else kids.push(fBytes('tls.heartbeat_message', 'Heartbeat Message', buf, p, r.end));
   return fText(recordTitle(buf, r, app), r.start, r.end - r.start, kids);
 }
@@ -665,6 +989,8 @@ function recordFields(buf: Uint8Array, r: Rec, session: number, app: string, lim
 export const tls: Dissector<TlsD> = {
   proto: 'tls',
   name: 'Transport Layer Security',
+  // the X.509 protocols are display filter names in tshark too, though no item is theirs: they match nothing
+  filterProtos: ['x509af', 'x509if', 'x509sat', 'x509ce', 'pkcs-1', 'pkix1implicit', 'pkix1explicit', 'ns_cert_exts'],
   fieldKeys: [
     'tls.record.content_type', 'tls.record.opaque_type', 'tls.record.version', 'tls.record.length', 'tls.handshake.type',
     'tls.handshake.length', 'tls.handshake.version', 'tls.handshake.random', 'tls.handshake.session_id_length',
@@ -687,13 +1013,20 @@ export const tls: Dissector<TlsD> = {
     'tls.handshake.server_named_curve', 'tls.handshake.server_point_len', 'tls.handshake.server_point', 'tls.handshake.sig_len',
     'tls.handshake.sig', 'tls.handshake.client_point_len', 'tls.handshake.client_point', 'tls.handshake.epms_len', 'tls.handshake.epms',
     'tls.handshake.session_ticket_lifetime_hint', 'tls.handshake.session_ticket_length', 'tls.handshake.session_ticket',
+    ...X509_FIELD_KEYS, 'tls.sct.scts_length', 'tls.sct.sct_length', 'tls.sct.sct_version', 'tls.sct.sct_logid', 'tls.sct.sct_timestamp',
+    'tls.sct.sct_extensions_length', 'tls.sct.sct_extensions', 'tls.sct.sct_signature_length', 'tls.sct.sct_signature',
+    // decryption (a key log): the TLS 1.3 messages it shows, the protocol of application data
+    'tls.app_data_proto', 'tls.handshake.certificate_request_context_length', 'tls.handshake.certificate_request_context',
+    'tls.handshake.client_cert_vrfy.sig_len', 'tls.handshake.client_cert_vrfy.sig', 'tls.handshake.session_ticket_age_add',
+    'tls.handshake.session_ticket_nonce_length', 'tls.handshake.session_ticket_nonce', 'tls.segment', 'tls.segment.count', 'tls.reassembled.length',
   ],
+  protocolsPart: tlsProtocols,
   dissect(buf, start, end) {
     // without the connection (a record seen alone): no session, direction 0
     return tlsLayer(buf, start, end, newTlsSession(), 0);
   },
   fields(l) {
-    return l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end));
+    return l.d.recs.map((r) => recordFields(l.buf, r, l.d.session, l.d.app, l.end, l.d.keys === true));
   },
   column: (l) => shownVersion(l.d.session, l.d.recs[0]?.version ?? 0),
   info(l, layers) {
@@ -701,7 +1034,13 @@ export const tls: Dissector<TlsD> = {
     const parts: string[] = [];
     let fence = '';
     for (const x of layers) {
-      if (x.dis === tls) for (const r of (x as Layer<TlsD>).d.recs) parts.push(...recordInfo(x.buf, r));
+      if (x.dis === tls) {
+        for (const r of (x as Layer<TlsD>).d.recs) {
+          // decrypted data that waits for the rest of a message above: tshark's TLS sets the column anew
+          if (r.segWait === true && r.inner === 23) parts.splice(0, parts.length, '[TLS segment of a reassembled PDU]');
+          else parts.push(...recordInfo(x.buf, r));
+        }
+      }
       else if (x.dis.infoFence !== undefined) fence = x.dis.infoFence(x);
       if (x === l) break;
     }

@@ -200,6 +200,8 @@ const help = cliCommands();
 if (!help && !opt.peersOnly) log(`${CLI} does not exist yet: run \`npm run build\` (measuring tshark only)`);
 
 const peerOld = readPeers();
+/** tcpdump -n -r on the slice, next to the table (null without tcpdump or with --peers-only). */
+let tcpdumpRow = null;
 const peerNew = [];
 const results = [];
 for (const file of files) {
@@ -227,6 +229,11 @@ for (const file of files) {
       log(`floor (bench-floor.mjs) on ${file} (${runs} run${runs > 1 ? 's' : ''})`);
       const floor = await measure([process.execPath, join(REPO, 'scripts/bench-floor.mjs'), join(DIR, file)], runs);
       results.push({ name: 'floor: read + raw row, no dissection (bench-floor.mjs)', file, packets: counts[file], ours: floor, peer: row.peer });
+      if (spawnSync('tcpdump', ['--version']).status === 0) {
+        // tcpdump prints a line per packet from the headers alone (no TCP analysis, no reassembly): C's floor
+        log(`tcpdump -n -r on ${file} (${runs} run${runs > 1 ? 's' : ''})`);
+        tcpdumpRow = { file, packets: counts[file], m: await measure(['tcpdump', '-n', '-r', join(DIR, file)], runs), tshark: row.peer };
+      }
     }
   }
 }
@@ -265,6 +272,11 @@ if (!opt.quick) {
     const t = perPkt(who);
     if (t) out.push(`- ${who === 'ours' ? 'wiretrace' : 'tshark'}: ${t}`);
   }
+}
+if (tcpdumpRow?.m.ok) {
+  const t = tcpdumpRow.tshark;
+  out.push('', `tcpdump -n -r ${tcpdumpRow.file} (headers only, no TCP analysis or reassembly), same run: ${fmtS(tcpdumpRow.m.s)} (${fmtRate(tcpdumpRow.packets, tcpdumpRow.m.s)} pkt/s)` +
+    (t?.ok ? `, ${(t.s / tcpdumpRow.m.s).toFixed(1)}x tshark's table` : ''));
 }
 if (opt.skipPeers) out.push('', `tshark figures from ${PEERS} (not re-measured: the speed-up compares runs made at different times and loads).`);
 console.log(out.join('\n'));

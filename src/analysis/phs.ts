@@ -5,7 +5,7 @@
 // its length (frame.len). Siblings keep the order they were first seen. The items are not quite
 // frame.protocols: no "ethertype" (a layer with no tree item), the quoted packet of an ICMP error
 // stays inside ICMP's item, so does an HTTP body without a Content-Type, "tcp.segments" (the reassembled-segments item) comes after the
-// protocols it carried, the packet's comments ("pkt_comment") come first, and a packet cut by the
+// protocols of the message it carried (before those of the rest of its segment), the packet's comments ("pkt_comment") come first, and a packet cut by the
 // snaplen or malformed ends in "_ws.short" / "_ws.malformed". The display filter -Y does not apply
 // (tshark's taps see every packet); the filter after io,phs does.
 
@@ -36,36 +36,57 @@ class Node {
 /** Layers of a quoted packet (ICMP error) whose items stay inside ICMP's: the headers. */
 const QUOTED_INSIDE = new Set(['ip', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6', 'data']);
 
-function items(layers: readonly Layer[], out: string[], quoted: boolean, st: { segments: boolean }): void {
+/** The reassembled buffer of a tcp.segments item not placed yet; whether decrypted TLS records were joined. */
+interface Segs {
+  segments: Uint8Array | null;
+  tlsSegments?: boolean;
+}
+
+function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Segs): void {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i];
     const proto = l.dis.proto;
     if (proto === 'frame' || undissectedTcpData(layers, i)) continue;
-    // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item
-    if (l.dis === tlsQuic) continue;
+    // the TLS handshake in QUIC's CRYPTO frames is inside QUIC's item; an SMB2 security blob inside SMB2's
+    if (l.dis === tlsQuic || proto === 'gss-api' || proto === 'spnego' || proto === 'ntlmssp') continue;
     // an item of its own in tshark's tree, though not a name in frame.protocols
     if (proto === 'basicxid') {
       out.push(proto);
       continue;
     }
     const prev = i > 0 ? layers[i - 1].proto : '';
+    // decrypted TLS records joined into one message: an item after the protocols, before TCP's
+    if (proto === 'tls.segments') {
+      st.tlsSegments = true;
+      continue;
+    }
     if (proto === 'tcp.segments') {
       // the item is there only for a message from two segments or more
-      if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = true;
+      if ((l.d as { segs: unknown[] }).segs.length > 1) st.segments = l.buf;
       continue;
+    }
+    // it comes after the reassembled message's items, before those of the rest of the segment (a record
+    // it starts: "tls, tcp.segments, tls")
+    if (st.segments !== null && l.buf !== st.segments) {
+      out.push('tcp.segments');
+      st.segments = null;
     }
     // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
     // item before them
     if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
     // RTP whose header is cut throws before its item is added (frame.protocols names it all the same)
     if (proto === 'rtp' && !(l.d as { ok: boolean }).ok) continue;
+    // a tunnelled Ethernet frame shorter than its header: tshark throws before it adds the item (the
+    // name is in frame.protocols; the malformed item goes under the tunnel's)
+    if (proto === 'eth' && i > 1 && l.end - l.start < 14) continue;
     if (!(quoted && QUOTED_INSIDE.has(proto))) {
       let part = protocolsPart(l);
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
-      // SMB's mailslot and a second NBSS message in a segment are items though not in frame.protocols
-      // SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP segment (RTCP packet
-      // of a compound datagram) is an item
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'sip' || proto === 'rtcp') part = proto;
+      // SMB's mailslot, a second NBSS message in a segment and each further command of an SMB2 chain are
+      // items though not in frame.protocols; the X.509 protocols after TLS's (x509sat, x509ce, …) are
+      // inside TLS's item; SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP
+      // segment (RTCP packet of a compound datagram) is an item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'smb2' || proto === 'tls' || proto === 'sip' || proto === 'rtcp') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6
@@ -92,9 +113,10 @@ function typedBody(l: Layer): boolean {
 export function phsItems(pkt: Packet): string[] {
   const out: string[] = [];
   if (pkt.frame.comments !== undefined && pkt.frame.comments.length > 0) out.push('pkt_comment');
-  const st = { segments: false };
+  const st: Segs = { segments: null };
   items(pkt.layers, out, false, st);
-  if (st.segments) out.push('tcp.segments');
+  if (st.tlsSegments === true) out.push('tls.segments');
+  if (st.segments !== null) out.push('tcp.segments');
   const suffix = problemSuffix(pkt.layers);
   if (suffix === TRUNCATED_SUFFIX) out.push('_ws.short');
   else if (suffix === MALFORMED_SUFFIX) out.push('_ws.malformed');

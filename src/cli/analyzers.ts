@@ -16,16 +16,20 @@ import { tcpAnalyzer, TCP_ANALYSIS_KEYS } from '../analysis/tcp/analyzer.js';
 import type { Registry } from '../dissect/registry.js';
 import type { TrackerOptions } from '../analysis/tcp/tracker.js';
 import type { Analyzer } from '../pipeline.js';
+import type { KeyLog } from '../analysis/tls/decrypt.js';
 
 export { TCP_ANALYSIS_KEYS, tcpAnalyzer };
 
-/** `limits`: other tracker limits (the JIT warm-up's tiny ones, src/cli/read-warmup.ts). */
-export function defaultAnalyzers(registry?: Registry, limits: TrackerOptions = {}): Analyzer[] {
+/**
+ * `limits`: other tracker limits (the JIT warm-up's tiny ones, src/cli/read-warmup.ts); `keylog`: a TLS
+ * key log (-o tls.keylog_file), to decrypt TLS with.
+ */
+export function defaultAnalyzers(registry?: Registry, limits: TrackerOptions = {}, keylog: KeyLog | null = null): Analyzer[] {
   const dns = new DnsTransactions();
   dns.keep = false;
   // keepSummaries: false: a streaming read needs no per-stream summaries after the run (memory stays bounded)
   const tcp = tcpAnalyzer({ ...limits, keepSummaries: false });
-  const app = new TcpApp({ registry, keep: false }).follow(tcp.tracker);
+  const app = new TcpApp({ registry, keep: false, keylog }).follow(tcp.tracker);
   // frame times first: independent of the others, and -e frame.time_* then needs no other analyzer
   // frame.protocols last: it lists the layers the others add
   return [frameTimesAnalyzer(), tcp, tcpAppAnalyzer(app), dnsTransactionAnalyzer(dns), icmpEchoAnalyzer(), frameProtocolsAnalyzer()];

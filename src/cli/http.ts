@@ -11,6 +11,7 @@ import { boxTable } from '../output/box-table.js';
 import { analyseFile } from './conversations.js';
 import { EXIT_OK, printResult, UsageError } from './errors.js';
 import type { CliIO } from './read.js';
+import { addKeyLogOptions, keyLogFrom, type RawKeyLogOptions } from './keylog.js';
 
 const BODY_SHOW = 4096;
 
@@ -49,13 +50,13 @@ export function transactionJson(t: HttpTransaction, epoch: bigint) {
   };
 }
 
-export async function runHttp(file: string, opts: { outputFormat?: string; showBody?: boolean; color?: boolean }, io: CliIO): Promise<number> {
+export async function runHttp(file: string, opts: { outputFormat?: string; showBody?: boolean; color?: boolean } & RawKeyLogOptions, io: CliIO): Promise<number> {
   const fmt = opts.outputFormat ?? 'table';
   if (fmt !== 'table' && fmt !== 'json') throw new UsageError(`-T ${fmt}: http prints table or json`);
   const reg = defaultRegistry();
   const tr = new TcpTracker({ fields: false });
   // bodies are printed only with --show-body: otherwise a transaction need not keep its frames' bytes
-  const app = new TcpApp({ registry: reg, layers: opts.showBody === true }).follow(tr);
+  const app = new TcpApp({ registry: reg, layers: opts.showBody === true, keylog: keyLogFrom(opts) }).follow(tr);
   let epoch: bigint | null = null;
   const { error } = await analyseFile(file, (pkt) => {
     if (epoch === null) epoch = pkt.frame.ts;
@@ -102,13 +103,15 @@ export async function runHttp(file: string, opts: { outputFormat?: string; showB
 }
 
 export function httpCommand(io: CliIO, done: (code: number) => void): Command {
-  return new Command('http')
+  const cmd = new Command('http')
     .description('HTTP/1.x transactions over reassembled TCP: method, URI, status, sizes, latency')
     .argument('<file>', 'capture file (pcap or pcapng; - for stdin)')
     .option('-T, --output-format <fmt>', 'table (default) or json')
     .option('--show-body', 'print decoded bodies (text as text, binary as hex, first 4 kB)')
-    .option('--no-color', 'no colours (also NO_COLOR)')
-    .action(async (file: string, opts: { outputFormat?: string; showBody?: boolean; color?: boolean }) => {
+    .option('--no-color', 'no colours (also NO_COLOR)');
+  addKeyLogOptions(cmd);
+  return cmd
+    .action(async (file: string, opts: { outputFormat?: string; showBody?: boolean; color?: boolean } & RawKeyLogOptions) => {
       done(await runHttp(file, { ...opts, color: opts.color === false ? false : undefined }, io));
     });
 }

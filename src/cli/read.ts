@@ -11,12 +11,14 @@ import { FollowStat } from './follow.js';
 import type { TcpAnalyzer } from '../analysis/tcp/analyzer.js';
 import { ConversationTable, EndpointTable, IO_USERS_TYPES, ioUsersAnalyzer, RelativeClock, type IoUsersType } from '../analysis/iousers.js';
 import { STATS_TREES, StatsTreeStat, statsTreeAnalyzer, type StatsTreeName } from '../analysis/stats-trees.js';
+import { ExpertStat, expertAnalyzer, expertFieldsAnalyzer, namesExpert, parseExpertArg } from '../analysis/expert.js';
 import { IoStat, ioStatAnalyzer, IoStatClock, IoStatError, parseIoStat, type IoStatSpec } from '../analysis/iostat.js';
 import { frameDissector } from '../dissect/frame.js';
 import { writeWhole } from '../output/writer.js';
 import { analyzersFor, runPipeline, type Analyzer } from '../pipeline.js';
 import { wantWarmup, warmUp } from './read-warmup.js';
 import { defaultAnalyzers } from './analyzers.js';
+import { addKeyLogOptions, keyLogFrom, type RawKeyLogOptions } from './keylog.js';
 import type { TcpApp } from '../analysis/http/app.js';
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, inputError, UsageError, UserError } from './errors.js';
 import { copyFrames, openSave, SaveSink, savePlan, type RawSaveOptions } from './read-save.js';
@@ -60,7 +62,7 @@ const IOUSERS = /^(conv|endpoints),([a-z0-9]+)(?:,(.*))?$/s;
 /**
  * -z statistics, as tshark: io,phs[,FILTER] (protocol hierarchy), conv,TYPE[,FILTER] and
  * endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp or udp), io,stat,INTERVAL[,COLUMN]…, follow,tcp,
- * NAME,tree[,FILTER] (stats trees). `bodies`: one of them reads HTTP bodies (the hierarchy counts their
+ * NAME,tree[,FILTER] (stats trees), expert[,LEVEL][,FILTER] (expert information). `bodies`: one of them reads HTTP bodies (the hierarchy counts their
  * media types; a filter may read them). `yNames`: the names -Y reads (an io,stat calculation sees the
  * values of the fields a filter of the run names). `notes`: lines for stderr.
  */
@@ -130,6 +132,13 @@ function statsFrom(
       extra.push({ name: 'follow', packet() {} });
       continue;
     }
+    const ex = parseExpertArg(z);
+    if (ex !== null) {
+      const s = new ExpertStat(ex.level);
+      tables.push(s);
+      extra.push(expertAnalyzer(s, filterOf(ex.filter, 'expert')));
+      continue;
+    }
     // stats_tree statistics: http,tree  http_req,tree  http_srv,tree  dns,tree  plen,tree  ptype,tree
     const tree = /^([a-z_]+),tree(?:,(.*))?$/s.exec(z);
     if (tree !== null) {
@@ -142,7 +151,7 @@ function statsFrom(
     }
     const types = IO_USERS_TYPES.join('|');
     if (iu !== null) throw new UsageError(`bad -z ${z}: ${iu[1]},TYPE takes TYPE ${IO_USERS_TYPES.join(', ')}`);
-    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], io,stat,INTERVAL[,FILTER]…, conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
+    throw new UsageError(`bad -z ${z}: read knows io,phs[,FILTER], io,stat,INTERVAL[,FILTER]…, conv,${types}[,FILTER], endpoints,${types}[,FILTER], follow,tcp,ascii|hex|raw,STREAM, expert[,LEVEL][,FILTER] and NAME,tree[,FILTER] (NAME ${STATS_TREES.join(', ')})`);
   }
   const notes: string[] = [];
   for (const s of ioStats) {
@@ -206,10 +215,12 @@ async function writeStats(tables: readonly Stat[], io: CliIO): Promise<void> {
   }
 }
 
-export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions & RawStatOptions, io: CliIO): Promise<number> {
+export async function runRead(file: string, raw: RawOutputOptions & RawSaveOptions & RawStatOptions & RawKeyLogOptions, io: CliIO): Promise<number> {
   const registry = defaultRegistry();
   applyDecodeAs(registry, raw.decodeAs);
-  const base = defaultAnalyzers(registry);
+  const base = defaultAnalyzers(registry, {}, keyLogFrom(raw));
+  // the _ws.expert fields: only for a run whose -e, -Y or a -z filter names them (nothing on any other run's path)
+  if (namesExpert(raw.field, [raw.displayFilter ?? '', ...(raw.z ?? [])].join('\n'))) base.push(expertFieldsAnalyzer());
   const sinkOpts = sinkOptionsFrom(raw, io.stdout, knownFieldKeys(registry, base), io.env);
   const count = parseCount(raw.count);
   const filter = displayFilterFrom(raw, registry, base);
@@ -313,12 +324,13 @@ export function readCommand(io: CliIO, done: (code: number) => void): Command {
     .argument('[file]', 'capture file, or - for standard input');
   addOutputOptions(cmd);
   addDecodeAsOption(cmd);
+  addKeyLogOptions(cmd);
   cmd
     .option('-w, --write <file>', 'write the packets (those -Y passes, up to -c) to FILE instead of printing them: pcapng, classic pcap for *.pcap or -F pcap; - for standard output')
     .addOption(new Option('-F, --file-format <format>', 'format for -w').choices(['pcap', 'pcapng']))
     .addOption(new Option('--time-stamp-precision <p>', 'timestamps in a classic pcap file (-F pcap); default: the input\'s').choices(['micro', 'nano']))
     .option('-P, --print', 'with -w: print the packets as well')
-    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), io,stat,INTERVAL[,FILTER]… (frames and bytes per interval; a column may be COUNT|SUM|MIN|MAX|AVG|LOAD(FIELD)[FILTER]), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
+    .option('-z <stat>', 'statistics after the packets, as tshark: io,phs[,FILTER] (protocol hierarchy), io,stat,INTERVAL[,FILTER]… (frames and bytes per interval; a column may be COUNT|SUM|MIN|MAX|AVG|LOAD(FIELD)[FILTER]), conv,TYPE[,FILTER], endpoints,TYPE[,FILTER] (TYPE eth, ip, ipv6, tcp, udp), follow,tcp,ascii|hex|raw,STREAM (or A:P,B:Q), NAME,tree[,FILTER] (stats trees: http, http_req, http_srv, dns, plen, ptype), expert[,error|warn|note|chat|comment][,FILTER] (expert information); repeatable', (v: string, p: string[] | undefined) => (p ?? []).concat([v]))
     .option('-q, --quiet', 'print no packets (with -z: only the statistics)');
   cmd.addHelpText(
     'after',
@@ -333,6 +345,8 @@ Examples:
   wiretrace read -q -z io,stat,1,tcp,udp t.pcap      frames and bytes per second: all, TCP, UDP
   wiretrace read -q -z conv,tcp -z endpoints,ip t.pcap  conversations and endpoints, as tshark
   wiretrace read -q -z http,tree -z dns,tree t.pcap  HTTP and DNS counters (tshark's stats trees)
+  wiretrace read -o tls.keylog_file:keys.txt t.pcap  decrypt TLS (HTTPS shows as HTTP) with a key log
+  wiretrace read -q -z expert,warn t.pcap            expert information: warnings and errors
   tcpdump -w - | wiretrace read -                    read a capture from standard input
 
 Under sudo, wiretrace reads the file as root and then runs as the invoking user (as tcpdump -r

@@ -62,9 +62,9 @@ describe('read -z io,phs on the command line', () => {
   });
 
   it('bad -z values are one-line usage errors', async () => {
-    expect(await runCli(['read', cap, '-z', 'expert'])).toEqual({
+    expect(await runCli(['read', cap, '-z', 'rtp,streams'])).toEqual({
       code: 2,
-      out: 'wiretrace: bad -z expert: read knows io,phs[,FILTER], io,stat,INTERVAL[,FILTER]…, conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], follow,tcp,ascii|hex|raw,STREAM and NAME,tree[,FILTER] (NAME http, http_req, http_srv, dns, plen, ptype)\n',
+      out: 'wiretrace: bad -z rtp,streams: read knows io,phs[,FILTER], io,stat,INTERVAL[,FILTER]…, conv,eth|ip|ipv6|tcp|udp[,FILTER], endpoints,eth|ip|ipv6|tcp|udp[,FILTER], follow,tcp,ascii|hex|raw,STREAM, expert[,LEVEL][,FILTER] and NAME,tree[,FILTER] (NAME http, http_req, http_srv, dns, plen, ptype)\n',
     });
     const bad = await runCli(['read', cap, '-z', 'io,phs,tcp.port ==']);
     expect(bad.code).toBe(2);

@@ -26,7 +26,8 @@ import { websocket, wsLayer, type WsFragments } from '../../../dissectors/websoc
 import { decodeBody, httpMessage, httpMessageLayer, mediaProtocol, mediaType, type HttpD } from './message.js';
 import { jsonBodyLayer } from '../../../dissectors/json.js';
 import { looksLikeHttp, rebaseHead, type HttpHead } from './parse.js';
-import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsSession } from '../../../dissectors/tls.js';
+import { newTlsSession, startsRecord, tls, tlsLayer, TLS_TCP_PORTS, type TlsD, type TlsSession } from '../../../dissectors/tls.js';
+import { TlsDecryptor, type KeyLog } from '../tls/decrypt.js';
 import { identPrefix, newSshSession, ssh, sshLayer, SSH_TCP_PORTS, type SshSession } from '../../../dissectors/ssh.js';
 import { resp, respLayer, respLength, respPartialInfo, RESP_TCP_PORT } from '../../../dissectors/resp.js';
 import { u32 } from '../../dissect/fields.js';
@@ -35,6 +36,8 @@ import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSessio
 import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT, smb, smbMagic } from '../../../dissectors/netbios.js';
 import { berMessageLength } from '../../dissect/ber.js';
 import { looksLikeSip, SIP_TCP_PORT, sipMessageLength, sipTcpLayer } from '../../../dissectors/sip.js';
+import { newSmb2Session, smb2, smb2Layers, SMB2_TCP_PORT, type Smb2Session } from '../../../dissectors/smb2.js';
+import { gssapi, ntlmssp, spnego } from '../../../dissectors/ntlmssp.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
 
 /** tshark 4.0's default HTTP TCP ports. */
@@ -84,6 +87,36 @@ export const tcpSegmentsLayer: Dissector<SegsD> = {
   title(l) {
     const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
     return `[${l.d.segs.length} Reassembled TCP Segments (${l.d.total} bytes): ${list}]`;
+  },
+  column: () => '',
+  info: () => null,
+};
+
+/** "[3 Reassembled TLS segments (34092 bytes): #19(16384), …]": decrypted records joined into one message above TLS. */
+export const tlsSegmentsLayer: Dissector<SegsD> = {
+  proto: 'tls.segments',
+  name: 'Reassembled TLS segments',
+  protocolsPart: () => '', // not a protocol for tshark's frame.protocols
+  fieldKeys: ['tls.segment', 'tls.segment.count', 'tls.reassembled.length'],
+  dissect() {
+    throw new Error('built by the TCP application analyzer');
+  },
+  fields(l) {
+    const out: Field[] = [];
+    let at = 0;
+    for (const s of l.d.segs) {
+      const f = fUint('tls.segment', 'TLS segment', s.frame, at, s.len);
+      f.text = `Frame: ${s.frame}, payload: ${at}-${at + s.len - 1} (${s.len} bytes)`;
+      out.push(gen(f));
+      at += s.len;
+    }
+    out.push(gen(fUint('tls.segment.count', 'Segment count', l.d.segs.length, 0, 0)));
+    out.push(gen(fUint('tls.reassembled.length', 'Reassembled PDU length', l.d.total, 0, l.d.total)));
+    return out;
+  },
+  title(l) {
+    const list = l.d.segs.map((s) => `#${s.frame}(${s.len})`).join(', ');
+    return `[${l.d.segs.length} Reassembled TLS segments (${l.d.total} bytes): ${list}]`;
   },
   column: () => '',
   info: () => null,
@@ -142,6 +175,11 @@ export function guardedLayer(proto: string, make: () => Layer, dataDis: Dissecto
     l.problem('malformed', `${proto} dissector failed: ${(e as Error).message}`, start, end);
     return l;
   }
+}
+
+/** "SMB" after the first byte at p: a compression transform header ("\xfcSMB"). */
+function smbTail(b: Uint8Array, p: number, e: number): boolean {
+  return e - p >= 4 && b[p + 1] === 0x53 && b[p + 2] === 0x4d && b[p + 3] === 0x42;
 }
 
 /** g_ascii_isprint. */
@@ -216,9 +254,17 @@ class AppStream {
   readonly ssh: SshSession | null;
   /** The LDAP session (LDAP): entry count, request frames by message ID, StartTLS. */
   readonly ldap: LdapSession | null;
+  /** The SMB2 state (NBSS, and direct-hosted SMB on TCP 445): requests by message id, trees, file names. */
+  smb2: Smb2Session | null = null;
+  /** Direct-hosted SMB (TCP 445): a 4-byte header with a 24-bit length. */
+  cifs = false;
   /** A WebSocket message in fragments, per direction (HTTP, once upgraded to WebSocket). */
   readonly ws: [{ cur: WsFragments | null }, { cur: WsFragments | null }] | null;
-  constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number) {
+  /** HTTP over decrypted TLS (a key log): each direction's plaintext desegmented as HTTP; made when data is first decrypted. */
+  inner: { conn: HttpConn; dirs: [DirDesegmenter, DirDesegmenter]; off: [number, number] } | null = null;
+  constructor(readonly proto: Proto, budget: Budget, limits: DesegmentLimits, readonly client: string, readonly server: string, readonly clientDir: number, cifs = false) {
+    this.cifs = cifs;
+    if (proto === 'nbss') this.smb2 = newSmb2Session();
     this.conn = proto === 'http' ? new HttpConn() : null;
     this.ws = proto === 'http' ? [{ cur: null }, { cur: null }] : null;
     this.ldap = proto === 'ldap' ? newLdapSession() : null;
@@ -226,7 +272,7 @@ class AppStream {
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? NBSS_FRAMER : proto === 'sip' ? SIP_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? (cifs ? CIFS_FRAMER : NBSS_FRAMER) : proto === 'sip' ? SIP_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -305,6 +351,20 @@ const NBSS_FRAMER: AppParser = {
   measure(buf, eof) {
     const n = nbssLength(buf);
     return n > 0 ? n : eof ? buf.length : 0;
+  },
+  partialInfo: (buf) => nbssPartialInfo(buf),
+};
+
+/**
+ * Direct-hosted SMB on TCP 445 (RFC 1002's header without NetBIOS): a zero byte and a 24-bit length; bytes that
+ * start no message are handed out as they are (tshark's "NBSS Continuation Message").
+ */
+const CIFS_FRAMER: AppParser = {
+  measure(buf, eof) {
+    if (buf.length < 1) return 0;
+    if (buf[0] !== 0) return buf.length;
+    if (buf.length < 4) return eof ? buf.length : 0;
+    return 4 + ((buf[1] << 16) | (buf[2] << 8) | buf[3]);
   },
   partialInfo: (buf) => nbssPartialInfo(buf),
 };
@@ -434,6 +494,11 @@ export interface TcpAppOptions {
    * Default true; without them a transaction keeps only its summary, not the frames' read buffers.
    */
   layers?: boolean;
+  /**
+   * A key log (tshark's tls.keylog_file): TLS sessions whose secrets it holds are decrypted, and the
+   * application data read as HTTP. Absent or null: no decryption, and no cost.
+   */
+  keylog?: KeyLog | null;
 }
 
 export interface TcpAppStats {
@@ -461,8 +526,10 @@ export class TcpApp {
   /** See TcpAppOptions.sparse (may be set after construction, before the first packet). */
   sparse: boolean;
   private readonly keepLayers: boolean;
+  private readonly keylog: KeyLog | null;
 
   constructor(opts: TcpAppOptions = {}) {
+    this.keylog = opts.keylog ?? null;
     this.sparse = opts.sparse ?? false;
     this.keepLayers = opts.layers ?? true;
     this.limits = { ...DEFAULT_DESEGMENT_LIMITS, ...opts.limits };
@@ -522,6 +589,7 @@ export class TcpApp {
         const fr = st.dirs[k].finish(frame);
         if (fr.messages.length) this.handle(st, k, fr, pkt, ti, false);
       }
+      this.finishInner(st, frame);
       this.streams.delete(ann.stream);
       this.streams.set(ann.stream, null);
     } else if (ds.closed && other.closed) {
@@ -529,6 +597,7 @@ export class TcpApp {
       // produce nothing, so keep only a marker and let the stream's buffers and layers go
       ds.release();
       other.release();
+      this.finishInner(st, frame);
       this.streams.set(ann.stream, null);
     }
   }
@@ -566,6 +635,15 @@ export class TcpApp {
       const fr = st.dirs[k].finish(this.lastFrame);
       if (fr.messages.length) this.handle(st, k, fr, null, -1, false);
     }
+    this.finishInner(st, this.lastFrame);
+  }
+
+  /** The end of a stream with decrypted HTTP: what its desegmenters hold is handed out (a body until the close), their buffers given back. */
+  private finishInner(st: AppStream, frame: number): void {
+    const inn = st.inner;
+    if (inn === null) return;
+    st.inner = null;
+    for (let k = 0; k < 2; k++) for (const m of inn.dirs[k].finish(frame).messages) this.decryptedMessage(st, k, m, m.bytes, null);
   }
 
   /** Which application protocol a stream carries; undefined = not decided yet. */
@@ -579,6 +657,7 @@ export class TcpApp {
     const hi = Math.max(sp, dp);
     let proto: Proto | null = null;
     let toServer = true;
+    let cifs = false;
     if ((DNS_TCP_PORTS.has(lo) || DNS_TCP_PORTS.has(hi)) && this.dnsDis) {
       proto = 'dns';
       toServer = DNS_TCP_PORTS.has(dp);
@@ -591,6 +670,10 @@ export class TcpApp {
     } else if (lo === NBSS_TCP_PORT || hi === NBSS_TCP_PORT) {
       proto = 'nbss';
       toServer = dp === NBSS_TCP_PORT;
+    } else if (lo === SMB2_TCP_PORT || hi === SMB2_TCP_PORT) {
+      proto = 'nbss';
+      cifs = true;
+      toServer = dp === SMB2_TCP_PORT;
     } else if (lo === LDAP_TCP_PORT || hi === LDAP_TCP_PORT) {
       proto = 'ldap';
       toServer = dp === LDAP_TCP_PORT;
@@ -630,7 +713,8 @@ export class TcpApp {
     }
     if (proto === null) return null;
     const clientDir = toServer ? dir : 1 - dir;
-    const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir);
+    const st = new AppStream(proto, this.budget, this.limits, toServer ? src : dst, toServer ? dst : src, clientDir, cifs);
+    if (this.keylog !== null && st.tls !== null) st.tls.decrypt = new TlsDecryptor(this.keylog);
     return this.sparse ? st.sparse() : st;
   }
 
@@ -674,7 +758,7 @@ export class TcpApp {
         return;
       }
       if (st.proto === 'nbss') {
-        this.nbssHandle(r.messages, pkt, own);
+        this.nbssHandle(st, dir, r.messages, pkt, own);
         return;
       }
       if (st.mysql !== null) {
@@ -686,7 +770,7 @@ export class TcpApp {
         return;
       }
       if (st.tls !== null) {
-        this.pushTls(st.tls, dir, r, r.messages, pkt, ti, own);
+        this.pushTls(st, st.tls, dir, r, r.messages, pkt, ti, own);
         return;
       }
       let firstWs = true;
@@ -818,8 +902,10 @@ export class TcpApp {
    * A frame's completed TLS records `ms` (of result `r`): their layers, pushed when the frame is the
    * segment's own.
    */
-  private pushTls(sess: TlsSession, dir: number, r: FeedResult, ms: readonly Message[], pkt: Packet | null, ti: number, own: boolean): void {
-    const ls = this.tlsLayers(sess, dir, ms, pkt);
+  private pushTls(st: AppStream, sess: TlsSession, dir: number, r: FeedResult, ms: readonly Message[], pkt: Packet | null, ti: number, own: boolean): void {
+    let ls = this.tlsLayers(sess, dir, ms, pkt);
+    // decrypted application data: HTTP, after the TLS layer that carried it
+    if (sess.decrypt !== undefined) ls = ls.flatMap((l) => (l.dis === tls ? [l, ...this.decryptedLayers(st, dir, l as Layer<TlsD>, pkt)] : [l]));
     if (pkt === null || !own) return;
     for (const l of ls) pkt.layers.push(l);
     // a frame that completes a record from earlier segments and starts one it does not finish:
@@ -838,21 +924,34 @@ export class TcpApp {
    * An NBSS connection's completed messages: one layer per message (tshark's tree has one per PDU; a later
    * one whole in the same frame is not listed again in frame.protocols), a session message's payload as data.
    */
-  private nbssHandle(ms: readonly Message[], pkt: Packet | null, own: boolean): void {
+  private nbssHandle(st: AppStream, dir: number, ms: readonly Message[], pkt: Packet | null, own: boolean): void {
     let prevInFrame = false;
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    const ts = pkt?.frame.ts ?? st.lastDataTs[dir];
     for (const m of ms) {
       const inFrame = m.inFrame >= 0 && pkt !== null && m.cut === null;
       const quiet = inFrame && prevInFrame;
       prevInFrame = inFrame;
       const extra: Layer[] = [];
       const ls = this.groupedLayers('nbss', [m], pkt, (buf, s, e) => {
-        const l = nbssLayer(buf, s, e, quiet);
+        const l = nbssLayer(buf, s, e, quiet, st.cifs);
         const pl = nbssPayload(l);
+        const reas = buf !== pkt?.frame.data;
+        const kind = pl === null ? 0 : smbMagic(buf, pl[0], pl[1]);
+        if (pl !== null && (kind === 2 || (kind === 0 && buf[pl[0]] === 0xfc && smbTail(buf, pl[0], pl[1]))) && st.smb2 !== null) {
+          // SMB2/SMB3 (and its transform headers): the commands, their security blobs and data
+          const mkData = this.dataDis === undefined ? null : (b: Uint8Array, ds: number, de: number) => this.dataDis!.dissect(b, ds, de, this.ctx(pkt, []));
+          for (const x of smb2Layers(buf, pl[0], pl[1], st.smb2, frame, ts, m.cut !== null && m.snaplen, mkData)) {
+            if (reas) x.bufName = 'Reassembled TCP';
+            extra.push(x);
+          }
+          return l;
+        }
         // an SMB1 message: its header (wiretrace does not dissect SMB over TCP further); else data
-        const payloadDis = pl !== null && smbMagic(buf, pl[0], pl[1]) === 1 ? smb : this.dataDis;
+        const payloadDis = kind === 1 ? smb : this.dataDis;
         if (pl !== null && payloadDis !== undefined) {
           const dl = payloadDis.dissect(buf, pl[0], pl[1], this.ctx(pkt, []));
-          if (buf !== pkt?.frame.data) dl.bufName = 'Reassembled TCP';
+          if (reas) dl.bufName = 'Reassembled TCP';
           extra.push(dl);
         }
         return l;
@@ -876,7 +975,7 @@ export class TcpApp {
       if (ms[i].meta === 'tls') {
         let j = i + 1;
         while (j < ms.length && ms[j].meta === 'tls') j++;
-        this.pushTls(st.tls!, dir, r, ms.slice(i, j), pkt, ti, own);
+        this.pushTls(st, st.tls!, dir, r, ms.slice(i, j), pkt, ti, own);
         i = j;
         continue;
       }
@@ -908,7 +1007,7 @@ export class TcpApp {
       const run = ms.slice(i, j);
       i = j;
       if (tlsRun) {
-        this.pushTls(st.tls!, dir, r, run, pkt, ti, own);
+        this.pushTls(st, st.tls!, dir, r, run, pkt, ti, own);
         continue;
       }
       if (run[0].meta === 'sasl') {
@@ -941,6 +1040,79 @@ export class TcpApp {
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
       }
     }
+  }
+
+  /**
+   * The layers of the HTTP messages that the decrypted application data of a TLS layer's records
+   * completes (tshark's http over tls): each record's plaintext is fed, in order, to the direction's HTTP
+   * desegmenter; a record whose data waits for more of a message says so (Rec.segData).
+   */
+  private decryptedLayers(st: AppStream, dir: number, tl: Layer<TlsD>, pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    const frame = pkt?.frame.index ?? (st.lastDataFrame[dir] || this.lastFrame);
+    for (const rec of tl.d.recs) {
+      const plain = rec.plain;
+      if (rec.inner !== 23 || plain === undefined || plain.length === 0) continue;
+      let inn = st.inner;
+      if (inn === null) {
+        const conn = new HttpConn();
+        const mk = () => new DirDesegmenter(new HttpFramer(conn), this.budget, this.limits);
+        inn = st.inner = { conn, dirs: [mk(), mk()], off: [1, 1] };
+        // a stream of its own: it starts at offset 1 after a SYN at 0
+        for (const d of inn.dirs) d.feed(0, plain.subarray(0, 0), 0, true, false, frame, plain);
+      }
+      const res = inn.dirs[dir].feed(inn.off[dir], plain, plain.length, false, false, frame, plain);
+      inn.off[dir] = (inn.off[dir] + plain.length) >>> 0;
+      if (res.messages.length === 0) {
+        if (res.partial) {
+          rec.segData = plain.length;
+          rec.segWait = true;
+        }
+        continue;
+      }
+      for (const m of res.messages) {
+        // the last piece of a message from several records: tshark lists it as TLS segment data too
+        if (m.inFrame < 0 && m.segs.length > 1) rec.segData = m.segs[m.segs.length - 1].len;
+        const ls = this.decryptedMessage(st, dir, m, plain, pkt);
+        for (const l of ls) out.push(l);
+      }
+    }
+    return out;
+  }
+
+  /** One HTTP message from decrypted TLS: over the record's plaintext, or reassembled from several records. */
+  private decryptedMessage(st: AppStream, dir: number, m: Message, plain: Uint8Array, pkt: Packet | null): Layer[] {
+    const out: Layer[] = [];
+    const inRec = m.inFrame >= 0 && m.cut === null;
+    const buf = inRec ? plain : m.bytes;
+    const s = inRec ? m.inFrame : 0;
+    if (!inRec) {
+      const segs = m.segs.filter((x) => x.len > 0);
+      if (segs.length > 1) {
+        const sl = new Layer<SegsD>(tlsSegmentsLayer, m.bytes, 0, m.bytes.length, { segs, total: m.bytes.length });
+        sl.bufName = 'Reassembled TLS';
+        out.push(sl);
+      }
+    }
+    let l: Layer<HttpD>;
+    try {
+      l = httpMessageLayer(buf, s, s + m.bytes.length, m.meta !== null && m.meta !== WS_FRAME ? rebaseHead(m.meta as HttpHead, s) : null);
+    } catch {
+      return out;
+    }
+    l.bufName = inRec ? 'Decrypted TLS' : 'Reassembled TLS';
+    l.d.tls = true;
+    if (m.cut !== null) {
+      l.problem('malformed', `the decrypted stream ended after ${m.bytes.length} of the message's ${m.declared} bytes`, s, s + m.bytes.length);
+      l.d.cut = m.cut;
+    }
+    out.push(l);
+    if (m.cut === null && !this.sparse) {
+      const jl = httpJsonLayer(l);
+      if (jl !== null) out.push(jl);
+    }
+    this.httpTransaction(st, dir, l, m, pkt);
+    return out;
   }
 
   /** The TLS layers of a frame's completed records (one for those whole in the frame, as tshark's tree). */
@@ -1046,7 +1218,7 @@ export class TcpApp {
       return;
     }
     // built only when an output reads extras (the table does not)
-    l.addExtraLazy(responseExtras, { reqFrame: t.reqFrame, dt: ts - t.reqTs, uri: t.uri, host: t.host });
+    l.addExtraLazy(responseExtras, { reqFrame: t.reqFrame, dt: ts - t.reqTs, uri: t.uri, host: t.host, tls: l.d.tls === true });
     if (interim) return;
     st.pending.shift();
     t.respFrame = frame;
@@ -1065,8 +1237,8 @@ export class TcpApp {
 }
 
 /** A response's link to its request: http.request_in, http.time, http.response_for.uri. */
-function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: string }): Field[] {
-  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(a.uri) ? a.uri : a.host ? `http://${a.host}${a.uri}` : a.uri;
+function responseExtras(a: { reqFrame: number; dt: bigint; uri: string; host: string; tls: boolean }): Field[] {
+  const full = /^[a-z][a-z0-9+.-]*:\/\//i.test(a.uri) ? a.uri : a.host ? `${a.tls ? 'https' : 'http'}://${a.host}${a.uri}` : a.uri;
   const dt = relTime(a.dt);
   const tf = gen(fStr('http.time', 'Time since request', dt, 0, 0));
   tf.text = `Time since request: ${dt} seconds`;
@@ -1114,7 +1286,7 @@ export function bodyLength(l: Layer<HttpD>): number {
  * its own extras: valid for -e and -Y even where no per-segment dissector has them (http.file_data,
  * http.content_length_header, http.prev_request_in …).
  */
-const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys])];
+const TCP_APP_FIELD_KEYS: readonly string[] = [...new Set([...APP_KEYS, ...tcpSegmentsLayer.fieldKeys, ...tcpSegmentData.fieldKeys, ...httpMessage.fieldKeys, ...tls.fieldKeys, ...websocket.fieldKeys, ...ssh.fieldKeys, ...resp.fieldKeys, ...mysql.fieldKeys, ...pptp.fieldKeys, ...ldap.fieldKeys, ...nbss.fieldKeys, ...smb.fieldKeys, ...smb2.fieldKeys, ...gssapi.fieldKeys, ...spnego.fieldKeys, ...ntlmssp.fieldKeys])];
 
 export function tcpAppAnalyzer(app: TcpApp): Analyzer & { app: TcpApp } {
   return { name: 'tcp-app', fieldKeys: TCP_APP_FIELD_KEYS, affects: analysisMayAffect, packet: (p) => app.packet(p), finish: () => app.finish(), app };

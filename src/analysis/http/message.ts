@@ -31,6 +31,8 @@ export interface HttpD {
   cut: string | null;
   /** Body bytes at the end of the message that were counted, not kept (TcpApp sparse: table only). */
   omitted: number;
+  /** Carried by decrypted TLS: the full URI is https://… (set by the analyzer). */
+  tls?: boolean;
 }
 
 const HEADER_KEYS: Record<string, string> = {
@@ -391,7 +393,7 @@ export const httpMessage: Dissector<HttpD> = {
     }
     out.push(fText('\\r\\n', h.headEnd - 2, 2));
     if (h.kind === 'request') {
-      const full = fullUri(h.method, h.uri, h.host);
+      const full = fullUri(h.method, h.uri, h.host, d.tls === true ? 'https' : 'http');
       if (full !== null) out.push(gen(fStr('http.request.full_uri', 'Full request URI', full, 0, 0)));
     }
     out.push(typeField(type, s));

@@ -106,11 +106,11 @@ export function findHeadEnd(buf: Uint8Array, start: number, end: number, from = 
  * https://) or for CONNECT, else "http://" + Host (trimmed) + URI — also for "*" (SSDP's
  * "http://239.255.255.250:1900*"); none without a Host header.
  */
-export function fullUri(method: string, uri: string, host: string | null): string | null {
+export function fullUri(method: string, uri: string, host: string | null, scheme = 'http'): string | null {
   if (host === null) return null;
   const u = uri.slice(0, 8).toLowerCase();
   if (u.startsWith('http://') || u.startsWith('https://') || method.slice(0, 7).toUpperCase() === 'CONNECT') return uri;
-  return `http://${host.trim()}${uri}`;
+  return `${scheme}://${host.trim()}${uri}`;
 }
 
 /** The first line (without CRLF) as text, when the line is complete; else null. */
