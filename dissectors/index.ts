@@ -54,6 +54,9 @@ import { pfcp } from './pfcp.js';
 import { resp } from './resp.js';
 import { ldap } from './ldap.js';
 import { cldap } from './cldap.js';
+import { sip } from './sip.js';
+import { rtp } from './rtp.js';
+import { rtcp } from './rtcp.js';
 import { aoe } from './aoe.js';
 import { vxlan } from './vxlan.js';
 import { x11 } from './x11.js';
@@ -102,6 +105,9 @@ export const ALL_DISSECTORS: readonly Dissector[] = [
   pap,
   pppComp,
   // -- application layer
+  sip, // before the other UDP heuristics: tshark's port table (5060) comes first
+  rtp, // and its conversations (RTP where an SDP announced it, RTCP on the port after)
+  rtcp,
   dns,
   dhcp,
   dhcpv6,

@@ -74,6 +74,8 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Seg
     // the echo data of ICMP, the payload of an unknown GRE protocol type, and IPv6's AH, are inside the
     // item before them
     if ((proto === 'data' && (prev === 'icmp' || prev === 'icmpv6' || prev === 'gre')) || (proto === 'ah' && prev === 'ipv6')) continue;
+    // RTP whose header is cut throws before its item is added (frame.protocols names it all the same)
+    if (proto === 'rtp' && !(l.d as { ok: boolean }).ok) continue;
     // a tunnelled Ethernet frame shorter than its header: tshark throws before it adds the item (the
     // name is in frame.protocols; the malformed item goes under the tunnel's)
     if (proto === 'eth' && i > 1 && l.end - l.start < 14) continue;
@@ -82,8 +84,9 @@ function items(layers: readonly Layer[], out: string[], quoted: boolean, st: Seg
       // PPTP's data (an unknown message type) and the packet an LCP Protocol-Reject quotes are inside its item;
       // SMB's mailslot, a second NBSS message in a segment and each further command of an SMB2 chain are
       // items though not in frame.protocols; the X.509 protocols after TLS's (x509sat, x509ce, …) are
-      // inside TLS's item
-      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'smb2' || proto === 'tls') part = proto;
+      // inside TLS's item; SIP's body (SDP, text, XML) is inside SIP's item, and each SIP message of a TCP
+      // segment (RTCP packet of a compound datagram) is an item
+      if (proto === 'pptp' || proto === 'lcp' || proto === 'mailslot' || proto === 'nbss' || proto === 'smb2' || proto === 'tls' || proto === 'sip' || proto === 'rtcp') part = proto;
       let last = '';
       for (const p of part === '' ? [] : part.split(':')) {
         // "igmp:igmp": one item; WebSocket's "http:websocket": no HTTP item; raw IP's "ip" before IPv6

@@ -21,12 +21,12 @@ import type { CliIO } from './read.js';
 
 /**
  * The registry for commands that read only the link, IP, TCP and UDP layers (conversations):
- * without the application dissectors (HTTP, SSDP, DNS, DHCP, QUIC) and IGMP (it carries neither TCP nor UDP), which cost ~15-20% of the chain and add nothing
- * to endpoints, frames, bytes or the TCP analysis. (DNS's and QUIC's UDP heuristics would also send
+ * without the application dissectors (HTTP, SSDP, DNS, DHCP, QUIC, SIP, RTP, RTCP) and IGMP (it carries neither TCP nor UDP), which cost ~15-20% of the chain and add nothing
+ * to endpoints, frames, bytes or the TCP analysis. (DNS's, QUIC's, SIP's and RTP's UDP heuristics would also send
  * every UDP frame down the chain instead of the lean path.)
  */
 export function transportRegistry(): Registry {
-  return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns' && d.proto !== 'ssdp' && d.proto !== 'dhcp' && d.proto !== 'igmp' && d.proto !== 'quic'));
+  return new Registry(ALL_DISSECTORS.filter((d) => d.proto !== 'http' && d.proto !== 'dns' && d.proto !== 'ssdp' && d.proto !== 'dhcp' && d.proto !== 'igmp' && d.proto !== 'quic' && d.proto !== 'sip' && d.proto !== 'rtp' && d.proto !== 'rtcp'));
 }
 
 /**

@@ -35,6 +35,7 @@ import { pptp, pptpLayer, PPTP_TCP_PORT } from '../../../dissectors/pptp.js';
 import { ldap, ldapLayer, ldapSaslLayer, ldapTrack, LDAP_TCP_PORT, newLdapSession, type LdapSession } from '../../../dissectors/ldap.js';
 import { nbss, nbssLayer, nbssLength, nbssPartialInfo, nbssPayload, NBSS_TCP_PORT, smb, smbMagic } from '../../../dissectors/netbios.js';
 import { berMessageLength } from '../../dissect/ber.js';
+import { looksLikeSip, SIP_TCP_PORT, sipMessageLength, sipTcpLayer } from '../../../dissectors/sip.js';
 import { newSmb2Session, smb2, smb2Layers, SMB2_TCP_PORT, type Smb2Session } from '../../../dissectors/smb2.js';
 import { gssapi, ntlmssp, spnego } from '../../../dissectors/ntlmssp.js';
 import { mysql, mysqlLayer, mysqlLength, MYSQL_TCP_PORT, newMysqlCol, newMysqlSession, type MysqlCol, type MysqlSession } from '../../../dissectors/mysql.js';
@@ -208,7 +209,7 @@ export interface HttpTransaction {
 
 // ---- per-stream state -----------------------------------------------------------------------
 
-type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp' | 'ldap' | 'nbss';
+type Proto = 'http' | 'dns' | 'tls' | 'ssh' | 'resp' | 'mysql' | 'pptp' | 'ldap' | 'nbss' | 'sip';
 
 class AppStream {
   readonly dirs: [DirDesegmenter, DirDesegmenter];
@@ -249,7 +250,7 @@ class AppStream {
     this.mysql = proto === 'mysql' ? newMysqlSession() : null;
     this.ssh = proto === 'ssh' ? newSshSession() : null;
     const mk = (dir: number): AppParser =>
-      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? (cifs ? CIFS_FRAMER : NBSS_FRAMER) : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
+      proto === 'http' ? new HttpFramer(this.conn!) : proto === 'tls' ? TLS_FRAMER : proto === 'ssh' ? new SshFramer() : proto === 'resp' ? new RespFramer(dir === clientDir) : proto === 'mysql' ? new MysqlFramer(this.mysql!) : proto === 'pptp' ? PPTP_FRAMER : proto === 'nbss' ? (cifs ? CIFS_FRAMER : NBSS_FRAMER) : proto === 'sip' ? SIP_FRAMER : proto === 'ldap' ? new LdapFramer(this.ldap!) : DNS_FRAMER;
     this.dirs = [new DirDesegmenter(mk(0), budget, limits), new DirDesegmenter(mk(1), budget, limits)];
   }
 
@@ -313,6 +314,14 @@ class RespFramer implements AppParser {
  */
 const PPTP_FRAMER: AppParser = {
   measure: (buf) => buf.length,
+};
+
+/** SIP: a head and Content-Length bytes (dissectors/sip.ts); bytes that start no message are handed out as they are. */
+const SIP_FRAMER: AppParser = {
+  measure(buf, eof) {
+    const n = sipMessageLength(buf);
+    return n > 0 ? n : eof ? buf.length : 0;
+  },
 };
 
 /** NBSS: a 4-byte header with a 17-bit length; bytes that start no message are handed out as they are. */
@@ -646,6 +655,9 @@ export class TcpApp {
     } else if (lo === LDAP_TCP_PORT || hi === LDAP_TCP_PORT) {
       proto = 'ldap';
       toServer = dp === LDAP_TCP_PORT;
+    } else if (lo === SIP_TCP_PORT || hi === SIP_TCP_PORT) {
+      proto = 'sip';
+      toServer = dp === SIP_TCP_PORT;
     } else if (lo === RESP_TCP_PORT || hi === RESP_TCP_PORT) {
       proto = 'resp';
       toServer = dp === RESP_TCP_PORT;
@@ -697,6 +709,25 @@ export class TcpApp {
       if (st.proto === 'resp') {
         const ls = this.groupedLayers('resp', r.messages, pkt, (buf, s, e, group) => respLayer(buf, s, e, group.map(({ m, at }) => ({ start: at, end: at + m.bytes.length })), dir === st.clientDir));
         if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        return;
+      }
+      if (st.proto === 'sip') {
+        // one layer per message; a frame's messages share its Info column, as tshark's
+        let prev = '';
+        let more = false;
+        for (const m of r.messages) {
+          // bytes that start no SIP message: tshark's data
+          const ls = this.groupedLayers('sip', [m], pkt, (buf, s, e) =>
+            !looksLikeSip(buf, s, e) && this.dataDis !== undefined
+              ? this.dataDis.dissect(buf, s, e, this.ctx(pkt, []))
+              : sipTcpLayer(buf, s, e, prev, more, pkt !== null && buf === pkt.frame.data ? (pkt.layers[ti].d as TcpD).payloadEnd : e),
+          );
+          const top = ls[ls.length - 1];
+          const info = top.dis.info?.(top, ls) ?? null;
+          if (info !== null) prev = info;
+          more = true;
+          if (pkt !== null && own) for (const l of ls) pkt.layers.push(l);
+        }
         return;
       }
       if (st.proto === 'pptp') {
