@@ -1,5 +1,5 @@
 # BER and LDAP message builders shared by the LDAP fixture scripts (scripts/ldap-fixture.py over TCP,
-# scripts/cldap-fixture.py over UDP), and the Internet checksum.
+# scripts/cldap-fixture.py over UDP), and the Internet checksum (scripts/pktlib.py's).
 import struct
 
 def ln(n):
@@ -41,6 +41,4 @@ def f_ext(rule, a, v, dn): return ctx(9, tlv(0x81, rule.encode()), tlv(0x82, a.e
 def search(mid, base, scope, flt, at, size=0, time=0, types=False, deref=0, controls=None):
     return msg(mid, app(3, octs(base), enum(scope), enum(deref), integer(size), integer(time), boolean(types), flt, at), controls)
 
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('>%dH' % (len(b) // 2), b)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16); return (~s) & 0xffff
+from pktlib import csum  # noqa: E402,F401 (the fixture scripts take it from here too)

@@ -8,26 +8,16 @@
 # request, positive and negative responses, a retarget response, keep-alives, a session message with
 # non-SMB bytes, a request split over two segments and two messages in one segment.
 # Then run scripts/netbios-fixture.sh for tshark's side.
-import os, struct
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import csum, eth, ip4, ipv4 as _ipv4  # noqa: E402 (shared IPv4/Ethernet builders)
 
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('>%dH' % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-
-def ip4(s): return bytes(int(x) for x in s.split('.'))
-
-def ipv4(src, dst, proto, payload, ident=1):
-    h = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), ident, 0, 128, proto, 0, ip4(src), ip4(dst))
-    h = h[:10] + struct.pack('>H', csum(h)) + h[12:]
-    return h + payload
+def ipv4(src, dst, proto, payload, ident=1): return _ipv4(src, dst, proto, payload, ident, ttl=128)
 
 MAC_A = bytes.fromhex('0a0000000001')
 MAC_B = bytes.fromhex('0a0000000002')
 BCAST = b'\xff' * 6
 
-def eth(dst, src, payload): return dst + src + b'\x08\x00' + payload
 
 def udp(src, dst, sp, dp, payload, ident=1):
     u = struct.pack('>HHHH', sp, dp, 8 + len(payload), 0) + payload

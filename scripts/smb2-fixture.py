@@ -8,24 +8,12 @@
 # data, an unknown command, a compression transform header, a Logoff; then damaged messages: a Create whose name
 # offset and length lie, a header cut short inside its message, a frame cut by the snaplen.
 # Then run scripts/smb2-fixture.sh for tshark's side.
-import os, struct
-
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('>%dH' % (len(b) // 2), b))
-    while s >> 16: s = (s & 0xffff) + (s >> 16)
-    return (~s) & 0xffff
-
-def ip4(s): return bytes(int(x) for x in s.split('.'))
-
-def ipv4(src, dst, proto, payload, ident=1):
-    h = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(payload), ident, 0, 64, proto, 0, ip4(src), ip4(dst))
-    h = h[:10] + struct.pack('>H', csum(h)) + h[12:]
-    return h + payload
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import csum, eth, ip4, ipv4  # noqa: E402 (shared IPv4/Ethernet builders)
 
 MAC_A = bytes.fromhex('0a0000000001')
 MAC_B = bytes.fromhex('0a0000000002')
-def eth(dst, src, payload): return dst + src + b'\x08\x00' + payload
 
 frames = []  # (bytes, origlen or None)
 def add(b, orig=None): frames.append((b, orig))
