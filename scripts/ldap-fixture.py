@@ -13,23 +13,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from berlib import *  # noqa: F401,F403 (tlv, seq, msg, search, csum …)
 
+from pktlib import TcpConn  # noqa: E402
+
 pkts = []
-class Conn:
-    def __init__(self, cip, cport):
-        self.C = bytes(cip); self.S = bytes([10, 0, 0, 2]); self.cp = cport; self.sp = 389
-        self.seq = {'c': 1000, 's': 5000}
-    def seg(self, frm, flags, data=b''):
-        src, dst, sport, dport = (self.C, self.S, self.cp, self.sp) if frm == 'c' else (self.S, self.C, self.sp, self.cp)
-        other = 's' if frm == 'c' else 'c'
-        tcp = struct.pack('>HHIIBBHHH', sport, dport, self.seq[frm], self.seq[other], 5 << 4, flags, 65535, 0, 0)
-        ph = src + dst + struct.pack('>BBH', 0, 6, len(tcp) + len(data))
-        ck = csum(ph + tcp + data); tcp = tcp[:16] + struct.pack('>H', ck) + tcp[18:]
-        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(data), 1, 0x4000, 64, 6, 0, src, dst)
-        ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
-        pkts.append(b'\0' * 12 + b'\x08\x00' + ip + tcp + data)
-        self.seq[frm] = (self.seq[frm] + len(data) + (1 if flags & 0x03 else 0)) & 0xffffffff
-    def open(self): self.seg('c', 0x02); self.seg('s', 0x12); self.seg('c', 0x10)
-    def close(self): self.seg('c', 0x11); self.seg('s', 0x11); self.seg('c', 0x10)
+def Conn(cip, cport): return TcpConn(pkts, cip, [10, 0, 0, 2], cport, 389)
 
 c = Conn([10, 0, 0, 1], 40000); c.open()
 c.seg('c', 0x18, msg(1, app(0, integer(3), octs('cn=admin,dc=example,dc=org'), tlv(0x80, b'secret'))))

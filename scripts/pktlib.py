@@ -17,3 +17,22 @@ def ipv4(src, dst, proto, payload, ident=1, ttl=64):
     return h + payload
 
 def eth(dst, src, payload, ethertype=0x0800): return dst + src + struct.pack('>H', ethertype) + payload
+
+class TcpConn:
+    """One TCP connection over IPv4 (checksums right, no options): each seg() appends an Ethernet frame to
+    `pkts`; `frm` is 'c' (client) or 's' (server); sequence numbers start at 1000 and 5000."""
+    def __init__(self, pkts, cip, sip, cport, sport, macs=b'\0' * 12):
+        self.pkts = pkts; self.C = bytes(cip); self.S = bytes(sip); self.cp = cport; self.sp = sport; self.macs = macs
+        self.seq = {'c': 1000, 's': 5000}
+    def seg(self, frm, flags, data=b''):
+        src, dst, sport, dport = (self.C, self.S, self.cp, self.sp) if frm == 'c' else (self.S, self.C, self.sp, self.cp)
+        other = 's' if frm == 'c' else 'c'
+        tcp = struct.pack('>HHIIBBHHH', sport, dport, self.seq[frm], self.seq[other], 5 << 4, flags, 65535, 0, 0)
+        ph = src + dst + struct.pack('>BBH', 0, 6, len(tcp) + len(data))
+        ck = csum(ph + tcp + data); tcp = tcp[:16] + struct.pack('>H', ck) + tcp[18:]
+        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(data), 1, 0x4000, 64, 6, 0, src, dst)
+        ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
+        self.pkts.append(self.macs + b'\x08\x00' + ip + tcp + data)
+        self.seq[frm] = (self.seq[frm] + len(data) + (1 if flags & 0x03 else 0)) & 0xffffffff
+    def open(self): self.seg('c', 0x02); self.seg('s', 0x12); self.seg('c', 0x10)
+    def close(self): self.seg('c', 0x11); self.seg('s', 0x11); self.seg('c', 0x10)

@@ -20,26 +20,12 @@ def der(name):
     b64 = ''.join(l for l in t.splitlines() if l and not l.startswith('-----'))
     return base64.b64decode(b64)
 
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('>%dH' % (len(b) // 2), b)); s = (s & 0xffff) + (s >> 16); s = (s & 0xffff) + (s >> 16); return (~s) & 0xffff
+import sys
+sys.path.insert(0, HERE)
+from pktlib import TcpConn  # noqa: E402
+
 pkts = []
-class Conn:
-    def __init__(self, cip, cport, sport=443):
-        self.C = bytes(cip); self.S = bytes([192, 0, 2, 10]); self.cp = cport; self.sp = sport
-        self.seq = {'c': 1000, 's': 5000}
-    def seg(self, frm, flags, data=b''):
-        src, dst, sport, dport = (self.C, self.S, self.cp, self.sp) if frm == 'c' else (self.S, self.C, self.sp, self.cp)
-        other = 's' if frm == 'c' else 'c'
-        tcp = struct.pack('>HHIIBBHHH', sport, dport, self.seq[frm], self.seq[other], 5 << 4, flags, 65535, 0, 0)
-        ph = src + dst + struct.pack('>BBH', 0, 6, len(tcp) + len(data))
-        ck = csum(ph + tcp + data); tcp = tcp[:16] + struct.pack('>H', ck) + tcp[18:]
-        ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(tcp) + len(data), 1, 0x4000, 64, 6, 0, src, dst)
-        ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
-        pkts.append(b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02\x08\x00' + ip + tcp + data)
-        self.seq[frm] = (self.seq[frm] + len(data) + (1 if flags & 0x03 else 0)) & 0xffffffff
-    def open(self): self.seg('c', 0x02); self.seg('s', 0x12); self.seg('c', 0x10)
-    def close(self): self.seg('c', 0x11); self.seg('s', 0x11); self.seg('c', 0x10)
+def Conn(cip, cport, sport=443): return TcpConn(pkts, cip, [192, 0, 2, 10], cport, sport, b'\x02\0\0\0\0\x01\x02\0\0\0\0\x02')
 
 def u24(n): return n.to_bytes(3, 'big')
 def hs(t, body): return bytes([t]) + u24(len(body)) + body
