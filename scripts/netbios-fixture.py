@@ -10,7 +10,7 @@
 # Then run scripts/netbios-fixture.sh for tshark's side.
 import os, struct, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pktlib import csum, eth, ip4, ipv4 as _ipv4  # noqa: E402 (shared IPv4/Ethernet builders)
+from pktlib import eth, ip4, ipv4 as _ipv4, tcp_flow  # noqa: E402 (shared IPv4/Ethernet builders)
 
 def ipv4(src, dst, proto, payload, ident=1): return _ipv4(src, dst, proto, payload, ident, ttl=128)
 
@@ -99,20 +99,7 @@ add(dg(announce(0x01, 'ASUS', 0x00011003, 'Asus')[:-1]))
 add(udp(S[0], S[1], 138, 138, nbdgm(0x11, 0x02, 0x4444, S[0], b'hello world', ('ASUS', 0x20), ('WORKGROUP', 0x1d))))
 
 # NetBIOS session service on TCP 139
-C, SV = '192.168.1.10', '192.168.1.20'
-CP = 49700
-seqs = {True: 1000, False: 5000}
-def tcp(from_client, flags, payload=b''):
-    sp, dp = (CP, 139) if from_client else (139, CP)
-    src, dst = (C, SV) if from_client else (SV, C)
-    seq = seqs[from_client]
-    ack = seqs[not from_client]
-    h = struct.pack('>HHIIBBHHH', sp, dp, seq, ack if flags & 0x10 else 0, 5 << 4, flags, 64240, 0, 0)
-    seg = h + payload
-    ph = ip4(src) + ip4(dst) + struct.pack('>BBH', 0, 6, len(seg))
-    seg = seg[:16] + struct.pack('>H', csum(ph + seg)) + seg[18:]
-    seqs[from_client] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
-    return eth(MAC_B if from_client else MAC_A, MAC_A if from_client else MAC_B, ipv4(src, dst, 6, seg))
+tcp = tcp_flow('192.168.1.10', '192.168.1.20', 49700, 139, MAC_A, MAC_B, ttl=128)
 def nbss(t, body, flags=0): return struct.pack('>BBH', t, flags, len(body)) + body
 add(tcp(True, 0x02)); add(tcp(False, 0x12)); add(tcp(True, 0x10))
 req = nbss(0x81, nbname('FILESRV', 0x20) + nbname('DESKTOP-7', 0x00))

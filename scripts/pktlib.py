@@ -36,3 +36,21 @@ class TcpConn:
         self.seq[frm] = (self.seq[frm] + len(data) + (1 if flags & 0x03 else 0)) & 0xffffffff
     def open(self): self.seg('c', 0x02); self.seg('s', 0x12); self.seg('c', 0x10)
     def close(self): self.seg('c', 0x11); self.seg('s', 0x11); self.seg('c', 0x10)
+
+def tcp_flow(client, server, cport, sport, mac_client, mac_server, seq_client=1000, seq_server=5000, ttl=64):
+    """A TCP connection's frames from dotted addresses: seg(from_client, flags, payload) returns an Ethernet
+    frame (window 64240, the ACK number only with the ACK flag, checksums right) and moves that side's
+    sequence number on."""
+    seqs = {True: seq_client, False: seq_server}
+    def seg(from_client, flags, payload=b''):
+        sp, dp = (cport, sport) if from_client else (sport, cport)
+        src, dst = (client, server) if from_client else (server, client)
+        seq = seqs[from_client]
+        ack = seqs[not from_client]
+        h = struct.pack('>HHIIBBHHH', sp, dp, seq, ack if flags & 0x10 else 0, 5 << 4, flags, 64240, 0, 0)
+        data = h + payload
+        ph = ip4(src) + ip4(dst) + struct.pack('>BBH', 0, 6, len(data))
+        data = data[:16] + struct.pack('>H', csum(ph + data)) + data[18:]
+        seqs[from_client] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
+        return eth(mac_server if from_client else mac_client, mac_client if from_client else mac_server, ipv4(src, dst, 6, data, ttl=ttl))
+    return seg

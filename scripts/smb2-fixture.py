@@ -10,7 +10,7 @@
 # Then run scripts/smb2-fixture.sh for tshark's side.
 import os, struct, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pktlib import csum, eth, ip4, ipv4  # noqa: E402 (shared IPv4/Ethernet builders)
+from pktlib import tcp_flow  # noqa: E402 (shared TCP/IPv4/Ethernet builder)
 
 MAC_A = bytes.fromhex('0a0000000001')
 MAC_B = bytes.fromhex('0a0000000002')
@@ -18,20 +18,7 @@ MAC_B = bytes.fromhex('0a0000000002')
 frames = []  # (bytes, origlen or None)
 def add(b, orig=None): frames.append((b, orig))
 
-C, SV = '10.1.0.10', '10.1.0.20'
-CP = 50123
-seqs = {True: 1000, False: 9000}
-def tcp(from_client, flags, payload=b''):
-    sp, dp = (CP, 445) if from_client else (445, CP)
-    src, dst = (C, SV) if from_client else (SV, C)
-    seq = seqs[from_client]
-    ack = seqs[not from_client]
-    h = struct.pack('>HHIIBBHHH', sp, dp, seq, ack if flags & 0x10 else 0, 5 << 4, flags, 64240, 0, 0)
-    seg = h + payload
-    ph = ip4(src) + ip4(dst) + struct.pack('>BBH', 0, 6, len(seg))
-    seg = seg[:16] + struct.pack('>H', csum(ph + seg)) + seg[18:]
-    seqs[from_client] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
-    return eth(MAC_B if from_client else MAC_A, MAC_A if from_client else MAC_B, ipv4(src, dst, 6, seg))
+tcp = tcp_flow('10.1.0.10', '10.1.0.20', 50123, 445, MAC_A, MAC_B, seq_server=9000)
 
 def direct(body): return struct.pack('>I', len(body)) + body  # NetBIOS-less: type 0, 24-bit length
 
