@@ -8,8 +8,8 @@
 // message; fewer than 6 left over are ignored (tshark's dissect_ldap_payload); an empty datagram is UDP's.
 
 import { isBerError, readTlv } from '../src/dissect/ber.js';
-import { Layer, ipLayerBefore } from '../src/dissect/layer.js';
-import type { DissectContext, Dissector } from '../src/dissect/types.js';
+import { conversationKey, Layer } from '../src/dissect/layer.js';
+import type { Dissector } from '../src/dissect/types.js';
 import { ldap, ldapLayer, ldapTrack, newLdapSession, type LdapD, type LdapItem, type LdapSession } from './ldap.js';
 import type { UdpDx } from './udp.js';
 
@@ -25,13 +25,6 @@ interface Conv {
 }
 const MEMO = 64;
 
-function convKey(ctx: DissectContext): string {
-  const u = ctx.layers[ctx.layers.length - 1] as Layer<UdpDx> | undefined;
-  const ip = ipLayerBefore(ctx.layers) as Layer<{ src: string; dst: string }> | null;
-  const a = `${ip?.d.src ?? ''}/${u?.d.srcport ?? 0}`, b = `${ip?.d.dst ?? ''}/${u?.d.dstport ?? 0}`;
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
-}
-
 export const cldap: Dissector<LdapD> = {
   proto: 'cldap',
   name: 'Connectionless Lightweight Directory Access Protocol',
@@ -43,7 +36,8 @@ export const cldap: Dissector<LdapD> = {
   dissect(buf, start, end, ctx) {
     let convs = ctx.state.slots.get('cldap') as Map<string, Conv> | undefined;
     if (convs === undefined) ctx.state.slots.set('cldap', (convs = new Map()));
-    const key = convKey(ctx);
+    const u = ctx.layers[ctx.layers.length - 1] as Layer<UdpDx> | undefined;
+    const key = conversationKey(ctx.layers, u?.d.srcport ?? 0, u?.d.dstport ?? 0);
     let c = convs.get(key);
     if (c === undefined) {
       if (convs.size >= MAX_CONVS) convs.delete(convs.keys().next().value as string);

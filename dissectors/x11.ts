@@ -10,8 +10,8 @@
 // without the connection setup) and the opcodes of requests that expect a reply (capped).
 
 import { fUint } from '../src/dissect/fields.js';
-import { ipLayerBefore, Layer } from '../src/dissect/layer.js';
-import type { DissectContext, Dissector, Field } from '../src/dissect/types.js';
+import { conversationKey, Layer } from '../src/dissect/layer.js';
+import type { Dissector, Field } from '../src/dissect/types.js';
 import type { TcpD } from '../src/dissect/decoded.js';
 
 export const X11_PORT_LO = 6000;
@@ -101,12 +101,6 @@ export interface X11D {
   bogus: boolean;
   /** The segment runs past the captured bytes where dissection stopped (snaplen). */
   cut: boolean;
-}
-
-function convKey(ctx: DissectContext, t: TcpD): string {
-  const ip = ipLayerBefore(ctx.layers) as Layer<{ src: string; dst: string }> | null;
-  const a = `${ip?.d.src ?? ''}:${t.srcport}`, b = `${ip?.d.dst ?? ''}:${t.dstport}`;
-  return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
 const rd16 = (b: Uint8Array, p: number, le: boolean) => (le ? b[p] | (b[p + 1] << 8) : (b[p] << 8) | b[p + 1]);
@@ -258,7 +252,7 @@ export const x11: Dissector<X11D> = {
     else {
       let convs = ctx.state.slots.get('x11') as Map<string, Conv> | undefined;
       if (convs === undefined) ctx.state.slots.set('x11', (convs = new Map()));
-      const key = convKey(ctx, t);
+      const key = conversationKey(ctx.layers, t.srcport, t.dstport);
       let c = convs.get(key);
       if (c === undefined) {
         if (convs.size >= 1024) convs.delete(convs.keys().next().value as string);

@@ -180,6 +180,16 @@ export function lastLayerOf(layers: readonly Layer[], proto: string, before = la
   return -1;
 }
 
+/**
+ * One key for both directions of a transport conversation seen from a dissector: the addresses of the
+ * nearest IP layer in `layers` and the two ports (for per-conversation state in ctx.state.slots).
+ */
+export function conversationKey(layers: readonly Layer[], srcport: number, dstport: number): string {
+  const ip = ipLayerBefore(layers) as Layer<{ src: string; dst: string }> | null;
+  const a = `${ip?.d.src ?? ''}/${srcport}`, b = `${ip?.d.dst ?? ''}/${dstport}`;
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
 /** The IP layer ('ip' or 'ipv6') nearest before index `before` (default: the last one), or null. */
 export function ipLayerBefore(layers: readonly Layer[], before = layers.length): Layer | null {
   for (let i = before - 1; i >= 0; i--) {
