@@ -607,6 +607,14 @@ function oidField(c: Ctx, t: Tlv, key: string, label: string, out: Field[]): str
   return oid;
 }
 
+/** An extended operation's request or response name: the OID field, and its name in Info when it has one. */
+function namedOid(c: Ctx, k: Tlv, key: string, label: string, out: Field[]): void {
+  const n = oidName(oidField(c, k, key, label, out));
+  if (n === null) return;
+  doOp(c);
+  c.info += `${n} `;
+}
+
 function protocolOp(c: Ctx, t: Tlv, out: Field[]): void {
   const op = t.tag;
   const name = OPS[op] ?? `Unknown (${op})`;
@@ -749,14 +757,8 @@ function protocolOp(c: Ctx, t: Tlv, out: Field[]): void {
     case 23: {
       elem('ldap.extendedReq_element');
       for (const k of each(ks)) {
-        if (k.tag === 0) {
-          const oid = oidField(c, k, 'ldap.requestName', 'requestName', el);
-          const n = oidName(oid);
-          if (n !== null) {
-            doOp(c);
-            c.info += `${n} `;
-          }
-        } else if (k.tag === 1) bytesField(c, k, 'ldap.requestValue', 'requestValue', el);
+        if (k.tag === 0) namedOid(c, k, 'ldap.requestName', 'requestName', el);
+        else if (k.tag === 1) bytesField(c, k, 'ldap.requestValue', 'requestValue', el);
       }
       break;
     }
@@ -764,14 +766,8 @@ function protocolOp(c: Ctx, t: Tlv, out: Field[]): void {
       elem('ldap.extendedResp_element');
       const rest = ldapResult(c, ks, el, t.vstart);
       for (const k of each(rest)) {
-        if (k.tag === 10) {
-          const oid = oidField(c, k, 'ldap.responseName', 'responseName', el);
-          const n = oidName(oid);
-          if (n !== null) {
-            doOp(c);
-            c.info += `${n} `;
-          }
-        } else if (k.tag === 11) bytesField(c, k, 'ldap.response', 'response', el);
+        if (k.tag === 10) namedOid(c, k, 'ldap.responseName', 'responseName', el);
+        else if (k.tag === 11) bytesField(c, k, 'ldap.response', 'response', el);
       }
       break;
     }
