@@ -7,7 +7,9 @@
 # CCP (MPPE), CHAP, PAP, compressed data, IPv4 in PPP, PFC/ACFC-compressed PPP; cut headers (snaplen) and
 # lengths that lie; and one PPTP control connection on TCP 1723 with every control message type, two messages
 # in one segment and one message across two segments. Then run scripts/gre-fixture.sh for tshark's side.
-import os, struct
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import udp4, udp6  # noqa: E402 (shared UDP builders)
 
 def csum(b):
     if len(b) % 2: b += b'\0'
@@ -26,16 +28,6 @@ def ipv4(src, dst, proto, payload, ident=1, total=None):
 
 def ipv6(src, dst, nh, payload):
     return struct.pack('>IHBB16s16s', 0x60000000, len(payload), nh, 64, src, dst) + payload
-
-def udp4(src, dst, sp, dp, data):
-    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
-    ph = src + dst + struct.pack('>BBH', 0, 17, len(u))
-    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]
-
-def udp6(src, dst, sp, dp, data):
-    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
-    ph = src + dst + struct.pack('>IxxxB', len(u), 17)
-    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]
 
 def icmp_echo(ident, seq, data=b'wiretrace'):
     m = struct.pack('>BBHHH', 8, 0, 0, ident, seq) + data

@@ -54,3 +54,15 @@ def tcp_flow(client, server, cport, sport, mac_client, mac_server, seq_client=10
         seqs[from_client] = (seq + len(payload) + (1 if flags & 0x03 else 0)) & 0xffffffff
         return eth(mac_server if from_client else mac_client, mac_client if from_client else mac_server, ipv4(src, dst, 6, data, ttl=ttl))
     return seg
+
+def udp4(src, dst, sp, dp, data):
+    """A UDP datagram over IPv4 (`src`, `dst`: the address bytes), checksum right (0 written as 0xffff)."""
+    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
+    ph = src + dst + struct.pack('>BBH', 0, 17, len(u))
+    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]
+
+def udp6(src, dst, sp, dp, data):
+    """A UDP datagram over IPv6 (`src`, `dst`: the address bytes), checksum right."""
+    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
+    ph = src + dst + struct.pack('>IxxxB', len(u), 17)
+    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]

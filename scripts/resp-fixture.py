@@ -4,23 +4,12 @@
 # a binary bulk, an inline command, an integer, nested arrays), for test/dissectors/app/resp.test.ts.
 # Then run scripts/resp-fixture.sh for tshark's side.
 import struct
-def csum(b):
-    if len(b)%2: b+=b'\0'
-    s=sum(struct.unpack('>%dH'%(len(b)//2), b)); s=(s&0xffff)+(s>>16); s=(s&0xffff)+(s>>16); return (~s)&0xffff
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import TcpConn  # noqa: E402 (shared TCP builder)
 C=bytes([127,0,0,1]); S=bytes([127,0,0,1]); cp=50000; sp=6379
-seq={'c':1000,'s':5000}
 pkts=[]; t=[0]
-def seg(frm, flags, data=b''):
-    src,dst,sport,dport = (C,S,cp,sp) if frm=='c' else (S,C,sp,cp)
-    other='s' if frm=='c' else 'c'
-    tcp=struct.pack('>HHIIBBHHH', sport,dport,seq[frm],seq[other],5<<4,flags,65535,0,0)
-    ph=src+dst+struct.pack('>BBH',0,6,len(tcp)+len(data))
-    ck=csum(ph+tcp+data); tcp=tcp[:16]+struct.pack('>H',ck)+tcp[18:]
-    ip=struct.pack('>BBHHHBBH4s4s',0x45,0,20+len(tcp)+len(data),1,0x4000,64,6,0,src,dst)
-    ip=ip[:10]+struct.pack('>H',csum(ip))+ip[12:]
-    eth=b'\0'*12+b'\x08\x00'
-    pkts.append(eth+ip+tcp+data)
-    seq[frm]=(seq[frm]+len(data)+(1 if flags&0x03 else 0))&0xffffffff
+seg=TcpConn(pkts, C, S, cp, sp).seg
 seg('c',0x02); seg('s',0x12); seg('c',0x10)
 seg('c',0x18,b'*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n'); seg('s',0x18,b'+OK\r\n')
 seg('c',0x18,b'*2\r\n$3\r\nGET\r\n$3\r\nk'); seg('c',0x18,b'ey\r\n'); seg('s',0x18,b'$5\r\nvalue\r\n')

@@ -6,7 +6,9 @@
 # with router and network LSAs, LS Acknowledge), an OSPF header cut by the snaplen and a packet length that
 # lies; RIPv1 request and response, RIPv2 with a simple password and route tags / masks / next hops, RIPng
 # request and response, a RIP entry cut by the snaplen. Then run scripts/routing-fixture.sh for tshark's side.
-import os, struct
+import os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import udp4, udp6  # noqa: E402 (shared UDP builders)
 
 def csum(b):
     if len(b) % 2: b += b'\0'
@@ -31,16 +33,6 @@ def ipv6(src, dst, nh, payload):
 
 def eth(payload, et=0x0800, dst=MAC_B):
     return dst + MAC_A + struct.pack('>H', et) + payload
-
-def udp4(src, dst, sp, dp, data):
-    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
-    ph = src + dst + struct.pack('>BBH', 0, 17, len(u))
-    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]
-
-def udp6(src, dst, sp, dp, data):
-    u = struct.pack('>HHHH', sp, dp, 8 + len(data), 0) + data
-    ph = src + dst + struct.pack('>IxxxB', len(u), 17)
-    return u[:6] + struct.pack('>H', csum(ph + u) or 0xffff) + u[8:]
 
 def fletcher(lsa):
     # ISO 8473 / RFC 905 checksum over the LSA without its age, with the checksum at offset 16 (of the LSA)

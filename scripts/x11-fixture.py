@@ -5,23 +5,12 @@
 # an unknown core opcode and a zero length; for test/dissectors/app/x11.test.ts. Then run
 # scripts/x11-fixture.sh for tshark's side.
 import struct
-def csum(b):
-    if len(b)%2: b+=b'\0'
-    s=sum(struct.unpack('>%dH'%(len(b)//2), b)); s=(s&0xffff)+(s>>16); s=(s&0xffff)+(s>>16); return (~s)&0xffff
+import os, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktlib import TcpConn  # noqa: E402 (shared TCP builder)
 C=bytes([127,0,0,1]); S=bytes([127,0,0,1]); cp=50000; sp=6000
-seq={'c':1000,'s':5000}
 pkts=[]; t=[0]
-def seg(frm, flags, data=b''):
-    src,dst,sport,dport = (C,S,cp,sp) if frm=='c' else (S,C,sp,cp)
-    other='s' if frm=='c' else 'c'
-    tcp=struct.pack('>HHIIBBHHH', sport,dport,seq[frm],seq[other],5<<4,flags,65535,0,0)
-    ph=src+dst+struct.pack('>BBH',0,6,len(tcp)+len(data))
-    ck=csum(ph+tcp+data); tcp=tcp[:16]+struct.pack('>H',ck)+tcp[18:]
-    ip=struct.pack('>BBHHHBBH4s4s',0x45,0,20+len(tcp)+len(data),1,0x4000,64,6,0,src,dst)
-    ip=ip[:10]+struct.pack('>H',csum(ip))+ip[12:]
-    eth=b'\0'*12+b'\x08\x00'
-    pkts.append(eth+ip+tcp+data)
-    seq[frm]=(seq[frm]+len(data)+(1 if flags&0x03 else 0))&0xffffffff
+seg=TcpConn(pkts, C, S, cp, sp).seg
 import struct as st
 def req(op, data1, words, body=b''):
     b=st.pack('<BBH',op,data1,words)+body
