@@ -50,6 +50,8 @@ export interface AoeD {
   req: Req | null;
   /** Bytes the header needed and did not have (the fields stop there), or -1. */
   cutAt: number;
+  /** The frame's time (for the time from the request). */
+  ts: bigint;
 }
 
 function state(ctx: DissectContext): AoeState {
@@ -102,7 +104,11 @@ function build(buf: Uint8Array, s: number, e: number, d: AoeD, out: Field[] | nu
   if (resp && d.req !== null) {
     const rt = gen(fUint('aoe.response_to', 'Response To', d.req.frame, s, 0));
     rt.text = `Response To: ${d.req.frame}`;
-    f.push(rt);
+    // tshark adds the time right after Response To, before the ATA header
+    const rel = relTime(d.ts - d.req.ts);
+    const tf = gen(fStr('aoe.time', 'Time from request', rel, a, 0));
+    tf.text = `Time from request: ${rel} seconds`;
+    f.push(rt, tf);
   }
   if (!has(11)) return void (d.cutAt = a + 1);
   const af = buf[a];
@@ -139,15 +145,7 @@ function withText(f: Field, text: string): Field {
   return f;
 }
 
-/** The Response To / time lines go before the ATA header, as tshark adds them. */
-function timeField(d: AoeD, ts: bigint, at: number): Field {
-  const rel = relTime(ts - d.req!.ts);
-  const t = gen(fStr('aoe.time', 'Time from request', rel, at, 0));
-  t.text = `Time from request: ${rel} seconds`;
-  return t;
-}
-
-export const aoe: Dissector<AoeD & { ts: bigint }> = {
+export const aoe: Dissector<AoeD> = {
   proto: 'aoe',
   name: 'ATAoverEthernet',
   fieldKeys: [
@@ -158,7 +156,7 @@ export const aoe: Dissector<AoeD & { ts: bigint }> = {
   column: () => 'AoE',
 
   dissect(buf, start, end, ctx) {
-    const d: AoeD & { ts: bigint } = { info: '', req: null, cutAt: -1, ts: ctx.frame.ts };
+    const d: AoeD = { info: '', req: null, cutAt: -1, ts: ctx.frame.ts };
     const l = new Layer(aoe, buf, start, end, d);
     const s = start, n = end - start;
     const ver = n >= 1 ? buf[s] >> 4 : 0;
@@ -200,13 +198,7 @@ export const aoe: Dissector<AoeD & { ts: bigint }> = {
 
   fields(l) {
     const out: Field[] = [];
-    const d = { ...l.d, cutAt: -1 };
-    build(l.buf, l.start, l.end, d, out);
-    if (l.d.req !== null) {
-      // tshark adds the time right after Response To, before the ATA header
-      const i = out.findIndex((f) => f.key === 'aoe.response_to');
-      if (i >= 0) out.splice(i + 1, 0, timeField(l.d, l.d.ts, l.start + 10));
-    }
+    build(l.buf, l.start, l.end, { ...l.d, cutAt: -1 }, out);
     return out;
   },
 
